@@ -1,1 +1,12 @@
-namespace Mail.Silo; public static class Program { public static int Main() => 0; }
+namespace Mail.Silo;
+
+/// <summary>Entry point: `dotnet Mail.Silo.dll [--role all|frontend]`.</summary>
+public static class Program
+{
+    /// <summary>Runs the host until SIGINT/SIGTERM, then stops the silo cleanly.</summary>
+    public static async Task Main(string[] args)
+    {
+        var app = await MailHost.CreateAsync(args);
+        await app.RunAsync();
+    }
+}

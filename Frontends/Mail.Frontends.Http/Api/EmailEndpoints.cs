@@ -1,0 +1,100 @@
+using Mail.Frontends.Http.Auth;
+using Mail.Frontends.Http.Errors;
+using Mail.Frontends.Http.Messages;
+using Mail.Grains.Interfaces.Mailboxes;
+using Mail.Storage.Blobs;
+using Microsoft.Extensions.Options;
+using Microsoft.Net.Http.Headers;
+using MimeKit;
+
+namespace Mail.Frontends.Http.Api;
+
+/// <summary>/v1/emails: list, read, raw, attachments, change and delete messages of the caller's mailbox.</summary>
+public static class EmailEndpoints
+{
+    /// <summary>Maps the endpoints.</summary>
+    public static void Map(RouteGroupBuilder v1)
+    {
+        v1.MapGet("/emails", async (HttpContext http, IGrainFactory grains, IOptions<HttpFrontendOptions> options,
+            string? folder, int? page, int? page_size) =>
+        {
+            var size = page_size ?? 50;
+            var number = page ?? 1;
+            if (number < 1 || size < 1 || size > options.Value.MaxPageSize)
+            {
+                return Problems.BadRequest($"page must be >= 1 and page_size between 1 and {options.Value.MaxPageSize}.");
+            }
+            var result = await Mailbox(http, grains).ListMessagesAsync(folder ?? SpecialFolders.Inbox, (number - 1) * size, size);
+            return Results.Ok(new EmailPage(result.Items.Select(EmailItem.Of).ToArray(), number, size, result.Total));
+        }).WithName("ListEmails");
+
+        v1.MapGet("/emails/{id:long}", async (long id, HttpContext http, IGrainFactory grains, IBlobStore blobs, CancellationToken ct) =>
+        {
+            var record = await Mailbox(http, grains).GetMessageAsync(id);
+            if (record is null) return Problems.NotFound($"Message {id} does not exist.");
+            var message = await LoadAsync(blobs, record, ct);
+            return Results.Ok(MessageView.Render(record, message));
+        }).WithName("GetEmail");
+
+        v1.MapGet("/emails/{id:long}/raw", async (long id, HttpContext http, IGrainFactory grains, IBlobStore blobs, CancellationToken ct) =>
+        {
+            var record = await Mailbox(http, grains).GetMessageAsync(id);
+            if (record is null) return Problems.NotFound($"Message {id} does not exist.");
+            var content = await blobs.OpenReadAsync(record.Blob.TenantId, new BlobRef(record.Blob.Name, record.Blob.Length), ct);
+            http.Response.ContentLength = record.Blob.Length;
+            return Results.Stream(content, "message/rfc822", $"message-{id}.eml");
+        }).WithName("GetEmailRaw");
+
+        v1.MapGet("/emails/{id:long}/attachments/{index:int}", async (long id, int index, HttpContext http, IGrainFactory grains,
+            IBlobStore blobs, CancellationToken ct) =>
+        {
+            var record = await Mailbox(http, grains).GetMessageAsync(id);
+            if (record is null) return Problems.NotFound($"Message {id} does not exist.");
+            var message = await LoadAsync(blobs, record, ct);
+            var attachments = MessageView.Attachments(message);
+            if (index < 0 || index >= attachments.Count) return Problems.NotFound($"Message {id} has no attachment {index}.");
+            var part = attachments[index];
+            var disposition = new ContentDispositionHeaderValue("attachment");
+            disposition.SetHttpFileName(MessageView.FileName(part, index));
+            http.Response.Headers.ContentDisposition = disposition.ToString();
+            http.Response.ContentType = part.ContentType.MimeType;
+            await MessageView.WriteContentAsync(part, http.Response.Body, ct);
+            return Results.Empty;
+        }).WithName("GetEmailAttachment");
+
+        v1.MapMethods("/emails/{id:long}", ["PATCH"], async (long id, EmailPatch patch, HttpContext http, IGrainFactory grains) =>
+        {
+            var add = new List<string>(patch.AddFlags ?? []);
+            var remove = new List<string>(patch.RemoveFlags ?? []);
+            if (patch.Unread is { } unread) (unread ? remove : add).Add(MessageFlags.Seen);
+            if (patch.Flagged is { } flagged) (flagged ? add : remove).Add(MessageFlags.Flagged);
+            var updated = await Mailbox(http, grains).UpdateMessageAsync(id,
+                new MessageUpdate(add, remove, patch.AddLabels, patch.RemoveLabels, patch.Folder));
+            return Results.Ok(EmailItem.Of(updated));
+        }).WithName("UpdateEmail");
+
+        v1.MapDelete("/emails/{id:long}", async (long id, HttpContext http, IGrainFactory grains) =>
+        {
+            var mailbox = Mailbox(http, grains);
+            var record = await mailbox.GetMessageAsync(id);
+            if (record is null) return Problems.NotFound($"Message {id} does not exist.");
+            if (record.Folder == SpecialFolders.Trash)
+            {
+                await mailbox.ExpungeMessageAsync(id);
+                return Results.NoContent();
+            }
+            var moved = await mailbox.UpdateMessageAsync(id, new MessageUpdate(MoveTo: SpecialFolders.Trash));
+            return Results.Ok(EmailItem.Of(moved));
+        }).WithName("DeleteEmail");
+    }
+
+    /// <summary>The caller's mailbox grain.</summary>
+    public static IMailboxGrain Mailbox(HttpContext http, IGrainFactory grains) =>
+        grains.GetGrain<IMailboxGrain>(MailUser.From(http.User).AccountId);
+
+    private static async Task<MimeMessage> LoadAsync(IBlobStore blobs, MessageRecord record, CancellationToken ct)
+    {
+        await using var content = await blobs.OpenReadAsync(record.Blob.TenantId, new BlobRef(record.Blob.Name, record.Blob.Length), ct);
+        return await MimeMessage.LoadAsync(content, ct);
+    }
+}

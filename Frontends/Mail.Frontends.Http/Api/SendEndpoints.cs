@@ -1,0 +1,64 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using Mail.Frontends.Http.Auth;
+using Mail.Frontends.Http.Errors;
+using Mail.Frontends.Http.Messages;
+using Mail.Grains.Interfaces.Accounts;
+using Mail.Grains.Interfaces.Delivery;
+using Mail.Grains.Interfaces.Mailboxes;
+using Mail.Storage.Blobs;
+using Microsoft.Extensions.Options;
+
+namespace Mail.Frontends.Http.Api;
+
+/// <summary>POST /v1/send: builds the message, stores it once, and delivers it before answering 201.</summary>
+public static partial class SendEndpoints
+{
+    /// <summary>Header that makes a retried send a no-op.</summary>
+    public const string IdempotencyHeader = "Idempotency-Key";
+
+    /// <summary>Maps the endpoint.</summary>
+    public static void Map(RouteGroupBuilder v1)
+    {
+        v1.MapPost("/send", async (SendRequest request, HttpContext http, IGrainFactory grains, IBlobStore blobs,
+            IOptions<HttpFrontendOptions> options, CancellationToken ct) =>
+        {
+            var user = MailUser.From(http.User);
+            var account = await grains.GetGrain<IAccountGrain>(user.AccountId).GetAsync();
+            if (account is null || account.Suspended) return Problems.Forbidden("This account may not send.");
+            var from = request.From is null ? account.Address : AddressKey.Normalize(request.From);
+            if (from is null || (from != account.Address && !account.Aliases.Contains(from)))
+            {
+                return Problems.Forbidden($"You may send only as {string.Join(", ", account.Aliases.Prepend(account.Address))}.");
+            }
+            var idempotencyKey = http.Request.Headers[IdempotencyHeader].ToString();
+            if (idempotencyKey.Length > 0 && !IdempotencyKeyPattern().IsMatch(idempotencyKey))
+            {
+                return Problems.BadRequest($"{IdempotencyHeader} must be 1-100 characters of letters, digits and -_.:");
+            }
+
+            var (built, error) = OutgoingMessageBuilder.Build(request, from, options.Value.MaxRecipients);
+            if (built is null) return Problems.BadRequest(error!);
+            using var content = new MemoryStream();
+            await built.Message.WriteToAsync(content, ct);
+            if (content.Length > options.Value.MaxMessageBytes)
+            {
+                return Problems.TooLarge($"The message is {content.Length} bytes; the limit is {options.Value.MaxMessageBytes}.");
+            }
+            content.Position = 0;
+            var stored = await blobs.PutAsync(account.TenantId, content, ct);
+
+            var submissionId = idempotencyKey.Length > 0 ? $"http:{account.AccountId}:{idempotencyKey}" : $"http:{Guid.NewGuid():N}";
+            var result = await grains.GetGrain<IDeliveryAgentGrain>(0).SubmitAsync(new Submission(
+                submissionId, new StoredBlob(account.TenantId, stored.Name, stored.Length), from, built.Recipients,
+                account.AccountId, DateTimeOffset.UtcNow));
+            var id = result.SentMessageId!.Value.ToString(CultureInfo.InvariantCulture);
+            var response = new SendResponse(id, built.Message.MessageId ?? "",
+                result.Recipients.Select(r => new RecipientResult(r.Address, r.Status.ToString().ToLowerInvariant(), r.Detail)).ToArray());
+            return Results.Created($"/v1/emails/{id}", response);
+        }).WithName("Send");
+    }
+
+    [GeneratedRegex("^[A-Za-z0-9._:-]{1,100}$")]
+    private static partial Regex IdempotencyKeyPattern();
+}

@@ -1,0 +1,50 @@
+using System.Security.Claims;
+using System.Text.Encodings.Web;
+using Mail.Grains.Interfaces.Accounts;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Mail.Frontends.Http.Auth;
+
+/// <summary>Authenticates "Authorization: Bearer mk_…" or "X-Api-Key: mk_…" against the key's account grain.</summary>
+public sealed class ApiKeyAuthenticationHandler(
+    IOptionsMonitor<AuthenticationSchemeOptions> options,
+    ILoggerFactory logger,
+    UrlEncoder encoder,
+    IGrainFactory grains) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+{
+    /// <summary>Scheme name.</summary>
+    public const string SchemeName = "apikey";
+
+    /// <summary>Header that may carry a key instead of Authorization.</summary>
+    public const string Header = "X-Api-Key";
+
+    /// <summary>The API key of a request, if it carries one.</summary>
+    public static string? KeyOf(HttpRequest request)
+    {
+        if (request.Headers.TryGetValue(Header, out var header)) return header.ToString().Trim();
+        var authorization = request.Headers.Authorization.ToString();
+        const string bearer = "Bearer ";
+        if (authorization.StartsWith(bearer, StringComparison.OrdinalIgnoreCase))
+        {
+            var token = authorization[bearer.Length..].Trim();
+            if (token.StartsWith(ApiKeyFormat.Prefix, StringComparison.Ordinal)) return token;
+        }
+        return null;
+    }
+
+    /// <inheritdoc />
+    protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
+    {
+        var key = KeyOf(Request);
+        if (key is null) return AuthenticateResult.NoResult();
+        var accountId = ApiKeyFormat.AccountIdOf(key);
+        if (accountId is null) return AuthenticateResult.Fail("Malformed API key.");
+        var account = await grains.GetGrain<IAccountGrain>(accountId).AuthenticateApiKeyAsync(key);
+        if (account is null) return AuthenticateResult.Fail("Invalid API key.");
+        var user = new MailUser(account.AccountId, account.TenantId, account.Address);
+        var principal = new ClaimsPrincipal(new ClaimsIdentity(user.ToClaims(), SchemeName, MailUser.AddressClaim, null));
+        return AuthenticateResult.Success(new AuthenticationTicket(principal, SchemeName));
+    }
+}

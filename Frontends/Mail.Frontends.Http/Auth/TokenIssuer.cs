@@ -1,0 +1,38 @@
+using System.Security.Claims;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
+
+namespace Mail.Frontends.Http.Auth;
+
+/// <summary>Issues and describes the validation of HS256 access tokens (RFC 7519) for accounts.</summary>
+public sealed class TokenIssuer(byte[] signingKey, TimeSpan lifetime)
+{
+    /// <summary>Issuer and audience of our tokens.</summary>
+    public const string Issuer = "mail";
+
+    private readonly SymmetricSecurityKey _key = new(signingKey);
+
+    /// <summary>Token lifetime.</summary>
+    public TimeSpan Lifetime => lifetime;
+
+    /// <summary>A signed token for a user.</summary>
+    public string Issue(MailUser user) => new JsonWebTokenHandler { MapInboundClaims = false }.CreateToken(new SecurityTokenDescriptor
+    {
+        Subject = new ClaimsIdentity(user.ToClaims()),
+        Issuer = Issuer,
+        Audience = Issuer,
+        Expires = DateTime.UtcNow.Add(lifetime),
+        SigningCredentials = new SigningCredentials(_key, SecurityAlgorithms.HmacSha256),
+    });
+
+    /// <summary>What a valid token must satisfy.</summary>
+    public TokenValidationParameters ValidationParameters() => new()
+    {
+        ValidIssuer = Issuer,
+        ValidAudience = Issuer,
+        IssuerSigningKey = _key,
+        ValidAlgorithms = [SecurityAlgorithms.HmacSha256],
+        ClockSkew = TimeSpan.FromSeconds(30),
+        NameClaimType = MailUser.AddressClaim,
+    };
+}

@@ -1,0 +1,63 @@
+namespace Mail.Grains.Interfaces.Accounts;
+
+/// <summary>An account (keyed by account id): credentials, app passwords, API keys, quota, aliases.</summary>
+[Alias("mail.IAccountGrain")]
+public interface IAccountGrain : IGrainWithStringKey
+{
+    /// <summary>Creates the account and provisions its mailbox. Called by the tenant grain.</summary>
+    Task<AccountInfo> CreateAsync(string tenantId, string address, string password, long quotaBytes);
+
+    /// <summary>The account, or null if it does not exist.</summary>
+    Task<AccountInfo?> GetAsync();
+
+    /// <summary>Checks a password or an app password; null when wrong, suspended or deleted.</summary>
+    Task<AccountInfo?> AuthenticateAsync(string password);
+
+    /// <summary>Checks an API key secret; null when wrong, suspended or deleted.</summary>
+    Task<AccountInfo?> AuthenticateApiKeyAsync(string apiKey);
+
+    /// <summary>Replaces the password.</summary>
+    Task SetPasswordAsync(string password);
+
+    /// <summary>Creates an app password (shown once) for clients that cannot use the main password.</summary>
+    Task<NewSecret> CreateAppPasswordAsync(string name);
+
+    /// <summary>Creates an API key (shown once) for programmatic sending.</summary>
+    Task<NewSecret> CreateApiKeyAsync(string name);
+
+    /// <summary>Revokes an app password or API key by id.</summary>
+    Task RevokeSecretAsync(string secretId);
+
+    /// <summary>Adds an alias address that delivers to this account and that it may send as.</summary>
+    Task AddAliasAsync(string alias);
+
+    /// <summary>Removes an alias.</summary>
+    Task RemoveAliasAsync(string alias);
+
+    /// <summary>Sets the quota in bytes.</summary>
+    Task SetQuotaAsync(long quotaBytes);
+
+    /// <summary>Suspends or resumes the account.</summary>
+    Task SetSuspendedAsync(bool suspended);
+
+    /// <summary>Deletes the account: frees its addresses and purges its mailbox.</summary>
+    Task DeleteAsync();
+}
+
+/// <summary>What an account is, without its secrets.</summary>
+[GenerateSerializer, Immutable, Alias("mail.AccountInfo")]
+public sealed record AccountInfo(
+    [property: Id(0)] string AccountId,
+    [property: Id(1)] string TenantId,
+    [property: Id(2)] string Address,
+    [property: Id(3)] IReadOnlyList<string> Aliases,
+    [property: Id(4)] long QuotaBytes,
+    [property: Id(5)] bool Suspended,
+    [property: Id(6)] DateTimeOffset CreatedAt);
+
+/// <summary>A freshly created secret: its id (for revocation) and the value, shown once.</summary>
+[GenerateSerializer, Immutable, Alias("mail.NewSecret")]
+public sealed record NewSecret(
+    [property: Id(0)] string Id,
+    [property: Id(1)] string Name,
+    [property: Id(2)] string Secret);

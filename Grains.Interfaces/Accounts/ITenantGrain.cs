@@ -1,0 +1,35 @@
+namespace Mail.Grains.Interfaces.Accounts;
+
+/// <summary>A tenant (keyed by tenant id): its domains, suspension, and the creation of its accounts.</summary>
+[Alias("mail.ITenantGrain")]
+public interface ITenantGrain : IGrainWithStringKey
+{
+    /// <summary>Registers a domain for this tenant; fails with AlreadyExists if another tenant holds it.</summary>
+    Task<DomainInfo> AddDomainAsync(string domain);
+
+    /// <summary>Removes a domain that has no accounts left.</summary>
+    Task RemoveDomainAsync(string domain);
+
+    /// <summary>Creates an account under one of this tenant's domains.</summary>
+    Task<AccountInfo> CreateAccountAsync(NewAccount account);
+
+    /// <summary>Suspends or resumes the tenant: a suspended tenant's users cannot log in or send.</summary>
+    Task SetSuspendedAsync(bool suspended);
+
+    /// <summary>The tenant's current status.</summary>
+    Task<TenantInfo> GetAsync();
+}
+
+/// <summary>A request to create an account.</summary>
+[GenerateSerializer, Immutable, Alias("mail.NewAccount")]
+public sealed record NewAccount(
+    [property: Id(0)] string Address,
+    [property: Id(1)] string Password,
+    [property: Id(2)] long? QuotaBytes);
+
+/// <summary>What a tenant is.</summary>
+[GenerateSerializer, Immutable, Alias("mail.TenantInfo")]
+public sealed record TenantInfo(
+    [property: Id(0)] string TenantId,
+    [property: Id(1)] IReadOnlyList<string> Domains,
+    [property: Id(2)] bool Suspended);

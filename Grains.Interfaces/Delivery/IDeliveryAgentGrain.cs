@@ -1,0 +1,48 @@
+using Mail.Grains.Interfaces.Mailboxes;
+
+namespace Mail.Grains.Interfaces.Delivery;
+
+/// <summary>
+/// The mail delivery agent (a stateless worker): takes a stored message and its envelope, files it in
+/// every local recipient's mailbox and the sender's Sent folder, and queues remote recipients.
+/// </summary>
+[Alias("mail.IDeliveryAgentGrain")]
+public interface IDeliveryAgentGrain : IGrainWithIntegerKey
+{
+    /// <summary>Delivers a submission; returns only when every local delivery and queue row is durable.</summary>
+    Task<SubmissionResult> SubmitAsync(Submission submission);
+}
+
+/// <summary>A stored message with its envelope. <see cref="SubmissionId"/> makes a retry a no-op.</summary>
+[GenerateSerializer, Immutable, Alias("mail.Submission")]
+public sealed record Submission(
+    [property: Id(0)] string SubmissionId,
+    [property: Id(1)] StoredBlob Blob,
+    [property: Id(2)] string EnvelopeFrom,
+    [property: Id(3)] IReadOnlyList<string> Recipients,
+    [property: Id(4)] string? SenderAccountId,
+    [property: Id(5)] DateTimeOffset ReceivedAt);
+
+/// <summary>What happened to each recipient of a submission.</summary>
+[GenerateSerializer, Immutable, Alias("mail.SubmissionResult")]
+public sealed record SubmissionResult(
+    [property: Id(0)] long? SentMessageId,
+    [property: Id(1)] IReadOnlyList<RecipientOutcome> Recipients);
+
+/// <summary>One recipient's outcome.</summary>
+[GenerateSerializer, Immutable, Alias("mail.RecipientOutcome")]
+public sealed record RecipientOutcome(
+    [property: Id(0)] string Address,
+    [property: Id(1)] RecipientStatus Status,
+    [property: Id(2)] string? Detail);
+
+/// <summary>Where a recipient's copy went.</summary>
+public enum RecipientStatus
+{
+    /// <summary>Filed in a local mailbox.</summary>
+    Delivered = 1,
+    /// <summary>Put on the durable outbound queue for a remote domain.</summary>
+    Queued = 2,
+    /// <summary>Refused (unknown local user, quota): the detail says why.</summary>
+    Rejected = 3,
+}

@@ -1,0 +1,54 @@
+namespace Mail.Grains.Interfaces.Mailboxes;
+
+/// <summary>
+/// One account's mailbox (keyed by account id), the only writer of its rows: folders, messages,
+/// flags, labels, threads, quota use and the change log. Every write is O(1) in the mailbox size.
+/// </summary>
+[Alias("mail.IMailboxGrain")]
+public interface IMailboxGrain : IGrainWithStringKey
+{
+    /// <summary>Creates the mailbox with its special folders; a no-op if it exists.</summary>
+    Task ProvisionAsync(string tenantId, long quotaBytes);
+
+    /// <summary>Changes the quota limit.</summary>
+    Task SetQuotaLimitAsync(long quotaBytes);
+
+    /// <summary>Deletes every folder, message and change of this mailbox.</summary>
+    Task PurgeAsync();
+
+    /// <summary>Files a stored message; a repeated delivery id returns the first result and writes nothing.</summary>
+    Task<DeliveryResult> DeliverAsync(MessageDelivery delivery);
+
+    /// <summary>The folders, with their counters.</summary>
+    Task<IReadOnlyList<FolderInfo>> ListFoldersAsync();
+
+    /// <summary>Creates a folder (and missing parents; "/" separates levels).</summary>
+    Task<FolderInfo> CreateFolderAsync(string name);
+
+    /// <summary>Deletes a user folder, its sub-folders and their messages.</summary>
+    Task DeleteFolderAsync(string name);
+
+    /// <summary>Renames a user folder and its sub-folders.</summary>
+    Task<FolderInfo> RenameFolderAsync(string name, string newName);
+
+    /// <summary>A page of a folder's messages, newest first.</summary>
+    Task<MessagePage> ListMessagesAsync(string folder, int offset, int limit);
+
+    /// <summary>One message, or null.</summary>
+    Task<MessageRecord?> GetMessageAsync(long messageId);
+
+    /// <summary>Changes flags, labels or folder of a message.</summary>
+    Task<MessageRecord> UpdateMessageAsync(long messageId, MessageUpdate update);
+
+    /// <summary>Copies a message into a folder (same content, new message).</summary>
+    Task<MessageRecord> CopyMessageAsync(long messageId, string folder);
+
+    /// <summary>Removes a message for good.</summary>
+    Task ExpungeMessageAsync(long messageId);
+
+    /// <summary>Quota use and limit.</summary>
+    Task<QuotaInfo> GetQuotaAsync();
+
+    /// <summary>Changes after a MODSEQ, oldest first: the log consumers replay from.</summary>
+    Task<IReadOnlyList<MailboxChange>> GetChangesAsync(long afterModseq, int limit);
+}

@@ -1,0 +1,115 @@
+namespace Mail.Grains.Interfaces.Mailboxes;
+
+/// <summary>A reference to encrypted message content in the blob store, owned by a tenant.</summary>
+[GenerateSerializer, Immutable, Alias("mail.StoredBlob")]
+public sealed record StoredBlob(
+    [property: Id(0)] string TenantId,
+    [property: Id(1)] string Name,
+    [property: Id(2)] long Length);
+
+/// <summary>The envelope summary of a message, parsed once at delivery.</summary>
+[GenerateSerializer, Immutable, Alias("mail.MessageSummary")]
+public sealed record MessageSummary(
+    [property: Id(0)] string From,
+    [property: Id(1)] IReadOnlyList<string> To,
+    [property: Id(2)] IReadOnlyList<string> Cc,
+    [property: Id(3)] string Subject,
+    [property: Id(4)] DateTimeOffset? Date,
+    [property: Id(5)] string? MessageIdHeader,
+    [property: Id(6)] IReadOnlyList<string> References,
+    [property: Id(7)] string Preview,
+    [property: Id(8)] bool HasAttachments);
+
+/// <summary>A request to file a stored message into a folder of this mailbox.</summary>
+[GenerateSerializer, Immutable, Alias("mail.MessageDelivery")]
+public sealed record MessageDelivery(
+    [property: Id(0)] string DeliveryId,
+    [property: Id(1)] string Folder,
+    [property: Id(2)] StoredBlob Blob,
+    [property: Id(3)] MessageSummary Summary,
+    [property: Id(4)] IReadOnlyList<string> Flags,
+    [property: Id(5)] IReadOnlyList<string> Labels,
+    [property: Id(6)] DateTimeOffset InternalDate);
+
+/// <summary>The outcome of a delivery.</summary>
+[GenerateSerializer, Immutable, Alias("mail.DeliveryResult")]
+public sealed record DeliveryResult(
+    [property: Id(0)] long MessageId,
+    [property: Id(1)] bool Duplicate);
+
+/// <summary>A folder and its IMAP counters.</summary>
+[GenerateSerializer, Immutable, Alias("mail.FolderInfo")]
+public sealed record FolderInfo(
+    [property: Id(0)] int FolderId,
+    [property: Id(1)] string Name,
+    [property: Id(2)] string? SpecialUse,
+    [property: Id(3)] long UidValidity,
+    [property: Id(4)] long UidNext,
+    [property: Id(5)] long HighestModseq,
+    [property: Id(6)] int MessageCount,
+    [property: Id(7)] int UnseenCount,
+    [property: Id(8)] long TotalSize,
+    [property: Id(9)] bool Subscribed);
+
+/// <summary>One message's metadata row.</summary>
+[GenerateSerializer, Immutable, Alias("mail.MessageRecord")]
+public sealed record MessageRecord(
+    [property: Id(0)] long MessageId,
+    [property: Id(1)] string Folder,
+    [property: Id(2)] long Uid,
+    [property: Id(3)] long Modseq,
+    [property: Id(4)] IReadOnlyList<string> Flags,
+    [property: Id(5)] IReadOnlyList<string> Labels,
+    [property: Id(6)] long ThreadId,
+    [property: Id(7)] StoredBlob Blob,
+    [property: Id(8)] long Size,
+    [property: Id(9)] DateTimeOffset InternalDate,
+    [property: Id(10)] MessageSummary Summary);
+
+/// <summary>A page of messages and the folder's total.</summary>
+[GenerateSerializer, Immutable, Alias("mail.MessagePage")]
+public sealed record MessagePage(
+    [property: Id(0)] IReadOnlyList<MessageRecord> Items,
+    [property: Id(1)] long Total);
+
+/// <summary>A change to a message: each member left null is left alone.</summary>
+[GenerateSerializer, Immutable, Alias("mail.MessageUpdate")]
+public sealed record MessageUpdate(
+    [property: Id(0)] IReadOnlyList<string>? AddFlags = null,
+    [property: Id(1)] IReadOnlyList<string>? RemoveFlags = null,
+    [property: Id(2)] IReadOnlyList<string>? AddLabels = null,
+    [property: Id(3)] IReadOnlyList<string>? RemoveLabels = null,
+    [property: Id(4)] string? MoveTo = null);
+
+/// <summary>Quota use of a mailbox.</summary>
+[GenerateSerializer, Immutable, Alias("mail.QuotaInfo")]
+public sealed record QuotaInfo(
+    [property: Id(0)] long UsedBytes,
+    [property: Id(1)] long LimitBytes,
+    [property: Id(2)] long MessageCount);
+
+/// <summary>What a change-log row records.</summary>
+public enum MailboxChangeKind : short
+{
+    /// <summary>A message appeared in a folder.</summary>
+    Added = 1,
+    /// <summary>A message's flags or labels changed.</summary>
+    FlagsChanged = 2,
+    /// <summary>A message left a folder (expunged or moved away).</summary>
+    Expunged = 3,
+    /// <summary>A folder was created.</summary>
+    FolderCreated = 4,
+    /// <summary>A folder was deleted.</summary>
+    FolderDeleted = 5,
+    /// <summary>A folder was renamed.</summary>
+    FolderRenamed = 6,
+}
+
+/// <summary>One row of the mailbox change log.</summary>
+[GenerateSerializer, Immutable, Alias("mail.MailboxChange")]
+public sealed record MailboxChange(
+    [property: Id(0)] long Modseq,
+    [property: Id(1)] MailboxChangeKind Kind,
+    [property: Id(2)] int FolderId,
+    [property: Id(3)] long? MessageId,
+    [property: Id(4)] long? Uid);

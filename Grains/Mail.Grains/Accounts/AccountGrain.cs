@@ -1,0 +1,191 @@
+using System.Security.Cryptography;
+using System.Text;
+using Mail.Grains.Interfaces.Accounts;
+using Mail.Grains.Interfaces.Errors;
+using Mail.Grains.Interfaces.Mailboxes;
+
+namespace Mail.Grains.Accounts;
+
+/// <summary>Owns an account's credentials, secrets, aliases, quota and suspension.</summary>
+public sealed class AccountGrain(
+    [PersistentState("account", Interfaces.Names.GrainStorage)] IPersistentState<AccountState> state,
+    PasswordHasher hasher,
+    DirectoryTable directory) : Grain, IAccountGrain
+{
+    // A successful Argon2id check is remembered as a keyed digest for this activation only, so that
+    // clients that log in on every poll (IMAP, POP3) do not pay the slow hash each time.
+    private readonly byte[] _cacheKey = RandomNumberGenerator.GetBytes(32);
+    private byte[]? _verifiedPassword;
+
+    private string AccountId => this.GetPrimaryKeyString();
+
+    private bool Exists => state.RecordExists && state.State.TenantId is not null && !state.State.Deleted;
+
+    /// <inheritdoc />
+    public async Task<AccountInfo> CreateAsync(string tenantId, string address, string password, long quotaBytes)
+    {
+        if (Exists) throw new MailException(MailErrorCode.AlreadyExists, $"Account {AccountId} already exists.");
+        PasswordPolicy.Check(password);
+        state.State = new AccountState
+        {
+            TenantId = tenantId,
+            Address = address,
+            PasswordHash = hasher.Hash(password),
+            QuotaBytes = quotaBytes,
+            CreatedAt = DateTimeOffset.UtcNow,
+        };
+        await state.WriteStateAsync();
+        await GrainFactory.GetGrain<IMailboxGrain>(AccountId).ProvisionAsync(tenantId, quotaBytes);
+        var info = ToInfo();
+        await directory.UpsertAccountAsync(info);
+        return info;
+    }
+
+    /// <inheritdoc />
+    public Task<AccountInfo?> GetAsync() => Task.FromResult(Exists ? ToInfo() : null);
+
+    /// <inheritdoc />
+    public async Task<AccountInfo?> AuthenticateAsync(string password)
+    {
+        if (!Exists || state.State.Suspended || await TenantSuspendedAsync()) return null;
+        if (state.State.Secrets.Any(s => s.Kind == AccountSecret.AppPassword && SecretDigest.Matches(password, s.Digest)))
+        {
+            return ToInfo();
+        }
+        var keyed = HMACSHA256.HashData(_cacheKey, Encoding.UTF8.GetBytes(password));
+        if (_verifiedPassword is not null && CryptographicOperations.FixedTimeEquals(keyed, _verifiedPassword)) return ToInfo();
+        if (!PasswordHasher.Verify(password, state.State.PasswordHash)) return null;
+        _verifiedPassword = keyed;
+        return ToInfo();
+    }
+
+    /// <inheritdoc />
+    public async Task<AccountInfo?> AuthenticateApiKeyAsync(string apiKey)
+    {
+        if (!Exists || state.State.Suspended || await TenantSuspendedAsync()) return null;
+        if (ApiKeyFormat.AccountIdOf(apiKey) != AccountId) return null;
+        return state.State.Secrets.Any(s => s.Kind == AccountSecret.ApiKey && SecretDigest.Matches(apiKey, s.Digest)) ? ToInfo() : null;
+    }
+
+    /// <inheritdoc />
+    public async Task SetPasswordAsync(string password)
+    {
+        RequireExists();
+        PasswordPolicy.Check(password);
+        state.State.PasswordHash = hasher.Hash(password);
+        _verifiedPassword = null;
+        await state.WriteStateAsync();
+    }
+
+    /// <inheritdoc />
+    public Task<NewSecret> CreateAppPasswordAsync(string name) => AddSecretAsync(name, AccountSecret.AppPassword, SecretDigest.NewSecret());
+
+    /// <inheritdoc />
+    public Task<NewSecret> CreateApiKeyAsync(string name) =>
+        AddSecretAsync(name, AccountSecret.ApiKey, ApiKeyFormat.Compose(AccountId, SecretDigest.NewSecret()));
+
+    /// <inheritdoc />
+    public async Task RevokeSecretAsync(string secretId)
+    {
+        RequireExists();
+        if (state.State.Secrets.RemoveAll(s => s.Id == secretId) == 0)
+        {
+            throw new MailException(MailErrorCode.NotFound, $"No app password or API key with id {secretId}.");
+        }
+        await state.WriteStateAsync();
+    }
+
+    /// <inheritdoc />
+    public async Task AddAliasAsync(string alias)
+    {
+        RequireExists();
+        var normalized = AddressKey.Normalize(alias) ?? throw new MailException(MailErrorCode.Invalid, $"'{alias}' is not an e-mail address.");
+        var domain = await GrainFactory.GetGrain<IDomainGrain>(AddressKey.DomainOf(normalized)).GetAsync();
+        if (domain?.TenantId != state.State.TenantId)
+        {
+            throw new MailException(MailErrorCode.Invalid, $"The domain of {normalized} is not one of this tenant's domains.");
+        }
+        if (state.State.Aliases.Contains(normalized) || normalized == state.State.Address) return;
+        if (!await GrainFactory.GetGrain<IAddressGrain>(normalized).ClaimAsync(new AddressRoute(AccountId, state.State.TenantId!)))
+        {
+            throw new MailException(MailErrorCode.AlreadyExists, $"{normalized} is already in use.");
+        }
+        state.State.Aliases.Add(normalized);
+        await state.WriteStateAsync();
+    }
+
+    /// <inheritdoc />
+    public async Task RemoveAliasAsync(string alias)
+    {
+        RequireExists();
+        var normalized = AddressKey.Normalize(alias);
+        if (normalized is null || !state.State.Aliases.Remove(normalized))
+        {
+            throw new MailException(MailErrorCode.NotFound, $"{alias} is not an alias of this account.");
+        }
+        await state.WriteStateAsync();
+        await GrainFactory.GetGrain<IAddressGrain>(normalized).ReleaseAsync(AccountId);
+    }
+
+    /// <inheritdoc />
+    public async Task SetQuotaAsync(long quotaBytes)
+    {
+        RequireExists();
+        if (quotaBytes <= 0) throw new MailException(MailErrorCode.Invalid, "Quota must be a positive number of bytes.");
+        state.State.QuotaBytes = quotaBytes;
+        await state.WriteStateAsync();
+        await GrainFactory.GetGrain<IMailboxGrain>(AccountId).SetQuotaLimitAsync(quotaBytes);
+        await directory.UpsertAccountAsync(ToInfo());
+    }
+
+    /// <inheritdoc />
+    public async Task SetSuspendedAsync(bool suspended)
+    {
+        RequireExists();
+        state.State.Suspended = suspended;
+        await state.WriteStateAsync();
+        await directory.UpsertAccountAsync(ToInfo());
+    }
+
+    /// <inheritdoc />
+    public async Task DeleteAsync()
+    {
+        RequireExists();
+        state.State.Deleted = true;
+        await state.WriteStateAsync();
+        foreach (var address in state.State.Aliases.Append(state.State.Address))
+        {
+            await GrainFactory.GetGrain<IAddressGrain>(address).ReleaseAsync(AccountId);
+        }
+        await GrainFactory.GetGrain<IMailboxGrain>(AccountId).PurgeAsync();
+        await directory.DeleteAccountAsync(AccountId);
+    }
+
+    private async Task<NewSecret> AddSecretAsync(string name, string kind, string secret)
+    {
+        RequireExists();
+        var entry = new AccountSecret
+        {
+            Id = Guid.NewGuid().ToString("N")[..12],
+            Name = string.IsNullOrWhiteSpace(name) ? kind : name.Trim(),
+            Kind = kind,
+            Digest = SecretDigest.Of(secret),
+            CreatedAt = DateTimeOffset.UtcNow,
+        };
+        state.State.Secrets.Add(entry);
+        await state.WriteStateAsync();
+        return new NewSecret(entry.Id, entry.Name, secret);
+    }
+
+    private async Task<bool> TenantSuspendedAsync() =>
+        (await GrainFactory.GetGrain<ITenantGrain>(state.State.TenantId!).GetAsync()).Suspended;
+
+    private void RequireExists()
+    {
+        if (!Exists) throw new MailException(MailErrorCode.NotFound, $"Account {AccountId} does not exist.");
+    }
+
+    private AccountInfo ToInfo() => new(
+        AccountId, state.State.TenantId!, state.State.Address, state.State.Aliases.ToArray(),
+        state.State.QuotaBytes, state.State.Suspended, state.State.CreatedAt);
+}

@@ -1,0 +1,89 @@
+using Mail.Grains.Interfaces.Accounts;
+using Mail.Grains.Interfaces.Errors;
+using Microsoft.Extensions.Options;
+
+namespace Mail.Grains.Accounts;
+
+/// <summary>Owns a tenant's domains and suspension, and creates its accounts.</summary>
+public sealed class TenantGrain(
+    [PersistentState("tenant", Interfaces.Names.GrainStorage)] IPersistentState<TenantState> state,
+    IOptions<AccountDefaults> defaults,
+    DirectoryTable directory) : Grain, ITenantGrain
+{
+    private string TenantId => this.GetPrimaryKeyString();
+
+    /// <inheritdoc />
+    public async Task<DomainInfo> AddDomainAsync(string domain)
+    {
+        var name = DomainName.Normalize(domain) ?? throw new MailException(MailErrorCode.Invalid, $"'{domain}' is not a domain name.");
+        var grain = GrainFactory.GetGrain<IDomainGrain>(name);
+        if (!await grain.ClaimAsync(TenantId))
+        {
+            throw new MailException(MailErrorCode.AlreadyExists, $"Domain {name} is already hosted.");
+        }
+        if (!state.State.Domains.Contains(name))
+        {
+            state.State.Domains.Add(name);
+            await state.WriteStateAsync();
+        }
+        return (await grain.GetAsync())!;
+    }
+
+    /// <inheritdoc />
+    public async Task RemoveDomainAsync(string domain)
+    {
+        var name = DomainName.Normalize(domain);
+        if (name is null || !state.State.Domains.Contains(name))
+        {
+            throw new MailException(MailErrorCode.NotFound, $"Domain {domain} is not hosted by this tenant.");
+        }
+        if ((await directory.ListAccountsAsync(name, 0, 1)).Total > 0)
+        {
+            throw new MailException(MailErrorCode.Forbidden, $"Domain {name} still has accounts; delete them first.");
+        }
+        state.State.Domains.Remove(name);
+        await state.WriteStateAsync();
+        await GrainFactory.GetGrain<IDomainGrain>(name).ReleaseAsync(TenantId);
+    }
+
+    /// <inheritdoc />
+    public async Task<AccountInfo> CreateAccountAsync(NewAccount account)
+    {
+        if (state.State.Suspended) throw new MailException(MailErrorCode.Suspended, $"Tenant {TenantId} is suspended.");
+        var address = AddressKey.Normalize(account.Address)
+            ?? throw new MailException(MailErrorCode.Invalid, $"'{account.Address}' is not an e-mail address.");
+        if (!state.State.Domains.Contains(AddressKey.DomainOf(address)))
+        {
+            throw new MailException(MailErrorCode.Invalid, $"The domain of {address} is not hosted by tenant {TenantId}.");
+        }
+        var quota = account.QuotaBytes ?? defaults.Value.QuotaBytes;
+        if (quota <= 0) throw new MailException(MailErrorCode.Invalid, "quota_bytes must be positive.");
+        PasswordPolicy.Check(account.Password);
+
+        var accountId = Guid.NewGuid().ToString("N");
+        var addressGrain = GrainFactory.GetGrain<IAddressGrain>(address);
+        if (!await addressGrain.ClaimAsync(new AddressRoute(accountId, TenantId)))
+        {
+            throw new MailException(MailErrorCode.AlreadyExists, $"{address} is already in use.");
+        }
+        try
+        {
+            return await GrainFactory.GetGrain<IAccountGrain>(accountId).CreateAsync(TenantId, address, account.Password, quota);
+        }
+        catch
+        {
+            await addressGrain.ReleaseAsync(accountId);
+            throw;
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task SetSuspendedAsync(bool suspended)
+    {
+        state.State.Suspended = suspended;
+        await state.WriteStateAsync();
+    }
+
+    /// <inheritdoc />
+    public Task<TenantInfo> GetAsync() => Task.FromResult(new TenantInfo(TenantId, state.State.Domains.ToArray(), state.State.Suspended));
+}

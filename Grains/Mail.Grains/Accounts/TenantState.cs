@@ -1,0 +1,11 @@
+namespace Mail.Grains.Accounts;
+
+/// <summary>The persisted document of a tenant grain.</summary>
+public sealed class TenantState
+{
+    /// <summary>Hosted domains (lower case).</summary>
+    public List<string> Domains { get; set; } = [];
+
+    /// <summary>Whether the tenant's users are locked out.</summary>
+    public bool Suspended { get; set; }
+}

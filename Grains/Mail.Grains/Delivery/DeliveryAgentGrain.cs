@@ -1,0 +1,101 @@
+using Mail.Grains.Interfaces.Accounts;
+using Mail.Grains.Interfaces.Delivery;
+using Mail.Grains.Interfaces.Errors;
+using Mail.Grains.Interfaces.Mailboxes;
+using Mail.Grains.Outbound;
+using Mail.Storage.Blobs;
+using MimeKit;
+using Orleans.Concurrency;
+
+namespace Mail.Grains.Delivery;
+
+/// <summary>
+/// The MDA: parses a stored message once, files it for each local recipient (one stored copy per tenant,
+/// referenced by every recipient's row), files the sender's copy in Sent, and queues remote recipients.
+/// Delivery ids derive from the submission id, so a retried submission files nothing twice.
+/// </summary>
+[StatelessWorker]
+public sealed class DeliveryAgentGrain(IBlobStore blobs, OutboundQueueStore outbound) : Grain, IDeliveryAgentGrain
+{
+    /// <inheritdoc />
+    public async Task<SubmissionResult> SubmitAsync(Submission submission)
+    {
+        var summary = await ReadSummaryAsync(submission.Blob);
+        var targets = await Task.WhenAll(submission.Recipients.Select(ClassifyAsync));
+
+        long? sentId = null;
+        if (submission.SenderAccountId is { } sender)
+        {
+            var sent = await GrainFactory.GetGrain<IMailboxGrain>(sender).DeliverAsync(new MessageDelivery(
+                $"{submission.SubmissionId}/sent", SpecialFolders.Sent, submission.Blob, summary,
+                [MessageFlags.Seen], [], submission.ReceivedAt));
+            sentId = sent.MessageId;
+        }
+
+        var blobsByTenant = new Dictionary<string, StoredBlob> { [submission.Blob.TenantId] = submission.Blob };
+        foreach (var tenant in targets.Where(t => t.Route is not null).Select(t => t.Route!.TenantId).Distinct())
+        {
+            if (!blobsByTenant.ContainsKey(tenant)) blobsByTenant[tenant] = await CopyBlobAsync(submission.Blob, tenant);
+        }
+
+        var localOutcomes = new Dictionary<string, Task<RecipientOutcome>>();
+        foreach (var target in targets.Where(t => t.Route is not null))
+        {
+            var route = target.Route!;
+            if (localOutcomes.ContainsKey(route.AccountId)) continue;
+            localOutcomes[route.AccountId] = DeliverLocalAsync(submission, route, blobsByTenant[route.TenantId], summary, target.Address);
+        }
+        await Task.WhenAll(localOutcomes.Values);
+
+        var remote = targets.Where(t => t.Remote).Select(t => t.Address).Distinct().ToArray();
+        await outbound.EnqueueAsync(submission, submission.Blob, remote);
+
+        var outcomes = targets.Select(t => t switch
+        {
+            { Rejection: { } why } => new RecipientOutcome(t.Address, RecipientStatus.Rejected, why),
+            { Remote: true } => new RecipientOutcome(t.Address, RecipientStatus.Queued, null),
+            _ => localOutcomes[t.Route!.AccountId].Result with { Address = t.Address },
+        }).ToArray();
+        return new SubmissionResult(sentId, outcomes);
+    }
+
+    private async Task<MessageSummary> ReadSummaryAsync(StoredBlob blob)
+    {
+        await using var stream = await blobs.OpenReadAsync(blob.TenantId, new BlobRef(blob.Name, blob.Length), CancellationToken.None);
+        var message = await MimeMessage.LoadAsync(stream);
+        return MessageSummaryReader.Read(message);
+    }
+
+    private async Task<StoredBlob> CopyBlobAsync(StoredBlob blob, string tenantId)
+    {
+        await using var source = await blobs.OpenReadAsync(blob.TenantId, new BlobRef(blob.Name, blob.Length), CancellationToken.None);
+        var copy = await blobs.PutAsync(tenantId, source, CancellationToken.None);
+        return new StoredBlob(tenantId, copy.Name, copy.Length);
+    }
+
+    private async Task<Target> ClassifyAsync(string recipient)
+    {
+        var address = AddressKey.Normalize(recipient);
+        if (address is null) return new Target(recipient, null, false, "not an e-mail address");
+        var route = await GrainFactory.GetGrain<IAddressGrain>(address).ResolveAsync();
+        if (route is not null) return new Target(address, route, false, null);
+        var hosted = await GrainFactory.GetGrain<IDomainGrain>(AddressKey.DomainOf(address)).GetAsync();
+        return hosted is null ? new Target(address, null, true, null) : new Target(address, null, false, "no such user here");
+    }
+
+    private async Task<RecipientOutcome> DeliverLocalAsync(Submission submission, AddressRoute route, StoredBlob blob, MessageSummary summary, string address)
+    {
+        try
+        {
+            await GrainFactory.GetGrain<IMailboxGrain>(route.AccountId).DeliverAsync(new MessageDelivery(
+                $"{submission.SubmissionId}/{route.AccountId}", SpecialFolders.Inbox, blob, summary, [], [], submission.ReceivedAt));
+            return new RecipientOutcome(address, RecipientStatus.Delivered, null);
+        }
+        catch (MailException e) when (e.Code is MailErrorCode.QuotaExceeded or MailErrorCode.NotFound)
+        {
+            return new RecipientOutcome(address, RecipientStatus.Rejected, e.Message);
+        }
+    }
+
+    private sealed record Target(string Address, AddressRoute? Route, bool Remote, string? Rejection);
+}

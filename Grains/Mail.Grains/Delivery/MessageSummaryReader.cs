@@ -1,0 +1,64 @@
+using System.Text;
+using Mail.Grains.Interfaces.Mailboxes;
+using MimeKit;
+
+namespace Mail.Grains.Delivery;
+
+/// <summary>Parses the envelope summary of an RFC 5322 message with MimeKit: addresses, subject, date, ids, preview, attachments.</summary>
+public static class MessageSummaryReader
+{
+    /// <summary>Longest preview kept, in characters.</summary>
+    public const int PreviewLength = 200;
+
+    /// <summary>Reads the summary from a parsed message.</summary>
+    public static MessageSummary Read(MimeMessage message)
+    {
+        var references = new List<string>();
+        if (message.InReplyTo is { Length: > 0 } inReplyTo) references.Add(inReplyTo);
+        foreach (var id in message.References) if (!references.Contains(id)) references.Add(id);
+        return new MessageSummary(
+            From: message.From.ToString(),
+            To: message.To.Mailboxes.Select(m => m.ToString()).ToArray(),
+            Cc: message.Cc.Mailboxes.Select(m => m.ToString()).ToArray(),
+            Subject: message.Subject ?? "",
+            Date: message.Headers.Contains(HeaderId.Date) ? message.Date : null,
+            MessageIdHeader: string.IsNullOrEmpty(message.MessageId) ? null : message.MessageId,
+            References: references,
+            Preview: Preview(message),
+            HasAttachments: message.Attachments.Any());
+    }
+
+    private static string Preview(MimeMessage message)
+    {
+        var text = message.TextBody;
+        if (text is null && message.HtmlBody is { } html)
+        {
+            text = HtmlText(html);
+        }
+        if (string.IsNullOrEmpty(text)) return "";
+        var builder = new StringBuilder(PreviewLength);
+        var space = false;
+        foreach (var c in text)
+        {
+            if (char.IsWhiteSpace(c))
+            {
+                space = builder.Length > 0;
+                continue;
+            }
+            if (space) builder.Append(' ');
+            space = false;
+            if (builder.Length >= PreviewLength) break;
+            builder.Append(c);
+        }
+        return builder.Length > PreviewLength ? builder.ToString(0, PreviewLength) : builder.ToString();
+    }
+
+    // Good enough for a preview line: drops tags, scripts and styles; the full view sanitizes properly.
+    private static string HtmlText(string html)
+    {
+        var withoutBlocks = System.Text.RegularExpressions.Regex.Replace(html, "<(script|style)[^>]*>.*?</\\1>", " ",
+            System.Text.RegularExpressions.RegexOptions.Singleline | System.Text.RegularExpressions.RegexOptions.IgnoreCase);
+        var withoutTags = System.Text.RegularExpressions.Regex.Replace(withoutBlocks, "<[^>]+>", " ");
+        return System.Net.WebUtility.HtmlDecode(withoutTags);
+    }
+}

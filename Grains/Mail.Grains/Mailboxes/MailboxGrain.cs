@@ -1,0 +1,433 @@
+using Mail.Grains.Interfaces.Errors;
+using Mail.Grains.Interfaces.Mailboxes;
+using Orleans.Concurrency;
+
+namespace Mail.Grains.Mailboxes;
+
+/// <summary>
+/// The single writer of one mailbox. Keeps the mailbox counters and folders in memory (never the
+/// messages), so each write is one small batch whatever the mailbox size: insert or update the
+/// message row, append a change-log row, update the folder and mailbox counters under the fencing epoch.
+/// </summary>
+public sealed class MailboxGrain(MailboxStore store) : Grain, IMailboxGrain
+{
+    private MailboxHead? _head;
+    private Dictionary<int, FolderHead> _folders = new();
+
+    private string AccountId => this.GetPrimaryKeyString();
+
+    /// <inheritdoc />
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        await LoadAsync();
+        await base.OnActivateAsync(cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public async Task ProvisionAsync(string tenantId, long quotaBytes)
+    {
+        if (_head is not null) return;
+        await store.CreateAsync(AccountId, tenantId, quotaBytes);
+        await LoadAsync();
+    }
+
+    /// <inheritdoc />
+    public async Task SetQuotaLimitAsync(long quotaBytes)
+    {
+        var head = RequireHead();
+        await Guarded(() => store.SetQuotaLimitAsync(AccountId, head.Epoch, quotaBytes));
+        _head = head with { QuotaLimit = quotaBytes };
+    }
+
+    /// <inheritdoc />
+    public async Task PurgeAsync()
+    {
+        await store.PurgeAsync(AccountId);
+        _head = null;
+        _folders = new();
+        DeactivateOnIdle();
+    }
+
+    /// <inheritdoc />
+    public async Task<DeliveryResult> DeliverAsync(MessageDelivery delivery)
+    {
+        var head = RequireHead();
+        var folder = FindFolder(delivery.Folder);
+        var flags = delivery.Flags.Select(FlagSet.CanonicalFlag).Distinct().ToArray();
+        var labels = delivery.Labels.Select(FlagSet.CanonicalLabel).Distinct().ToArray();
+        var size = delivery.Blob.Length;
+        CheckQuota(head, size);
+
+        var write = NewWrite();
+        var messageId = head.NextMessageId;
+        write.Head = write.Head with
+        {
+            NextMessageId = messageId + 1,
+            QuotaUsed = head.QuotaUsed + size,
+            MessageCount = head.MessageCount + 1,
+        };
+        var modseq = write.NextModseq();
+        var uid = folder.UidNext;
+        var seen = flags.Contains(MessageFlags.Seen);
+        write.SetFolder(folder with
+        {
+            UidNext = uid + 1,
+            HighestModseq = modseq,
+            MessageCount = folder.MessageCount + 1,
+            UnseenCount = folder.UnseenCount + (seen ? 0 : 1),
+            TotalSize = folder.TotalSize + size,
+        });
+        var summary = delivery.Summary;
+        write.Add("INSERT INTO mailbox_deliveries (account_id, delivery_id, message_id) VALUES (@a, @d, @id)",
+            ("d", delivery.DeliveryId), ("id", messageId));
+        write.Add(
+            """
+            INSERT INTO mailbox_messages (account_id, message_id, folder_id, uid, modseq, flags, labels, thread_id, blob_tenant,
+                blob_name, size, internal_date, sent_date, from_addr, to_addrs, cc_addrs, subject, message_id_header, refs,
+                preview, has_attachments)
+            VALUES (@a, @id, @f, @uid, @m, @flags, @labels,
+                COALESCE((SELECT thread_id FROM mailbox_threads WHERE account_id = @a AND message_id_header = ANY(@refs) LIMIT 1), @id),
+                @bt, @bn, @size, @idate, @sdate, @from, @to, @cc, @subject, @mid, @refs, @preview, @att)
+            """,
+            ("id", messageId), ("f", folder.FolderId), ("uid", uid), ("m", modseq), ("flags", flags), ("labels", labels),
+            ("bt", delivery.Blob.TenantId), ("bn", delivery.Blob.Name), ("size", size), ("idate", delivery.InternalDate),
+            ("sdate", summary.Date), ("from", summary.From), ("to", summary.To.ToArray()), ("cc", summary.Cc.ToArray()),
+            ("subject", summary.Subject), ("mid", summary.MessageIdHeader), ("refs", summary.References.ToArray()),
+            ("preview", summary.Preview), ("att", summary.HasAttachments));
+        if (summary.MessageIdHeader is { } header)
+        {
+            write.Add(
+                """
+                INSERT INTO mailbox_threads (account_id, message_id_header, thread_id)
+                SELECT @a, @mid, thread_id FROM mailbox_messages WHERE account_id = @a AND message_id = @id
+                ON CONFLICT DO NOTHING
+                """, ("mid", header), ("id", messageId));
+        }
+        write.Change(MailboxChangeKind.Added, folder.FolderId, modseq, messageId, uid);
+
+        if (await CommitAsync(write)) return new DeliveryResult(messageId, Duplicate: false);
+        var existing = await store.FindDeliveryAsync(AccountId, delivery.DeliveryId)
+            ?? throw new InvalidOperationException($"Delivery {delivery.DeliveryId} conflicted but is not recorded.");
+        return new DeliveryResult(existing, Duplicate: true);
+    }
+
+    /// <inheritdoc />
+    [ReadOnly]
+    public Task<IReadOnlyList<FolderInfo>> ListFoldersAsync()
+    {
+        RequireHead();
+        IReadOnlyList<FolderInfo> folders = _folders.Values.OrderBy(f => f.Name == SpecialFolders.Inbox ? 0 : 1)
+            .ThenBy(f => f.Name, StringComparer.Ordinal).Select(f => f.ToInfo()).ToArray();
+        return Task.FromResult(folders);
+    }
+
+    /// <inheritdoc />
+    public async Task<FolderInfo> CreateFolderAsync(string name)
+    {
+        var head = RequireHead();
+        var canonical = FolderName.Canonical(name);
+        if (TryFindFolder(canonical) is not null) throw new MailException(MailErrorCode.AlreadyExists, $"Folder {canonical} already exists.");
+        var write = NewWrite();
+        FolderHead? created = null;
+        foreach (var level in FolderName.Parents(canonical).Append(canonical))
+        {
+            if (TryFindFolder(level) is not null) continue;
+            created = AddFolder(write, level, head.CreatedAt);
+        }
+        await CommitAsync(write);
+        return created!.ToInfo();
+    }
+
+    /// <inheritdoc />
+    public async Task DeleteFolderAsync(string name)
+    {
+        RequireHead();
+        var folder = FindFolder(name);
+        CheckUserFolder(folder);
+        var doomed = _folders.Values.Where(f => FolderName.IsSelfOrBelow(f.Name, folder.Name)).ToList();
+        if (doomed.Any(f => f.SpecialUse is not null)) throw new MailException(MailErrorCode.Forbidden, "A special folder cannot be deleted.");
+        var write = NewWrite();
+        write.Head = write.Head with
+        {
+            QuotaUsed = write.Head.QuotaUsed - doomed.Sum(f => f.TotalSize),
+            MessageCount = write.Head.MessageCount - doomed.Sum(f => f.MessageCount),
+        };
+        write.Add("DELETE FROM mailbox_messages WHERE account_id = @a AND folder_id = ANY(@ids)", ("ids", doomed.Select(f => f.FolderId).ToArray()));
+        foreach (var f in doomed)
+        {
+            write.DeleteFolder(f.FolderId);
+            write.Change(MailboxChangeKind.FolderDeleted, f.FolderId, write.NextModseq());
+        }
+        await CommitAsync(write);
+    }
+
+    /// <inheritdoc />
+    public async Task<FolderInfo> RenameFolderAsync(string name, string newName)
+    {
+        var head = RequireHead();
+        var folder = FindFolder(name);
+        CheckUserFolder(folder);
+        var target = FolderName.Canonical(newName);
+        if (TryFindFolder(target) is not null) throw new MailException(MailErrorCode.AlreadyExists, $"Folder {target} already exists.");
+        if (FolderName.IsSelfOrBelow(target, folder.Name) || target == SpecialFolders.Inbox)
+        {
+            throw new MailException(MailErrorCode.Invalid, $"Folder {folder.Name} cannot be renamed to {target}.");
+        }
+        var write = NewWrite();
+        foreach (var parent in FolderName.Parents(target))
+        {
+            if (TryFindFolder(parent) is null) AddFolder(write, parent, head.CreatedAt);
+        }
+        foreach (var f in _folders.Values.Where(f => FolderName.IsSelfOrBelow(f.Name, folder.Name)).ToList())
+        {
+            var modseq = write.NextModseq();
+            write.SetFolder(f with { Name = target + f.Name[folder.Name.Length..], HighestModseq = modseq });
+            write.Change(MailboxChangeKind.FolderRenamed, f.FolderId, modseq);
+        }
+        await CommitAsync(write);
+        return _folders[folder.FolderId].ToInfo();
+    }
+
+    /// <inheritdoc />
+    [ReadOnly]
+    public async Task<MessagePage> ListMessagesAsync(string folder, int offset, int limit)
+    {
+        RequireHead();
+        var f = FindFolder(folder);
+        var items = await store.ListMessagesAsync(AccountId, f.FolderId, Math.Max(0, offset), Math.Clamp(limit, 1, 1000), FolderNameOf);
+        return new MessagePage(items, f.MessageCount);
+    }
+
+    /// <inheritdoc />
+    [ReadOnly]
+    public async Task<MessageRecord?> GetMessageAsync(long messageId)
+    {
+        RequireHead();
+        return (await store.GetMessageAsync(AccountId, messageId, FolderNameOf))?.Record;
+    }
+
+    /// <inheritdoc />
+    public async Task<MessageRecord> UpdateMessageAsync(long messageId, MessageUpdate update)
+    {
+        RequireHead();
+        var row = await RequireMessageAsync(messageId);
+        var current = row.Record;
+        var flags = FlagSet.Apply(current.Flags, update.AddFlags?.Select(FlagSet.CanonicalFlag), update.RemoveFlags?.Select(FlagSet.CanonicalFlag));
+        var labels = FlagSet.Apply(current.Labels, update.AddLabels?.Select(FlagSet.CanonicalLabel), update.RemoveLabels?.Select(FlagSet.CanonicalLabel));
+        var target = update.MoveTo is null ? null : FindFolder(update.MoveTo);
+        var moving = target is not null && target.FolderId != row.FolderId;
+        var flagsChanged = !flags.SequenceEqual(current.Flags) || !labels.SequenceEqual(current.Labels);
+        if (!moving && !flagsChanged) return current;
+
+        var write = NewWrite();
+        var wasSeen = current.Flags.Contains(MessageFlags.Seen);
+        var isSeen = flags.Contains(MessageFlags.Seen);
+        var source = write.Folder(row.FolderId);
+        long modseq;
+        var uid = current.Uid;
+        var folderId = row.FolderId;
+        if (moving)
+        {
+            var leaveModseq = write.NextModseq();
+            write.SetFolder(source with
+            {
+                HighestModseq = leaveModseq,
+                MessageCount = source.MessageCount - 1,
+                UnseenCount = source.UnseenCount - (wasSeen ? 0 : 1),
+                TotalSize = source.TotalSize - current.Size,
+            });
+            write.Change(MailboxChangeKind.Expunged, source.FolderId, leaveModseq, messageId, current.Uid);
+            modseq = write.NextModseq();
+            var destination = write.Folder(target!.FolderId);
+            uid = destination.UidNext;
+            folderId = destination.FolderId;
+            write.SetFolder(destination with
+            {
+                UidNext = uid + 1,
+                HighestModseq = modseq,
+                MessageCount = destination.MessageCount + 1,
+                UnseenCount = destination.UnseenCount + (isSeen ? 0 : 1),
+                TotalSize = destination.TotalSize + current.Size,
+            });
+            write.Change(MailboxChangeKind.Added, folderId, modseq, messageId, uid);
+        }
+        else
+        {
+            modseq = write.NextModseq();
+            write.SetFolder(source with { HighestModseq = modseq, UnseenCount = source.UnseenCount + (wasSeen ? 1 : 0) - (isSeen ? 1 : 0) });
+            write.Change(MailboxChangeKind.FlagsChanged, folderId, modseq, messageId, uid);
+        }
+        write.Add("UPDATE mailbox_messages SET folder_id = @f, uid = @uid, modseq = @m, flags = @flags, labels = @labels WHERE account_id = @a AND message_id = @id",
+            ("f", folderId), ("uid", uid), ("m", modseq), ("flags", flags), ("labels", labels), ("id", messageId));
+        await CommitAsync(write);
+        return current with { Folder = FolderNameOf(folderId), Uid = uid, Modseq = modseq, Flags = flags, Labels = labels };
+    }
+
+    /// <inheritdoc />
+    public async Task<MessageRecord> CopyMessageAsync(long messageId, string folder)
+    {
+        var head = RequireHead();
+        var current = (await RequireMessageAsync(messageId)).Record;
+        var destination = FindFolder(folder);
+        CheckQuota(head, current.Size);
+        var write = NewWrite();
+        var copyId = head.NextMessageId;
+        write.Head = write.Head with
+        {
+            NextMessageId = copyId + 1,
+            QuotaUsed = head.QuotaUsed + current.Size,
+            MessageCount = head.MessageCount + 1,
+        };
+        var modseq = write.NextModseq();
+        var uid = destination.UidNext;
+        write.SetFolder(destination with
+        {
+            UidNext = uid + 1,
+            HighestModseq = modseq,
+            MessageCount = destination.MessageCount + 1,
+            UnseenCount = destination.UnseenCount + (current.Flags.Contains(MessageFlags.Seen) ? 0 : 1),
+            TotalSize = destination.TotalSize + current.Size,
+        });
+        write.Add(
+            $"""
+            INSERT INTO mailbox_messages ({MessageRow.Columns}, account_id)
+            SELECT @copy, @f, @uid, @m, flags, labels, thread_id, blob_tenant, blob_name, size, internal_date, sent_date, from_addr,
+                   to_addrs, cc_addrs, subject, message_id_header, refs, preview, has_attachments, account_id
+            FROM mailbox_messages WHERE account_id = @a AND message_id = @id
+            """,
+            ("copy", copyId), ("f", destination.FolderId), ("uid", uid), ("m", modseq), ("id", messageId));
+        write.Change(MailboxChangeKind.Added, destination.FolderId, modseq, copyId, uid);
+        await CommitAsync(write);
+        return current with { MessageId = copyId, Folder = destination.Name, Uid = uid, Modseq = modseq };
+    }
+
+    /// <inheritdoc />
+    public async Task ExpungeMessageAsync(long messageId)
+    {
+        RequireHead();
+        var row = await RequireMessageAsync(messageId);
+        var current = row.Record;
+        var write = NewWrite();
+        write.Head = write.Head with
+        {
+            QuotaUsed = write.Head.QuotaUsed - current.Size,
+            MessageCount = write.Head.MessageCount - 1,
+        };
+        var modseq = write.NextModseq();
+        var folder = write.Folder(row.FolderId);
+        write.SetFolder(folder with
+        {
+            HighestModseq = modseq,
+            MessageCount = folder.MessageCount - 1,
+            UnseenCount = folder.UnseenCount - (current.Flags.Contains(MessageFlags.Seen) ? 0 : 1),
+            TotalSize = folder.TotalSize - current.Size,
+        });
+        write.Add("DELETE FROM mailbox_messages WHERE account_id = @a AND message_id = @id", ("id", messageId));
+        write.Change(MailboxChangeKind.Expunged, row.FolderId, modseq, messageId, current.Uid);
+        await CommitAsync(write);
+    }
+
+    /// <inheritdoc />
+    [ReadOnly]
+    public Task<QuotaInfo> GetQuotaAsync()
+    {
+        var head = RequireHead();
+        return Task.FromResult(new QuotaInfo(head.QuotaUsed, head.QuotaLimit, head.MessageCount));
+    }
+
+    /// <inheritdoc />
+    [ReadOnly]
+    public Task<IReadOnlyList<MailboxChange>> GetChangesAsync(long afterModseq, int limit)
+    {
+        RequireHead();
+        return store.GetChangesAsync(AccountId, afterModseq, Math.Clamp(limit, 1, 10_000));
+    }
+
+    private async Task LoadAsync()
+    {
+        var loaded = await store.ActivateAsync(AccountId);
+        _head = loaded?.Head;
+        _folders = loaded?.Folders ?? new();
+    }
+
+    private MailboxWrite NewWrite() => new(AccountId, RequireHead(), _folders);
+
+    private FolderHead AddFolder(MailboxWrite write, string name, DateTimeOffset mailboxCreatedAt)
+    {
+        var folderId = write.Head.NextFolderId;
+        write.Head = write.Head with { NextFolderId = folderId + 1 };
+        var modseq = write.NextModseq();
+        var folder = new FolderHead(folderId, name, null, MailboxStore.UidValidity(mailboxCreatedAt, folderId), 1, modseq, 0, 0, 0, true);
+        write.SetFolder(folder);
+        write.Change(MailboxChangeKind.FolderCreated, folderId, modseq);
+        return folder;
+    }
+
+    /// <summary>Commits a write and only then applies it to memory; false for an already-filed delivery.</summary>
+    private async Task<bool> CommitAsync(MailboxWrite write)
+    {
+        var committed = await Guarded(() => store.CommitAsync(write, _head!.Epoch));
+        if (!committed) return false;
+        _head = write.Head;
+        foreach (var (folderId, folder) in write.ChangedFolders)
+        {
+            if (folder is null) _folders.Remove(folderId);
+            else _folders[folderId] = folder;
+        }
+        return true;
+    }
+
+    /// <summary>
+    /// Runs a store call; if it fails for any reason but a refusal, the outcome of the transaction may be
+    /// unknown, so this activation gives up its in-memory counters and the next call reloads them.
+    /// </summary>
+    private async Task<T> Guarded<T>(Func<Task<T>> call)
+    {
+        try
+        {
+            return await call();
+        }
+        catch (Exception e) when (e is not MailException { Code: not MailErrorCode.Fenced })
+        {
+            DeactivateOnIdle();
+            throw;
+        }
+    }
+
+    private Task Guarded(Func<Task> call) => Guarded(async () =>
+    {
+        await call();
+        return true;
+    });
+
+    private MailboxHead RequireHead() =>
+        _head ?? throw new MailException(MailErrorCode.NotFound, $"Mailbox {AccountId} does not exist.");
+
+    private async Task<MessageRow> RequireMessageAsync(long messageId) =>
+        await store.GetMessageAsync(AccountId, messageId, FolderNameOf)
+        ?? throw new MailException(MailErrorCode.NotFound, $"Message {messageId} does not exist.");
+
+    private FolderHead? TryFindFolder(string canonical) => _folders.Values.FirstOrDefault(f => f.Name == canonical);
+
+    private FolderHead FindFolder(string name) =>
+        TryFindFolder(FolderName.Canonical(name)) ?? throw new MailException(MailErrorCode.NotFound, $"Folder {name} does not exist.");
+
+    private string FolderNameOf(int folderId) => _folders.TryGetValue(folderId, out var f) ? f.Name : "";
+
+    private static void CheckUserFolder(FolderHead folder)
+    {
+        if (folder.Name == SpecialFolders.Inbox || folder.SpecialUse is not null)
+        {
+            throw new MailException(MailErrorCode.Forbidden, $"{folder.Name} is a special folder and cannot be deleted or renamed.");
+        }
+    }
+
+    private static void CheckQuota(MailboxHead head, long size)
+    {
+        if (head.QuotaUsed + size > head.QuotaLimit)
+        {
+            throw new MailException(MailErrorCode.QuotaExceeded,
+                $"Mailbox is over quota: {head.QuotaUsed} of {head.QuotaLimit} bytes used, the message needs {size} more.");
+        }
+    }
+}

@@ -1,0 +1,240 @@
+using Mail.Grains.Interfaces.Errors;
+using Mail.Grains.Interfaces.Mailboxes;
+using Npgsql;
+
+namespace Mail.Grains.Mailboxes;
+
+/// <summary>The SQL of mailbox rows. Only <see cref="MailboxGrain"/> calls it, so each mailbox has one writer.</summary>
+public sealed class MailboxStore(NpgsqlDataSource dataSource)
+{
+    /// <summary>SQLSTATE raised by mailbox_fence when the writer's epoch is stale.</summary>
+    public const string FencedSqlState = "ML001";
+
+    /// <summary>Takes a new fencing epoch and loads counters and folders; null if the mailbox does not exist.</summary>
+    public async Task<(MailboxHead Head, Dictionary<int, FolderHead> Folders)?> ActivateAsync(string accountId)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync();
+        MailboxHead head;
+        await using (var command = new NpgsqlCommand(
+            """
+            UPDATE mailboxes SET epoch = epoch + 1 WHERE account_id = @a
+            RETURNING tenant_id, epoch, highest_modseq, next_message_id, next_folder_id, quota_limit, quota_used, message_count, created_at
+            """, connection))
+        {
+            command.Parameters.AddWithValue("a", accountId);
+            await using var reader = await command.ExecuteReaderAsync();
+            if (!await reader.ReadAsync()) return null;
+            head = new MailboxHead(reader.GetString(0), reader.GetInt64(1), reader.GetInt64(2), reader.GetInt64(3),
+                reader.GetInt32(4), reader.GetInt64(5), reader.GetInt64(6), reader.GetInt64(7), reader.GetFieldValue<DateTimeOffset>(8));
+        }
+        var folders = new Dictionary<int, FolderHead>();
+        await using (var command = new NpgsqlCommand(
+            """
+            SELECT folder_id, name, special_use, uid_validity, uid_next, highest_modseq, message_count, unseen_count, total_size, subscribed
+            FROM mailbox_folders WHERE account_id = @a
+            """, connection))
+        {
+            command.Parameters.AddWithValue("a", accountId);
+            await using var reader = await command.ExecuteReaderAsync();
+            while (await reader.ReadAsync())
+            {
+                var folder = new FolderHead(reader.GetInt32(0), reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetString(2),
+                    reader.GetInt64(3), reader.GetInt64(4), reader.GetInt64(5), reader.GetInt32(6), reader.GetInt32(7),
+                    reader.GetInt64(8), reader.GetBoolean(9));
+                folders.Add(folder.FolderId, folder);
+            }
+        }
+        return (head, folders);
+    }
+
+    /// <summary>Creates the mailbox row with its special folders, unless it exists.</summary>
+    public async Task CreateAsync(string accountId, string tenantId, long quotaLimit)
+    {
+        var createdAt = DateTimeOffset.UtcNow;
+        await using var batch = dataSource.CreateBatch();
+        var insert = new NpgsqlBatchCommand(
+            """
+            INSERT INTO mailboxes (account_id, tenant_id, quota_limit, next_folder_id, created_at) VALUES (@a, @t, @q, @nf, @c)
+            ON CONFLICT (account_id) DO NOTHING
+            """);
+        insert.Parameters.AddWithValue("a", accountId);
+        insert.Parameters.AddWithValue("t", tenantId);
+        insert.Parameters.AddWithValue("q", quotaLimit);
+        insert.Parameters.AddWithValue("nf", SpecialFolders.All.Count + 1);
+        insert.Parameters.AddWithValue("c", createdAt);
+        batch.BatchCommands.Add(insert);
+        for (var i = 0; i < SpecialFolders.All.Count; i++)
+        {
+            var (name, specialUse) = SpecialFolders.All[i];
+            var folder = new NpgsqlBatchCommand(
+                """
+                INSERT INTO mailbox_folders (account_id, folder_id, name, special_use, uid_validity) VALUES (@a, @f, @n, @s, @v)
+                ON CONFLICT DO NOTHING
+                """);
+            folder.Parameters.AddWithValue("a", accountId);
+            folder.Parameters.AddWithValue("f", i + 1);
+            folder.Parameters.AddWithValue("n", name);
+            folder.Parameters.AddWithValue("s", (object?)specialUse ?? DBNull.Value);
+            folder.Parameters.AddWithValue("v", UidValidity(createdAt, i + 1));
+            batch.BatchCommands.Add(folder);
+        }
+        await batch.ExecuteNonQueryAsync();
+    }
+
+    /// <summary>
+    /// UIDVALIDITY of a folder (RFC 9051 §2.3.1.1): the mailbox's creation second plus the folder id, which is
+    /// never reused, so a folder deleted and created again under the same name gets a new value.
+    /// </summary>
+    public static long UidValidity(DateTimeOffset mailboxCreatedAt, int folderId) =>
+        (mailboxCreatedAt.ToUnixTimeSeconds() + folderId) & 0xFFFF_FFFF;
+
+    /// <summary>
+    /// Runs a write as one batch in one implicit transaction (one round trip): the fencing check first,
+    /// then the write's commands, then the changed folder rows. Returns false if the delivery id was already filed.
+    /// </summary>
+    public async Task<bool> CommitAsync(MailboxWrite write, long epoch)
+    {
+        await using var batch = dataSource.CreateBatch();
+        var fence = new NpgsqlBatchCommand("SELECT mailbox_fence(@a, @e, @m, @nm, @nf, @qu, @mc)");
+        fence.Parameters.AddWithValue("a", write.AccountId);
+        fence.Parameters.AddWithValue("e", epoch);
+        fence.Parameters.AddWithValue("m", write.Head.HighestModseq);
+        fence.Parameters.AddWithValue("nm", write.Head.NextMessageId);
+        fence.Parameters.AddWithValue("nf", write.Head.NextFolderId);
+        fence.Parameters.AddWithValue("qu", write.Head.QuotaUsed);
+        fence.Parameters.AddWithValue("mc", write.Head.MessageCount);
+        batch.BatchCommands.Add(fence);
+        foreach (var command in write.Commands) batch.BatchCommands.Add(command);
+        foreach (var (folderId, folder) in write.ChangedFolders)
+        {
+            batch.BatchCommands.Add(folder is null ? DeleteFolderCommand(write.AccountId, folderId) : UpsertFolderCommand(write.AccountId, folder));
+        }
+        try
+        {
+            await batch.ExecuteNonQueryAsync();
+            return true;
+        }
+        catch (PostgresException e) when (e.SqlState == FencedSqlState)
+        {
+            throw new MailException(MailErrorCode.Fenced, "This mailbox was taken over by another activation; the write was not applied.");
+        }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation && e.TableName?.StartsWith("mailbox_deliveries", StringComparison.Ordinal) == true)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Sets the quota limit under the fencing epoch.</summary>
+    public async Task SetQuotaLimitAsync(string accountId, long epoch, long quotaLimit)
+    {
+        await using var command = dataSource.CreateCommand("UPDATE mailboxes SET quota_limit = @q WHERE account_id = @a AND epoch = @e");
+        command.Parameters.AddWithValue("a", accountId);
+        command.Parameters.AddWithValue("e", epoch);
+        command.Parameters.AddWithValue("q", quotaLimit);
+        if (await command.ExecuteNonQueryAsync() != 1)
+        {
+            throw new MailException(MailErrorCode.Fenced, "This mailbox was taken over by another activation; the quota was not changed.");
+        }
+    }
+
+    /// <summary>Deletes every row of the mailbox.</summary>
+    public async Task PurgeAsync(string accountId)
+    {
+        await using var batch = dataSource.CreateBatch();
+        foreach (var table in new[] { "mailbox_messages", "mailbox_changes", "mailbox_deliveries", "mailbox_threads", "mailboxes" })
+        {
+            var command = new NpgsqlBatchCommand($"DELETE FROM {table} WHERE account_id = @a");
+            command.Parameters.AddWithValue("a", accountId);
+            batch.BatchCommands.Add(command);
+        }
+        await batch.ExecuteNonQueryAsync();
+    }
+
+    /// <summary>The message id a delivery id was filed as, if any.</summary>
+    public async Task<long?> FindDeliveryAsync(string accountId, string deliveryId)
+    {
+        await using var command = dataSource.CreateCommand("SELECT message_id FROM mailbox_deliveries WHERE account_id = @a AND delivery_id = @d");
+        command.Parameters.AddWithValue("a", accountId);
+        command.Parameters.AddWithValue("d", deliveryId);
+        return await command.ExecuteScalarAsync() as long?;
+    }
+
+    /// <summary>One message row, or null.</summary>
+    public async Task<MessageRow?> GetMessageAsync(string accountId, long messageId, Func<int, string> folderName)
+    {
+        await using var command = dataSource.CreateCommand($"SELECT {MessageRow.Columns} FROM mailbox_messages WHERE account_id = @a AND message_id = @id");
+        command.Parameters.AddWithValue("a", accountId);
+        command.Parameters.AddWithValue("id", messageId);
+        await using var reader = await command.ExecuteReaderAsync();
+        return await reader.ReadAsync() ? MessageRow.Read(reader, folderName) : null;
+    }
+
+    /// <summary>A page of a folder, newest first; ties broken by message id so paging is stable.</summary>
+    public async Task<IReadOnlyList<MessageRecord>> ListMessagesAsync(string accountId, int folderId, int offset, int limit, Func<int, string> folderName)
+    {
+        await using var command = dataSource.CreateCommand(
+            $"""
+            SELECT {MessageRow.Columns} FROM mailbox_messages WHERE account_id = @a AND folder_id = @f
+            ORDER BY internal_date DESC, message_id DESC OFFSET @o LIMIT @l
+            """);
+        command.Parameters.AddWithValue("a", accountId);
+        command.Parameters.AddWithValue("f", folderId);
+        command.Parameters.AddWithValue("o", offset);
+        command.Parameters.AddWithValue("l", limit);
+        await using var reader = await command.ExecuteReaderAsync();
+        var items = new List<MessageRecord>();
+        while (await reader.ReadAsync()) items.Add(MessageRow.Read(reader, folderName).Record);
+        return items;
+    }
+
+    /// <summary>The change log after a MODSEQ.</summary>
+    public async Task<IReadOnlyList<MailboxChange>> GetChangesAsync(string accountId, long afterModseq, int limit)
+    {
+        await using var command = dataSource.CreateCommand(
+            "SELECT modseq, kind, folder_id, message_id, uid FROM mailbox_changes WHERE account_id = @a AND modseq > @m ORDER BY modseq LIMIT @l");
+        command.Parameters.AddWithValue("a", accountId);
+        command.Parameters.AddWithValue("m", afterModseq);
+        command.Parameters.AddWithValue("l", limit);
+        await using var reader = await command.ExecuteReaderAsync();
+        var changes = new List<MailboxChange>();
+        while (await reader.ReadAsync())
+        {
+            changes.Add(new MailboxChange(reader.GetInt64(0), (MailboxChangeKind)reader.GetInt16(1), reader.GetInt32(2),
+                reader.IsDBNull(3) ? null : reader.GetInt64(3), reader.IsDBNull(4) ? null : reader.GetInt64(4)));
+        }
+        return changes;
+    }
+
+    private static NpgsqlBatchCommand UpsertFolderCommand(string accountId, FolderHead folder)
+    {
+        var command = new NpgsqlBatchCommand(
+            """
+            INSERT INTO mailbox_folders (account_id, folder_id, name, special_use, uid_validity, uid_next, highest_modseq,
+                                         message_count, unseen_count, total_size, subscribed)
+            VALUES (@a, @f, @n, @s, @v, @un, @m, @c, @u, @sz, @sub)
+            ON CONFLICT (account_id, folder_id) DO UPDATE SET name = excluded.name, uid_next = excluded.uid_next,
+                highest_modseq = excluded.highest_modseq, message_count = excluded.message_count,
+                unseen_count = excluded.unseen_count, total_size = excluded.total_size, subscribed = excluded.subscribed
+            """);
+        command.Parameters.AddWithValue("a", accountId);
+        command.Parameters.AddWithValue("f", folder.FolderId);
+        command.Parameters.AddWithValue("n", folder.Name);
+        command.Parameters.AddWithValue("s", (object?)folder.SpecialUse ?? DBNull.Value);
+        command.Parameters.AddWithValue("v", folder.UidValidity);
+        command.Parameters.AddWithValue("un", folder.UidNext);
+        command.Parameters.AddWithValue("m", folder.HighestModseq);
+        command.Parameters.AddWithValue("c", folder.MessageCount);
+        command.Parameters.AddWithValue("u", folder.UnseenCount);
+        command.Parameters.AddWithValue("sz", folder.TotalSize);
+        command.Parameters.AddWithValue("sub", folder.Subscribed);
+        return command;
+    }
+
+    private static NpgsqlBatchCommand DeleteFolderCommand(string accountId, int folderId)
+    {
+        var command = new NpgsqlBatchCommand("DELETE FROM mailbox_folders WHERE account_id = @a AND folder_id = @f");
+        command.Parameters.AddWithValue("a", accountId);
+        command.Parameters.AddWithValue("f", folderId);
+        return command;
+    }
+}

@@ -1,0 +1,34 @@
+namespace Mail.Silo.Configuration;
+
+/// <summary>The documented MAIL_* environment variables and the configuration keys they set.</summary>
+public static class EnvironmentAliases
+{
+    /// <summary>Environment variable to configuration key.</summary>
+    public static readonly IReadOnlyDictionary<string, string> Map = new Dictionary<string, string>
+    {
+        ["MAIL_ROLE"] = "Mail:Role",
+        ["MAIL_DATA_DIR"] = "Mail:DataDir",
+        ["MAIL_DB"] = "Mail:Database",
+        ["MAIL_DEMO"] = "Mail:Demo",
+        ["MAIL_CLUSTERING"] = "Mail:Cluster:Clustering",
+        ["MAIL_CLUSTER_ID"] = "Mail:Cluster:ClusterId",
+        ["MAIL_SILO_PORT"] = "Mail:Cluster:SiloPort",
+        ["MAIL_GATEWAY_PORT"] = "Mail:Cluster:GatewayPort",
+        ["MAIL_ADMIN_TOKEN"] = "Mail:Http:AdminToken",
+        ["MAIL_HTTP_URL"] = "Mail:Http:Url",
+        ["MAIL_MAX_MESSAGE_BYTES"] = "Mail:Http:MaxMessageBytes",
+        ["MAIL_RATE_PER_IP"] = "Mail:Http:RateLimit:PerIpPerMinute",
+        ["MAIL_RATE_PER_ACCOUNT"] = "Mail:Http:RateLimit:PerAccountPerMinute",
+        ["MAIL_BLOB_STORE"] = "Mail:Blobs:Kind",
+        ["MAIL_AZURE_BLOB"] = "Mail:Blobs:AzureConnectionString",
+        ["MAIL_AZURE_CONTAINER"] = "Mail:Blobs:AzureContainer",
+        ["MAIL_ARGON2_MEMORY_KIB"] = "Mail:Passwords:MemoryKib",
+        ["MAIL_ARGON2_ITERATIONS"] = "Mail:Passwords:Iterations",
+        ["MAIL_DEFAULT_QUOTA_BYTES"] = "Mail:Accounts:QuotaBytes",
+    };
+
+    /// <summary>The values of the aliases set in this process's environment, as configuration pairs.</summary>
+    public static IEnumerable<KeyValuePair<string, string?>> FromEnvironment() =>
+        Map.Where(kv => Environment.GetEnvironmentVariable(kv.Key) is not null)
+           .Select(kv => new KeyValuePair<string, string?>(kv.Value, Environment.GetEnvironmentVariable(kv.Key)));
+}

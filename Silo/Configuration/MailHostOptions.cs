@@ -1,0 +1,42 @@
+namespace Mail.Silo.Configuration;
+
+/// <summary>The host's settings, bound from the "Mail" configuration section (see README for the environment variables).</summary>
+public sealed class MailHostOptions
+{
+    /// <summary>Configuration section name.</summary>
+    public const string Section = "Mail";
+
+    /// <summary>"all" (silo with every frontend, the default) or "frontend" (frontends as a cluster client).</summary>
+    public string Role { get; set; } = "all";
+
+    /// <summary>Where keys, tokens and filesystem blobs live.</summary>
+    public string DataDir { get; set; } = ".data";
+
+    /// <summary>Npgsql connection string of the mail database.</summary>
+    public string Database { get; set; } = "Host=127.0.0.1;Port=55432;Username=mail;Database=mail";
+
+    /// <summary>Create the demo tenant and users on start.</summary>
+    public bool Demo { get; set; } = true;
+
+    /// <summary>Orleans cluster settings.</summary>
+    public ClusterSettings Cluster { get; set; } = new();
+}
+
+/// <summary>Orleans cluster membership and endpoints.</summary>
+public sealed class ClusterSettings
+{
+    /// <summary>"adonet" (PostgreSQL membership, the default) or "localhost" (single-silo development only).</summary>
+    public string Clustering { get; set; } = "adonet";
+
+    /// <summary>Cluster id shared by every silo and client of one deployment.</summary>
+    public string ClusterId { get; set; } = "mail";
+
+    /// <summary>Silo-to-silo port.</summary>
+    public int SiloPort { get; set; } = 11111;
+
+    /// <summary>Client gateway port.</summary>
+    public int GatewayPort { get; set; } = 30000;
+
+    /// <summary>Address silos advertise; loopback by default.</summary>
+    public string AdvertisedAddress { get; set; } = "127.0.0.1";
+}

@@ -1,0 +1,68 @@
+using Mail.Frontends.Http;
+using Mail.Silo.Configuration;
+using Mail.Storage.Blobs;
+using Mail.Storage.Postgres;
+using Microsoft.Extensions.Logging.Abstractions;
+using Npgsql;
+using Orleans.Configuration;
+
+namespace Mail.Silo;
+
+/// <summary>Builds the mail host: the silo (unless the role is "frontend") and every frontend in one process.</summary>
+public static class MailHost
+{
+    /// <summary>
+    /// Applies migrations, then builds the host. <paramref name="overrides"/> are applied last (tests use
+    /// them for ports, database and data directory).
+    /// </summary>
+    public static async Task<WebApplication> CreateAsync(string[] args, IDictionary<string, string?>? overrides = null)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args });
+        builder.Configuration.AddInMemoryCollection(EnvironmentAliases.FromEnvironment());
+        if (args.Length >= 2 && args[0] == "--role") builder.Configuration["Mail:Role"] = args[1];
+        if (overrides is not null) builder.Configuration.AddInMemoryCollection(overrides);
+
+        var options = builder.Configuration.GetSection(MailHostOptions.Section).Get<MailHostOptions>() ?? new MailHostOptions();
+        options.DataDir = Path.GetFullPath(options.DataDir);
+        Directory.CreateDirectory(options.DataDir);
+        builder.Configuration["Mail:DataDir"] = options.DataDir;
+        builder.Services.Configure<MailHostOptions>(builder.Configuration.GetSection(MailHostOptions.Section));
+
+        var dataSource = NpgsqlDataSource.Create(options.Database);
+        await new MigrationRunner(dataSource, NullLogger<MigrationRunner>.Instance).ApplyAsync();
+        builder.Services.AddSingleton(dataSource);
+
+        var blobOptions = builder.Configuration.GetSection("Mail:Blobs").Get<BlobStoreOptions>() ?? new BlobStoreOptions();
+        builder.Services.AddSingleton(await BlobStoreFactory.CreateAsync(blobOptions, options.DataDir));
+
+        var frontendOnly = string.Equals(options.Role, "frontend", StringComparison.OrdinalIgnoreCase);
+        if (frontendOnly)
+        {
+            builder.UseOrleansClient(client =>
+            {
+                client.Configure<ClusterOptions>(o =>
+                {
+                    o.ClusterId = options.Cluster.ClusterId;
+                    o.ServiceId = "mail";
+                });
+                client.UseAdoNetClustering(o =>
+                {
+                    o.Invariant = SiloComposition.Invariant;
+                    o.ConnectionString = options.Database;
+                });
+            });
+        }
+        else
+        {
+            builder.UseOrleans(silo => silo.ConfigureMailSilo(options, builder.Configuration));
+            builder.Services.AddHostedService<DemoSeeder>();
+        }
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(30));
+
+        builder.AddMailHttpFrontend(options.DataDir);
+        var app = builder.Build();
+        app.MapMailHttpFrontend();
+        if (frontendOnly) app.Services.GetRequiredService<ReadinessState>().MarkReady(ReadinessState.Seed);
+        return app;
+    }
+}

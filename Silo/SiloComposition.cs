@@ -1,0 +1,60 @@
+using System.Net;
+using Mail.Grains;
+using Mail.Grains.Accounts;
+using Mail.Grains.Interfaces;
+using Mail.Grains.Storage;
+using Mail.Silo.Configuration;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.Configuration;
+
+namespace Mail.Silo;
+
+/// <summary>How a mail silo is composed: clustering, grain storage and reminders on PostgreSQL, and the grains' services.</summary>
+public static class SiloComposition
+{
+    /// <summary>Invariant name of the ADO.NET provider for PostgreSQL.</summary>
+    public const string Invariant = "Npgsql";
+
+    /// <summary>Configures a silo; <paramref name="includeClustering"/> is false where a test host brings its own membership.</summary>
+    public static ISiloBuilder ConfigureMailSilo(this ISiloBuilder silo, MailHostOptions options, IConfiguration configuration, bool includeClustering = true)
+    {
+        silo.Configure<ClusterOptions>(o =>
+        {
+            o.ClusterId = options.Cluster.ClusterId;
+            o.ServiceId = "mail";
+        });
+        if (includeClustering)
+        {
+            if (string.Equals(options.Cluster.Clustering, "localhost", StringComparison.OrdinalIgnoreCase))
+            {
+                silo.UseLocalhostClustering(options.Cluster.SiloPort, options.Cluster.GatewayPort);
+            }
+            else
+            {
+                silo.UseAdoNetClustering(o =>
+                {
+                    o.Invariant = Invariant;
+                    o.ConnectionString = options.Database;
+                });
+                silo.ConfigureEndpoints(IPAddress.Parse(options.Cluster.AdvertisedAddress), options.Cluster.SiloPort, options.Cluster.GatewayPort,
+                    listenOnAnyHostAddress: false);
+            }
+        }
+        silo.AddAdoNetGrainStorage(Names.GrainStorage, o =>
+        {
+            o.Invariant = Invariant;
+            o.ConnectionString = options.Database;
+            o.GrainStorageSerializer = new JsonGrainStateSerializer();
+        });
+        silo.UseAdoNetReminderService(o =>
+        {
+            o.Invariant = Invariant;
+            o.ConnectionString = options.Database;
+        });
+        silo.Services.AddMailGrains();
+        silo.Services.Configure<PasswordHashingOptions>(configuration.GetSection("Mail:Passwords"));
+        silo.Services.Configure<AccountDefaults>(configuration.GetSection("Mail:Accounts"));
+        return silo;
+    }
+}

@@ -1,0 +1,107 @@
+#!/usr/bin/env bash
+# The run command: infra/run.sh [silo arguments, e.g. --role frontend]
+#
+# Installs what is missing, starts PostgreSQL (and Azurite when MAIL_BLOB_STORE=azure),
+# makes the dev TLS certificate, builds Mail.sln in Release and runs the silo in the
+# foreground. Ctrl-C or SIGTERM stops the silo gracefully, then PostgreSQL and Azurite.
+# Run data lives in $MAIL_DATA_DIR (default $REPO_ROOT/.data); a second run reuses it.
+#
+# Environment (all optional):
+#   MAIL_DATA_DIR       run data: PostgreSQL cluster, blobs, TLS, admin token (default .data)
+#   MAIL_PG_PORT        PostgreSQL port (default 55432)
+#   MAIL_BLOB_STORE     'azure' to store blobs in Azure Blob Storage; without MAIL_AZURE_BLOB
+#                       that is a local Azurite on MAIL_AZURITE_PORT (default 10000)
+#   MAIL_AZURE_BLOB     Azure Blob Storage connection string
+#   MAIL_ADMIN_TOKEN, MAIL_DEMO (0 = no demo tenant), ...: passed to the silo unchanged
+# Set for the silo:
+#   MAIL_DATA_DIR, MAIL_DB (Npgsql connection string), MAIL_TLS_CERT (PKCS#12, no password)
+#
+# The silo runs with its build output directory as working directory (its content root, as
+# when deployed). Exit code: the silo's.
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+INFRA_DIR="$REPO_ROOT/infra"
+SILO_DIR="$REPO_ROOT/Silo/bin/Release/net10.0"
+export MAIL_PG_PORT="${MAIL_PG_PORT:-55432}"
+export MAIL_AZURITE_PORT="${MAIL_AZURITE_PORT:-10000}"
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+
+# One silo per data directory. fd 9 holds the lock and is closed for every child (9>&-).
+exec 9>"$MAIL_DATA_DIR/run.lock"
+flock -n 9 || die "another infra/run.sh is already using $MAIL_DATA_DIR"
+
+use_azurite=false
+if [[ ${MAIL_BLOB_STORE:-} == azure && -z ${MAIL_AZURE_BLOB:-} ]]; then
+    use_azurite=true
+fi
+
+# shellcheck disable=SC2317  # called from a trap
+stop_services() {
+    if $use_azurite; then
+        bash "$INFRA_DIR/azurite.sh" stop 9>&- || warn "could not stop Azurite"
+    fi
+    bash "$INFRA_DIR/pg.sh" stop 9>&- || warn "could not stop PostgreSQL"
+}
+trap stop_services EXIT
+
+ensure_packages 9>&-
+bash "$INFRA_DIR/pg.sh" start 9>&-
+bash "$INFRA_DIR/devcert.sh" 9>&-
+if $use_azurite; then
+    bash "$INFRA_DIR/azurite.sh" start 9>&-
+    export MAIL_AZURE_BLOB="DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;BlobEndpoint=http://127.0.0.1:$MAIL_AZURITE_PORT/devstoreaccount1;"
+fi
+
+log "dotnet build Mail.sln -c Release"
+(cd "$REPO_ROOT" && dotnet build Mail.sln -c Release -nologo 9>&-)
+
+export MAIL_DB="Host=127.0.0.1;Port=$MAIL_PG_PORT;Username=mail;Database=mail"
+export MAIL_TLS_CERT="$MAIL_DATA_DIR/tls/dev.pfx"
+
+cat <<EOF
+
+Mail dev server
+  HTTP        http://127.0.0.1:8080   (API, /health, /openapi/v1.json, webmail)
+  mail ports  SMTP 2525, submission 2587 (STARTTLS) / 2465 (TLS), IMAP 2143 / 2993,
+              POP3 2110 / 2995   (defaults; the silo prints what it binds)
+  admin token $( [[ -n ${MAIL_ADMIN_TOKEN:-} ]] && echo "from MAIL_ADMIN_TOKEN" || echo "$MAIL_DATA_DIR/admin-token")
+EOF
+if [[ ${MAIL_DEMO:-1} != 0 ]]; then
+    echo "  demo users  alice@example.test / bob@example.test, password demo-password"
+fi
+cat <<EOF
+  TLS         $MAIL_DATA_DIR/tls/dev.crt (self-signed; trust it or skip verification)
+  PostgreSQL  $MAIL_DB
+  blobs       ${MAIL_BLOB_STORE:-filesystem}$($use_azurite && echo " (Azurite on 127.0.0.1:$MAIL_AZURITE_PORT)")
+  data        $MAIL_DATA_DIR
+Ctrl-C stops the server.
+
+EOF
+
+# The silo runs as a child, not through exec, so that the services can be stopped after it.
+# A background job of a non-interactive shell ignores SIGINT, so every stop request reaches
+# it as SIGTERM (a graceful host shutdown); the third one kills it.
+(cd "$SILO_DIR" && exec dotnet Mail.Silo.dll "$@") 9>&- <&0 &
+silo_pid=$!
+stop_requests=0
+# shellcheck disable=SC2317  # called from a trap
+request_stop() {
+    stop_requests=$((stop_requests + 1))
+    if ((stop_requests >= 3)); then
+        warn "killing the silo"
+        kill -KILL "$silo_pid" 2>/dev/null || true
+    else
+        ((stop_requests == 1)) || log "still stopping; press Ctrl-C again to kill the silo"
+        kill -TERM "$silo_pid" 2>/dev/null || true
+    fi
+}
+trap request_stop INT TERM
+
+rc=0
+while :; do
+    wait "$silo_pid" && rc=0 || rc=$?
+    kill -0 "$silo_pid" 2>/dev/null || break
+done
+log "silo exited with code $rc"
+exit "$rc"
