@@ -8,7 +8,7 @@
 #
 # Environment:
 #   MAIL_DATA_DIR      default $REPO_ROOT/.data/test: separate from the run data in .data
-#   MAIL_PG_PORT       default 55432; MAIL_AZURITE_PORT default 10000
+#   MAIL_PG_PORT       default 55433; MAIL_AZURITE_PORT default 10001 (apart from run.sh's, so both can run at once)
 # Given to the tests:
 #   MAIL_TEST_PG       server connection string without a database: tests create one
 #                      database per test class on it
@@ -45,8 +45,8 @@ sum_test_results() {
 }
 
 main() {
-    export MAIL_PG_PORT="${MAIL_PG_PORT:-55432}"
-    export MAIL_AZURITE_PORT="${MAIL_AZURITE_PORT:-10000}"
+    export MAIL_PG_PORT="${MAIL_PG_PORT:-55433}"
+    export MAIL_AZURITE_PORT="${MAIL_AZURITE_PORT:-10001}"
     export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
     # The summary is parsed from dotnet's output: keep it in English.
     export DOTNET_CLI_UI_LANGUAGE=en

@@ -1,4 +1,3 @@
-using Mail.Grains.Tests.Infrastructure;
 using Orleans.TestingHost;
 
 namespace Mail.Grains.Tests.Cluster;

@@ -1,4 +1,3 @@
-using Mail.Grains.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.TestingHost;
 

@@ -2,7 +2,7 @@ using Mail.Storage.Postgres;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 
-namespace Mail.Grains.Tests.Infrastructure;
+namespace Mail.Testing;
 
 /// <summary>A fresh, migrated PostgreSQL database on the server infra/test.sh started, dropped on dispose.</summary>
 public sealed class TestDatabase : IAsyncDisposable

@@ -1,0 +1,82 @@
+using Mail.Silo;
+using Mail.Silo.Configuration;
+using Mail.Storage.Blobs;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+using Orleans.TestingHost;
+
+namespace Mail.Grains.Tests.Infrastructure;
+
+/// <summary>An in-process TestCluster composed like the real silo (ADO.NET storage and reminders on a fresh database, filesystem blobs).</summary>
+public sealed class MailClusterFixture : IAsyncLifetime
+{
+    private readonly TempDirectory _dataDir = new();
+
+    /// <summary>The database of this fixture.</summary>
+    public TestDatabase Database { get; private set; } = null!;
+
+    /// <summary>The running cluster.</summary>
+    public TestCluster Cluster { get; private set; } = null!;
+
+    /// <summary>The cluster client's grain factory.</summary>
+    public IGrainFactory Grains => Cluster.Client;
+
+    /// <summary>The data directory (blobs, keys).</summary>
+    public string DataDir => _dataDir.Path;
+
+    /// <inheritdoc />
+    public async Task InitializeAsync()
+    {
+        Database = await TestDatabase.CreateAsync("grains");
+        var builder = new TestClusterBuilder(1);
+        builder.Properties["MailTest:Database"] = Database.ConnectionString;
+        builder.Properties["MailTest:DataDir"] = _dataDir.Path;
+        builder.AddSiloBuilderConfigurator<SiloConfigurator>();
+        Cluster = builder.Build();
+        await Cluster.DeployAsync();
+    }
+
+    /// <summary>Opens a connection to the fixture's database, for assertions on rows.</summary>
+    public async Task<NpgsqlConnection> OpenAsync()
+    {
+        var connection = new NpgsqlConnection(Database.ConnectionString);
+        await connection.OpenAsync();
+        return connection;
+    }
+
+    /// <inheritdoc />
+    public async Task DisposeAsync()
+    {
+        await Cluster.StopAllSilosAsync();
+        await Cluster.DisposeAsync();
+        await Database.DisposeAsync();
+        _dataDir.Dispose();
+    }
+
+    private sealed class SiloConfigurator : ISiloConfigurator
+    {
+        public void Configure(ISiloBuilder siloBuilder)
+        {
+            var configuration = siloBuilder.Configuration;
+            var database = configuration["MailTest:Database"]!;
+            var dataDir = configuration["MailTest:DataDir"]!;
+            var settings = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                ["Mail:Passwords:MemoryKib"] = "1024",
+                ["Mail:Passwords:Iterations"] = "1",
+            }).Build();
+            siloBuilder.ConfigureMailSilo(new MailHostOptions { Database = database, DataDir = dataDir }, settings, includeClustering: false);
+            siloBuilder.Services.AddSingleton(NpgsqlDataSource.Create(database));
+            siloBuilder.Services.AddSingleton(BlobStoreFactory.CreateAsync(new BlobStoreOptions(), dataDir).GetAwaiter().GetResult());
+        }
+    }
+}
+
+/// <summary>The collection that shares one <see cref="MailClusterFixture"/>.</summary>
+[CollectionDefinition(Name)]
+public sealed class MailClusterCollection : ICollectionFixture<MailClusterFixture>
+{
+    /// <summary>Collection name.</summary>
+    public const string Name = "mail-cluster";
+}
