@@ -20,6 +20,12 @@ public sealed class AdoNetSiloConfigurator : ISiloConfigurator
             options.Invariant = AdoNetTestCluster.Invariant;
             options.ConnectionString = connectionString;
         });
+        siloBuilder.AddAdoNetGrainStorage(AdoNetTestCluster.DeletingStorage, options =>
+        {
+            options.Invariant = AdoNetTestCluster.Invariant;
+            options.ConnectionString = connectionString;
+            options.DeleteStateOnClear = true;
+        });
         siloBuilder.UseAdoNetReminderService(options =>
         {
             options.Invariant = AdoNetTestCluster.Invariant;

@@ -9,6 +9,9 @@ public static class AdoNetTestCluster
     /// <summary>The configuration key that carries the database's connection string to silos and client.</summary>
     public const string ConnectionStringKey = "AdoNetTest:ConnectionString";
 
+    /// <summary>A second grain storage on the same tables that deletes the row on clear (DeleteStorageKey).</summary>
+    public const string DeletingStorage = "mail-delete-on-clear";
+
     /// <summary>The ADO.NET invariant of Npgsql.</summary>
     public const string Invariant = "Npgsql";
 
