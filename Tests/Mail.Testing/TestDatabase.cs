@@ -28,7 +28,7 @@ public sealed class TestDatabase : IAsyncDisposable
         var server = Environment.GetEnvironmentVariable("MAIL_TEST_PG")
             ?? throw new InvalidOperationException(
                 "MAIL_TEST_PG is not set: run the tests through infra/test.sh, which starts PostgreSQL and sets it.");
-        var name = $"t_{new string(prefix.ToLowerInvariant().Where(char.IsLetterOrDigit).Take(30).ToArray())}_{Guid.NewGuid():N}"[..50];
+        var name = $"t_{new string(prefix.ToLowerInvariant().Where(char.IsAsciiLetterOrDigit).Take(16).ToArray())}_{Guid.NewGuid():N}";
         await using (var admin = new NpgsqlConnection(server))
         {
             await admin.OpenAsync();
