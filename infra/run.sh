@@ -62,9 +62,7 @@ export MAIL_TLS_CERT="$MAIL_DATA_DIR/tls/dev.pfx"
 cat <<EOF
 
 Mail dev server
-  HTTP        http://127.0.0.1:8080   (API, /health, /openapi/v1.json, webmail)
-  mail ports  SMTP 2525, submission 2587 (STARTTLS) / 2465 (TLS), IMAP 2143 / 2993,
-              POP3 2110 / 2995   (defaults; the silo prints what it binds)
+  HTTP        http://127.0.0.1:8080   (API, /health, /openapi/v1.json)
   admin token $( [[ -n ${MAIL_ADMIN_TOKEN:-} ]] && echo "from MAIL_ADMIN_TOKEN" || echo "$MAIL_DATA_DIR/admin-token")
 EOF
 if [[ ${MAIL_DEMO:-1} != 0 ]]; then
