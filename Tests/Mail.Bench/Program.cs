@@ -1,0 +1,35 @@
+using Mail.Bench.Delivery;
+using Mail.Bench.Memory;
+using Mail.Bench.Seeding;
+
+namespace Mail.Bench;
+
+/// <summary>Entry point: `dotnet Mail.Bench.dll api-delivery|seed-mailbox|grain-memory --option value ...`.</summary>
+public static class Program
+{
+    /// <summary>Runs one subcommand; its figure line goes to stdout, progress and errors to stderr.</summary>
+    public static async Task<int> Main(string[] args)
+    {
+        if (args.Length == 0)
+        {
+            await Console.Error.WriteLineAsync("usage: Mail.Bench api-delivery|seed-mailbox|grain-memory --option value ...");
+            return 2;
+        }
+        try
+        {
+            var options = BenchArguments.Parse(args.Skip(1));
+            return args[0] switch
+            {
+                "api-delivery" => await ApiDeliveryBenchmark.RunAsync(ApiDeliverySettings.From(options)),
+                "seed-mailbox" => await MailboxSeeder.RunAsync(options.Required("db"), options.Required("address"), options.Int("count", 100_000)),
+                "grain-memory" => await GrainMemoryBenchmark.RunAsync(options.Required("db"), options.Int("count", 2000)),
+                _ => throw new ArgumentException($"unknown subcommand '{args[0]}'"),
+            };
+        }
+        catch (ArgumentException e)
+        {
+            await Console.Error.WriteLineAsync($"{args[0]}: {e.Message}");
+            return 2;
+        }
+    }
+}
