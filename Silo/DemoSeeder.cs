@@ -1,3 +1,4 @@
+using Mail.Frontends.Hosting;
 using Mail.Frontends.Http;
 using Mail.Grains.Interfaces.Accounts;
 using Mail.Grains.Interfaces.Errors;

@@ -1,4 +1,6 @@
+using Mail.Frontends.Hosting;
 using Mail.Frontends.Http;
+using Mail.Frontends.Smtp.Hosting;
 using Mail.Silo.Configuration;
 using Mail.Storage.Blobs;
 using Mail.Storage.Postgres;
@@ -59,9 +61,14 @@ public static class MailHost
         }
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(30));
 
+        builder.Services.AddSingleton<ReadinessState>();
+        var certificate = ServerCertificate.Load(builder.Configuration["Mail:Tls:CertificatePath"]);
+        builder.Services.AddSingleton(certificate);
         builder.AddMailHttpFrontend(options.DataDir);
+        builder.AddMailSmtpFrontend(certificate);
         var app = builder.Build();
         app.MapMailHttpFrontend();
+        app.UseMailSmtpFrontend();
         if (frontendOnly) app.Services.GetRequiredService<ReadinessState>().MarkReady(ReadinessState.Seed);
         return app;
     }

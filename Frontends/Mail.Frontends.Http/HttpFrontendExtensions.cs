@@ -1,3 +1,4 @@
+using Mail.Frontends.Hosting;
 using System.Globalization;
 using System.Net;
 using System.Security.Cryptography;
@@ -30,9 +31,12 @@ public static class HttpFrontendExtensions
         var section = builder.Configuration.GetSection("Mail:Http");
         var options = section.Get<HttpFrontendOptions>() ?? new HttpFrontendOptions();
         builder.Services.Configure<HttpFrontendOptions>(section);
-        builder.WebHost.UseUrls(options.Url);
+        var url = new Uri(options.Url);
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
+            // Listen, not UseUrls: the protocol frontends add their own endpoints, and Kestrel ignores
+            // URLs once any endpoint is configured explicitly.
+            kestrel.Listen(url.Host == "localhost" ? IPAddress.Loopback : IPAddress.Parse(url.Host), url.Port);
             kestrel.AddServerHeader = false;
             kestrel.Limits.MaxRequestBodySize = options.MaxRequestBodyBytes;
             kestrel.Limits.RequestHeadersTimeout = TimeSpan.FromSeconds(30);
@@ -43,7 +47,6 @@ public static class HttpFrontendExtensions
         var issuer = new TokenIssuer(SecretFile.ReadOrCreate(Path.Combine(dataDir, "jwt-signing.key"), () => RandomNumberGenerator.GetBytes(32)),
             TimeSpan.FromMinutes(options.TokenLifetimeMinutes));
         builder.Services.AddSingleton(issuer);
-        builder.Services.AddSingleton<ReadinessState>();
 
         builder.Services.AddAuthentication(UserScheme)
             .AddPolicyScheme(UserScheme, "Bearer token or API key", o => o.ForwardDefaultSelector = context =>

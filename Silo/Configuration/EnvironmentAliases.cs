@@ -25,6 +25,12 @@ public static class EnvironmentAliases
         ["MAIL_ARGON2_MEMORY_KIB"] = "Mail:Passwords:MemoryKib",
         ["MAIL_ARGON2_ITERATIONS"] = "Mail:Passwords:Iterations",
         ["MAIL_DEFAULT_QUOTA_BYTES"] = "Mail:Accounts:QuotaBytes",
+        ["MAIL_TLS_CERT"] = "Mail:Tls:CertificatePath",
+        ["MAIL_HOSTNAME"] = "Mail:Smtp:HostName",
+        ["MAIL_SMTP_PORT"] = "Mail:Smtp:MxPort",
+        ["MAIL_SUBMISSION_PORT"] = "Mail:Smtp:SubmissionPort",
+        ["MAIL_SUBMISSIONS_PORT"] = "Mail:Smtp:SubmissionTlsPort",
+        ["MAIL_SMTP_MAX_MESSAGE_BYTES"] = "Mail:Smtp:MaxMessageBytes",
     };
 
     /// <summary>The values of the aliases set in this process's environment, as configuration pairs.</summary>

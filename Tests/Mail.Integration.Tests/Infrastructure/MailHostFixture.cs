@@ -13,6 +13,15 @@ public class MailHostFixture : IAsyncLifetime
 {
     private readonly TempDirectory _dataDir = new();
     private readonly int _httpPort = FreePort.Next();
+
+    /// <summary>SMTP MX port.</summary>
+    public int SmtpPort { get; } = FreePort.Next();
+
+    /// <summary>Submission port (STARTTLS).</summary>
+    public int SubmissionPort { get; } = FreePort.Next();
+
+    /// <summary>Submission port (implicit TLS).</summary>
+    public int SubmissionTlsPort { get; } = FreePort.Next();
     private WebApplication? _app;
 
     /// <summary>The database of this host.</summary>
@@ -91,6 +100,9 @@ public class MailHostFixture : IAsyncLifetime
             ["Mail:Http:Url"] = BaseAddress.ToString().TrimEnd('/'),
             ["Mail:Passwords:MemoryKib"] = "1024",
             ["Mail:Passwords:Iterations"] = "1",
+            ["Mail:Smtp:MxPort"] = SmtpPort.ToString(),
+            ["Mail:Smtp:SubmissionPort"] = SubmissionPort.ToString(),
+            ["Mail:Smtp:SubmissionTlsPort"] = SubmissionTlsPort.ToString(),
         };
         foreach (var (key, value) in Settings) overrides[key] = value;
         _app = await MailHost.CreateAsync([], overrides);

@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 
-namespace Mail.Frontends.Http;
+namespace Mail.Frontends.Hosting;
 
 /// <summary>Which parts of the host are ready; /health answers 200 only when all expected parts are.</summary>
 public sealed class ReadinessState

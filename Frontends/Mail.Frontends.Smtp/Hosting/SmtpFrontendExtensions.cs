@@ -1,0 +1,70 @@
+using System.Net;
+using Mail.Frontends.Hosting;
+using Mail.Frontends.Smtp.Session;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Connections;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace Mail.Frontends.Smtp.Hosting;
+
+/// <summary>Composes the SMTP frontend: MX, submission with STARTTLS and submission with implicit TLS on Kestrel.</summary>
+public static class SmtpFrontendExtensions
+{
+    /// <summary>Readiness part of the SMTP listeners.</summary>
+    public const string ReadinessPart = "smtp";
+
+    /// <summary>Registers the handlers and the listeners configured in "Mail:Smtp".</summary>
+    public static WebApplicationBuilder AddMailSmtpFrontend(this WebApplicationBuilder builder, ServerCertificate certificate)
+    {
+        var section = builder.Configuration.GetSection("Mail:Smtp");
+        var options = section.Get<SmtpOptions>() ?? new SmtpOptions();
+        builder.Services.Configure<SmtpOptions>(section);
+        foreach (var handler in new ISmtpCommandHandler[]
+                 {
+                     new EhloHandler(), new HeloHandler(), new MailHandler(), new RcptHandler(), new DataHandler(), new BdatHandler(),
+                     new RsetHandler(), new NoopHandler(), new QuitHandler(), new VrfyHandler(), new HelpHandler(),
+                     new StartTlsHandler(), new AuthHandler(),
+                 })
+        {
+            builder.Services.AddSingleton(handler);
+        }
+        builder.Services.AddSingleton<SmtpHandlerSet>();
+        builder.Services.AddSingleton<SmtpConnectionLimiter>();
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            var address = IPAddress.Parse(options.BindAddress);
+            if (options.MxPort > 0) kestrel.Listen(address, options.MxPort, l => l.Use(Tag(SmtpListener.Mx)).UseConnectionHandler<SmtpConnectionHandler>());
+            if (options.SubmissionPort > 0)
+            {
+                kestrel.Listen(address, options.SubmissionPort, l => l.Use(Tag(SmtpListener.Submission)).UseConnectionHandler<SmtpConnectionHandler>());
+            }
+            if (options.SubmissionTlsPort > 0 && certificate.Certificate is { } tls)
+            {
+                kestrel.Listen(address, options.SubmissionTlsPort, l =>
+                {
+                    l.UseHttps(tls);
+                    l.Use(Tag(SmtpListener.SubmissionTls)).UseConnectionHandler<SmtpConnectionHandler>();
+                });
+            }
+        });
+        return builder;
+    }
+
+    /// <summary>Makes /health wait for the SMTP listeners.</summary>
+    public static WebApplication UseMailSmtpFrontend(this WebApplication app)
+    {
+        var readiness = app.Services.GetRequiredService<ReadinessState>();
+        readiness.Expect(ReadinessPart);
+        app.Lifetime.ApplicationStarted.Register(() => readiness.MarkReady(ReadinessPart));
+        return app;
+    }
+
+    private static Func<ConnectionDelegate, ConnectionDelegate> Tag(SmtpListener listener) => next => connection =>
+    {
+        connection.Items[SmtpConnectionHandler.ListenerItem] = listener;
+        return next(connection);
+    };
+}

@@ -1,0 +1,45 @@
+using System.Buffers;
+
+namespace Mail.Frontends.Smtp.Protocol;
+
+/// <summary>What <see cref="LineReader.TryRead"/> found.</summary>
+public enum LineStatus
+{
+    /// <summary>No complete line yet: read more.</summary>
+    Incomplete,
+    /// <summary>A complete line (without its CRLF or LF).</summary>
+    Complete,
+    /// <summary>More than the limit arrived without a line end; the caller discards up to the next LF.</summary>
+    TooLong,
+}
+
+/// <summary>Reads command lines with a length bound (RFC 5321 §4.5.3.1.4: 512 octets including CRLF, more with extensions).</summary>
+public static class LineReader
+{
+    /// <summary>Reads one line terminated by LF (a preceding CR is stripped) of at most <paramref name="maxLength"/> octets.</summary>
+    public static LineStatus TryRead(ref SequenceReader<byte> reader, int maxLength, out ReadOnlySequence<byte> line)
+    {
+        if (reader.TryReadTo(out line, (byte)'\n', advancePastDelimiter: true))
+        {
+            if (line.Length > maxLength) return LineStatus.TooLong;
+            if (line.Length > 0 && EndsWithCr(line)) line = line.Slice(0, line.Length - 1);
+            return LineStatus.Complete;
+        }
+        line = default;
+        return reader.Remaining > maxLength ? LineStatus.TooLong : LineStatus.Incomplete;
+    }
+
+    /// <summary>Skips input up to and including the next LF; false if none has arrived yet (everything is skipped).</summary>
+    public static bool TrySkipLine(ref SequenceReader<byte> reader)
+    {
+        if (reader.TryAdvanceTo((byte)'\n', advancePastDelimiter: true)) return true;
+        reader.AdvanceToEnd();
+        return false;
+    }
+
+    private static bool EndsWithCr(ReadOnlySequence<byte> line)
+    {
+        var last = line.Slice(line.Length - 1);
+        return last.FirstSpan[0] == (byte)'\r';
+    }
+}

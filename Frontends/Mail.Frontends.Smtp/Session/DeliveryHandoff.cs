@@ -1,0 +1,63 @@
+using Mail.Frontends.Smtp.Protocol;
+using Mail.Grains.Interfaces.Delivery;
+using Mail.Grains.Interfaces.Errors;
+using Mail.Grains.Interfaces.Mailboxes;
+using Microsoft.Extensions.Logging;
+
+namespace Mail.Frontends.Smtp.Session;
+
+/// <summary>
+/// Ends a transaction: waits for the blob to be durable, hands the message to the delivery agent, and
+/// answers 250 only when every local mailbox has committed it and remote recipients are queued; on any
+/// failure 451, so the client retries. The submission id is a hash of envelope and content, so a retry
+/// after a lost reply is a no-op.
+/// </summary>
+public static class DeliveryHandoff
+{
+    /// <summary>Starts the sink for a transaction's message, with trace headers.</summary>
+    public static MessageSink OpenSink(SmtpSession session, SmtpEnvelope envelope, CancellationToken ct) =>
+        new(session.Blobs, envelope.BlobTenant!, TraceHeaders.For(session, envelope, DateTimeOffset.UtcNow), session.Options.MaxMessageBytes, ct);
+
+    /// <summary>Completes the sink and delivers; returns the reply to send.</summary>
+    public static async Task<SmtpReply> CompleteAsync(SmtpSession session, SmtpEnvelope envelope, MessageSink sink)
+    {
+        if (sink.Overflowed)
+        {
+            await sink.AbortAsync();
+            return SmtpReplies.MessageTooBig;
+        }
+        try
+        {
+            var (blob, hash) = await sink.CompleteAsync();
+            var recipients = envelope.Recipients.Select(r => r.Address).ToArray();
+            var submissionId = SubmissionId(envelope, recipients, hash);
+            var result = await session.Grains.GetGrain<IDeliveryAgentGrain>(0).SubmitAsync(new Submission(
+                submissionId, new StoredBlob(envelope.BlobTenant!, blob.Name, blob.Length), envelope.From, recipients,
+                session.Account?.AccountId, DateTimeOffset.UtcNow));
+            if (result.Recipients.All(r => r.Status == RecipientStatus.Rejected))
+            {
+                var detail = string.Join("; ", result.Recipients.Select(r => $"<{r.Address}>: {r.Detail}"));
+                return result.Recipients.Any(r => r.Detail?.Contains("quota", StringComparison.OrdinalIgnoreCase) == true)
+                    ? new SmtpReply(552, "5.2.2", $"Error: {detail}")
+                    : new SmtpReply(550, "5.1.1", $"Error: {detail}");
+            }
+            foreach (var rejected in result.Recipients.Where(r => r.Status == RecipientStatus.Rejected))
+            {
+                session.Logger.LogWarning("Session {Session}: accepted message {Submission} not delivered to {Recipient}: {Detail}",
+                    session.Id, submissionId, rejected.Address, rejected.Detail);
+            }
+            return new SmtpReply(250, "2.0.0", $"Ok: queued as {submissionId[5..21]}");
+        }
+        catch (Exception e) when (e is not MailException { Code: MailErrorCode.QuotaExceeded })
+        {
+            session.Logger.LogError(e, "Session {Session}: delivery failed; answering 451", session.Id);
+            return SmtpReplies.TryAgain;
+        }
+    }
+
+    private static string SubmissionId(SmtpEnvelope envelope, string[] recipients, byte[] contentHash)
+    {
+        var text = $"{envelope.From}\n{string.Join(',', recipients)}\n{Convert.ToHexString(contentHash)}";
+        return "smtp:" + Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(text))).ToLowerInvariant();
+    }
+}

@@ -1,0 +1,54 @@
+using System.Globalization;
+using Mail.Frontends.Smtp.Protocol;
+using Mail.Grains.Interfaces.Accounts;
+using Mail.Grains.Interfaces.Mailboxes;
+
+namespace Mail.Frontends.Smtp.Session;
+
+/// <summary>
+/// RCPT TO (RFC 5321 §4.1.1.3) with NOTIFY/ORCPT (RFC 3461). Unknown local users are refused now
+/// (550 5.1.1), full mailboxes too (552 5.2.2); the MX relays nothing (554 5.7.1); an authenticated
+/// submission may address anyone.
+/// </summary>
+public sealed class RcptHandler : ISmtpCommandHandler
+{
+    private static readonly HashSet<string> Known = new(StringComparer.OrdinalIgnoreCase) { "NOTIFY", "ORCPT" };
+
+    /// <inheritdoc />
+    public string Verb => "RCPT";
+
+    /// <inheritdoc />
+    public async Task HandleAsync(SmtpSession session, string argument, CancellationToken ct) =>
+        session.Reply(await CheckAsync(session, argument));
+
+    private static async Task<SmtpReply> CheckAsync(SmtpSession session, string argument)
+    {
+        if (session.Envelope is not { } envelope) return SmtpReplies.BadSequence("need MAIL command");
+        var (path, error) = PathArgument.Parse(argument, "TO", allowNull: false);
+        if (path is null) return SmtpReplies.Syntax(error!);
+        if (path.Parameters.Keys.FirstOrDefault(k => !Known.Contains(k)) is { } unknown) return new SmtpReply(555, "5.5.4", $"Error: unsupported parameter {unknown}");
+        if (envelope.Recipients.Count >= session.Options.MaxRecipients) return new SmtpReply(452, "4.5.3", "Error: too many recipients");
+
+        var address = AddressKey.Normalize(path.Address);
+        if (address is null) return SmtpReplies.Syntax($"Syntax: '{path.Address}' is not a valid mailbox");
+        var route = await session.Grains.GetGrain<IAddressGrain>(address).ResolveAsync();
+        if (route is null)
+        {
+            var hosted = await session.Grains.GetGrain<IDomainGrain>(AddressKey.DomainOf(address)).GetAsync();
+            if (hosted is not null) return new SmtpReply(550, "5.1.1", $"<{path.Address}>: Recipient address rejected: User unknown");
+            if (!session.IsSubmission) return new SmtpReply(554, "5.7.1", $"<{path.Address}>: Relay access denied");
+        }
+        else
+        {
+            var quota = await session.Grains.GetGrain<IMailboxGrain>(route.AccountId).GetQuotaAsync();
+            var announced = envelope.Parameters.TryGetValue("SIZE", out var size) && size is not null ? long.Parse(size, CultureInfo.InvariantCulture) : 0;
+            if (quota.UsedBytes + Math.Max(1, announced) > quota.LimitBytes)
+            {
+                return new SmtpReply(552, "5.2.2", $"<{path.Address}>: Recipient address rejected: mailbox full");
+            }
+            envelope.BlobTenant ??= route.TenantId;
+        }
+        envelope.Recipients.Add((address, route));
+        return SmtpReplies.Ok;
+    }
+}

@@ -1,0 +1,154 @@
+using System.Buffers;
+using System.IO.Pipelines;
+using System.Security.Cryptography.X509Certificates;
+using Mail.Frontends.Smtp.Protocol;
+using Mail.Grains.Interfaces.Accounts;
+using Mail.Storage.Blobs;
+using Microsoft.Extensions.Logging;
+
+namespace Mail.Frontends.Smtp.Session;
+
+/// <summary>
+/// The state of one SMTP connection (RFC 5321 §4.1.4 command order) and its I/O: handlers read
+/// further lines or message data through it and queue replies, which go out when the client has no
+/// more pipelined commands waiting (RFC 2920).
+/// </summary>
+public sealed class SmtpSession(
+    SmtpListener listener,
+    SmtpTransport transport,
+    string remoteAddress,
+    SmtpOptions options,
+    IGrainFactory grains,
+    IBlobStore blobs,
+    X509Certificate2? certificate,
+    ILogger logger)
+{
+    /// <summary>Listener the client connected to.</summary>
+    public SmtpListener Listener { get; } = listener;
+
+    /// <summary>The connection's pipes.</summary>
+    public SmtpTransport Transport { get; } = transport;
+
+    /// <summary>Client IP address.</summary>
+    public string RemoteAddress { get; } = remoteAddress;
+
+    /// <summary>Settings.</summary>
+    public SmtpOptions Options { get; } = options;
+
+    /// <summary>Grains.</summary>
+    public IGrainFactory Grains { get; } = grains;
+
+    /// <summary>Blob store for message content.</summary>
+    public IBlobStore Blobs { get; } = blobs;
+
+    /// <summary>Certificate for STARTTLS, if configured.</summary>
+    public X509Certificate2? Certificate { get; } = certificate;
+
+    /// <summary>Logger.</summary>
+    public ILogger Logger { get; } = logger;
+
+    /// <summary>Session id, used in Received headers and logs.</summary>
+    public string Id { get; } = Convert.ToHexString(Guid.NewGuid().ToByteArray())[..16];
+
+    /// <summary>The name the client gave in EHLO/HELO, or null before it.</summary>
+    public string? ClientName { get; set; }
+
+    /// <summary>Whether the client greeted with EHLO (ESMTP).</summary>
+    public bool Extended { get; set; }
+
+    /// <summary>The authenticated account (submission), or null.</summary>
+    public AccountInfo? Account { get; set; }
+
+    /// <summary>The transaction in progress, or null.</summary>
+    public SmtpEnvelope? Envelope { get; set; }
+
+    /// <summary>Chunks received by BDAT in this transaction (RFC 3030), or null when not chunking.</summary>
+    public MessageSink? Chunks { get; set; }
+
+    /// <summary>Error replies sent.</summary>
+    public int Errors { get; set; }
+
+    /// <summary>Set by a handler to end the session after its reply.</summary>
+    public bool Closing { get; set; }
+
+    /// <summary>Whether this listener is a submission port.</summary>
+    public bool IsSubmission => Listener != SmtpListener.Mx;
+
+    /// <summary>Forgets the transaction (RSET, EHLO, after a message).</summary>
+    public async Task ResetTransactionAsync()
+    {
+        Envelope = null;
+        if (Chunks is { } chunks)
+        {
+            Chunks = null;
+            await chunks.AbortAsync();
+        }
+    }
+
+    /// <summary>Queues a reply; it is flushed before the session waits for input.</summary>
+    public void Reply(SmtpReply reply)
+    {
+        if (reply.IsError) Errors++;
+        reply.WriteTo(Transport.Output);
+    }
+
+    /// <summary>Sends queued replies now.</summary>
+    public async Task FlushAsync(CancellationToken ct) => await Transport.Output.FlushAsync(ct);
+
+    /// <summary>
+    /// Reads the next line; null at end of input. A line over the limit is skipped whole and reported
+    /// as <see cref="LineStatus.TooLong"/>. Flushes queued replies only before it has to wait.
+    /// </summary>
+    public async Task<(LineStatus Status, ReadOnlySequence<byte> Line)?> ReadLineAsync(CancellationToken ct)
+    {
+        var skipping = false;
+        var mustWait = false;
+        var input = Transport.Input;
+        while (true)
+        {
+            ReadResult result;
+            if (mustWait || !input.TryRead(out result))
+            {
+                await FlushAsync(ct);
+                result = await input.ReadAsync(ct);
+            }
+            var reader = new SequenceReader<byte>(result.Buffer);
+            if (skipping)
+            {
+                if (LineReader.TrySkipLine(ref reader))
+                {
+                    input.AdvanceTo(reader.Position);
+                    return (LineStatus.TooLong, default);
+                }
+                input.AdvanceTo(reader.Position);
+            }
+            else
+            {
+                var status = LineReader.TryRead(ref reader, Options.MaxCommandLineLength, out var line);
+                if (status == LineStatus.Complete)
+                {
+                    var copy = new ReadOnlySequence<byte>(line.ToArray());
+                    input.AdvanceTo(reader.Position);
+                    return (status, copy);
+                }
+                if (status == LineStatus.TooLong)
+                {
+                    skipping = true;
+                    var skipper = new SequenceReader<byte>(result.Buffer);
+                    if (LineReader.TrySkipLine(ref skipper))
+                    {
+                        input.AdvanceTo(skipper.Position);
+                        return (LineStatus.TooLong, default);
+                    }
+                    input.AdvanceTo(skipper.Position);
+                }
+                else
+                {
+                    input.AdvanceTo(result.Buffer.Start, result.Buffer.End);
+                }
+            }
+            if (result.IsCompleted) return null;
+            mustWait = true;
+        }
+    }
+}

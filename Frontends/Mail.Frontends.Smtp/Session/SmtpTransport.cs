@@ -1,0 +1,56 @@
+using System.IO.Pipelines;
+using System.Net.Security;
+using System.Security.Authentication;
+using System.Security.Cryptography.X509Certificates;
+using Microsoft.AspNetCore.Connections;
+using Microsoft.AspNetCore.Connections.Features;
+
+namespace Mail.Frontends.Smtp.Session;
+
+/// <summary>The byte pipes of one connection, swapped for TLS pipes by STARTTLS (RFC 3207).</summary>
+public sealed class SmtpTransport(ConnectionContext connection) : IAsyncDisposable
+{
+    private SslStream? _tls;
+
+    /// <summary>Bytes from the client.</summary>
+    public PipeReader Input { get; private set; } = connection.Transport.Input;
+
+    /// <summary>Bytes to the client.</summary>
+    public PipeWriter Output { get; private set; } = connection.Transport.Output;
+
+    /// <summary>Protocol and cipher when the connection is encrypted (implicit TLS or STARTTLS), else null.</summary>
+    public string? TlsDescription { get; private set; } = connection.Features.Get<ITlsHandshakeFeature>() is { } tls
+        ? Describe(tls.Protocol, tls.NegotiatedCipherSuite?.ToString())
+        : null;
+
+    /// <summary>Whether the connection is encrypted.</summary>
+    public bool IsTls => TlsDescription is not null;
+
+    /// <summary>
+    /// Drops whatever the client sent after STARTTLS (RFC 3207 §4.2: no plaintext command may cross into
+    /// the TLS session) and performs the server handshake.
+    /// </summary>
+    public async Task StartTlsAsync(X509Certificate2 certificate, CancellationToken ct)
+    {
+        if (Input.TryRead(out var pending)) Input.AdvanceTo(pending.Buffer.End);
+        await Output.FlushAsync(ct);
+        _tls = new SslStream(new DuplexPipeStream(connection.Transport), leaveInnerStreamOpen: false);
+        await _tls.AuthenticateAsServerAsync(new SslServerAuthenticationOptions
+        {
+            ServerCertificate = certificate,
+            EnabledSslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13,
+        }, ct);
+        Input = PipeReader.Create(_tls, new StreamPipeReaderOptions(bufferSize: 16 * 1024, leaveOpen: true));
+        Output = PipeWriter.Create(_tls, new StreamPipeWriterOptions(leaveOpen: true));
+        TlsDescription = Describe(_tls.SslProtocol, _tls.NegotiatedCipherSuite.ToString());
+    }
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        if (_tls is not null) await _tls.DisposeAsync();
+    }
+
+    private static string Describe(SslProtocols protocol, string? cipher) =>
+        $"{protocol switch { SslProtocols.Tls13 => "TLSv1.3", SslProtocols.Tls12 => "TLSv1.2", _ => protocol.ToString() }} with cipher {cipher ?? "unknown"}";
+}

@@ -1,0 +1,47 @@
+namespace Mail.Frontends.Smtp;
+
+/// <summary>Settings of the SMTP frontend, bound from "Mail:Smtp". A port of 0 disables that listener.</summary>
+public sealed class SmtpOptions
+{
+    /// <summary>Name in the greeting, EHLO reply and Received headers.</summary>
+    public string HostName { get; set; } = "localhost";
+
+    /// <summary>Address the listeners bind.</summary>
+    public string BindAddress { get; set; } = "127.0.0.1";
+
+    /// <summary>MX port: mail for the cluster's domains, no AUTH (25 in production).</summary>
+    public int MxPort { get; set; } = 2525;
+
+    /// <summary>Submission port with STARTTLS (RFC 6409; 587 in production).</summary>
+    public int SubmissionPort { get; set; } = 2587;
+
+    /// <summary>Submission port with implicit TLS (RFC 8314; 465 in production).</summary>
+    public int SubmissionTlsPort { get; set; } = 2465;
+
+    /// <summary>Largest message accepted, announced in SIZE (RFC 1870).</summary>
+    public long MaxMessageBytes { get; set; } = 25L * 1000 * 1000;
+
+    /// <summary>Most recipients per transaction (RFC 5321 §4.5.3.1.8 asks for at least 100).</summary>
+    public int MaxRecipients { get; set; } = 100;
+
+    /// <summary>Longest command line, CRLF included (512 in RFC 5321 §4.5.3.1.4, raised for ESMTP parameters).</summary>
+    public int MaxCommandLineLength { get; set; } = 2048;
+
+    /// <summary>Commands after which a session is closed with 421.</summary>
+    public int MaxCommandsPerSession { get; set; } = 1000;
+
+    /// <summary>Error replies after which a session is closed with 421.</summary>
+    public int MaxErrorsPerSession { get; set; } = 10;
+
+    /// <summary>Simultaneous sessions from one client address.</summary>
+    public int MaxConnectionsPerIp { get; set; } = 100;
+
+    /// <summary>Seconds to wait for a command (RFC 5321 §4.5.3.2.7 suggests 5 minutes).</summary>
+    public int CommandTimeoutSeconds { get; set; } = 300;
+
+    /// <summary>Seconds to wait for each block of message data (RFC 5321 §4.5.3.2.5 suggests 3 minutes).</summary>
+    public int DataTimeoutSeconds { get; set; } = 180;
+
+    /// <summary>Allow AUTH without TLS (loopback development only).</summary>
+    public bool AllowPlaintextAuth { get; set; }
+}

@@ -1,0 +1,101 @@
+# shellcheck shell=bash
+# Shared by the infra/bench/ scripts; source it after infra/lib.sh, do not run it.
+#
+# A benchmark owns its data directory: it takes a lock on it, wipes it for a clean run, runs its own
+# PostgreSQL there (infra/pg.sh, on MAIL_PG_PORT) and, if it needs one, a silo whose PID it keeps.
+
+BENCH_SILO_DIR="$REPO_ROOT/Silo/bin/Release/net10.0"
+BENCH_DLL="$REPO_ROOT/Tests/Mail.Bench/bin/Release/net10.0/Mail.Bench.dll"
+BENCH_MARKER=.mail-bench-data
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+
+# One benchmark per data directory at a time (fd 9 holds the lock and is closed for every child).
+# The directory is wiped only if this script made it (marker file) or it is empty, so a mistaken
+# MAIL_DATA_DIR=.data cannot delete the run data.
+bench_lock_and_wipe() {
+    if [[ -n "$(ls -A "$MAIL_DATA_DIR")" && ! -f $MAIL_DATA_DIR/$BENCH_MARKER ]]; then
+        die "$MAIL_DATA_DIR is not empty and was not made by a benchmark; not wiping it (set MAIL_DATA_DIR)"
+    fi
+    exec 9>"$MAIL_DATA_DIR/bench.lock"
+    flock -n 9 || die "another benchmark is using $MAIL_DATA_DIR"
+    # Left over from an interrupted run: its silo and its PostgreSQL.
+    stop_silo
+    bash "$REPO_ROOT/infra/pg.sh" stop 9>&- 2>/dev/null || true
+    find "$MAIL_DATA_DIR" -mindepth 1 -maxdepth 1 ! -name bench.lock -exec rm -rf {} +
+    touch "$MAIL_DATA_DIR/$BENCH_MARKER"
+    log "data directory $MAIL_DATA_DIR (wiped)"
+}
+
+# Runs "$@" and logs how long it took: step NAME COMMAND [ARGS...]
+step() {
+    local name="$1" start end
+    shift
+    start="$(date +%s.%N)"
+    "$@"
+    end="$(date +%s.%N)"
+    log "$(awk -v a="$start" -v b="$end" -v n="$name" 'BEGIN { printf "%s: %.1f s", n, b - a }')"
+}
+
+# The first port from $1 up that nothing listens on.
+free_port() {
+    local port="$1"
+    while port_open "$port"; do port=$((port + 1)); done
+    echo "$port"
+}
+
+start_pg() {
+    ensure_packages 9>&-
+    bash "$REPO_ROOT/infra/pg.sh" start 9>&-
+}
+
+# shellcheck disable=SC2317  # called from a trap
+stop_pg() {
+    bash "$REPO_ROOT/infra/pg.sh" stop 9>&- || warn "could not stop PostgreSQL"
+}
+
+# Builds the bench tool and, through its reference, the silo.
+build_bench() {
+    (cd "$REPO_ROOT" && dotnet build Tests/Mail.Bench/Mail.Bench.csproj -c Release -nologo 9>&-) >"$MAIL_DATA_DIR/build.log" 2>&1 || {
+        tail -n 30 "$MAIL_DATA_DIR/build.log" >&2
+        die "build failed (log: $MAIL_DATA_DIR/build.log)"
+    }
+}
+
+bench() { dotnet "$BENCH_DLL" "$@" 9>&-; }
+
+psql_bench() {
+    PGCONNECT_TIMEOUT=5 "$PG_BIN/psql" -X -q -h 127.0.0.1 -p "$MAIL_PG_PORT" -U mail -d mail -v ON_ERROR_STOP=1 "$@"
+}
+
+# Starts the silo in the background with the MAIL_* environment and waits for /health (MAIL_HTTP_URL).
+start_silo() {
+    (cd "$BENCH_SILO_DIR" && exec dotnet Mail.Silo.dll) >>"$MAIL_DATA_DIR/silo.log" 2>&1 9>&- </dev/null &
+    echo $! >"$MAIL_DATA_DIR/silo.pid"
+    local pid=$! i
+    for ((i = 0; i < 240; i++)); do
+        if curl -fsS -o /dev/null "$MAIL_HTTP_URL/health" 2>/dev/null; then return 0; fi
+        if ! kill -0 "$pid" 2>/dev/null; then
+            tail -n 30 "$MAIL_DATA_DIR/silo.log" >&2
+            die "the silo exited during start (log: $MAIL_DATA_DIR/silo.log)"
+        fi
+        sleep 0.5
+    done
+    die "the silo did not become healthy within 120 s (log: $MAIL_DATA_DIR/silo.log)"
+}
+
+# Stops the silo this benchmark started (SIGTERM: a graceful shutdown that deactivates its grains).
+# shellcheck disable=SC2317  # called from a trap
+stop_silo() {
+    local pid i
+    pid="$(live_pid_from_file "$MAIL_DATA_DIR/silo.pid" Mail.Silo.dll)" || return 0
+    kill -TERM "$pid" 2>/dev/null || true
+    for ((i = 0; i < 120; i++)); do
+        kill -0 "$pid" 2>/dev/null || break
+        sleep 0.5
+    done
+    if kill -0 "$pid" 2>/dev/null; then
+        warn "the silo did not stop within 60 s; killing it"
+        kill -KILL "$pid" 2>/dev/null || true
+    fi
+    rm -f "$MAIL_DATA_DIR/silo.pid"
+}
