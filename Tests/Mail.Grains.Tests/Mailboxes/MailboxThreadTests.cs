@@ -14,15 +14,16 @@ public sealed class MailboxThreadTests(MailClusterFixture fixture)
     public async Task ReplyJoinsTheThreadOfTheMessageItAnswers()
     {
         var box = await TestMailbox.CreateAsync(fixture.Grains);
-        var original = await DeliverAsync(box, TestMessages.Build("Lunch?", messageId: Id("original")));
+        var (originalId, replyId) = (Id("original"), Id("reply"));
+        var original = await DeliverAsync(box, TestMessages.Build("Lunch?", messageId: originalId));
 
-        var reply = await DeliverAsync(box, TestMessages.Build("Re: Lunch?", messageId: Id("reply"), inReplyTo: Id("original")), SpecialFolders.Sent);
-        var replyToReply = await DeliverAsync(box, TestMessages.Build("Re: Re: Lunch?", messageId: Id("reply2"), inReplyTo: Id("reply")));
+        var reply = await DeliverAsync(box, TestMessages.Build("Re: Lunch?", messageId: replyId, inReplyTo: originalId), SpecialFolders.Sent);
+        var replyToReply = await DeliverAsync(box, TestMessages.Build("Re: Re: Lunch?", messageId: Id("reply2"), inReplyTo: replyId));
 
         Assert.Equal(original.MessageId, original.ThreadId);
         Assert.Equal(original.ThreadId, reply.ThreadId);
         Assert.Equal(original.ThreadId, replyToReply.ThreadId);
-        Assert.Equal([Id("original")], reply.Summary.References);
+        Assert.Equal([originalId], reply.Summary.References);
         Assert.Equal(original.ThreadId, (await _rows.MessageAsync(box.AccountId, reply.MessageId))!.ThreadId);
         Assert.Equal(3, await _rows.CountAsync("mailbox_threads", box.AccountId));
     }
@@ -31,10 +32,11 @@ public sealed class MailboxThreadTests(MailClusterFixture fixture)
     public async Task ReferencesHeaderAloneIsEnoughToJoinAThread()
     {
         var box = await TestMailbox.CreateAsync(fixture.Grains);
-        var original = await DeliverAsync(box, TestMessages.Build("Report", messageId: Id("report")));
+        var reportId = Id("report");
+        var original = await DeliverAsync(box, TestMessages.Build("Report", messageId: reportId));
         var message = TestMessages.Build("Fwd: Report", messageId: Id("forward"));
         message.References.Add(Id("unknown-elsewhere"));
-        message.References.Add(Id("report"));
+        message.References.Add(reportId);
 
         var forward = await DeliverAsync(box, message);
 
@@ -60,15 +62,17 @@ public sealed class MailboxThreadTests(MailClusterFixture fixture)
     {
         var box = await TestMailbox.CreateAsync(fixture.Grains);
         var other = await TestMailbox.CreateAsync(fixture.Grains, box.Tenant, "other");
-        var original = await DeliverAsync(other, TestMessages.Build("Private", messageId: Id("private")));
+        var privateId = Id("private");
+        var original = await DeliverAsync(other, TestMessages.Build("Private", messageId: privateId));
         await DeliverAsync(box, TestMessages.Build("Filler"));
 
-        var reply = await DeliverAsync(box, TestMessages.Build("Re: Private", inReplyTo: Id("private")));
+        var reply = await DeliverAsync(box, TestMessages.Build("Re: Private", inReplyTo: privateId));
 
         Assert.Equal(reply.MessageId, reply.ThreadId);
         Assert.NotEqual(original.ThreadId, reply.ThreadId);
     }
 
+    /// <summary>A fresh Message-ID (without angle brackets, as MimeKit reports it); each call gives a new one.</summary>
     private static string Id(string name) => $"{name}.{Guid.NewGuid():N}@test.example";
 
     private async Task<MessageRecord> DeliverAsync(TestMailbox box, MimeKit.MimeMessage message, string folder = SpecialFolders.Inbox)

@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using Mail.Integration.Tests.Infrastructure;
 
 namespace Mail.Integration.Tests.Api;
 

@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Http.Json;
-using Mail.Integration.Tests.Infrastructure;
 
 namespace Mail.Integration.Tests.Api;
 

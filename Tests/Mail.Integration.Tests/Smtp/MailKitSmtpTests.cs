@@ -2,7 +2,6 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using MailKit.Net.Smtp;
 using MailKit.Security;
-using Mail.Integration.Tests.Infrastructure;
 using MimeKit;
 
 namespace Mail.Integration.Tests.Smtp;

@@ -1,7 +1,7 @@
 using System.Net.Http.Json;
 using System.Text.Json;
 
-namespace Mail.Integration.Tests.Infrastructure;
+namespace Mail.Testing;
 
 /// <summary>Creates fresh users through the admin API and sends mail as them, so tests sharing a host never share a mailbox.</summary>
 public static class ApiUsers

@@ -1,9 +1,10 @@
 using System.Net.Http.Headers;
+using Xunit;
 using System.Net.Http.Json;
 using Mail.Silo;
 using Microsoft.AspNetCore.Builder;
 
-namespace Mail.Integration.Tests.Infrastructure;
+namespace Mail.Testing;
 
 /// <summary>
 /// The real host (silo + HTTP frontend) in this process, on its own database, data directory and free
