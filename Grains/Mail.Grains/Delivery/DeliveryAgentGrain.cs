@@ -59,10 +59,17 @@ public sealed class DeliveryAgentGrain(IBlobStore blobs, OutboundQueueStore outb
         return new SubmissionResult(sentId, outcomes);
     }
 
+    /// <summary>
+    /// Parses at most the first <see cref="MessageSummaryReader.ParsedPrefixBytes"/> of the message: the
+    /// headers, the text and the start of any attachment are there, and a 50 MB message must not cost
+    /// 50 MB of heap to summarize. MimeKit parses a cut-off message tolerantly.
+    /// </summary>
     private async Task<MessageSummary> ReadSummaryAsync(StoredBlob blob)
     {
         await using var stream = await blobs.OpenReadAsync(blob.TenantId, new BlobRef(blob.Name, blob.Length), CancellationToken.None);
-        var message = await MimeMessage.LoadAsync(stream);
+        var prefix = new byte[Math.Min(blob.Length, MessageSummaryReader.ParsedPrefixBytes)];
+        await stream.ReadExactlyAsync(prefix);
+        var message = await MimeMessage.LoadAsync(new MemoryStream(prefix, writable: false));
         return MessageSummaryReader.Read(message);
     }
 

@@ -7,6 +7,9 @@ namespace Mail.Grains.Delivery;
 /// <summary>Parses the envelope summary of an RFC 5322 message with MimeKit: addresses, subject, date, ids, preview, attachments.</summary>
 public static class MessageSummaryReader
 {
+    /// <summary>How much of a message is parsed for its summary.</summary>
+    public const int ParsedPrefixBytes = 512 * 1024;
+
     /// <summary>Longest preview kept, in characters.</summary>
     public const int PreviewLength = 200;
 

@@ -156,7 +156,7 @@ public sealed class DeliveryAgentTests(MailClusterFixture fixture)
         message.To.Add(new MailboxAddress("Carol", "carol@elsewhere.example"));
         message.Cc.Add(new MailboxAddress("Dave", "dave@elsewhere.example"));
         message.Subject = "Numbers for Q3";
-        message.Date = new DateTimeOffset(2026, 10, 1, 8, 15, 0, TimeSpan.FromHours(2));
+        message.Date = new DateTimeOffset(2026, 10, 1, 8, 15, 0, TimeSpan.Zero);
         message.MessageId = $"q3.{Guid.NewGuid():N}@elsewhere.example";
         var body = new BodyBuilder { TextBody = "  Hello   Bob,\r\n\r\n  the   numbers\tare in.\r\n  " };
         body.Attachments.Add("q3.csv", "quarter,revenue\nq3,42\n"u8.ToArray(), new ContentType("text", "csv"));
@@ -213,6 +213,22 @@ public sealed class DeliveryAgentTests(MailClusterFixture fixture)
 
         var row = Assert.Single(await _rows.MessagesAsync(bob.AccountId));
         Assert.Equal("Big news & more", row.Preview);
+    }
+
+    [Fact]
+    public async Task MessageWhoseDateHeaderHasAnOffsetIsDelivered()
+    {
+        var tenant = await TestTenant.CreateAsync(fixture.Grains);
+        var bob = await tenant.CreateAccountAsync("bob");
+        var message = TestMessages.Build("Sent from Berlin");
+        message.Date = new DateTimeOffset(2026, 10, 1, 10, 15, 0, TimeSpan.FromHours(2));
+        var blob = await _messages.StoreAsync(tenant.TenantId, message);
+
+        var result = await Agent.SubmitAsync(new Submission($"sub-{Guid.NewGuid():N}", blob, "alice@elsewhere.example", [bob.Address], null, DateTimeOffset.UtcNow));
+
+        Assert.Equal(RecipientStatus.Delivered, Assert.Single(result.Recipients).Status);
+        var record = Assert.Single((await fixture.Grains.GetGrain<IMailboxGrain>(bob.AccountId).ListMessagesAsync(SpecialFolders.Inbox, 0, 10)).Items);
+        Assert.Equal(new DateTimeOffset(2026, 10, 1, 8, 15, 0, TimeSpan.Zero), record.Summary.Date);
     }
 
     private static readonly IEqualityComparer<(string, string, string[])> TupleOfArrays = new TupleOfArraysComparer();

@@ -195,4 +195,17 @@ public sealed class MailboxDeliveryTests(MailClusterFixture fixture)
 
         Assert.Equal(new DeliveryResult(first.MessageId, Duplicate: true), again);
     }
+
+    [Fact]
+    public async Task InternalDateWithAnOffsetIsStoredAsTheSameInstant()
+    {
+        var box = await TestMailbox.CreateAsync(fixture.Grains);
+        // IMAP APPEND (RFC 9051 §6.3.12) carries a date-time with the client's zone.
+        var appended = new DateTimeOffset(2026, 3, 14, 15, 9, 26, TimeSpan.FromHours(-5));
+        var delivery = await _messages.DeliveryAsync(box.Tenant.TenantId, TestMessages.Build("appended")) with { InternalDate = appended };
+
+        var result = await box.Grain.DeliverAsync(delivery);
+
+        Assert.Equal(appended, (await box.MessageAsync(result.MessageId)).InternalDate);
+    }
 }
