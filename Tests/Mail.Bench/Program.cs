@@ -1,10 +1,11 @@
 using Mail.Bench.Delivery;
 using Mail.Bench.Memory;
 using Mail.Bench.Seeding;
+using Mail.Bench.Smtp;
 
 namespace Mail.Bench;
 
-/// <summary>Entry point: `dotnet Mail.Bench.dll api-delivery|seed-mailbox|grain-memory --option value ...`.</summary>
+/// <summary>Entry point: `dotnet Mail.Bench.dll api-delivery|seed-mailbox|grain-memory|smtp-load --option value ...`.</summary>
 public static class Program
 {
     /// <summary>Runs one subcommand; its figure line goes to stdout, progress and errors to stderr.</summary>
@@ -12,7 +13,7 @@ public static class Program
     {
         if (args.Length == 0)
         {
-            await Console.Error.WriteLineAsync("usage: Mail.Bench api-delivery|seed-mailbox|grain-memory --option value ...");
+            await Console.Error.WriteLineAsync("usage: Mail.Bench api-delivery|seed-mailbox|grain-memory|smtp-load --option value ...");
             return 2;
         }
         try
@@ -22,6 +23,7 @@ public static class Program
             {
                 "api-delivery" => await ApiDeliveryBenchmark.RunAsync(ApiDeliverySettings.From(options)),
                 "seed-mailbox" => await MailboxSeeder.RunAsync(options.Required("db"), options.Required("address"), options.Int("count", 100_000)),
+                "smtp-load" => await SmtpLoadBenchmark.RunAsync(SmtpLoadSettings.From(options)),
                 "grain-memory" => await GrainMemoryBenchmark.RunAsync(options.Required("db"), options.Int("count", 2000)),
                 _ => throw new ArgumentException($"unknown subcommand '{args[0]}'"),
             };

@@ -3,16 +3,23 @@
 #
 # A benchmark owns its data directory: it takes a lock on it, wipes it for a clean run, runs its own
 # PostgreSQL there (infra/pg.sh, on MAIL_PG_PORT) and, if it needs one, a silo whose PID it keeps.
+# Benchmarks also wait for each other: two at once on a small machine distort both figures.
 
 BENCH_SILO_DIR="$REPO_ROOT/Silo/bin/Release/net10.0"
 BENCH_DLL="$REPO_ROOT/Tests/Mail.Bench/bin/Release/net10.0/Mail.Bench.dll"
 BENCH_MARKER=.mail-bench-data
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 
-# One benchmark per data directory at a time (fd 9 holds the lock and is closed for every child).
+# One benchmark per data directory at a time.
 # The directory is wiped only if this script made it (marker file) or it is empty, so a mistaken
 # MAIL_DATA_DIR=.data cannot delete the run data.
 bench_lock_and_wipe() {
+    # fd 8 holds the machine-wide lock, fd 9 the data directory's; children close both (8>&- 9>&-).
+    exec 8>"${TMPDIR:-/tmp}/mail-bench.lock"
+    if ! flock -n 8; then
+        log "another benchmark is running on this machine; waiting for it to finish"
+        flock 8
+    fi
     if [[ -n "$(ls -A "$MAIL_DATA_DIR")" && ! -f $MAIL_DATA_DIR/$BENCH_MARKER ]]; then
         die "$MAIL_DATA_DIR is not empty and was not made by a benchmark; not wiping it (set MAIL_DATA_DIR)"
     fi
@@ -20,7 +27,7 @@ bench_lock_and_wipe() {
     flock -n 9 || die "another benchmark is using $MAIL_DATA_DIR"
     # Left over from an interrupted run: its silo and its PostgreSQL.
     stop_silo
-    bash "$REPO_ROOT/infra/pg.sh" stop 9>&- 2>/dev/null || true
+    bash "$REPO_ROOT/infra/pg.sh" stop 8>&- 9>&- 2>/dev/null || true
     find "$MAIL_DATA_DIR" -mindepth 1 -maxdepth 1 ! -name bench.lock -exec rm -rf {} +
     touch "$MAIL_DATA_DIR/$BENCH_MARKER"
     log "data directory $MAIL_DATA_DIR (wiped)"
@@ -44,24 +51,24 @@ free_port() {
 }
 
 start_pg() {
-    ensure_packages 9>&-
-    bash "$REPO_ROOT/infra/pg.sh" start 9>&-
+    ensure_packages 8>&- 9>&-
+    bash "$REPO_ROOT/infra/pg.sh" start 8>&- 9>&-
 }
 
 # shellcheck disable=SC2317  # called from a trap
 stop_pg() {
-    bash "$REPO_ROOT/infra/pg.sh" stop 9>&- || warn "could not stop PostgreSQL"
+    bash "$REPO_ROOT/infra/pg.sh" stop 8>&- 9>&- || warn "could not stop PostgreSQL"
 }
 
 # Builds the bench tool and, through its reference, the silo.
 build_bench() {
-    (cd "$REPO_ROOT" && dotnet build Tests/Mail.Bench/Mail.Bench.csproj -c Release -nologo 9>&-) >"$MAIL_DATA_DIR/build.log" 2>&1 || {
+    (cd "$REPO_ROOT" && dotnet build Tests/Mail.Bench/Mail.Bench.csproj -c Release -nologo 8>&- 9>&-) >"$MAIL_DATA_DIR/build.log" 2>&1 || {
         tail -n 30 "$MAIL_DATA_DIR/build.log" >&2
         die "build failed (log: $MAIL_DATA_DIR/build.log)"
     }
 }
 
-bench() { dotnet "$BENCH_DLL" "$@" 9>&-; }
+bench() { dotnet "$BENCH_DLL" "$@" 8>&- 9>&-; }
 
 psql_bench() {
     PGCONNECT_TIMEOUT=5 "$PG_BIN/psql" -X -q -h 127.0.0.1 -p "$MAIL_PG_PORT" -U mail -d mail -v ON_ERROR_STOP=1 "$@"
@@ -69,7 +76,7 @@ psql_bench() {
 
 # Starts the silo in the background with the MAIL_* environment and waits for /health (MAIL_HTTP_URL).
 start_silo() {
-    (cd "$BENCH_SILO_DIR" && exec dotnet Mail.Silo.dll) >>"$MAIL_DATA_DIR/silo.log" 2>&1 9>&- </dev/null &
+    (cd "$BENCH_SILO_DIR" && exec dotnet Mail.Silo.dll) >>"$MAIL_DATA_DIR/silo.log" 2>&1 8>&- 9>&- </dev/null &
     echo $! >"$MAIL_DATA_DIR/silo.pid"
     local pid=$! i
     for ((i = 0; i < 240; i++)); do

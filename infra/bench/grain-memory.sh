@@ -8,7 +8,7 @@
 #
 # Environment (all optional):
 #   MAIL_DATA_DIR     default $REPO_ROOT/.data/bench-memory; wiped at start (only if empty or made by a benchmark)
-#   MAIL_PG_PORT      default 55435 (api-delivery.sh uses 55434, infra/run.sh 55432, infra/test.sh 55433)
+#   MAIL_PG_PORT      default 55436 (api-delivery.sh uses 55434, smtp-load.sh 55435, infra/run.sh 55432, infra/test.sh 55433)
 #   BENCH_MAILBOXES   grains to activate (default 2000)
 # Exit code: Mail.Bench's (0 when every grain was still active when measured).
 set -euo pipefail
@@ -20,7 +20,7 @@ source "$INFRA_DIR/lib.sh"
 # shellcheck source=infra/bench/bench-lib.sh
 source "$INFRA_DIR/bench/bench-lib.sh"
 
-export MAIL_PG_PORT="${MAIL_PG_PORT:-55435}"
+export MAIL_PG_PORT="${MAIL_PG_PORT:-55436}"
 BENCH_MAILBOXES="${BENCH_MAILBOXES:-2000}"
 
 bench_lock_and_wipe

@@ -184,6 +184,19 @@ public sealed class MailboxFolderTests(MailClusterFixture fixture)
     }
 
     [Fact]
+    public async Task DeleteAndRenameLeaveFoldersThatOnlyShareAPrefix()
+    {
+        var box = await TestMailbox.CreateAsync(fixture.Grains);
+        await box.Grain.CreateFolderAsync("Work/Old");
+        await box.Grain.CreateFolderAsync("Workshop/Tools");
+
+        await box.Grain.RenameFolderAsync("Work", "Job");
+        await box.Grain.DeleteFolderAsync("Job");
+
+        Assert.Equal(SpecialNames.Concat(["Workshop", "Workshop/Tools"]).Order(StringComparer.Ordinal), await _rows.FolderNamesAsync(box.AccountId));
+    }
+
+    [Fact]
     public async Task RecreatedFolderGetsANewUidValidity()
     {
         var box = await TestMailbox.CreateAsync(fixture.Grains);

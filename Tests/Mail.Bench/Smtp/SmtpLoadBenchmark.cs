@@ -1,0 +1,56 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+
+namespace Mail.Bench.Smtp;
+
+/// <summary>N messages over S concurrent sessions, a new connection per message, to R local mailboxes; prints one figure line.</summary>
+public static class SmtpLoadBenchmark
+{
+    /// <summary>Runs the load and prints `smtp-load: N messages in S s = R msg/s`.</summary>
+    public static async Task<int> RunAsync(SmtpLoadSettings settings)
+    {
+        var client = new SmtpLoadClient(settings.Host, settings.Port);
+        var next = -1;
+        var accepted = 0;
+        var failures = new System.Collections.Concurrent.ConcurrentBag<string>();
+        await client.SendAsync("warmup@bench.test", string.Format(CultureInfo.InvariantCulture, settings.RecipientPattern, 0), Body(-1, settings.SizeBytes), CancellationToken.None);
+
+        var clock = Stopwatch.StartNew();
+        await Task.WhenAll(Enumerable.Range(0, settings.Sessions).Select(_ => Task.Run(async () =>
+        {
+            for (var i = Interlocked.Increment(ref next); i < settings.Messages; i = Interlocked.Increment(ref next))
+            {
+                var to = string.Format(CultureInfo.InvariantCulture, settings.RecipientPattern, i % settings.Recipients);
+                try
+                {
+                    var refusal = await client.SendAsync($"sender{i % 50}@load.example", to, Body(i, settings.SizeBytes), CancellationToken.None);
+                    if (refusal is null) Interlocked.Increment(ref accepted);
+                    else failures.Add(refusal);
+                }
+                catch (Exception e) when (e is IOException or System.Net.Sockets.SocketException)
+                {
+                    failures.Add(e.Message);
+                }
+            }
+        })));
+        clock.Stop();
+
+        var seconds = clock.Elapsed.TotalSeconds;
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"smtp-load: {accepted} messages of {settings.Label} in {seconds:F1} s = {accepted / seconds:F0} msg/s ({settings.Sessions} sessions, new connection per message, {settings.Recipients} mailboxes)"));
+        foreach (var failure in failures.GroupBy(f => f).Take(5)) await Console.Error.WriteLineAsync($"  {failure.Count()} x {failure.Key}");
+        return failures.IsEmpty ? 0 : 1;
+    }
+
+    /// <summary>A message of about <paramref name="size"/> bytes, dot-safe, with a unique Message-ID.</summary>
+    public static byte[] Body(int index, int size)
+    {
+        var text = new StringBuilder(size + 512);
+        text.Append(CultureInfo.InvariantCulture, $"From: <sender@load.example>\r\nTo: <load@bench.test>\r\nSubject: load {index}\r\n");
+        text.Append(CultureInfo.InvariantCulture, $"Message-ID: <{Guid.NewGuid():N}@load.example>\r\nDate: {DateTimeOffset.UtcNow:r}\r\n\r\n");
+        const string line = "The quick brown fox jumps over the lazy dog, again and again and again.\r\n";
+        while (text.Length < size) text.Append(line);
+        return Encoding.ASCII.GetBytes(text.ToString());
+    }
+}

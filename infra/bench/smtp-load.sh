@@ -1,0 +1,83 @@
+#!/usr/bin/env bash
+# Benchmark: durable SMTP deliveries per second. infra/bench/smtp-load.sh
+#
+# Self-contained like api-delivery.sh: its own data directory (wiped), PostgreSQL (fsync and
+# synchronous_commit on), a Release silo in the background. Creates the domain bench.test with 100
+# mailboxes, then runs Mail.Bench smtp-load against the MX port: 20 concurrent sessions, a new
+# connection per message, EHLO + pipelined MAIL/RCPT/DATA, one recipient per message, round robin
+# over the 100 mailboxes. A message counts only when the server answered 250 after the data, which it
+# does only once the blob is fsynced and the recipient's mailbox row is committed.
+# Prints `smtp-load: N messages of 10 KB in S s = R msg/s` and the same for 1 MB messages.
+#
+# Environment (all optional):
+#   MAIL_DATA_DIR        default $REPO_ROOT/.data/bench-smtp; wiped at start
+#   MAIL_PG_PORT         default 55435
+#   BENCH_MESSAGES       10 KB messages (default 5000)
+#   BENCH_LARGE_MESSAGES 1 MB messages (default 500)
+#   BENCH_SESSIONS       concurrent sessions (default 20)
+# Exit code: 0 when every message was accepted.
+set -euo pipefail
+
+INFRA_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)"
+MAIL_DATA_DIR="${MAIL_DATA_DIR:-$INFRA_DIR/../.data/bench-smtp}"
+# shellcheck source=infra/lib.sh
+source "$INFRA_DIR/lib.sh"
+# shellcheck source=infra/bench/bench-lib.sh
+source "$INFRA_DIR/bench/bench-lib.sh"
+
+export MAIL_PG_PORT="${MAIL_PG_PORT:-55435}"
+BENCH_MESSAGES="${BENCH_MESSAGES:-5000}"
+BENCH_LARGE_MESSAGES="${BENCH_LARGE_MESSAGES:-500}"
+BENCH_SESSIONS="${BENCH_SESSIONS:-20}"
+
+bench_lock_and_wipe
+trap 'stop_silo; stop_pg' EXIT
+
+step "PostgreSQL" start_pg
+step "dotnet build (Release)" build_bench
+
+export MAIL_DB="Host=127.0.0.1;Port=$MAIL_PG_PORT;Username=mail;Database=mail"
+http_port="$(free_port 18180)"
+MAIL_SMTP_PORT="$(free_port 12525)"
+MAIL_SUBMISSION_PORT="$(free_port $((MAIL_SMTP_PORT + 1)))"
+MAIL_SUBMISSIONS_PORT="$(free_port $((MAIL_SUBMISSION_PORT + 1)))"
+MAIL_SILO_PORT="$(free_port 22111)"
+MAIL_GATEWAY_PORT="$(free_port $((MAIL_SILO_PORT + 1)))"
+export MAIL_HTTP_URL="http://127.0.0.1:$http_port" MAIL_SMTP_PORT MAIL_SUBMISSION_PORT MAIL_SUBMISSIONS_PORT MAIL_SILO_PORT MAIL_GATEWAY_PORT
+export MAIL_CLUSTER_ID=bench-smtp MAIL_DEMO=false
+export MAIL_ARGON2_MEMORY_KIB=1024 MAIL_ARGON2_ITERATIONS=1
+export MAIL_SMTP_MAX_MESSAGE_BYTES=30000000
+export Mail__Smtp__MaxConnectionsPerIp=1000
+
+step "silo start" start_silo
+ADMIN_TOKEN="$(tr -d '[:space:]' <"$MAIL_DATA_DIR/admin-token")"
+admin() {
+    local status
+    status="$(curl -sS -o "$MAIL_DATA_DIR/curl.out" -w '%{http_code}' -X POST "$MAIL_HTTP_URL$1" \
+        -H "X-Admin-Token: $ADMIN_TOKEN" -H 'Content-Type: application/json' -d "$2")"
+    [[ $status == 201 ]] || die "POST $1: HTTP $status $(cat "$MAIL_DATA_DIR/curl.out")"
+}
+create_mailboxes() {
+    admin /v1/admin/domains '{"domain":"bench.test"}'
+    for i in $(seq 0 99); do
+        admin /v1/admin/accounts "{\"address\":\"load$i@bench.test\",\"password\":\"bench-password\",\"quota_bytes\":100000000000}"
+    done
+}
+step "create 100 mailboxes" create_mailboxes
+
+load() {
+    log "load average before the run: $(cut -d' ' -f1-3 /proc/loadavg)"
+    bench smtp-load --port "$MAIL_SMTP_PORT" --sessions "$BENCH_SESSIONS" --messages "$1" --size "$2" --label "$3" \
+        --recipient-pattern 'load{0}@bench.test' --recipients 100 | tee -a "$MAIL_DATA_DIR/figures"
+}
+: >"$MAIL_DATA_DIR/figures"
+step "smtp-load 10 KB" load "$BENCH_MESSAGES" 10240 "10 KB"
+step "smtp-load 1 MB" load "$BENCH_LARGE_MESSAGES" 1048576 "1 MB"
+
+count_rows() {
+    local stored expected=$((BENCH_MESSAGES + BENCH_LARGE_MESSAGES + 2))
+    stored="$(psql_bench -Atc "SELECT count(*) FROM mailbox_messages")"
+    log "messages stored: $stored (expected $expected: the runs plus two warm-up messages)"
+    [[ $stored == "$expected" ]] || die "stored $stored messages, expected $expected"
+}
+step "check stored messages" count_rows
