@@ -19,6 +19,14 @@ CREATE TABLE directory_accounts (
 );
 CREATE INDEX directory_accounts_domain ON directory_accounts (domain, address);
 
+CREATE TABLE directory_aliases (
+    address     text PRIMARY KEY,
+    domain      text NOT NULL,
+    account_id  text NOT NULL,
+    tenant_id   text NOT NULL
+);
+CREATE INDEX directory_aliases_domain ON directory_aliases (domain);
+
 CREATE TABLE mailboxes (
     account_id      text PRIMARY KEY,
     tenant_id       text NOT NULL,

@@ -112,6 +112,7 @@ public sealed class AccountGrain(
         }
         state.State.Aliases.Add(normalized);
         await state.WriteStateAsync();
+        await directory.UpsertAliasAsync(normalized, AccountId, state.State.TenantId!);
     }
 
     /// <inheritdoc />
@@ -125,6 +126,7 @@ public sealed class AccountGrain(
         }
         await state.WriteStateAsync();
         await GrainFactory.GetGrain<IAddressGrain>(normalized).ReleaseAsync(AccountId);
+        await directory.DeleteAliasAsync(normalized);
     }
 
     /// <inheritdoc />
@@ -157,6 +159,7 @@ public sealed class AccountGrain(
         {
             await GrainFactory.GetGrain<IAddressGrain>(address).ReleaseAsync(AccountId);
         }
+        foreach (var alias in state.State.Aliases) await directory.DeleteAliasAsync(alias);
         await GrainFactory.GetGrain<IMailboxGrain>(AccountId).PurgeAsync();
         await directory.DeleteAccountAsync(AccountId);
     }

@@ -58,6 +58,38 @@ public sealed class DirectoryTable(NpgsqlDataSource dataSource)
         await command.ExecuteNonQueryAsync();
     }
 
+    /// <summary>Records an alias of an account.</summary>
+    public async Task UpsertAliasAsync(string alias, string accountId, string tenantId)
+    {
+        await using var command = dataSource.CreateCommand(
+            """
+            INSERT INTO directory_aliases (address, domain, account_id, tenant_id) VALUES (@address, @domain, @account, @tenant)
+            ON CONFLICT (address) DO UPDATE SET account_id = excluded.account_id, tenant_id = excluded.tenant_id
+            """);
+        command.Parameters.AddWithValue("address", alias);
+        command.Parameters.AddWithValue("domain", AddressKey.DomainOf(alias));
+        command.Parameters.AddWithValue("account", accountId);
+        command.Parameters.AddWithValue("tenant", tenantId);
+        await command.ExecuteNonQueryAsync();
+    }
+
+    /// <summary>Removes an alias row.</summary>
+    public async Task DeleteAliasAsync(string alias)
+    {
+        await using var command = dataSource.CreateCommand("DELETE FROM directory_aliases WHERE address = @address");
+        command.Parameters.AddWithValue("address", alias);
+        await command.ExecuteNonQueryAsync();
+    }
+
+    /// <summary>How many addresses (accounts and aliases) still use a domain.</summary>
+    public async Task<long> CountAddressesAsync(string domain)
+    {
+        await using var command = dataSource.CreateCommand(
+            "SELECT (SELECT count(*) FROM directory_accounts WHERE domain = @domain) + (SELECT count(*) FROM directory_aliases WHERE domain = @domain)");
+        command.Parameters.AddWithValue("domain", domain);
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
+
     /// <summary>All domains by name.</summary>
     public async Task<IReadOnlyList<DomainInfo>> ListDomainsAsync()
     {

@@ -21,6 +21,7 @@ public sealed class PasswordHasher(PasswordHashingOptions options)
     /// <summary>Checks a password against a PHC string, in constant time; false for a malformed hash.</summary>
     public static bool Verify(string password, string phc)
     {
+        if (string.IsNullOrEmpty(password)) return false;
         var parts = phc.Split('$');
         if (parts.Length != 6 || parts[1] != "argon2id" || parts[2] != "v=19") return false;
         int memory = 0, iterations = 0, parallelism = 0;

@@ -37,9 +37,9 @@ public sealed class TenantGrain(
         {
             throw new MailException(MailErrorCode.NotFound, $"Domain {domain} is not hosted by this tenant.");
         }
-        if ((await directory.ListAccountsAsync(name, 0, 1)).Total > 0)
+        if (await directory.CountAddressesAsync(name) > 0)
         {
-            throw new MailException(MailErrorCode.Forbidden, $"Domain {name} still has accounts; delete them first.");
+            throw new MailException(MailErrorCode.Forbidden, $"Domain {name} still has accounts or aliases; delete them first.");
         }
         state.State.Domains.Remove(name);
         await state.WriteStateAsync();

@@ -48,7 +48,11 @@ public static class MessageSummaryReader
                 space = builder.Length > 0;
                 continue;
             }
-            if (space) builder.Append(' ');
+            if (space)
+            {
+                if (builder.Length + 1 >= PreviewLength) break;
+                builder.Append(' ');
+            }
             space = false;
             if (builder.Length >= PreviewLength) break;
             builder.Append(c);

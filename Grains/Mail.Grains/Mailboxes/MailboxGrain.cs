@@ -56,6 +56,12 @@ public sealed class MailboxGrain(MailboxStore store) : Grain, IMailboxGrain
         var flags = delivery.Flags.Select(FlagSet.CanonicalFlag).Distinct().ToArray();
         var labels = delivery.Labels.Select(FlagSet.CanonicalLabel).Distinct().ToArray();
         var size = delivery.Blob.Length;
+        // A retry of a delivery that filled the mailbox is still a duplicate, not a refusal; the extra
+        // lookup is paid only when the mailbox is full.
+        if (head.QuotaUsed + size > head.QuotaLimit && await store.FindDeliveryAsync(AccountId, delivery.DeliveryId) is { } filed)
+        {
+            return new DeliveryResult(filed, Duplicate: true);
+        }
         CheckQuota(head, size);
 
         var write = NewWrite();
@@ -90,8 +96,8 @@ public sealed class MailboxGrain(MailboxStore store) : Grain, IMailboxGrain
                 @bt, @bn, @size, @idate, @sdate, @from, @to, @cc, @subject, @mid, @refs, @preview, @att)
             """,
             ("id", messageId), ("f", folder.FolderId), ("uid", uid), ("m", modseq), ("flags", flags), ("labels", labels),
-            ("bt", delivery.Blob.TenantId), ("bn", delivery.Blob.Name), ("size", size), ("idate", delivery.InternalDate),
-            ("sdate", summary.Date), ("from", summary.From), ("to", summary.To.ToArray()), ("cc", summary.Cc.ToArray()),
+            ("bt", delivery.Blob.TenantId), ("bn", delivery.Blob.Name), ("size", size), ("idate", delivery.InternalDate.ToUniversalTime()),
+            ("sdate", summary.Date?.ToUniversalTime()), ("from", summary.From), ("to", summary.To.ToArray()), ("cc", summary.Cc.ToArray()),
             ("subject", summary.Subject), ("mid", summary.MessageIdHeader), ("refs", summary.References.ToArray()),
             ("preview", summary.Preview), ("att", summary.HasAttachments));
         if (summary.MessageIdHeader is { } header)

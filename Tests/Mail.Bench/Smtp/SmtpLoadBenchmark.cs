@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
+using Mail.Testing;
 
 namespace Mail.Bench.Smtp;
 
@@ -10,7 +11,7 @@ public static class SmtpLoadBenchmark
     /// <summary>Runs the load and prints `smtp-load: N messages in S s = R msg/s`.</summary>
     public static async Task<int> RunAsync(SmtpLoadSettings settings)
     {
-        var client = new SmtpLoadClient(settings.Host, settings.Port);
+        var client = new RawSmtpClient(settings.Host, settings.Port);
         var next = -1;
         var accepted = 0;
         var failures = new System.Collections.Concurrent.ConcurrentBag<string>();

@@ -189,9 +189,7 @@ public sealed class SmtpCommandTranscriptTests(SmtpHostFixture host)
     public async Task RcptBeforeMailReturns503()
     {
         await using var smtp = await SmtpTranscript.OpenAsync(host.SmtpPort);
-        await smtp.RunAsync("""
-            C: EHLO client.example
-            """ + "\n" + PlainEhloReply + "\n" + """
+        await smtp.RunAsync("C: EHLO client.example\n" + PlainEhloReply + "\n" + """
             C: RCPT TO:<alice@example.test>
             S: 503 5.5.1 Error: need MAIL command
             """);

@@ -99,7 +99,7 @@ public sealed class SmtpTranscript : IAsyncDisposable
     public Task SendAsync(string text) => SendAsync(Encoding.UTF8.GetBytes(text));
 
     /// <summary>Sends bytes in one write.</summary>
-    public async Task SendAsync(ReadOnlyMemory<byte> bytes)
+    public async Task SendAsync(byte[] bytes)
     {
         using var deadline = new CancellationTokenSource(Timeout);
         await _stream.WriteAsync(bytes, deadline.Token);

@@ -217,7 +217,7 @@ public sealed class AccountLifecycleTests(MailClusterFixture fixture)
         Assert.Empty((await account.GetAsync())!.Aliases);
     }
 
-    [Fact(Skip = "bug: TenantGrain.RemoveDomainAsync ignores aliases, which keep routing the domain to the old tenant")]
+    [Fact]
     public async Task AliasOnARemovedDomainDoesNotFollowTheDomainToItsNextTenant()
     {
         var tenant = await TestTenant.CreateAsync(fixture.Grains);

@@ -30,6 +30,8 @@ public sealed class MailClusterFixture : IAsyncLifetime
     {
         Database = await TestDatabase.CreateAsync("grains");
         var builder = new TestClusterBuilder(1);
+        builder.Options.ClusterId = "mail";
+        builder.Options.ServiceId = "mail";
         builder.Properties["MailTest:Database"] = Database.ConnectionString;
         builder.Properties["MailTest:DataDir"] = _dataDir.Path;
         builder.AddSiloBuilderConfigurator<SiloConfigurator>();

@@ -1,13 +1,13 @@
 using System.Net.Sockets;
 using System.Text;
 
-namespace Mail.Bench.Smtp;
+namespace Mail.Testing;
 
 /// <summary>
-/// A lean SMTP client for load: one connection per message, EHLO, then MAIL/RCPT/DATA pipelined
+/// A lean SMTP client for load and durability tests: one connection per message, EHLO, then MAIL/RCPT/DATA pipelined
 /// (RFC 2920), the body, QUIT. Lean so that the load generator leaves the CPU to the server.
 /// </summary>
-public sealed class SmtpLoadClient(string host, int port)
+public sealed class RawSmtpClient(string host, int port)
 {
     /// <summary>Sends one message; returns null on 250 after the data, else the reply that refused it.</summary>
     public async Task<string?> SendAsync(string from, string to, byte[] body, CancellationToken ct)

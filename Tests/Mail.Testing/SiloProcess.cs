@@ -1,0 +1,68 @@
+using System.Diagnostics;
+
+namespace Mail.Testing;
+
+/// <summary>The real silo as a separate process (the build output of Silo/), so a test can kill it like a crash would.</summary>
+public sealed class SiloProcess(IReadOnlyDictionary<string, string> environment, Uri healthUrl) : IAsyncDisposable
+{
+    private Process? _process;
+
+    /// <summary>The silo's build output, same configuration as the running tests.</summary>
+    public static string SiloDirectory
+    {
+        get
+        {
+            var configuration = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}") ? "Release" : "Debug";
+            var directory = new DirectoryInfo(AppContext.BaseDirectory);
+            while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "Mail.sln"))) directory = directory.Parent;
+            if (directory is null) throw new InvalidOperationException("Mail.sln not found above the test directory.");
+            return Path.Combine(directory.FullName, "Silo", "bin", configuration, "net10.0");
+        }
+    }
+
+    /// <summary>Starts the process and waits until /health answers 200.</summary>
+    public async Task StartAsync()
+    {
+        var start = new ProcessStartInfo("dotnet", "Mail.Silo.dll")
+        {
+            WorkingDirectory = SiloDirectory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var (key, value) in environment) start.Environment[key] = value;
+        _process = Process.Start(start) ?? throw new InvalidOperationException("Could not start the silo.");
+        _process.OutputDataReceived += (_, _) => { };
+        _process.ErrorDataReceived += (_, _) => { };
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
+        var deadline = DateTime.UtcNow.AddSeconds(90);
+        while (DateTime.UtcNow < deadline)
+        {
+            if (_process.HasExited) throw new InvalidOperationException($"The silo exited with {_process.ExitCode} during start.");
+            try
+            {
+                if ((await http.GetAsync(healthUrl)).IsSuccessStatusCode) return;
+            }
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+            {
+            }
+            await Task.Delay(200);
+        }
+        throw new TimeoutException("The silo did not become healthy within 90 s.");
+    }
+
+    /// <summary>Kills the process at once (SIGKILL), as a crash or power loss would end it.</summary>
+    public async Task KillAsync()
+    {
+        if (_process is null) return;
+        _process.Kill(entireProcessTree: true);
+        await _process.WaitForExitAsync();
+        _process.Dispose();
+        _process = null;
+    }
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync() => await KillAsync();
+}
