@@ -21,12 +21,13 @@ public static class LineReader
     {
         if (reader.TryReadTo(out line, (byte)'\n', advancePastDelimiter: true))
         {
-            if (line.Length > maxLength) return LineStatus.TooLong;
+            // The limit counts the CRLF; the line here still holds the CR but not the LF.
+            if (line.Length + 1 > maxLength) return LineStatus.TooLong;
             if (line.Length > 0 && EndsWithCr(line)) line = line.Slice(0, line.Length - 1);
             return LineStatus.Complete;
         }
         line = default;
-        return reader.Remaining > maxLength ? LineStatus.TooLong : LineStatus.Incomplete;
+        return reader.Remaining >= maxLength ? LineStatus.TooLong : LineStatus.Incomplete;
     }
 
     /// <summary>Skips input up to and including the next LF; false if none has arrived yet (everything is skipped).</summary>

@@ -43,7 +43,14 @@ public sealed record PathArgument(string Address, IReadOnlyDictionary<string, st
         if (at <= 0 || at == path.Length - 1) return false;
         var domain = path[(at + 1)..];
         if (domain.StartsWith('[')) return domain.EndsWith(']');
-        return !path.Any(c => char.IsControl(c) || c == ' ' && !path.StartsWith('"'))
-               && !domain.Any(c => char.IsWhiteSpace(c) || c is '<' or '>' or '"' or ',' or ';' or '\\');
+        var local = path[..at];
+        var quoted = local.Length >= 2 && local[0] == '"' && local[^1] == '"';
+        // RFC 5321 §4.1.2: an unquoted local part is a dot-string of atext, so specials need quotes.
+        if (!quoted && local.Any(c => char.IsControl(c) || char.IsWhiteSpace(c) || c is '@' or ',' or ';' or '<' or '>' or '(' or ')' or '[' or ']' or '\\' or '"' or ':'))
+        {
+            return false;
+        }
+        return !local.Any(char.IsControl)
+               && !domain.Any(c => char.IsWhiteSpace(c) || char.IsControl(c) || c is '<' or '>' or '"' or ',' or ';' or '\\' or '@');
     }
 }

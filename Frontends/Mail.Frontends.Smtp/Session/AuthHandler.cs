@@ -47,12 +47,22 @@ public sealed class AuthHandler : ISmtpCommandHandler
             session.Reply(SmtpReplies.Syntax("Syntax: AUTH mechanism [initial-response]"));
             return;
         }
-        var credentials = parts[0].ToUpperInvariant() switch
+        Outcome credentials;
+        try
         {
-            "PLAIN" => await PlainAsync(session, parts.Length == 2 ? parts[1] : null, ct),
-            "LOGIN" => await LoginAsync(session, parts.Length == 2 ? parts[1] : null, ct),
-            _ => Outcome.Fail(new SmtpReply(504, "5.5.4", "Unrecognized authentication type")),
-        };
+            credentials = parts[0].ToUpperInvariant() switch
+            {
+                "PLAIN" => await PlainAsync(session, parts.Length == 2 ? parts[1] : null, ct),
+                "LOGIN" => await LoginAsync(session, parts.Length == 2 ? parts[1] : null, ct),
+                _ => Outcome.Fail(new SmtpReply(504, "5.5.4", "Unrecognized authentication type")),
+            };
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        {
+            session.Reply(SmtpReplies.Timeout(session.Options.HostName));
+            session.Closing = true;
+            return;
+        }
         if (credentials.Reply is { } reply)
         {
             session.Reply(reply);
@@ -114,7 +124,9 @@ public sealed class AuthHandler : ISmtpCommandHandler
     private static async Task<string?> ChallengeAsync(SmtpSession session, string challenge, CancellationToken ct)
     {
         session.Reply(new SmtpReply(334, null, challenge));
-        var line = await session.ReadLineAsync(ct);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        timeout.CancelAfter(TimeSpan.FromSeconds(session.Options.CommandTimeoutSeconds));
+        var line = await session.ReadLineAsync(timeout.Token);
         if (line is not { Status: LineStatus.Complete } complete) return null;
         var text = Encoding.ASCII.GetString(complete.Line).Trim();
         return text == "*" ? null : text;

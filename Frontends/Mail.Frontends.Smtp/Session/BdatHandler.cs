@@ -31,7 +31,18 @@ public sealed class BdatHandler : ISmtpCommandHandler
             : null;
         if (refusal is null && session.Chunks is null) session.Chunks = DeliveryHandoff.OpenSink(session, envelope!, ct);
 
-        if (!await CopyAsync(session, size, refusal is null ? session.Chunks : null, ct))
+        bool complete;
+        try
+        {
+            complete = await CopyAsync(session, size, refusal is null ? session.Chunks : null, ct);
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        {
+            session.Reply(SmtpReplies.Timeout(session.Options.HostName));
+            session.Closing = true;
+            return;
+        }
+        if (!complete)
         {
             session.Closing = true;
             return;
@@ -55,6 +66,8 @@ public sealed class BdatHandler : ISmtpCommandHandler
     private static async Task<bool> CopyAsync(SmtpSession session, long size, MessageSink? sink, CancellationToken ct)
     {
         var input = session.Transport.Input;
+        // A client may wait for the replies to its pipelined MAIL and RCPT before it sends the chunk.
+        await session.FlushAsync(ct);
         while (size > 0)
         {
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);

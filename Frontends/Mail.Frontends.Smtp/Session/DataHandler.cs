@@ -40,7 +40,23 @@ public sealed class DataHandler : ISmtpCommandHandler
         session.Reply(new SmtpReply(354, null, "End data with <CR><LF>.<CR><LF>"));
         await session.FlushAsync(ct);
         var sink = DeliveryHandoff.OpenSink(session, envelope, ct);
-        var status = await ReadBodyAsync(session, sink, ct);
+        DataStatus status;
+        try
+        {
+            status = await ReadBodyAsync(session, sink, ct);
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        {
+            await sink.AbortAsync();
+            session.Reply(SmtpReplies.Timeout(session.Options.HostName));
+            session.Closing = true;
+            return;
+        }
+        catch
+        {
+            await sink.AbortAsync();
+            throw;
+        }
         if (status is DataStatus.BareLf or DataStatus.BareCr)
         {
             await sink.AbortAsync();

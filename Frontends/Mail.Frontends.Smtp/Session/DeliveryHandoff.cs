@@ -48,7 +48,11 @@ public static class DeliveryHandoff
             }
             return new SmtpReply(250, "2.0.0", $"Ok: queued as {submissionId[5..21]}");
         }
-        catch (Exception e) when (e is not MailException { Code: MailErrorCode.QuotaExceeded })
+        catch (MailException e) when (e.Code == MailErrorCode.QuotaExceeded)
+        {
+            return new SmtpReply(552, "5.2.2", $"Error: {e.Message}");
+        }
+        catch (Exception e)
         {
             session.Logger.LogError(e, "Session {Session}: delivery failed; answering 451", session.Id);
             return SmtpReplies.TryAgain;

@@ -29,9 +29,12 @@ public sealed class StartTlsHandler : ISmtpCommandHandler
         session.Reply(new SmtpReply(220, "2.0.0", "Ready to start TLS"));
         try
         {
-            await session.Transport.StartTlsAsync(session.Certificate, ct);
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            timeout.CancelAfter(TimeSpan.FromSeconds(session.Options.CommandTimeoutSeconds));
+            await session.Transport.StartTlsAsync(session.Certificate, timeout.Token);
         }
-        catch (Exception e) when (e is System.Security.Authentication.AuthenticationException or IOException)
+        catch (Exception e) when (e is System.Security.Authentication.AuthenticationException or IOException
+                                  || e is OperationCanceledException && !ct.IsCancellationRequested)
         {
             session.Closing = true;
             return;
