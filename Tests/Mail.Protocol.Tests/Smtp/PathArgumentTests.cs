@@ -144,6 +144,8 @@ public sealed class PathArgumentTests
     [InlineData("TO:<user@exa mple.test>")]
     [InlineData("TO:<us\u0001er@example.test>")]
     [InlineData("TO:<user@[192.0.2.1>")]
+    [InlineData("TO:<a@b.example,c@d.example>")]
+    [InlineData("TO:<a;b@example.test>")]
     public void InvalidMailboxIsRefused(string argument)
     {
         var (path, error) = PathArgument.Parse(argument, "TO", allowNull: false);
