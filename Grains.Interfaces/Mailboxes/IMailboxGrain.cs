@@ -46,6 +46,18 @@ public interface IMailboxGrain : IGrainWithStringKey
     /// <summary>Removes a message for good.</summary>
     Task ExpungeMessageAsync(long messageId);
 
+    /// <summary>A folder's counters and every message slot in it, by ascending UID (what IMAP SELECT and POP3 need).</summary>
+    Task<FolderSnapshot> SnapshotFolderAsync(string folder);
+
+    /// <summary>
+    /// Takes the POP3 maildrop lock (RFC 1939 §8) for <paramref name="holder"/> for at most <paramref name="lease"/>;
+    /// false if another holder has it. Re-acquiring by the same holder renews the lease.
+    /// </summary>
+    Task<bool> AcquireMaildropLockAsync(string holder, TimeSpan lease);
+
+    /// <summary>Releases the maildrop lock if <paramref name="holder"/> holds it.</summary>
+    Task ReleaseMaildropLockAsync(string holder);
+
     /// <summary>Quota use and limit.</summary>
     Task<QuotaInfo> GetQuotaAsync();
 

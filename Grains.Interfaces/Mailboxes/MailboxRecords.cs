@@ -81,6 +81,22 @@ public sealed record MessageUpdate(
     [property: Id(3)] IReadOnlyList<string>? RemoveLabels = null,
     [property: Id(4)] string? MoveTo = null);
 
+/// <summary>One message as a slot of a folder: enough to number, size and flag it without its envelope.</summary>
+[GenerateSerializer, Immutable, Alias("mail.MessageSlot")]
+public sealed record MessageSlot(
+    [property: Id(0)] long MessageId,
+    [property: Id(1)] long Uid,
+    [property: Id(2)] long Modseq,
+    [property: Id(3)] IReadOnlyList<string> Flags,
+    [property: Id(4)] long Size,
+    [property: Id(5)] DateTimeOffset InternalDate);
+
+/// <summary>A folder and all its message slots by ascending UID.</summary>
+[GenerateSerializer, Immutable, Alias("mail.FolderSnapshot")]
+public sealed record FolderSnapshot(
+    [property: Id(0)] FolderInfo Folder,
+    [property: Id(1)] IReadOnlyList<MessageSlot> Messages);
+
 /// <summary>Quota use of a mailbox.</summary>
 [GenerateSerializer, Immutable, Alias("mail.QuotaInfo")]
 public sealed record QuotaInfo(

@@ -32,7 +32,7 @@ public sealed class SmtpConnectionHandler(
         var settings = options.Value;
         var listener = connection.Items.TryGetValue(ListenerItem, out var kind) && kind is SmtpListener l ? l : SmtpListener.Mx;
         var remote = (connection.RemoteEndPoint as IPEndPoint)?.Address ?? IPAddress.None;
-        await using var transport = new SmtpTransport(connection);
+        await using var transport = new ConnectionTransport(connection);
         var session = new SmtpSession(listener, transport, remote.ToString(), settings, grains, blobs, certificate.Certificate, logger);
         var ct = connection.ConnectionClosed;
         if (!limiter.TryEnter(remote))

@@ -1,3 +1,4 @@
+using Mail.Frontends.Hosting;
 using System.Buffers;
 using System.IO.Pipelines;
 using System.Security.Cryptography.X509Certificates;
@@ -15,7 +16,7 @@ namespace Mail.Frontends.Smtp.Session;
 /// </summary>
 public sealed class SmtpSession(
     SmtpListener listener,
-    SmtpTransport transport,
+    ConnectionTransport transport,
     string remoteAddress,
     SmtpOptions options,
     IGrainFactory grains,
@@ -27,7 +28,7 @@ public sealed class SmtpSession(
     public SmtpListener Listener { get; } = listener;
 
     /// <summary>The connection's pipes.</summary>
-    public SmtpTransport Transport { get; } = transport;
+    public ConnectionTransport Transport { get; } = transport;
 
     /// <summary>Client IP address.</summary>
     public string RemoteAddress { get; } = remoteAddress;

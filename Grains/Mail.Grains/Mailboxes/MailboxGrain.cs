@@ -12,6 +12,7 @@ namespace Mail.Grains.Mailboxes;
 public sealed class MailboxGrain(MailboxStore store) : Grain, IMailboxGrain
 {
     private MailboxHead? _head;
+    private (string Holder, DateTimeOffset Until)? _maildropLock;
     private Dictionary<int, FolderHead> _folders = new();
 
     private string AccountId => this.GetPrimaryKeyString();
@@ -331,6 +332,33 @@ public sealed class MailboxGrain(MailboxStore store) : Grain, IMailboxGrain
         write.Add("DELETE FROM mailbox_messages WHERE account_id = @a AND message_id = @id", ("id", messageId));
         write.Change(MailboxChangeKind.Expunged, row.FolderId, modseq, messageId, current.Uid);
         await CommitAsync(write);
+    }
+
+    /// <inheritdoc />
+    [ReadOnly]
+    public async Task<FolderSnapshot> SnapshotFolderAsync(string folder)
+    {
+        RequireHead();
+        var f = FindFolder(folder);
+        var slots = await store.ListSlotsAsync(AccountId, f.FolderId);
+        return new FolderSnapshot(f.ToInfo(), slots);
+    }
+
+    /// <inheritdoc />
+    public Task<bool> AcquireMaildropLockAsync(string holder, TimeSpan lease)
+    {
+        RequireHead();
+        var now = DateTimeOffset.UtcNow;
+        if (_maildropLock is { } held && held.Holder != holder && held.Until > now) return Task.FromResult(false);
+        _maildropLock = (holder, now + lease);
+        return Task.FromResult(true);
+    }
+
+    /// <inheritdoc />
+    public Task ReleaseMaildropLockAsync(string holder)
+    {
+        if (_maildropLock?.Holder == holder) _maildropLock = null;
+        return Task.CompletedTask;
     }
 
     /// <inheritdoc />

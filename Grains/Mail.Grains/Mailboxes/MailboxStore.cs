@@ -187,6 +187,23 @@ public sealed class MailboxStore(NpgsqlDataSource dataSource)
         return items;
     }
 
+    /// <summary>Every message slot of a folder, by ascending UID.</summary>
+    public async Task<IReadOnlyList<MessageSlot>> ListSlotsAsync(string accountId, int folderId)
+    {
+        await using var command = dataSource.CreateCommand(
+            "SELECT message_id, uid, modseq, flags, size, internal_date FROM mailbox_messages WHERE account_id = @a AND folder_id = @f ORDER BY uid");
+        command.Parameters.AddWithValue("a", accountId);
+        command.Parameters.AddWithValue("f", folderId);
+        await using var reader = await command.ExecuteReaderAsync();
+        var slots = new List<MessageSlot>();
+        while (await reader.ReadAsync())
+        {
+            slots.Add(new MessageSlot(reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2), reader.GetFieldValue<string[]>(3),
+                reader.GetInt64(4), reader.GetFieldValue<DateTimeOffset>(5)));
+        }
+        return slots;
+    }
+
     /// <summary>The change log after a MODSEQ.</summary>
     public async Task<IReadOnlyList<MailboxChange>> GetChangesAsync(string accountId, long afterModseq, int limit)
     {

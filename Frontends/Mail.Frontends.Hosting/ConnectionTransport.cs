@@ -5,10 +5,10 @@ using System.Security.Cryptography.X509Certificates;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Connections.Features;
 
-namespace Mail.Frontends.Smtp.Session;
+namespace Mail.Frontends.Hosting;
 
-/// <summary>The byte pipes of one connection, swapped for TLS pipes by STARTTLS (RFC 3207).</summary>
-public sealed class SmtpTransport(ConnectionContext connection) : IAsyncDisposable
+/// <summary>The byte pipes of one protocol connection, swapped for TLS pipes by STARTTLS/STLS (RFC 3207, RFC 2595).</summary>
+public sealed class ConnectionTransport(ConnectionContext connection) : IAsyncDisposable
 {
     private SslStream? _tls;
 
@@ -27,8 +27,8 @@ public sealed class SmtpTransport(ConnectionContext connection) : IAsyncDisposab
     public bool IsTls => TlsDescription is not null;
 
     /// <summary>
-    /// Drops whatever the client sent after STARTTLS (RFC 3207 §4.2: no plaintext command may cross into
-    /// the TLS session) and performs the server handshake.
+    /// Drops whatever the client sent after STARTTLS (RFC 3207 §4.2, RFC 9051 §6.2.1: no plaintext command may
+    /// cross into the TLS session) and performs the server handshake.
     /// </summary>
     public async Task StartTlsAsync(X509Certificate2 certificate, CancellationToken ct)
     {

@@ -1,6 +1,6 @@
 using System.IO.Pipelines;
 
-namespace Mail.Frontends.Smtp.Session;
+namespace Mail.Frontends.Hosting;
 
 /// <summary>A Stream over a connection's duplex pipe, so SslStream can run on top of Kestrel's transport.</summary>
 public sealed class DuplexPipeStream(IDuplexPipe pipe) : Stream
