@@ -30,7 +30,7 @@ public static class MailHost
         builder.Configuration["Mail:DataDir"] = options.DataDir;
         builder.Services.Configure<MailHostOptions>(builder.Configuration.GetSection(MailHostOptions.Section));
 
-        var dataSource = NpgsqlDataSource.Create(options.Database);
+        var dataSource = MailDataSource.Create(options.Database);
         await new MigrationRunner(dataSource, NullLogger<MigrationRunner>.Instance).ApplyAsync();
         builder.Services.AddSingleton(dataSource);
 

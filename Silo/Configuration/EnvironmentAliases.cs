@@ -36,5 +36,12 @@ public static class EnvironmentAliases
     /// <summary>The values of the aliases set in this process's environment, as configuration pairs.</summary>
     public static IEnumerable<KeyValuePair<string, string?>> FromEnvironment() =>
         Map.Where(kv => Environment.GetEnvironmentVariable(kv.Key) is not null)
-           .Select(kv => new KeyValuePair<string, string?>(kv.Value, Environment.GetEnvironmentVariable(kv.Key)));
+           .Select(kv => new KeyValuePair<string, string?>(kv.Value, Normalize(kv.Key, Environment.GetEnvironmentVariable(kv.Key)!)));
+
+    /// <summary>Switches such as MAIL_DEMO take 0/1, no/yes and false/true alike.</summary>
+    private static string Normalize(string variable, string value) => variable switch
+    {
+        "MAIL_DEMO" => value.Trim().ToLowerInvariant() is "0" or "false" or "no" or "off" ? "false" : "true",
+        _ => value,
+    };
 }

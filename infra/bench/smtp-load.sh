@@ -65,10 +65,19 @@ create_mailboxes() {
 }
 step "create 100 mailboxes" create_mailboxes
 
+# CPU seconds (user + system) the silo process has used so far.
+silo_cpu() {
+    awk -v tck="$(getconf CLK_TCK)" '{ printf "%.2f", ($14 + $15) / tck }' "/proc/$(cat "$MAIL_DATA_DIR/silo.pid")/stat"
+}
 load() {
+    local before after
     log "load average before the run: $(cut -d' ' -f1-3 /proc/loadavg)"
+    before="$(silo_cpu)"
     bench smtp-load --port "$MAIL_SMTP_PORT" --sessions "$BENCH_SESSIONS" --messages "$1" --size "$2" --label "$3" \
         --recipient-pattern 'load{0}@bench.test' --recipients 100 | tee -a "$MAIL_DATA_DIR/figures"
+    after="$(silo_cpu)"
+    # Where the time goes: server CPU per message (the rest of the machine is the load generator and PostgreSQL).
+    log "silo CPU: $(awk -v a="$before" -v b="$after" -v n="$1" 'BEGIN { printf "%.2f ms per message", (b - a) * 1000 / n }')"
 }
 : >"$MAIL_DATA_DIR/figures"
 step "smtp-load 10 KB" load "$BENCH_MESSAGES" 10240 "10 KB"

@@ -13,5 +13,5 @@ public sealed record ApiDeliverySettings(
         options.Int("messages", 5000),
         options.Int("size", 10240),
         options.Text("label", "a mailbox"),
-        options.Int("warmup", 25));
+        options.Int("warmup", 5));
 }

@@ -69,7 +69,7 @@ public sealed class MailClusterFixture : IAsyncLifetime
                 ["Mail:Passwords:Iterations"] = "1",
             }).Build();
             siloBuilder.ConfigureMailSilo(new MailHostOptions { Database = database, DataDir = dataDir }, settings, includeClustering: false);
-            siloBuilder.Services.AddSingleton(NpgsqlDataSource.Create(database));
+            siloBuilder.Services.AddSingleton(Mail.Storage.Postgres.MailDataSource.Create(database));
             siloBuilder.Services.AddSingleton(BlobStoreFactory.CreateAsync(new BlobStoreOptions(), dataDir).GetAwaiter().GetResult());
         }
     }

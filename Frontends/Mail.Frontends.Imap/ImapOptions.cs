@@ -1,0 +1,32 @@
+namespace Mail.Frontends.Imap;
+
+/// <summary>Settings of the IMAP frontend, bound from "Mail:Imap". A port of 0 disables that listener.</summary>
+public sealed class ImapOptions
+{
+    /// <summary>Address the listeners bind.</summary>
+    public string BindAddress { get; set; } = "127.0.0.1";
+
+    /// <summary>Port with STARTTLS (143 in production).</summary>
+    public int Port { get; set; } = 2143;
+
+    /// <summary>Port with implicit TLS (RFC 8314; 993 in production).</summary>
+    public int TlsPort { get; set; } = 2993;
+
+    /// <summary>Longest command line (each line between literals), CRLF included.</summary>
+    public int MaxLineLength { get; set; } = 8192;
+
+    /// <summary>Largest literal, which bounds APPEND: the message size limit.</summary>
+    public long MaxLiteralBytes { get; set; } = 25L * 1000 * 1000;
+
+    /// <summary>Deepest nesting of parenthesized lists and search keys in a command.</summary>
+    public int MaxNesting { get; set; } = 16;
+
+    /// <summary>Minutes of inactivity (IDLE included) before the autologout timer closes a session (RFC 9051 §5.4: at least 30).</summary>
+    public int IdleTimeoutMinutes { get; set; } = 30;
+
+    /// <summary>Milliseconds between polls of the mailbox during IDLE.</summary>
+    public int IdlePollMilliseconds { get; set; } = 300;
+
+    /// <summary>Allow LOGIN and AUTHENTICATE without TLS (loopback development only).</summary>
+    public bool AllowPlaintextAuth { get; set; }
+}

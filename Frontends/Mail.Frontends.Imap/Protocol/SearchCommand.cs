@@ -1,0 +1,4 @@
+namespace Mail.Frontends.Imap.Protocol;
+
+/// <summary>SEARCH [RETURN (...)] [CHARSET c] keys (RFC 9051 §6.4.4); <see cref="Extended"/> when RETURN was given.</summary>
+public sealed record SearchCommand(string Tag, SearchKey Criteria, string? Charset, SearchReturn Return, bool Extended) : ImapCommand(Tag, "SEARCH");

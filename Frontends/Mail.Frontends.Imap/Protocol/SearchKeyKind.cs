@@ -1,0 +1,50 @@
+namespace Mail.Frontends.Imap.Protocol;
+
+/// <summary>The search keys of RFC 9051 §6.4.4 (with MODSEQ from RFC 7162 §3.1.5).</summary>
+public enum SearchKeyKind
+{
+    /// <summary>All of <see cref="SearchKey.Children"/> (a parenthesized list, or the top level).</summary>
+    And,
+    /// <summary>OR key key.</summary>
+    Or,
+    /// <summary>NOT key.</summary>
+    Not,
+    /// <summary>ALL.</summary>
+    All,
+    /// <summary>A message sequence set.</summary>
+    SequenceSet,
+    /// <summary>UID set.</summary>
+    Uid,
+    /// <summary>A flag that must be set (ANSWERED, DELETED, DRAFT, FLAGGED, SEEN, KEYWORD).</summary>
+    Flag,
+    /// <summary>A flag that must not be set (UNANSWERED, ... UNKEYWORD).</summary>
+    NoFlag,
+    /// <summary>RECENT, NEW: never true here (no session claims \Recent).</summary>
+    Recent,
+    /// <summary>OLD: always true here.</summary>
+    Old,
+    /// <summary>LARGER n.</summary>
+    Larger,
+    /// <summary>SMALLER n.</summary>
+    Smaller,
+    /// <summary>BEFORE date (internal date).</summary>
+    Before,
+    /// <summary>ON date.</summary>
+    On,
+    /// <summary>SINCE date.</summary>
+    Since,
+    /// <summary>SENTBEFORE date (Date header).</summary>
+    SentBefore,
+    /// <summary>SENTON date.</summary>
+    SentOn,
+    /// <summary>SENTSINCE date.</summary>
+    SentSince,
+    /// <summary>HEADER field string; FROM, TO, CC, BCC and SUBJECT map to it.</summary>
+    Header,
+    /// <summary>BODY string.</summary>
+    Body,
+    /// <summary>TEXT string: header and body.</summary>
+    Text,
+    /// <summary>MODSEQ n.</summary>
+    Modseq,
+}

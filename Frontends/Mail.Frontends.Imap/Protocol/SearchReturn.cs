@@ -1,0 +1,17 @@
+namespace Mail.Frontends.Imap.Protocol;
+
+/// <summary>ESEARCH result options (RFC 4731, RFC 9051 §6.4.4).</summary>
+[Flags]
+public enum SearchReturn
+{
+    /// <summary>No RETURN: the IMAP4rev1 SEARCH response (or ALL in IMAP4rev2).</summary>
+    None = 0,
+    /// <summary>MIN.</summary>
+    Min = 1,
+    /// <summary>MAX.</summary>
+    Max = 2,
+    /// <summary>ALL.</summary>
+    All = 4,
+    /// <summary>COUNT.</summary>
+    Count = 8,
+}

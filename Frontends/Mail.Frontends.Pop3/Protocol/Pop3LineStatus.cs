@@ -1,0 +1,12 @@
+namespace Mail.Frontends.Pop3.Protocol;
+
+/// <summary>What <see cref="Pop3LineReader.TryRead"/> found.</summary>
+public enum Pop3LineStatus
+{
+    /// <summary>No complete line yet: read more.</summary>
+    Incomplete,
+    /// <summary>A complete line (without its CRLF or LF).</summary>
+    Complete,
+    /// <summary>More than the limit arrived without a line end; the caller discards up to the next LF.</summary>
+    TooLong,
+}

@@ -1,0 +1,128 @@
+using System.Buffers;
+using System.IO.Pipelines;
+using System.Security.Cryptography.X509Certificates;
+using Mail.Frontends.Hosting;
+using Mail.Frontends.Pop3.Protocol;
+using Mail.Storage.Blobs;
+using Microsoft.Extensions.Logging;
+
+namespace Mail.Frontends.Pop3.Session;
+
+/// <summary>
+/// The state of one POP3 connection (RFC 1939 §3) and its I/O: handlers read further lines through it and
+/// queue responses, which go out when the client has no more pipelined commands waiting (RFC 2449 §6.6).
+/// </summary>
+public sealed class Pop3Session(
+    ConnectionTransport transport,
+    Pop3Options options,
+    IGrainFactory grains,
+    IBlobStore blobs,
+    X509Certificate2? certificate,
+    ILogger logger)
+{
+    /// <summary>The connection's pipes.</summary>
+    public ConnectionTransport Transport { get; } = transport;
+
+    /// <summary>Settings.</summary>
+    public Pop3Options Options { get; } = options;
+
+    /// <summary>Grains.</summary>
+    public IGrainFactory Grains { get; } = grains;
+
+    /// <summary>Blob store for message content.</summary>
+    public IBlobStore Blobs { get; } = blobs;
+
+    /// <summary>Certificate for STLS, if configured.</summary>
+    public X509Certificate2? Certificate { get; } = certificate;
+
+    /// <summary>Logger.</summary>
+    public ILogger Logger { get; } = logger;
+
+    /// <summary>Session id: the maildrop lock holder and the key of log lines.</summary>
+    public string Id { get; } = "pop3:" + Convert.ToHexString(Guid.NewGuid().ToByteArray());
+
+    /// <summary>The RFC 1939 state.</summary>
+    public Pop3State State { get; set; } = Pop3State.Authorization;
+
+    /// <summary>The name from a USER command that PASS must follow immediately (RFC 1939 §7), or null.</summary>
+    public string? PendingUser { get; set; }
+
+    /// <summary>The locked maildrop in TRANSACTION state, or null.</summary>
+    public Pop3Maildrop? Maildrop { get; set; }
+
+    /// <summary>Negative responses sent.</summary>
+    public int Errors { get; set; }
+
+    /// <summary>Set by a handler to end the session after its response.</summary>
+    public bool Closing { get; set; }
+
+    /// <summary>Whether USER/PASS and AUTH may be used now: under TLS, or when plaintext login is allowed (RFC 2595 §4).</summary>
+    public bool MayAuthenticate => Transport.IsTls || Options.AllowPlaintextAuth;
+
+    /// <summary>How long to wait for the next command.</summary>
+    public TimeSpan CommandTimeout => TimeSpan.FromSeconds(Options.CommandTimeoutSeconds);
+
+    /// <summary>
+    /// The maildrop lock lease: longer than the command timeout, so a client that waits the longest allowed
+    /// between commands keeps its lock; each command renews it, and it lapses on its own if this frontend dies.
+    /// </summary>
+    public TimeSpan LockLease => CommandTimeout + TimeSpan.FromMinutes(1);
+
+    /// <summary>Queues a response; it is flushed before the session waits for input.</summary>
+    public void Reply(Pop3Response response)
+    {
+        if (!response.Ok) Errors++;
+        response.WriteTo(Transport.Output);
+    }
+
+    /// <summary>Sends queued responses now.</summary>
+    public async Task FlushAsync(CancellationToken ct) => await Transport.Output.FlushAsync(ct);
+
+    /// <summary>
+    /// Reads the next line; null at end of input. A line over the limit is skipped whole and reported as
+    /// <see cref="Pop3LineStatus.TooLong"/>. Flushes queued responses only before it has to wait.
+    /// </summary>
+    public async Task<(Pop3LineStatus Status, ReadOnlySequence<byte> Line)?> ReadLineAsync(CancellationToken ct)
+    {
+        var skipping = false;
+        var mustWait = false;
+        var input = Transport.Input;
+        while (true)
+        {
+            ReadResult result;
+            if (mustWait || !input.TryRead(out result))
+            {
+                await FlushAsync(ct);
+                result = await input.ReadAsync(ct);
+            }
+            var reader = new SequenceReader<byte>(result.Buffer);
+            if (!skipping)
+            {
+                var status = Pop3LineReader.TryRead(ref reader, Options.MaxLineLength, out var line);
+                if (status == Pop3LineStatus.Complete)
+                {
+                    var copy = new ReadOnlySequence<byte>(line.ToArray());
+                    input.AdvanceTo(reader.Position);
+                    return (status, copy);
+                }
+                if (status == Pop3LineStatus.TooLong)
+                {
+                    skipping = true;
+                    reader = new SequenceReader<byte>(result.Buffer);
+                }
+            }
+            if (skipping)
+            {
+                var found = Pop3LineReader.TrySkipLine(ref reader);
+                input.AdvanceTo(reader.Position);
+                if (found) return (Pop3LineStatus.TooLong, default);
+            }
+            else
+            {
+                input.AdvanceTo(result.Buffer.Start, result.Buffer.End);
+            }
+            if (result.IsCompleted) return null;
+            mustWait = true;
+        }
+    }
+}

@@ -1,0 +1,19 @@
+using Npgsql;
+
+namespace Mail.Storage.Postgres;
+
+/// <summary>Builds the NpgsqlDataSource of the mail database with the settings every caller wants.</summary>
+public static class MailDataSource
+{
+    /// <summary>
+    /// A data source for <paramref name="connectionString"/>. Statements are prepared automatically once
+    /// seen twice (unless the connection string says otherwise): the per-delivery batch then skips parsing
+    /// and planning on the server, which is most of PostgreSQL's CPU per message.
+    /// </summary>
+    public static NpgsqlDataSource Create(string connectionString)
+    {
+        var builder = new NpgsqlConnectionStringBuilder(connectionString);
+        if (builder.MaxAutoPrepare == 0) builder.MaxAutoPrepare = 64;
+        return NpgsqlDataSource.Create(builder.ConnectionString);
+    }
+}
