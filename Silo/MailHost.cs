@@ -1,5 +1,7 @@
 using Mail.Frontends.Hosting;
 using Mail.Frontends.Http;
+using Mail.Frontends.Imap.Hosting;
+using Mail.Frontends.Pop3.Hosting;
 using Mail.Frontends.Smtp.Hosting;
 using Mail.Silo.Configuration;
 using Mail.Storage.Blobs;
@@ -66,9 +68,13 @@ public static class MailHost
         builder.Services.AddSingleton(certificate);
         builder.AddMailHttpFrontend(options.DataDir);
         builder.AddMailSmtpFrontend(certificate);
+        builder.AddMailImapFrontend(certificate);
+        builder.AddMailPop3Frontend(certificate);
         var app = builder.Build();
         app.MapMailHttpFrontend();
         app.UseMailSmtpFrontend();
+        app.UseMailImapFrontend();
+        app.UseMailPop3Frontend();
         if (frontendOnly) app.Services.GetRequiredService<ReadinessState>().MarkReady(ReadinessState.Seed);
         return app;
     }

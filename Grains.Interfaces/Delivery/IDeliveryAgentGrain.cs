@@ -1,3 +1,4 @@
+using Mail.Grains.Interfaces.Accounts;
 using Mail.Grains.Interfaces.Mailboxes;
 
 namespace Mail.Grains.Interfaces.Delivery;
@@ -13,7 +14,11 @@ public interface IDeliveryAgentGrain : IGrainWithIntegerKey
     Task<SubmissionResult> SubmitAsync(Submission submission);
 }
 
-/// <summary>A stored message with its envelope. <see cref="SubmissionId"/> makes a retry a no-op.</summary>
+/// <summary>
+/// A stored message with its envelope. <see cref="SubmissionId"/> makes a retry a no-op. A frontend that
+/// already parsed the message or resolved its recipients passes <see cref="Summary"/> and
+/// <see cref="Routes"/> so the agent neither reads the blob back nor asks the address grains again.
+/// </summary>
 [GenerateSerializer, Immutable, Alias("mail.Submission")]
 public sealed record Submission(
     [property: Id(0)] string SubmissionId,
@@ -21,7 +26,9 @@ public sealed record Submission(
     [property: Id(2)] string EnvelopeFrom,
     [property: Id(3)] IReadOnlyList<string> Recipients,
     [property: Id(4)] string? SenderAccountId,
-    [property: Id(5)] DateTimeOffset ReceivedAt);
+    [property: Id(5)] DateTimeOffset ReceivedAt,
+    [property: Id(6)] MessageSummary? Summary = null,
+    [property: Id(7)] IReadOnlyDictionary<string, AddressRoute>? Routes = null);
 
 /// <summary>What happened to each recipient of a submission.</summary>
 [GenerateSerializer, Immutable, Alias("mail.SubmissionResult")]

@@ -63,4 +63,10 @@ public interface IMailboxGrain : IGrainWithStringKey
 
     /// <summary>Changes after a MODSEQ, oldest first: the log consumers replay from.</summary>
     Task<IReadOnlyList<MailboxChange>> GetChangesAsync(long afterModseq, int limit);
+
+    /// <summary>The mailbox's highest MODSEQ, from memory: a cheap poll for "anything changed?" (IMAP IDLE).</summary>
+    Task<long> GetHighestModseqAsync();
+
+    /// <summary>Subscribes or unsubscribes a folder (RFC 9051 §6.3.7); a no-op when it already is.</summary>
+    Task<FolderInfo> SetSubscribedAsync(string folder, bool subscribed);
 }

@@ -119,6 +119,8 @@ public enum MailboxChangeKind : short
     FolderDeleted = 5,
     /// <summary>A folder was renamed.</summary>
     FolderRenamed = 6,
+    /// <summary>A folder was subscribed or unsubscribed.</summary>
+    FolderSubscriptionChanged = 7,
 }
 
 /// <summary>One row of the mailbox change log.</summary>

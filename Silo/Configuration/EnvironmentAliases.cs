@@ -31,6 +31,10 @@ public static class EnvironmentAliases
         ["MAIL_SUBMISSION_PORT"] = "Mail:Smtp:SubmissionPort",
         ["MAIL_SUBMISSIONS_PORT"] = "Mail:Smtp:SubmissionTlsPort",
         ["MAIL_SMTP_MAX_MESSAGE_BYTES"] = "Mail:Smtp:MaxMessageBytes",
+        ["MAIL_IMAP_PORT"] = "Mail:Imap:Port",
+        ["MAIL_IMAPS_PORT"] = "Mail:Imap:TlsPort",
+        ["MAIL_POP3_PORT"] = "Mail:Pop3:Port",
+        ["MAIL_POP3S_PORT"] = "Mail:Pop3:TlsPort",
     };
 
     /// <summary>The values of the aliases set in this process's environment, as configuration pairs.</summary>

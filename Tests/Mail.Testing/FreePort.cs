@@ -3,14 +3,35 @@ using System.Net.Sockets;
 
 namespace Mail.Testing;
 
-/// <summary>Picks loopback ports that are free right now, so parallel test hosts do not collide.</summary>
+/// <summary>
+/// Hands out loopback ports for test hosts. Ports come from 20000–31999, below Linux's ephemeral range
+/// (32768+), so an outgoing connection of this or another process can never be holding one; each test
+/// process walks its own block (by process id), so parallel test assemblies do not pick the same ports.
+/// </summary>
 public static class FreePort
 {
-    /// <summary>A free TCP port on 127.0.0.1.</summary>
+    private const int First = 20000;
+    private const int BlockSize = 500;
+    private const int Blocks = 24;
+    private static readonly int Block = Environment.ProcessId % Blocks;
+    private static int _next = -1;
+
+    /// <summary>A TCP port on 127.0.0.1 that nothing listens on now.</summary>
     public static int Next()
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
+        for (var attempt = 0; attempt < BlockSize; attempt++)
+        {
+            var port = First + Block * BlockSize + Interlocked.Increment(ref _next) % BlockSize;
+            try
+            {
+                using var listener = new TcpListener(IPAddress.Loopback, port);
+                listener.Start();
+                return port;
+            }
+            catch (SocketException)
+            {
+            }
+        }
+        throw new InvalidOperationException("No free port left in this test process's block.");
     }
 }

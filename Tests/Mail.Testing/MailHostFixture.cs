@@ -23,6 +23,18 @@ public class MailHostFixture : IAsyncLifetime
 
     /// <summary>Submission port (implicit TLS).</summary>
     public int SubmissionTlsPort { get; } = FreePort.Next();
+
+    /// <summary>IMAP port (STARTTLS).</summary>
+    public int ImapPort { get; } = FreePort.Next();
+
+    /// <summary>IMAP port (implicit TLS).</summary>
+    public int ImapTlsPort { get; } = FreePort.Next();
+
+    /// <summary>POP3 port (STLS).</summary>
+    public int Pop3Port { get; } = FreePort.Next();
+
+    /// <summary>POP3 port (implicit TLS).</summary>
+    public int Pop3TlsPort { get; } = FreePort.Next();
     private WebApplication? _app;
 
     /// <summary>The database of this host.</summary>
@@ -104,6 +116,10 @@ public class MailHostFixture : IAsyncLifetime
             ["Mail:Smtp:MxPort"] = SmtpPort.ToString(),
             ["Mail:Smtp:SubmissionPort"] = SubmissionPort.ToString(),
             ["Mail:Smtp:SubmissionTlsPort"] = SubmissionTlsPort.ToString(),
+            ["Mail:Imap:Port"] = ImapPort.ToString(),
+            ["Mail:Imap:TlsPort"] = ImapTlsPort.ToString(),
+            ["Mail:Pop3:Port"] = Pop3Port.ToString(),
+            ["Mail:Pop3:TlsPort"] = Pop3TlsPort.ToString(),
         };
         foreach (var (key, value) in Settings) overrides[key] = value;
         _app = await MailHost.CreateAsync([], overrides);

@@ -67,7 +67,7 @@ step "create 100 mailboxes" create_mailboxes
 
 # CPU seconds (user + system) the silo process has used so far.
 silo_cpu() {
-    awk -v tck="$(getconf CLK_TCK)" '{ printf "%.2f", ($14 + $15) / tck }' "/proc/$(cat "$MAIL_DATA_DIR/silo.pid")/stat"
+    awk -v tck="$(getconf CLK_TCK)" '{ printf "%.2f %.2f", $14 / tck, $15 / tck }' "/proc/$(cat "$MAIL_DATA_DIR/silo.pid")/stat"
 }
 load() {
     local before after
@@ -77,7 +77,8 @@ load() {
         --recipient-pattern 'load{0}@bench.test' --recipients 100 | tee -a "$MAIL_DATA_DIR/figures"
     after="$(silo_cpu)"
     # Where the time goes: server CPU per message (the rest of the machine is the load generator and PostgreSQL).
-    log "silo CPU: $(awk -v a="$before" -v b="$after" -v n="$1" 'BEGIN { printf "%.2f ms per message", (b - a) * 1000 / n }')"
+    log "silo CPU: $(awk -v a="$before" -v b="$after" -v n="$1" 'BEGIN { split(a, x, " "); split(b, y, " ");
+        printf "%.2f ms per message (user %.2f, system %.2f)", (y[1] + y[2] - x[1] - x[2]) * 1000 / n, (y[1] - x[1]) * 1000 / n, (y[2] - x[2]) * 1000 / n }')"
 }
 : >"$MAIL_DATA_DIR/figures"
 step "smtp-load 10 KB" load "$BENCH_MESSAGES" 10240 "10 KB"

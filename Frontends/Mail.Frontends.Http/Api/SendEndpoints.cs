@@ -6,6 +6,7 @@ using Mail.Frontends.Http.Messages;
 using Mail.Grains.Interfaces.Accounts;
 using Mail.Grains.Interfaces.Delivery;
 using Mail.Grains.Interfaces.Mailboxes;
+using Mail.Mime;
 using Mail.Storage.Blobs;
 using Microsoft.Extensions.Options;
 
@@ -51,7 +52,7 @@ public static partial class SendEndpoints
             var submissionId = idempotencyKey.Length > 0 ? $"http:{account.AccountId}:{idempotencyKey}" : $"http:{Guid.NewGuid():N}";
             var result = await grains.GetGrain<IDeliveryAgentGrain>(0).SubmitAsync(new Submission(
                 submissionId, new StoredBlob(account.TenantId, stored.Name, stored.Length), from, built.Recipients,
-                account.AccountId, DateTimeOffset.UtcNow));
+                account.AccountId, DateTimeOffset.UtcNow, MessageSummaryReader.Read(built.Message)));
             var id = result.SentMessageId!.Value.ToString(CultureInfo.InvariantCulture);
             var response = new SendResponse(id, built.Message.MessageId ?? "",
                 result.Recipients.Select(r => new RecipientResult(r.Address, r.Status.ToString().ToLowerInvariant(), r.Detail)).ToArray());

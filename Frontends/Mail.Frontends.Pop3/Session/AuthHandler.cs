@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text;
 using Mail.Frontends.Pop3.Protocol;
 
@@ -79,7 +80,7 @@ public sealed class AuthHandler : IPop3CommandHandler
         session.Transport.Output.Write("+ \r\n"u8);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
         timeout.CancelAfter(session.CommandTimeout);
-        (Pop3LineStatus Status, System.Buffers.ReadOnlySequence<byte> Line)? read;
+        (Pop3LineStatus Status, ReadOnlySequence<byte> Line)? read;
         try
         {
             read = await session.ReadLineAsync(timeout.Token);

@@ -20,7 +20,7 @@ public sealed class ListHandler : IPop3CommandHandler
         {
             case 0:
                 var lines = maildrop.LiveNumbers.Select(n => ScanLine(maildrop, n)).ToArray();
-                session.Reply(Pop3Response.Multiline($"{maildrop.LiveCount} messages ({maildrop.LiveSize} octets)", lines));
+                session.Reply(Pop3Response.Multiline($"{Pop3Responses.Messages(maildrop.LiveCount)} ({maildrop.LiveSize} octets)", lines));
                 break;
             case 1:
                 session.Reply(maildrop.TryFind(command.Argument, out var number, out var error)

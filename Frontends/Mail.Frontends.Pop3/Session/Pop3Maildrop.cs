@@ -94,7 +94,7 @@ public sealed class Pop3Maildrop
         }
         if (number > Count)
         {
-            error = Pop3Response.Error($"no such message, only {Count} messages in maildrop");
+            error = Pop3Response.Error($"no such message, only {Pop3Responses.Messages(Count)} in maildrop");
             return false;
         }
         if (IsDeleted(number))

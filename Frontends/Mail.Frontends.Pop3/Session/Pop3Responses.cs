@@ -33,5 +33,8 @@ public static class Pop3Responses
 
     /// <summary>The maildrop size line shared by PASS, AUTH and RSET (RFC 1939 §7 examples).</summary>
     public static Pop3Response MaildropSize(Pop3Maildrop maildrop) =>
-        Pop3Response.Success($"maildrop has {maildrop.LiveCount} messages ({maildrop.LiveSize} octets)");
+        Pop3Response.Success($"maildrop has {Messages(maildrop.LiveCount)} ({maildrop.LiveSize} octets)");
+
+    /// <summary>"1 message" or "n messages", for response texts.</summary>
+    public static string Messages(int count) => count == 1 ? "1 message" : $"{count} messages";
 }

@@ -1,4 +1,5 @@
 using Mail.Frontends.Pop3.Protocol;
+using Microsoft.Extensions.Logging;
 
 namespace Mail.Frontends.Pop3.Session;
 
@@ -32,10 +33,18 @@ public sealed class QuitHandler : IPop3CommandHandler
         session.State = Pop3State.Update;
         var complete = await maildrop.ExpungeDeletedAsync(session.Logger, session.Id);
         session.Maildrop = null;
-        await maildrop.ReleaseAsync();
+        try
+        {
+            await maildrop.ReleaseAsync();
+        }
+        catch (Exception e)
+        {
+            // The removals are done; an unreleased lock only lapses at the end of its lease.
+            session.Logger.LogWarning(e, "Session {Session}: could not release the maildrop lock", session.Id);
+        }
         var left = maildrop.LiveCount;
         session.Reply(!complete
             ? Pop3Response.Error("some deleted messages not removed", Pop3ResponseCodes.SysTemp)
-            : Pop3Response.Success(left == 0 ? "Mail POP3 server signing off (maildrop empty)" : $"Mail POP3 server signing off ({left} messages left)"));
+            : Pop3Response.Success(left == 0 ? "Mail POP3 server signing off (maildrop empty)" : $"Mail POP3 server signing off ({Pop3Responses.Messages(left)} left)"));
     }
 }

@@ -2,6 +2,7 @@ using Mail.Frontends.Smtp.Protocol;
 using Mail.Grains.Interfaces.Delivery;
 using Mail.Grains.Interfaces.Errors;
 using Mail.Grains.Interfaces.Mailboxes;
+using Mail.Mime;
 using Microsoft.Extensions.Logging;
 
 namespace Mail.Frontends.Smtp.Session;
@@ -31,9 +32,10 @@ public static class DeliveryHandoff
             var (blob, hash) = await sink.CompleteAsync();
             var recipients = envelope.Recipients.Select(r => r.Address).ToArray();
             var submissionId = SubmissionId(envelope, recipients, hash);
+            var routes = envelope.Recipients.Where(r => r.Route is not null).DistinctBy(r => r.Address).ToDictionary(r => r.Address, r => r.Route!);
             var result = await session.Grains.GetGrain<IDeliveryAgentGrain>(0).SubmitAsync(new Submission(
                 submissionId, new StoredBlob(envelope.BlobTenant!, blob.Name, blob.Length), envelope.From, recipients,
-                session.Account?.AccountId, DateTimeOffset.UtcNow));
+                session.Account?.AccountId, DateTimeOffset.UtcNow, MessageSummaryReader.Read(sink.Prefix), routes));
             if (result.Recipients.All(r => r.Status == RecipientStatus.Rejected))
             {
                 var detail = string.Join("; ", result.Recipients.Select(r => $"<{r.Address}>: {r.Detail}"));

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.IO.Pipelines;
 using System.Security.Cryptography;
 using System.Text;
+using Mail.Mime;
 using Mail.Storage.Blobs;
 
 namespace Mail.Frontends.Smtp.Session;
@@ -18,6 +19,7 @@ public sealed class MessageSink : IBufferWriter<byte>
     private readonly long _limit;
     private readonly Task<BlobRef> _upload;
     private readonly ArrayBufferWriter<byte> _discard = new();
+    private readonly ArrayBufferWriter<byte> _prefix = new();
     private Memory<byte> _current;
 
     /// <summary>Starts the upload of a message for <paramref name="tenantId"/>, with <paramref name="prefix"/> (trace headers) first.</summary>
@@ -37,7 +39,10 @@ public sealed class MessageSink : IBufferWriter<byte>
     /// <inheritdoc />
     public void Advance(int count)
     {
-        _hash.AppendData(_current.Span[..count]);
+        var written = _current.Span[..count];
+        _hash.AppendData(written);
+        var keep = Math.Min(count, MessageSummaryReader.ParsedPrefixBytes - _prefix.WrittenCount);
+        if (keep > 0) _prefix.Write(written[..keep]);
         Length += count;
         if (Overflowed)
         {
@@ -56,6 +61,9 @@ public sealed class MessageSink : IBufferWriter<byte>
 
     /// <inheritdoc />
     public Span<byte> GetSpan(int sizeHint = 0) => GetMemory(sizeHint).Span;
+
+    /// <summary>The first client bytes (up to <see cref="MessageSummaryReader.ParsedPrefixBytes"/>), kept to summarize the message without reading it back.</summary>
+    public ReadOnlyMemory<byte> Prefix => _prefix.WrittenMemory;
 
     /// <summary>Lets the upload catch up (backpressure).</summary>
     public ValueTask<FlushResult> FlushAsync(CancellationToken ct) => _pipe.Writer.FlushAsync(ct);

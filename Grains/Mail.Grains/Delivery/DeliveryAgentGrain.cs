@@ -3,8 +3,8 @@ using Mail.Grains.Interfaces.Delivery;
 using Mail.Grains.Interfaces.Errors;
 using Mail.Grains.Interfaces.Mailboxes;
 using Mail.Grains.Outbound;
+using Mail.Mime;
 using Mail.Storage.Blobs;
-using MimeKit;
 using Orleans.Concurrency;
 
 namespace Mail.Grains.Delivery;
@@ -20,8 +20,8 @@ public sealed class DeliveryAgentGrain(IBlobStore blobs, OutboundQueueStore outb
     /// <inheritdoc />
     public async Task<SubmissionResult> SubmitAsync(Submission submission)
     {
-        var summary = await ReadSummaryAsync(submission.Blob);
-        var targets = await Task.WhenAll(submission.Recipients.Select(ClassifyAsync));
+        var summary = submission.Summary ?? await ReadSummaryAsync(submission.Blob);
+        var targets = await Task.WhenAll(submission.Recipients.Select(r => ClassifyAsync(r, submission.Routes)));
 
         long? sentId = null;
         if (submission.SenderAccountId is { } sender)
@@ -69,8 +69,7 @@ public sealed class DeliveryAgentGrain(IBlobStore blobs, OutboundQueueStore outb
         await using var stream = await blobs.OpenReadAsync(blob.TenantId, new BlobRef(blob.Name, blob.Length), CancellationToken.None);
         var prefix = new byte[Math.Min(blob.Length, MessageSummaryReader.ParsedPrefixBytes)];
         await stream.ReadExactlyAsync(prefix);
-        var message = await MimeMessage.LoadAsync(new MemoryStream(prefix, writable: false));
-        return MessageSummaryReader.Read(message);
+        return MessageSummaryReader.Read(prefix);
     }
 
     private async Task<StoredBlob> CopyBlobAsync(StoredBlob blob, string tenantId)
@@ -80,10 +79,11 @@ public sealed class DeliveryAgentGrain(IBlobStore blobs, OutboundQueueStore outb
         return new StoredBlob(tenantId, copy.Name, copy.Length);
     }
 
-    private async Task<Target> ClassifyAsync(string recipient)
+    private async Task<Target> ClassifyAsync(string recipient, IReadOnlyDictionary<string, AddressRoute>? known)
     {
         var address = AddressKey.Normalize(recipient);
         if (address is null) return new Target(recipient, null, false, "not an e-mail address");
+        if (known?.GetValueOrDefault(address) is { } resolved) return new Target(address, resolved, false, null);
         var route = await GrainFactory.GetGrain<IAddressGrain>(address).ResolveAsync();
         if (route is not null) return new Target(address, route, false, null);
         var hosted = await GrainFactory.GetGrain<IDomainGrain>(AddressKey.DomainOf(address)).GetAsync();

@@ -377,6 +377,24 @@ public sealed class MailboxGrain(MailboxStore store) : Grain, IMailboxGrain
         return store.GetChangesAsync(AccountId, afterModseq, Math.Clamp(limit, 1, 10_000));
     }
 
+    /// <inheritdoc />
+    [ReadOnly]
+    public Task<long> GetHighestModseqAsync() => Task.FromResult(RequireHead().HighestModseq);
+
+    /// <inheritdoc />
+    public async Task<FolderInfo> SetSubscribedAsync(string folder, bool subscribed)
+    {
+        RequireHead();
+        var f = FindFolder(folder);
+        if (f.Subscribed == subscribed) return f.ToInfo();
+        var write = NewWrite();
+        var modseq = write.NextModseq();
+        write.SetFolder(f with { Subscribed = subscribed });
+        write.Change(MailboxChangeKind.FolderSubscriptionChanged, f.FolderId, modseq);
+        await CommitAsync(write);
+        return _folders[f.FolderId].ToInfo();
+    }
+
     private async Task LoadAsync()
     {
         var loaded = await store.ActivateAsync(AccountId);

@@ -12,6 +12,9 @@ public sealed class FileSystemBlobStore : IRawBlobStore
     // once per process (not once per creator) also covers a directory another writer created.
     private readonly ConcurrentDictionary<string, bool> _durableDirectories = new(StringComparer.Ordinal);
 
+    // One group-committing flusher per directory: concurrent writers share a directory fsync.
+    private readonly ConcurrentDictionary<string, DirectoryFlusher> _flushers = new(StringComparer.Ordinal);
+
     /// <summary>Creates a store rooted at <paramref name="rootDirectory"/>, creating the directory if needed.</summary>
     public FileSystemBlobStore(string rootDirectory)
     {
@@ -28,32 +31,30 @@ public sealed class FileSystemBlobStore : IRawBlobStore
         var directory = Path.GetDirectoryName(path)!;
         EnsureDurableDirectory(directory);
 
-        // Written beside the target so the rename cannot cross filesystems and stays atomic:
-        // a reader sees either no blob or the whole blob, never a prefix.
-        var temp = $"{path}.{Guid.NewGuid():N}.tmp";
+        // Written under its final name: names are random and unknown to anyone until the mailbox row that
+        // references the blob commits, which happens only after this returns, so no reader can see a
+        // partial file, and a crash leaves at most an unreferenced one. That spares a rename per message.
         try
         {
             var options = new FileStreamOptions
             {
-                Mode = FileMode.CreateNew,
+                Mode = FileMode.Create,
                 Access = FileAccess.Write,
                 Share = FileShare.None,
-                Options = FileOptions.Asynchronous,
                 BufferSize = 0,
             };
-            await using (var file = new FileStream(temp, options))
+            await using (var file = new FileStream(path, options))
             {
                 await content.CopyToAsync(file, ct);
                 file.Flush(flushToDisk: true);
             }
-            File.Move(temp, path, overwrite: true);
         }
         catch
         {
-            DeleteQuietly(temp);
+            DeleteQuietly(path);
             throw;
         }
-        DirectorySync.Flush(directory);
+        await _flushers.GetOrAdd(directory, d => new DirectoryFlusher(d)).FlushAsync();
     }
 
     /// <inheritdoc />

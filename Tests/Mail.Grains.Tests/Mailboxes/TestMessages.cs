@@ -1,4 +1,4 @@
-using Mail.Grains.Delivery;
+using Mail.Mime;
 using Mail.Grains.Interfaces.Mailboxes;
 using Mail.Grains.Tests.Infrastructure;
 using Mail.Storage.Blobs;

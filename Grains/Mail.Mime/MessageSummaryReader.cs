@@ -2,7 +2,7 @@ using System.Text;
 using Mail.Grains.Interfaces.Mailboxes;
 using MimeKit;
 
-namespace Mail.Grains.Delivery;
+namespace Mail.Mime;
 
 /// <summary>Parses the envelope summary of an RFC 5322 message with MimeKit: addresses, subject, date, ids, preview, attachments.</summary>
 public static class MessageSummaryReader
@@ -12,6 +12,14 @@ public static class MessageSummaryReader
 
     /// <summary>Longest preview kept, in characters.</summary>
     public const int PreviewLength = 200;
+
+    /// <summary>Parses the summary from the first bytes of a message (at most <see cref="ParsedPrefixBytes"/>).</summary>
+    public static MessageSummary Read(ReadOnlyMemory<byte> prefix)
+    {
+        var bounded = prefix.Length > ParsedPrefixBytes ? prefix[..ParsedPrefixBytes] : prefix;
+        using var stream = new MemoryStream(bounded.ToArray(), writable: false);
+        return Read(MimeMessage.Load(stream));
+    }
 
     /// <summary>Reads the summary from a parsed message.</summary>
     public static MessageSummary Read(MimeMessage message)

@@ -1,0 +1,185 @@
+using System.Text;
+using Mail.Frontends.Imap.Mime;
+using Mail.Frontends.Imap.Protocol;
+using Mail.Frontends.Imap.Session;
+using MimeKit;
+using MimeKit.Utils;
+
+namespace Mail.Frontends.Imap.Commands;
+
+/// <summary>
+/// SEARCH and UID SEARCH (RFC 9051 §6.4.4) over the selected mailbox: flag, size, date, UID, sequence and MODSEQ
+/// keys from the session's view; header keys from the stored header; BODY and TEXT from the decoded text parts.
+/// Answers ESEARCH (RFC 4731) when RETURN is given or IMAP4rev2 is enabled, else the IMAP4rev1 SEARCH response.
+/// </summary>
+public sealed class SearchHandler : IImapCommandHandler
+{
+    /// <inheritdoc />
+    public IReadOnlyList<string> Names => ["SEARCH"];
+
+    /// <inheritdoc />
+    public ImapState States => ImapState.Selected;
+
+    /// <inheritdoc />
+    public async Task<ImapResult> HandleAsync(ImapSession session, ImapCommand command, CancellationToken ct)
+    {
+        var search = (SearchCommand)command;
+        if (search.Charset is { } charset && !charset.Equals("UTF-8", StringComparison.OrdinalIgnoreCase)
+            && !charset.Equals("US-ASCII", StringComparison.OrdinalIgnoreCase))
+        {
+            return ImapResult.No("Unsupported charset", "BADCHARSET (UTF-8 US-ASCII)");
+        }
+        var selected = session.Selected!;
+        var context = new SearchContext(session, selected, Needs(search.Criteria), ct);
+        var matches = new List<int>();
+        for (var i = 0; i < selected.Messages.Count; i++)
+        {
+            if (await context.MatchAsync(search.Criteria, i)) matches.Add(i);
+        }
+        var usesModseq = UsesModseq(search.Criteria);
+        if (usesModseq) session.Condstore = true;
+        var numbers = matches.Select(i => search.Uid ? selected.Messages[i].Uid : i + 1).ToList();
+        long? highest = usesModseq && matches.Count > 0 ? matches.Max(i => selected.Messages[i].Modseq) : null;
+        if (search.Extended || session.Rev2)
+        {
+            var returns = search.Return == SearchReturn.None ? SearchReturn.All : search.Return;
+            var builder = new StringBuilder("ESEARCH (TAG \"").Append(search.Tag).Append("\")");
+            if (search.Uid) builder.Append(" UID");
+            if (numbers.Count > 0 && returns.HasFlag(SearchReturn.Min)) builder.Append(" MIN ").Append(numbers.Min());
+            if (numbers.Count > 0 && returns.HasFlag(SearchReturn.Max)) builder.Append(" MAX ").Append(numbers.Max());
+            if (returns.HasFlag(SearchReturn.Count)) builder.Append(" COUNT ").Append(numbers.Count);
+            if (numbers.Count > 0 && returns.HasFlag(SearchReturn.All)) builder.Append(" ALL ").Append(SequenceSet.Format(numbers));
+            if (highest is { } modseq) builder.Append(" MODSEQ ").Append(modseq);
+            session.Untagged(builder.ToString());
+        }
+        else
+        {
+            var builder = new StringBuilder("SEARCH");
+            foreach (var n in numbers) builder.Append(' ').Append(n);
+            if (highest is { } modseq) builder.Append(" (MODSEQ ").Append(modseq).Append(')');
+            session.Untagged(builder.ToString());
+        }
+        return ImapResult.Ok("SEARCH completed");
+    }
+
+    private static bool UsesModseq(SearchKey key) => key.Kind == SearchKeyKind.Modseq || key.Children.Any(UsesModseq);
+
+    /// <summary>What a criteria tree needs loaded: 0 nothing, 1 the header, 2 the whole message.</summary>
+    private static int Needs(SearchKey key) => key.Kind switch
+    {
+        SearchKeyKind.Body or SearchKeyKind.Text => 2,
+        SearchKeyKind.Header or SearchKeyKind.SentBefore or SearchKeyKind.SentOn or SearchKeyKind.SentSince => 1,
+        _ => key.Children.Count == 0 ? 0 : key.Children.Max(Needs),
+    };
+
+    private sealed class SearchContext(ImapSession session, SelectedFolder selected, int needs, CancellationToken ct)
+    {
+        private int _loadedIndex = -1;
+        private LoadedMessage? _loaded;
+        private MimeMessage? _parsed;
+
+        public async Task<bool> MatchAsync(SearchKey key, int index)
+        {
+            var state = selected.Messages[index];
+            switch (key.Kind)
+            {
+                case SearchKeyKind.And:
+                    foreach (var child in key.Children)
+                    {
+                        if (!await MatchAsync(child, index)) return false;
+                    }
+                    return true;
+                case SearchKeyKind.Or:
+                    return await MatchAsync(key.Children[0], index) || await MatchAsync(key.Children[1], index);
+                case SearchKeyKind.Not:
+                    return !await MatchAsync(key.Children[0], index);
+                case SearchKeyKind.All or SearchKeyKind.Old:
+                    return true;
+                case SearchKeyKind.Recent:
+                    return false;
+                case SearchKeyKind.SequenceSet:
+                    return key.Set!.Contains(index + 1, selected.Messages.Count);
+                case SearchKeyKind.Uid:
+                    return key.Set!.Contains(state.Uid, selected.MaxUid);
+                case SearchKeyKind.Flag:
+                    return state.Flags.Contains(key.Field!, StringComparer.OrdinalIgnoreCase);
+                case SearchKeyKind.NoFlag:
+                    return !state.Flags.Contains(key.Field!, StringComparer.OrdinalIgnoreCase);
+                case SearchKeyKind.Larger:
+                    return state.Size > key.Number;
+                case SearchKeyKind.Smaller:
+                    return state.Size < key.Number;
+                case SearchKeyKind.Modseq:
+                    return state.Modseq >= key.Number;
+                case SearchKeyKind.Before:
+                    return DateOnly.FromDateTime(state.InternalDate.UtcDateTime) < key.Date;
+                case SearchKeyKind.On:
+                    return DateOnly.FromDateTime(state.InternalDate.UtcDateTime) == key.Date;
+                case SearchKeyKind.Since:
+                    return DateOnly.FromDateTime(state.InternalDate.UtcDateTime) >= key.Date;
+                case SearchKeyKind.SentBefore or SearchKeyKind.SentOn or SearchKeyKind.SentSince:
+                {
+                    var loaded = await LoadAsync(index);
+                    var text = loaded is null ? null : MimeStructure.HeaderValue(loaded.Bytes.Span, loaded.Root, "Date");
+                    if (text is null || !DateUtils.TryParse(text, out var sent)) return false;
+                    // RFC 9051 §6.4.4: the date of the Date header, disregarding time and timezone.
+                    var date = DateOnly.FromDateTime(sent.DateTime);
+                    return key.Kind switch
+                    {
+                        SearchKeyKind.SentBefore => date < key.Date,
+                        SearchKeyKind.SentOn => date == key.Date,
+                        _ => date >= key.Date,
+                    };
+                }
+                case SearchKeyKind.Header:
+                {
+                    var loaded = await LoadAsync(index);
+                    return loaded is not null && HeaderContains(loaded, key.Field!, key.Text!);
+                }
+                case SearchKeyKind.Body or SearchKeyKind.Text:
+                {
+                    var loaded = await LoadAsync(index);
+                    if (loaded is null) return false;
+                    if (key.Kind == SearchKeyKind.Text && HeaderText(loaded).Contains(key.Text!, StringComparison.OrdinalIgnoreCase)) return true;
+                    _parsed ??= MimeMessage.Load(new MemoryStream(loaded.Bytes.ToArray(), writable: false));
+                    return _parsed.BodyParts.OfType<TextPart>().Any(p => p.Text?.Contains(key.Text!, StringComparison.OrdinalIgnoreCase) == true);
+                }
+                default:
+                    return false;
+            }
+        }
+
+        private async Task<LoadedMessage?> LoadAsync(int index)
+        {
+            if (_loadedIndex == index) return _loaded;
+            _loadedIndex = index;
+            _parsed = null;
+            _loaded = await session.LoadMessageAsync(selected.Messages[index], headerOnly: needs < 2, ct);
+            return _loaded;
+        }
+
+        private static bool HeaderContains(LoadedMessage loaded, string field, string text)
+        {
+            var span = loaded.Bytes.Span;
+            foreach (var header in loaded.Root.Fields)
+            {
+                if (!header.Name.Equals(field, StringComparison.OrdinalIgnoreCase)) continue;
+                if (text.Length == 0) return true;
+                var decoded = Rfc2047.DecodeText(MimeStructure.RawValue(span, header));
+                if (decoded.Contains(text, StringComparison.OrdinalIgnoreCase)) return true;
+            }
+            return false;
+        }
+
+        private static string HeaderText(LoadedMessage loaded)
+        {
+            var span = loaded.Bytes.Span;
+            var builder = new StringBuilder();
+            foreach (var header in loaded.Root.Fields)
+            {
+                builder.Append(header.Name).Append(": ").AppendLine(Rfc2047.DecodeText(MimeStructure.RawValue(span, header)));
+            }
+            return builder.ToString();
+        }
+    }
+}

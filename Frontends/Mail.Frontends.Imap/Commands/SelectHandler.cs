@@ -1,0 +1,112 @@
+using Mail.Frontends.Imap.Protocol;
+using Mail.Frontends.Imap.Session;
+using Mail.Grains.Interfaces.Errors;
+using Mail.Grains.Interfaces.Mailboxes;
+
+namespace Mail.Frontends.Imap.Commands;
+
+/// <summary>
+/// SELECT and EXAMINE (RFC 9051 §6.3.2, §6.3.3) with CONDSTORE (RFC 7162 §3.1.8) and QRESYNC (§3.2.5): FLAGS,
+/// EXISTS, UIDVALIDITY, UIDNEXT, PERMANENTFLAGS, HIGHESTMODSEQ, the LIST response in IMAP4rev2, and for QRESYNC
+/// the VANISHED (EARLIER) and FETCH responses that bring the client's cache up to date.
+/// </summary>
+public sealed class SelectHandler : IImapCommandHandler
+{
+    private const string SystemFlags = "\\Answered \\Flagged \\Deleted \\Seen \\Draft";
+
+    /// <inheritdoc />
+    public IReadOnlyList<string> Names => ["SELECT", "EXAMINE"];
+
+    /// <inheritdoc />
+    public ImapState States => ImapState.LoggedIn;
+
+    /// <inheritdoc />
+    public async Task<ImapResult> HandleAsync(ImapSession session, ImapCommand command, CancellationToken ct)
+    {
+        var select = (SelectCommand)command;
+        if (select.Qresync is not null && !session.Qresync) return ImapResult.Bad("QRESYNC must be enabled first");
+        if (session.Selected is not null)
+        {
+            session.Select(null);
+            // RFC 7162 §3.2.11, RFC 9051 §6.3.2: the previous mailbox is closed before the new one's responses.
+            session.Untagged("OK [CLOSED] Previous mailbox closed");
+        }
+        FolderSnapshot snapshot;
+        try
+        {
+            snapshot = await session.Mailbox.SnapshotFolderAsync(session.DecodeMailbox(select.Mailbox));
+        }
+        catch (MailException e)
+        {
+            return MailErrors.ToResult(e);
+        }
+        if (select.Condstore) session.Condstore = true;
+        var folder = snapshot.Folder;
+        var messages = snapshot.Messages.Select(s => new MessageState(s.MessageId, s.Uid, s.Modseq, s.Flags, s.Size, s.InternalDate)).ToList();
+        var selected = new SelectedFolder(folder.Name, folder.FolderId, folder.UidValidity, select.ReadOnly, folder.HighestModseq, messages);
+
+        var keywords = messages.SelectMany(m => m.Flags).Where(f => !f.StartsWith('\\')).Distinct(StringComparer.OrdinalIgnoreCase).Order(StringComparer.Ordinal);
+        var flags = string.Join(' ', new[] { SystemFlags }.Concat(keywords));
+        session.Untagged($"FLAGS ({flags})");
+        session.Untagged($"{messages.Count} EXISTS");
+        if (!session.Rev2)
+        {
+            session.Untagged("0 RECENT");
+            var firstUnseen = messages.FindIndex(m => !m.Flags.Contains(MessageFlags.Seen));
+            if (firstUnseen >= 0) session.Untagged($"OK [UNSEEN {firstUnseen + 1}] First unseen");
+        }
+        session.Untagged($"OK [UIDVALIDITY {folder.UidValidity}] UIDs valid");
+        session.Untagged($"OK [UIDNEXT {folder.UidNext}] Predicted next UID");
+        session.Untagged(select.ReadOnly
+            ? "OK [PERMANENTFLAGS ()] Read-only mailbox"
+            : $"OK [PERMANENTFLAGS ({flags} \\*)] Flags permitted");
+        session.Untagged($"OK [HIGHESTMODSEQ {folder.HighestModseq}] Highest");
+        if (session.Rev2)
+        {
+            var w = session.Writer().Raw("* LIST () \"/\"").Item();
+            w.AString(session.EncodeMailbox(folder.Name)).Crlf();
+        }
+        session.Select(selected);
+        if (select.Qresync is { } qresync && qresync.UidValidity == folder.UidValidity)
+        {
+            await ResyncAsync(session, selected, qresync);
+        }
+        return ImapResult.Ok(command.Name + " completed", select.ReadOnly ? "READ-ONLY" : "READ-WRITE");
+    }
+
+    /// <summary>RFC 7162 §3.2.5.1: the UIDs expunged since the client's MODSEQ, then the messages changed since it.</summary>
+    private static async Task ResyncAsync(ImapSession session, SelectedFolder selected, QresyncParameters qresync)
+    {
+        var vanished = await ExpungedSinceAsync(session, selected.FolderId, qresync.Modseq, selected.LogPosition);
+        var known = qresync.KnownUids;
+        var largest = Math.Max(selected.MaxUid, vanished.Count == 0 ? 0 : vanished.Max());
+        var reported = vanished.Where(uid => known is null || known.Contains(uid, largest)).Order().ToList();
+        if (reported.Count > 0) session.Untagged("VANISHED (EARLIER) " + SequenceSet.Format(reported));
+        for (var i = 0; i < selected.Messages.Count; i++)
+        {
+            var message = selected.Messages[i];
+            if (message.Modseq <= qresync.Modseq) continue;
+            if (known is not null && !known.Contains(message.Uid, selected.MaxUid)) continue;
+            session.WriteFlags(i, message, includeUid: true);
+        }
+    }
+
+    /// <summary>UIDs of the folder expunged after <paramref name="since"/>, from the change log.</summary>
+    public static async Task<List<long>> ExpungedSinceAsync(ImapSession session, int folderId, long since, long until)
+    {
+        var uids = new List<long>();
+        var position = since;
+        while (position < until)
+        {
+            var changes = await session.Mailbox.GetChangesAsync(position, 5000);
+            foreach (var change in changes)
+            {
+                if (change.Modseq > until) return uids;
+                if (change.FolderId == folderId && change.Kind == MailboxChangeKind.Expunged && change.Uid is { } uid) uids.Add(uid);
+            }
+            if (changes.Count < 5000) break;
+            position = changes[^1].Modseq;
+        }
+        return uids;
+    }
+}

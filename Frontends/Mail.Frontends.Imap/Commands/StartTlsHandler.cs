@@ -1,0 +1,38 @@
+using Mail.Frontends.Imap.Protocol;
+using Mail.Frontends.Imap.Session;
+
+namespace Mail.Frontends.Imap.Commands;
+
+/// <summary>
+/// STARTTLS (RFC 9051 §6.2.1): the tagged OK goes out in plaintext, pipelined plaintext after the command is
+/// discarded, then the handshake; the client must ask for capabilities again.
+/// </summary>
+public sealed class StartTlsHandler : IImapCommandHandler
+{
+    /// <inheritdoc />
+    public IReadOnlyList<string> Names => ["STARTTLS"];
+
+    /// <inheritdoc />
+    public ImapState States => ImapState.NotAuthenticated;
+
+    /// <inheritdoc />
+    public async Task<ImapResult> HandleAsync(ImapSession session, ImapCommand command, CancellationToken ct)
+    {
+        if (session.Transport.IsTls) return ImapResult.Bad("TLS is already active");
+        if (session.Certificate is null) return ImapResult.No("TLS is not available");
+        session.Tagged(command.Tag, ImapResult.Ok("Begin TLS negotiation now"));
+        await session.FlushAsync(ct);
+        try
+        {
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            timeout.CancelAfter(TimeSpan.FromSeconds(60));
+            await session.Transport.StartTlsAsync(session.Certificate, timeout.Token);
+        }
+        catch (Exception e) when (e is System.Security.Authentication.AuthenticationException or IOException
+                                  || e is OperationCanceledException && !ct.IsCancellationRequested)
+        {
+            session.Closing = true;
+        }
+        return ImapSession.AlreadyAnswered;
+    }
+}

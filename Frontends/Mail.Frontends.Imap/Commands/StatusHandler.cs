@@ -1,0 +1,59 @@
+using System.Text;
+using Mail.Frontends.Imap.Protocol;
+using Mail.Frontends.Imap.Session;
+using Mail.Grains.Interfaces.Mailboxes;
+
+namespace Mail.Frontends.Imap.Commands;
+
+/// <summary>STATUS (RFC 9051 §6.3.11): MESSAGES, UIDNEXT, UIDVALIDITY, UNSEEN, SIZE, HIGHESTMODSEQ (RFC 7162), RECENT (always 0).</summary>
+public sealed class StatusHandler : IImapCommandHandler
+{
+    /// <inheritdoc />
+    public IReadOnlyList<string> Names => ["STATUS"];
+
+    /// <inheritdoc />
+    public ImapState States => ImapState.LoggedIn;
+
+    /// <inheritdoc />
+    public async Task<ImapResult> HandleAsync(ImapSession session, ImapCommand command, CancellationToken ct)
+    {
+        var status = (StatusCommand)command;
+        var name = session.DecodeMailbox(status.Mailbox);
+        var folders = await session.Mailbox.ListFoldersAsync();
+        var folder = folders.FirstOrDefault(f => SameName(f.Name, name));
+        if (folder is null) return ImapResult.No($"Mailbox {name} does not exist", "NONEXISTENT");
+        var rendered = Render(folder, status.Items);
+        if (rendered is null) return ImapResult.Bad("Unknown STATUS item");
+        ListHandler.WriteStatus(session, folder.Name, rendered);
+        return ImapResult.Ok("STATUS completed");
+    }
+
+    /// <summary>Whether a client's name denotes a folder (INBOX in any case, RFC 9051 §5.1).</summary>
+    public static bool SameName(string folder, string name) =>
+        folder == name.Trim() || folder == SpecialFolders.Inbox && name.Trim().Equals(SpecialFolders.Inbox, StringComparison.OrdinalIgnoreCase)
+        || name.Trim().StartsWith("INBOX/", StringComparison.OrdinalIgnoreCase) && folder == "INBOX" + name.Trim()[5..];
+
+    /// <summary>The status items, or null when one is unknown.</summary>
+    public static string? Render(FolderInfo folder, IReadOnlyList<string> items)
+    {
+        var builder = new StringBuilder();
+        foreach (var item in items)
+        {
+            long? value = item switch
+            {
+                "MESSAGES" => folder.MessageCount,
+                "UIDNEXT" => folder.UidNext,
+                "UIDVALIDITY" => folder.UidValidity,
+                "UNSEEN" => folder.UnseenCount,
+                "SIZE" => folder.TotalSize,
+                "HIGHESTMODSEQ" => folder.HighestModseq,
+                "RECENT" => 0,
+                _ => null,
+            };
+            if (value is null) return null;
+            if (builder.Length > 0) builder.Append(' ');
+            builder.Append(item).Append(' ').Append(value.Value);
+        }
+        return builder.ToString();
+    }
+}

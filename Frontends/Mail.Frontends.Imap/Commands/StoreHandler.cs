@@ -1,0 +1,106 @@
+using Mail.Frontends.Imap.Protocol;
+using Mail.Frontends.Imap.Session;
+using Mail.Grains.Interfaces.Errors;
+using Mail.Grains.Interfaces.Mailboxes;
+
+namespace Mail.Frontends.Imap.Commands;
+
+/// <summary>
+/// STORE and UID STORE (RFC 9051 §6.4.6): FLAGS, +FLAGS, -FLAGS, .SILENT, and UNCHANGEDSINCE (RFC 7162 §3.1.3),
+/// answering OK [MODIFIED set] for messages changed since the client's MODSEQ.
+/// </summary>
+public sealed class StoreHandler : IImapCommandHandler
+{
+    private static readonly string[] SystemFlags =
+        [MessageFlags.Seen, MessageFlags.Answered, MessageFlags.Flagged, MessageFlags.Deleted, MessageFlags.Draft];
+
+    /// <inheritdoc />
+    public IReadOnlyList<string> Names => ["STORE"];
+
+    /// <inheritdoc />
+    public ImapState States => ImapState.Selected;
+
+    /// <inheritdoc />
+    public async Task<ImapResult> HandleAsync(ImapSession session, ImapCommand command, CancellationToken ct)
+    {
+        var store = (StoreCommand)command;
+        var selected = session.Selected!;
+        if (selected.ReadOnly) return ImapResult.No("Mailbox is read-only", "READ-ONLY");
+        var indexes = selected.Resolve(store.Set, store.Uid);
+        if (indexes is null) return ImapResult.Bad("Invalid message sequence number");
+        if (!TryCheckFlags(store.Flags, out var flags, out var bad)) return ImapResult.Bad(bad!);
+        if (store.UnchangedSince is not null) session.Condstore = true;
+        var modified = new List<long>();
+        foreach (var index in indexes)
+        {
+            var state = selected.Messages[index];
+            MessageRecord? current = null;
+            if (store.UnchangedSince is { } since || store.Mode == StoreMode.Replace)
+            {
+                current = await session.Mailbox.GetMessageAsync(state.MessageId);
+                if (current is null) continue;
+                if (store.UnchangedSince is { } limit && current.Modseq > limit)
+                {
+                    modified.Add(store.Uid ? state.Uid : index + 1);
+                    continue;
+                }
+            }
+            var update = store.Mode switch
+            {
+                StoreMode.Add => new MessageUpdate(AddFlags: flags),
+                StoreMode.Remove => new MessageUpdate(RemoveFlags: flags),
+                _ => new MessageUpdate(
+                    AddFlags: flags.Where(f => !current!.Flags.Contains(f)).ToArray(),
+                    RemoveFlags: current!.Flags.Where(f => !flags.Contains(f, StringComparer.OrdinalIgnoreCase)).ToArray()),
+            };
+            MessageRecord updated;
+            try
+            {
+                updated = await session.Mailbox.UpdateMessageAsync(state.MessageId, update);
+            }
+            catch (MailException e) when (e.Code == MailErrorCode.NotFound)
+            {
+                continue;
+            }
+            catch (MailException e)
+            {
+                return MailErrors.ToResult(e);
+            }
+            var changed = updated.Modseq != state.Modseq || !updated.Flags.SequenceEqual(state.Flags);
+            state.Flags = updated.Flags;
+            state.Modseq = Math.Max(state.Modseq, updated.Modseq);
+            // RFC 7162 §3.1.3: with CONDSTORE the new MODSEQ is reported even for .SILENT.
+            if (!store.Silent || session.Condstore && changed) session.WriteFlags(index, state, includeUid: store.Uid || session.Condstore);
+        }
+        if (modified.Count > 0) return ImapResult.Ok("Conditional STORE failed", "MODIFIED " + SequenceSet.Format(modified.Order()));
+        return ImapResult.Ok("STORE completed");
+    }
+
+    /// <summary>
+    /// Checks flags from the client: system flags in their canonical spelling, keywords as atoms; \Recent cannot
+    /// be stored (RFC 9051 §2.3.2) and is dropped.
+    /// </summary>
+    public static bool TryCheckFlags(IReadOnlyList<string> requested, out string[] flags, out string? error)
+    {
+        var result = new List<string>();
+        error = null;
+        foreach (var flag in requested)
+        {
+            if (flag.Equals("\\Recent", StringComparison.OrdinalIgnoreCase)) continue;
+            if (flag.StartsWith('\\'))
+            {
+                var system = SystemFlags.FirstOrDefault(f => f.Equals(flag, StringComparison.OrdinalIgnoreCase));
+                if (system is null)
+                {
+                    flags = [];
+                    error = $"{flag} is not a system flag";
+                    return false;
+                }
+                if (!result.Contains(system)) result.Add(system);
+            }
+            else if (!result.Contains(flag)) result.Add(flag);
+        }
+        flags = result.ToArray();
+        return true;
+    }
+}

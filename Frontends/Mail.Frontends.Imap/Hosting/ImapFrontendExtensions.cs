@@ -1,0 +1,63 @@
+using System.Net;
+using Mail.Frontends.Hosting;
+using Mail.Frontends.Imap.Commands;
+using Mail.Frontends.Imap.Session;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Connections;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace Mail.Frontends.Imap.Hosting;
+
+/// <summary>Composes the IMAP frontend: a STARTTLS listener and an implicit-TLS listener (RFC 8314) on Kestrel.</summary>
+public static class ImapFrontendExtensions
+{
+    /// <summary>Readiness part of the IMAP listeners.</summary>
+    public const string ReadinessPart = "imap";
+
+    /// <summary>Registers the handlers and the listeners configured in "Mail:Imap".</summary>
+    public static WebApplicationBuilder AddMailImapFrontend(this WebApplicationBuilder builder, ServerCertificate certificate)
+    {
+        var section = builder.Configuration.GetSection("Mail:Imap");
+        var options = section.Get<ImapOptions>() ?? new ImapOptions();
+        if (options.IdleTimeoutMinutes < 30) throw new InvalidOperationException("Mail:Imap:IdleTimeoutMinutes must be at least 30 (RFC 9051 §5.4).");
+        builder.Services.Configure<ImapOptions>(section);
+        foreach (var handler in new IImapCommandHandler[]
+                 {
+                     new CapabilityHandler(), new NoopHandler(), new LogoutHandler(), new StartTlsHandler(), new LoginHandler(),
+                     new AuthenticateHandler(), new EnableHandler(), new IdHandler(), new NamespaceHandler(), new ListHandler(),
+                     new CreateHandler(), new DeleteHandler(), new RenameHandler(), new SubscribeHandler(), new StatusHandler(),
+                     new SelectHandler(), new CloseHandler(), new UnselectHandler(), new ExpungeHandler(), new AppendHandler(),
+                     new FetchHandler(), new StoreHandler(), new CopyHandler(), new SearchHandler(), new IdleHandler(), new QuotaHandler(),
+                 })
+        {
+            builder.Services.AddSingleton(handler);
+        }
+        builder.Services.AddSingleton<ImapHandlerSet>();
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            var address = IPAddress.Parse(options.BindAddress);
+            if (options.Port > 0) kestrel.Listen(address, options.Port, l => l.UseConnectionHandler<ImapConnectionHandler>());
+            if (options.TlsPort > 0 && certificate.Certificate is { } tls)
+            {
+                kestrel.Listen(address, options.TlsPort, l =>
+                {
+                    l.UseHttps(tls);
+                    l.UseConnectionHandler<ImapConnectionHandler>();
+                });
+            }
+        });
+        return builder;
+    }
+
+    /// <summary>Makes /health wait for the IMAP listeners.</summary>
+    public static WebApplication UseMailImapFrontend(this WebApplication app)
+    {
+        var readiness = app.Services.GetRequiredService<ReadinessState>();
+        readiness.Expect(ReadinessPart);
+        app.Lifetime.ApplicationStarted.Register(() => readiness.MarkReady(ReadinessPart));
+        return app;
+    }
+}

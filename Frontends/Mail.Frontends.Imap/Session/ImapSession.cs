@@ -1,0 +1,351 @@
+using System.Buffers;
+using System.Security.Cryptography.X509Certificates;
+using System.Text;
+using Mail.Frontends.Hosting;
+using Mail.Frontends.Imap.Mime;
+using Mail.Frontends.Imap.Protocol;
+using Mail.Grains.Interfaces.Accounts;
+using Mail.Grains.Interfaces.Mailboxes;
+using Mail.Storage.Blobs;
+using Microsoft.Extensions.Logging;
+
+namespace Mail.Frontends.Imap.Session;
+
+/// <summary>
+/// The state of one IMAP connection (RFC 9051 §3) and its I/O: framing of commands, responses, the selected
+/// mailbox, and the unsolicited updates that keep the client's view in step with the mailbox change log.
+/// </summary>
+public sealed class ImapSession
+{
+    private const int HeaderReadLimit = 256 * 1024;
+    private readonly Dictionary<long, LoadedMessage> _cache = new();
+    private readonly Queue<long> _cacheOrder = new();
+
+    /// <summary>A result a handler returns when it has already written its tagged response (STARTTLS, IDLE).</summary>
+    public static readonly ImapResult AlreadyAnswered = new("", "");
+
+    /// <summary>Creates the session of a connection.</summary>
+    public ImapSession(ConnectionTransport transport, ImapOptions options, IGrainFactory grains, IBlobStore blobs,
+        X509Certificate2? certificate, ILogger logger)
+    {
+        Transport = transport;
+        Options = options;
+        Grains = grains;
+        Blobs = blobs;
+        Certificate = certificate;
+        Logger = logger;
+        Framer = new CommandFramer(ImapLimits.Unauthenticated(options.MaxLineLength));
+    }
+
+    /// <summary>The connection's pipes.</summary>
+    public ConnectionTransport Transport { get; }
+
+    /// <summary>Settings.</summary>
+    public ImapOptions Options { get; }
+
+    /// <summary>Grains.</summary>
+    public IGrainFactory Grains { get; }
+
+    /// <summary>Message content.</summary>
+    public IBlobStore Blobs { get; }
+
+    /// <summary>Certificate for STARTTLS, if configured.</summary>
+    public X509Certificate2? Certificate { get; }
+
+    /// <summary>Logger.</summary>
+    public ILogger Logger { get; }
+
+    /// <summary>Finds command boundaries in the input, within the limits of the current state.</summary>
+    public CommandFramer Framer { get; }
+
+    /// <summary>Session id for logs.</summary>
+    public string Id { get; } = Convert.ToHexString(Guid.NewGuid().ToByteArray())[..16];
+
+    /// <summary>The connection state.</summary>
+    public ImapState State { get; private set; } = ImapState.NotAuthenticated;
+
+    /// <summary>The logged-in account.</summary>
+    public AccountInfo? Account { get; private set; }
+
+    /// <summary>IMAP4rev2 enabled (RFC 9051 §6.3.1): UTF-8 names and quoted strings, ESEARCH, no \Recent.</summary>
+    public bool Rev2 { get; set; }
+
+    /// <summary>CONDSTORE enabled (RFC 7162 §3.1): MODSEQ in FETCH responses.</summary>
+    public bool Condstore { get; set; }
+
+    /// <summary>QRESYNC enabled (RFC 7162 §3.2): VANISHED instead of EXPUNGE.</summary>
+    public bool Qresync { get; set; }
+
+    /// <summary>The selected mailbox.</summary>
+    public SelectedFolder? Selected { get; private set; }
+
+    /// <summary>Failed LOGIN/AUTHENTICATE attempts.</summary>
+    public int AuthFailures { get; set; }
+
+    /// <summary>Set to end the session after the current command.</summary>
+    public bool Closing { get; set; }
+
+    /// <summary>The account's mailbox grain.</summary>
+    public IMailboxGrain Mailbox => Grains.GetGrain<IMailboxGrain>(Account?.AccountId ?? throw new InvalidOperationException("Not logged in."));
+
+    /// <summary>Whether LOGIN and AUTHENTICATE PLAIN are allowed now (RFC 9051 §6.2.3: not over plaintext).</summary>
+    public bool PlaintextAuthAllowed => Transport.IsTls || Options.AllowPlaintextAuth;
+
+    /// <summary>A writer for one response.</summary>
+    public ImapWriter Writer() => new(Transport.Output, Rev2);
+
+    /// <summary>Writes "* text" CRLF.</summary>
+    public void Untagged(string text) => Writer().Raw("* ").Raw(Encoding.UTF8.GetBytes(text)).Crlf();
+
+    /// <summary>Writes the tagged completion.</summary>
+    public void Tagged(string tag, ImapResult result) =>
+        Writer().Raw(tag).Raw(" " + result.Status + " ").Raw(result.Code is null ? "" : "[" + result.Code + "] ").Raw(Encoding.UTF8.GetBytes(result.Text)).Crlf();
+
+    /// <summary>Writes a continuation request "+ text" (RFC 9051 §7.5).</summary>
+    public void Continuation(string text) => Writer().Raw("+ " + text).Crlf();
+
+    /// <summary>Sends what was written.</summary>
+    public async Task FlushAsync(CancellationToken ct) => await Transport.Output.FlushAsync(ct);
+
+    /// <summary>Switches to the authenticated state.</summary>
+    public void LogIn(AccountInfo account)
+    {
+        Account = account;
+        State = ImapState.Authenticated;
+        Framer.Limits = ImapLimits.Authenticated(Options.MaxLineLength, Options.MaxLiteralBytes, Options.MaxNesting);
+    }
+
+    /// <summary>Selects a mailbox (or none).</summary>
+    public void Select(SelectedFolder? folder)
+    {
+        Selected = folder;
+        State = folder is null ? ImapState.Authenticated : ImapState.Selected;
+        _cache.Clear();
+        _cacheOrder.Clear();
+    }
+
+    /// <summary>The capability list for the current state (RFC 9051 §7.2.2).</summary>
+    public string Capabilities()
+    {
+        var builder = new StringBuilder("IMAP4rev1 IMAP4rev2 LITERAL+ SASL-IR ID ENABLE");
+        if (State == ImapState.NotAuthenticated)
+        {
+            if (!Transport.IsTls && Certificate is not null) builder.Append(" STARTTLS");
+            builder.Append(PlaintextAuthAllowed ? " AUTH=PLAIN" : " LOGINDISABLED");
+            return builder.ToString();
+        }
+        builder.Append(" IDLE NAMESPACE UNSELECT UIDPLUS MOVE CHILDREN SPECIAL-USE LIST-EXTENDED LIST-STATUS")
+            .Append(" CONDSTORE QRESYNC ESEARCH QUOTA QUOTA=RES-STORAGE STATUS=SIZE BINARY")
+            .Append(" APPENDLIMIT=").Append(Options.MaxLiteralBytes);
+        return builder.ToString();
+    }
+
+    /// <summary>A mailbox name as the client sent it, decoded (modified UTF-7 for IMAP4rev1, RFC 3501 §5.1.3).</summary>
+    public string DecodeMailbox(string wire) => MailboxNameCodec.DecodeUtf7(wire);
+
+    /// <summary>A mailbox name for the client.</summary>
+    public string EncodeMailbox(string name) => Rev2 ? name : MailboxNameCodec.EncodeUtf7(name);
+
+    /// <summary>Reads the next command; null when the client has gone.</summary>
+    public async Task<FrameStatus?> ReadCommandAsync(CancellationToken ct)
+    {
+        Framer.Reset();
+        while (true)
+        {
+            var input = Transport.Input;
+            var result = await input.ReadAsync(ct);
+            var reader = new SequenceReader<byte>(result.Buffer);
+            var status = Framer.Read(ref reader);
+            if (status == FrameStatus.Incomplete)
+            {
+                input.AdvanceTo(reader.Position, result.Buffer.End);
+                if (result.IsCompleted) return null;
+                continue;
+            }
+            input.AdvanceTo(reader.Position);
+            if (status != FrameStatus.Continue) return status;
+            Continuation("Ready for literal data");
+            await FlushAsync(ct);
+        }
+    }
+
+    /// <summary>Reads one raw line (AUTHENTICATE responses, IDLE's DONE); null at end of input. Over-long lines read as "*" (cancel).</summary>
+    public async Task<string?> ReadLineAsync(CancellationToken ct)
+    {
+        var skipping = false;
+        while (true)
+        {
+            var input = Transport.Input;
+            var result = await input.ReadAsync(ct);
+            var reader = new SequenceReader<byte>(result.Buffer);
+            if (reader.TryReadTo(out ReadOnlySequence<byte> line, (byte)'\n'))
+            {
+                input.AdvanceTo(reader.Position);
+                if (skipping || line.Length > Options.MaxLineLength) return "*";
+                return Encoding.UTF8.GetString(line).TrimEnd('\r');
+            }
+            if (result.Buffer.Length > Options.MaxLineLength)
+            {
+                skipping = true;
+                input.AdvanceTo(result.Buffer.End);
+            }
+            else input.AdvanceTo(result.Buffer.Start, result.Buffer.End);
+            if (result.IsCompleted) return null;
+        }
+    }
+
+    /// <summary>
+    /// Brings the client's view of the selected mailbox up to date from the change log (the truth, not stream
+    /// hints): EXISTS for new messages, FETCH FLAGS for flag changes, and EXPUNGE (VANISHED with QRESYNC) for
+    /// removals, in log order so sequence numbers stay consistent (RFC 9051 §7.5.2). With
+    /// <paramref name="allowExpunge"/> false (during FETCH, STORE, SEARCH) replay stops before the first removal.
+    /// </summary>
+    public async Task SyncAsync(bool allowExpunge)
+    {
+        var selected = Selected;
+        if (selected is null) return;
+        var mailbox = Mailbox;
+        var head = await mailbox.GetHighestModseqAsync();
+        if (head <= selected.LogPosition) return;
+        var existsDirty = false;
+        var vanished = new List<long>();
+        while (true)
+        {
+            var changes = await mailbox.GetChangesAsync(selected.LogPosition, 500);
+            var stopped = false;
+            foreach (var change in changes)
+            {
+                if (change.FolderId == selected.FolderId)
+                {
+                    switch (change.Kind)
+                    {
+                        case MailboxChangeKind.Added when change.Uid > selected.MaxUid && change.MessageId is { } added:
+                        {
+                            var record = await mailbox.GetMessageAsync(added);
+                            if (record is not null && record.Uid == change.Uid && string.Equals(record.Folder, selected.Name, StringComparison.OrdinalIgnoreCase))
+                            {
+                                FlushVanished(vanished);
+                                selected.Messages.Add(new MessageState(record.MessageId, record.Uid, record.Modseq, record.Flags, record.Size, record.InternalDate));
+                                existsDirty = true;
+                            }
+                            break;
+                        }
+                        case MailboxChangeKind.FlagsChanged when change.Uid is { } uid:
+                        {
+                            var index = selected.IndexOfUid(uid);
+                            if (index < 0 || selected.Messages[index].Modseq >= change.Modseq) break;
+                            var record = await mailbox.GetMessageAsync(selected.Messages[index].MessageId);
+                            if (record is null || record.Uid != uid) break;
+                            var state = selected.Messages[index];
+                            state.Modseq = record.Modseq;
+                            if (state.Flags.SequenceEqual(record.Flags) && !Condstore) break;
+                            state.Flags = record.Flags;
+                            FlushExists(ref existsDirty);
+                            FlushVanished(vanished);
+                            WriteFlags(index, state, includeUid: true);
+                            break;
+                        }
+                        case MailboxChangeKind.Expunged when change.Uid is { } uid:
+                        {
+                            var index = selected.IndexOfUid(uid);
+                            if (index < 0) break;
+                            if (!allowExpunge)
+                            {
+                                stopped = true;
+                                break;
+                            }
+                            FlushExists(ref existsDirty);
+                            selected.Messages.RemoveAt(index);
+                            if (Qresync) vanished.Add(uid);
+                            else Untagged($"{index + 1} EXPUNGE");
+                            break;
+                        }
+                        case MailboxChangeKind.FolderRenamed:
+                        {
+                            var folders = await mailbox.ListFoldersAsync();
+                            if (folders.FirstOrDefault(f => f.FolderId == selected.FolderId) is { } renamed) selected.Name = renamed.Name;
+                            break;
+                        }
+                    }
+                }
+                if (stopped) break;
+                selected.LogPosition = change.Modseq;
+            }
+            if (stopped || changes.Count < 500) break;
+        }
+        FlushExists(ref existsDirty);
+        FlushVanished(vanished);
+
+        void FlushExists(ref bool dirty)
+        {
+            if (!dirty) return;
+            Untagged($"{selected.Messages.Count} EXISTS");
+            dirty = false;
+        }
+    }
+
+    /// <summary>Writes "* n FETCH (UID u FLAGS (...) MODSEQ (m))" for a message whose flags the client must learn.</summary>
+    public void WriteFlags(int index, MessageState state, bool includeUid)
+    {
+        var w = Writer().Raw($"* {index + 1} FETCH ").Open();
+        if (includeUid) w.Atom("UID").Number(state.Uid);
+        w.Atom("FLAGS").Open();
+        foreach (var flag in state.Flags) w.Atom(flag);
+        w.Close();
+        if (Condstore) w.Atom("MODSEQ").Open().Number(state.Modseq).Close();
+        w.Close().Crlf();
+    }
+
+    /// <summary>The message's octets (whole, or only the header when that is all a FETCH needs), cached for the next items.</summary>
+    public async Task<LoadedMessage?> LoadMessageAsync(MessageState state, bool headerOnly, CancellationToken ct)
+    {
+        if (_cache.TryGetValue(state.MessageId, out var cached) && (headerOnly || !cached.HeaderOnly)) return cached;
+        var record = await Mailbox.GetMessageAsync(state.MessageId);
+        if (record is null) return null;
+        byte[] bytes;
+        await using (var stream = await Blobs.OpenReadAsync(record.Blob.TenantId, new BlobRef(record.Blob.Name, record.Blob.Length), ct))
+        {
+            bytes = headerOnly ? await ReadHeaderAsync(stream, ct) : await ReadAllAsync(stream, record.Blob.Length, ct);
+        }
+        var loaded = new LoadedMessage(bytes, MimeStructure.Parse(bytes), headerOnly);
+        if (!_cache.ContainsKey(state.MessageId)) _cacheOrder.Enqueue(state.MessageId);
+        _cache[state.MessageId] = loaded;
+        while (_cacheOrder.Count > 4) _cache.Remove(_cacheOrder.Dequeue());
+        return loaded;
+    }
+
+    private static async Task<byte[]> ReadAllAsync(Stream stream, long length, CancellationToken ct)
+    {
+        var bytes = new byte[length];
+        await stream.ReadExactlyAsync(bytes, ct);
+        return bytes;
+    }
+
+    /// <summary>Reads up to the blank line that ends the header (bounded), so ENVELOPE and header fetches do not pull attachments.</summary>
+    private static async Task<byte[]> ReadHeaderAsync(Stream stream, CancellationToken ct)
+    {
+        var buffer = new MemoryStream();
+        var chunk = new byte[8192];
+        while (buffer.Length < HeaderReadLimit)
+        {
+            var read = await stream.ReadAsync(chunk, ct);
+            if (read == 0) break;
+            var start = (int)Math.Max(0, buffer.Length - 3);
+            buffer.Write(chunk, 0, read);
+            var span = buffer.GetBuffer().AsSpan(0, (int)buffer.Length);
+            var end = span[start..].IndexOf("\r\n\r\n"u8);
+            if (end >= 0) return span[..(start + end + 4)].ToArray();
+            var lfEnd = span[start..].IndexOf("\n\n"u8);
+            if (lfEnd >= 0) return span[..(start + lfEnd + 2)].ToArray();
+        }
+        return buffer.ToArray();
+    }
+
+    private void FlushVanished(List<long> vanished)
+    {
+        if (vanished.Count == 0) return;
+        vanished.Sort();
+        Untagged("VANISHED " + SequenceSet.Format(vanished));
+        vanished.Clear();
+    }
+}
