@@ -18,7 +18,15 @@ public static class MessageSummaryReader
     {
         var bounded = prefix.Length > ParsedPrefixBytes ? prefix[..ParsedPrefixBytes] : prefix;
         using var stream = new MemoryStream(bounded.ToArray(), writable: false);
-        return Read(MimeMessage.Load(stream));
+        try
+        {
+            return Read(MimeMessage.Load(stream));
+        }
+        catch (FormatException)
+        {
+            // An empty or header-less message is still mail to deliver; it just has nothing to summarize.
+            return Read(new MimeMessage());
+        }
     }
 
     /// <summary>Reads the summary from a parsed message.</summary>
