@@ -125,7 +125,7 @@ public sealed class ImapConnectionHandler(
         catch (Exception e) when (e is not OperationCanceledException and not IOException and not ConnectionResetException)
         {
             logger.LogError(e, "IMAP command {Command} failed in session {Session}", command.Name, session.Id);
-            result = ImapResult.No("Internal error, try again later " + e, "SERVERBUG");
+            result = ImapResult.No("Internal error, try again later", "SERVERBUG");
         }
         session.Tagged(command.Tag, result);
     }

@@ -180,9 +180,9 @@ public sealed class ImapSession
             var reader = new SequenceReader<byte>(result.Buffer);
             if (reader.TryReadTo(out ReadOnlySequence<byte> line, (byte)'\n'))
             {
+                var text = skipping || line.Length > Options.MaxLineLength ? "*" : Encoding.UTF8.GetString(line).TrimEnd('\r');
                 input.AdvanceTo(reader.Position);
-                if (skipping || line.Length > Options.MaxLineLength) return "*";
-                return Encoding.UTF8.GetString(line).TrimEnd('\r');
+                return text;
             }
             if (result.Buffer.Length > Options.MaxLineLength)
             {

@@ -1,5 +1,5 @@
+using Mail.Frontends.Hosting;
 using Mail.Frontends.Pop3.Protocol;
-using Mail.Grains.Interfaces.Accounts;
 using Microsoft.Extensions.Logging;
 
 namespace Mail.Frontends.Pop3.Session;
@@ -13,7 +13,7 @@ public static class Pop3Login
     /// <summary>Logs in and queues the response.</summary>
     public static async Task LogInAsync(Pop3Session session, string user, string password)
     {
-        var account = await VerifyAsync(session.Grains, user, password);
+        var account = await CredentialVerifier.VerifyAsync(session.Grains, user, password);
         if (account is null)
         {
             session.Reply(Pop3Response.Error("Authentication failed", Pop3ResponseCodes.Auth));
@@ -29,18 +29,5 @@ public static class Pop3Login
         session.State = Pop3State.Transaction;
         session.Logger.LogDebug("Session {Session}: {Account} logged in with {Count} messages", session.Id, account.AccountId, maildrop.Count);
         session.Reply(Pop3Responses.MaildropSize(maildrop));
-    }
-
-    private static async Task<AccountInfo?> VerifyAsync(IGrainFactory grains, string user, string password)
-    {
-        var address = AddressKey.Normalize(user);
-        if (address is null || password.Length == 0) return null;
-        if (ApiKeyFormat.AccountIdOf(password) is { } keyAccount)
-        {
-            var byKey = await grains.GetGrain<IAccountGrain>(keyAccount).AuthenticateApiKeyAsync(password);
-            return byKey is not null && (address == byKey.Address || byKey.Aliases.Contains(address)) ? byKey : null;
-        }
-        var route = await grains.GetGrain<IAddressGrain>(address).ResolveAsync();
-        return route is null ? null : await grains.GetGrain<IAccountGrain>(route.AccountId).AuthenticateAsync(password);
     }
 }

@@ -1,4 +1,5 @@
 using System.Text;
+using Mail.Frontends.Hosting;
 using Mail.Frontends.Smtp.Protocol;
 using Mail.Grains.Interfaces.Accounts;
 
@@ -68,7 +69,7 @@ public sealed class AuthHandler : ISmtpCommandHandler
             session.Reply(reply);
             return;
         }
-        var account = await VerifyAsync(session, credentials.User!, credentials.Password!);
+        var account = await CredentialVerifier.VerifyAsync(session.Grains, credentials.User!, credentials.Password!);
         if (account is null)
         {
             session.Reply(new SmtpReply(535, "5.7.8", "Authentication credentials invalid"));
@@ -76,19 +77,6 @@ public sealed class AuthHandler : ISmtpCommandHandler
         }
         session.Account = account;
         session.Reply(new SmtpReply(235, "2.7.0", "Authentication successful"));
-    }
-
-    private static async Task<AccountInfo?> VerifyAsync(SmtpSession session, string user, string password)
-    {
-        if (ApiKeyFormat.AccountIdOf(password) is { } keyAccount)
-        {
-            var byKey = await session.Grains.GetGrain<IAccountGrain>(keyAccount).AuthenticateApiKeyAsync(password);
-            return byKey is not null && AddressKey.Normalize(user) is { } name && (name == byKey.Address || byKey.Aliases.Contains(name)) ? byKey : null;
-        }
-        var address = AddressKey.Normalize(user);
-        if (address is null) return null;
-        var route = await session.Grains.GetGrain<IAddressGrain>(address).ResolveAsync();
-        return route is null ? null : await session.Grains.GetGrain<IAccountGrain>(route.AccountId).AuthenticateAsync(password);
     }
 
     // RFC 4616 §2: [authzid] NUL authcid NUL passwd. An authzid other than the authcid is refused.
