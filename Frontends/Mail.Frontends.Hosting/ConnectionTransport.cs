@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.IO.Pipelines;
 using System.Net.Security;
 using System.Security.Authentication;
@@ -43,6 +44,54 @@ public sealed class ConnectionTransport(ConnectionContext connection) : IAsyncDi
         Input = PipeReader.Create(_tls, new StreamPipeReaderOptions(bufferSize: 16 * 1024, leaveOpen: true));
         Output = PipeWriter.Create(_tls, new StreamPipeWriterOptions(leaveOpen: true));
         TlsDescription = Describe(_tls.SslProtocol, _tls.NegotiatedCipherSuite.ToString());
+    }
+
+    /// <summary>
+    /// Reads the next command line of at most <paramref name="maxLength"/> octets; null at end of input. A
+    /// longer line is skipped whole and reported as <see cref="LineStatus.TooLong"/>. Queued replies are
+    /// flushed only before it has to wait, so pipelined commands get their replies in one write.
+    /// </summary>
+    public async Task<(LineStatus Status, ReadOnlySequence<byte> Line)?> ReadLineAsync(int maxLength, CancellationToken ct)
+    {
+        var skipping = false;
+        var mustWait = false;
+        while (true)
+        {
+            ReadResult result;
+            if (mustWait || !Input.TryRead(out result))
+            {
+                await Output.FlushAsync(ct);
+                result = await Input.ReadAsync(ct);
+            }
+            var reader = new SequenceReader<byte>(result.Buffer);
+            if (!skipping)
+            {
+                var status = LineReader.TryRead(ref reader, maxLength, out var line);
+                if (status == LineStatus.Complete)
+                {
+                    var copy = new ReadOnlySequence<byte>(line.ToArray());
+                    Input.AdvanceTo(reader.Position);
+                    return (status, copy);
+                }
+                if (status == LineStatus.TooLong)
+                {
+                    skipping = true;
+                    reader = new SequenceReader<byte>(result.Buffer);
+                }
+            }
+            if (skipping)
+            {
+                var found = LineReader.TrySkipLine(ref reader);
+                Input.AdvanceTo(reader.Position);
+                if (found) return (LineStatus.TooLong, default);
+            }
+            else
+            {
+                Input.AdvanceTo(result.Buffer.Start, result.Buffer.End);
+            }
+            if (result.IsCompleted) return null;
+            mustWait = true;
+        }
     }
 
     /// <inheritdoc />

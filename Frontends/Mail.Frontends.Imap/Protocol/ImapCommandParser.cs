@@ -57,8 +57,8 @@ public static class ImapCommandParser
 
     private static ImapCommand Parse(ImapReader r, string tag, string name, bool uid)
     {
-        if (NoArguments.Contains(name)) return new SimpleCommand(tag, name);
         if (name == "EXPUNGE" && uid) return new ExpungeCommand(tag, SpSet(r)) { Uid = true };
+        if (NoArguments.Contains(name)) return new SimpleCommand(tag, name);
         if (OneMailbox.Contains(name))
         {
             r.Sp();

@@ -49,7 +49,7 @@ public sealed class Pop3ConnectionHandler(
     {
         while (!session.Closing)
         {
-            (Pop3LineStatus Status, System.Buffers.ReadOnlySequence<byte> Line)? read;
+            (LineStatus Status, System.Buffers.ReadOnlySequence<byte> Line)? read;
             using (var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct))
             {
                 timeout.CancelAfter(session.CommandTimeout);
@@ -65,7 +65,7 @@ public sealed class Pop3ConnectionHandler(
                 }
             }
             if (read is null) return;
-            if (read.Value.Status == Pop3LineStatus.TooLong) session.Reply(Pop3Responses.LineTooLong);
+            if (read.Value.Status == LineStatus.TooLong) session.Reply(Pop3Responses.LineTooLong);
             else if (!Pop3Command.TryParse(read.Value.Line, out var command, out var error)) session.Reply(Pop3Response.Error(error));
             else await DispatchAsync(session, command, ct);
             if (session.Errors >= settings.MaxErrorsPerSession && !session.Closing)

@@ -1,3 +1,4 @@
+using Mail.Frontends.Hosting;
 using System.Buffers;
 using System.Text;
 using Mail.Frontends.Pop3.Protocol;
@@ -80,7 +81,7 @@ public sealed class AuthHandler : IPop3CommandHandler
         session.Transport.Output.Write("+ \r\n"u8);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
         timeout.CancelAfter(session.CommandTimeout);
-        (Pop3LineStatus Status, ReadOnlySequence<byte> Line)? read;
+        (LineStatus Status, ReadOnlySequence<byte> Line)? read;
         try
         {
             read = await session.ReadLineAsync(timeout.Token);
@@ -95,7 +96,7 @@ public sealed class AuthHandler : IPop3CommandHandler
             session.Closing = true;
             return null;
         }
-        if (read.Value.Status == Pop3LineStatus.TooLong)
+        if (read.Value.Status == LineStatus.TooLong)
         {
             session.Reply(Pop3Responses.LineTooLong);
             return null;

@@ -78,51 +78,7 @@ public sealed class Pop3Session(
     /// <summary>Sends queued responses now.</summary>
     public async Task FlushAsync(CancellationToken ct) => await Transport.Output.FlushAsync(ct);
 
-    /// <summary>
-    /// Reads the next line; null at end of input. A line over the limit is skipped whole and reported as
-    /// <see cref="Pop3LineStatus.TooLong"/>. Flushes queued responses only before it has to wait.
-    /// </summary>
-    public async Task<(Pop3LineStatus Status, ReadOnlySequence<byte> Line)?> ReadLineAsync(CancellationToken ct)
-    {
-        var skipping = false;
-        var mustWait = false;
-        var input = Transport.Input;
-        while (true)
-        {
-            ReadResult result;
-            if (mustWait || !input.TryRead(out result))
-            {
-                await FlushAsync(ct);
-                result = await input.ReadAsync(ct);
-            }
-            var reader = new SequenceReader<byte>(result.Buffer);
-            if (!skipping)
-            {
-                var status = Pop3LineReader.TryRead(ref reader, Options.MaxLineLength, out var line);
-                if (status == Pop3LineStatus.Complete)
-                {
-                    var copy = new ReadOnlySequence<byte>(line.ToArray());
-                    input.AdvanceTo(reader.Position);
-                    return (status, copy);
-                }
-                if (status == Pop3LineStatus.TooLong)
-                {
-                    skipping = true;
-                    reader = new SequenceReader<byte>(result.Buffer);
-                }
-            }
-            if (skipping)
-            {
-                var found = Pop3LineReader.TrySkipLine(ref reader);
-                input.AdvanceTo(reader.Position);
-                if (found) return (Pop3LineStatus.TooLong, default);
-            }
-            else
-            {
-                input.AdvanceTo(result.Buffer.Start, result.Buffer.End);
-            }
-            if (result.IsCompleted) return null;
-            mustWait = true;
-        }
-    }
+    /// <summary>Reads the next command line within the POP3 line limit (see <see cref="ConnectionTransport.ReadLineAsync"/>).</summary>
+    public Task<(LineStatus Status, ReadOnlySequence<byte> Line)?> ReadLineAsync(CancellationToken ct) =>
+        Transport.ReadLineAsync(Options.MaxLineLength, ct);
 }

@@ -96,60 +96,7 @@ public sealed class SmtpSession(
     /// <summary>Sends queued replies now.</summary>
     public async Task FlushAsync(CancellationToken ct) => await Transport.Output.FlushAsync(ct);
 
-    /// <summary>
-    /// Reads the next line; null at end of input. A line over the limit is skipped whole and reported
-    /// as <see cref="LineStatus.TooLong"/>. Flushes queued replies only before it has to wait.
-    /// </summary>
-    public async Task<(LineStatus Status, ReadOnlySequence<byte> Line)?> ReadLineAsync(CancellationToken ct)
-    {
-        var skipping = false;
-        var mustWait = false;
-        var input = Transport.Input;
-        while (true)
-        {
-            ReadResult result;
-            if (mustWait || !input.TryRead(out result))
-            {
-                await FlushAsync(ct);
-                result = await input.ReadAsync(ct);
-            }
-            var reader = new SequenceReader<byte>(result.Buffer);
-            if (skipping)
-            {
-                if (LineReader.TrySkipLine(ref reader))
-                {
-                    input.AdvanceTo(reader.Position);
-                    return (LineStatus.TooLong, default);
-                }
-                input.AdvanceTo(reader.Position);
-            }
-            else
-            {
-                var status = LineReader.TryRead(ref reader, Options.MaxCommandLineLength, out var line);
-                if (status == LineStatus.Complete)
-                {
-                    var copy = new ReadOnlySequence<byte>(line.ToArray());
-                    input.AdvanceTo(reader.Position);
-                    return (status, copy);
-                }
-                if (status == LineStatus.TooLong)
-                {
-                    skipping = true;
-                    var skipper = new SequenceReader<byte>(result.Buffer);
-                    if (LineReader.TrySkipLine(ref skipper))
-                    {
-                        input.AdvanceTo(skipper.Position);
-                        return (LineStatus.TooLong, default);
-                    }
-                    input.AdvanceTo(skipper.Position);
-                }
-                else
-                {
-                    input.AdvanceTo(result.Buffer.Start, result.Buffer.End);
-                }
-            }
-            if (result.IsCompleted) return null;
-            mustWait = true;
-        }
-    }
+    /// <summary>Reads the next command line within the SMTP line limit (see <see cref="ConnectionTransport.ReadLineAsync"/>).</summary>
+    public Task<(LineStatus Status, ReadOnlySequence<byte> Line)?> ReadLineAsync(CancellationToken ct) =>
+        Transport.ReadLineAsync(Options.MaxCommandLineLength, ct);
 }

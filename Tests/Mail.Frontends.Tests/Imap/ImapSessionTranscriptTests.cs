@@ -46,7 +46,7 @@ public sealed class ImapSessionTranscriptTests(ImapHostFixture host)
             S: * CAPABILITY IMAP4rev1 IMAP4rev2 LITERAL+ SASL-IR ID ENABLE AUTH=PLAIN
             S: t3 OK CAPABILITY completed
             C: t4 STARTTLS
-            S: t4 BAD Log in first
+            S: t4 BAD TLS is already active
             """);
     }
 

@@ -1,3 +1,4 @@
+using Mail.Frontends.Hosting;
 using System.Buffers;
 using System.Text;
 using Mail.Frontends.Pop3.Protocol;
@@ -24,11 +25,11 @@ public sealed class Pop3CodecFuzzTests
             var guard = 0;
             while (!reader.End && guard++ <= input.Length)
             {
-                var status = Pop3LineReader.TryRead(ref reader, 255, out var line);
-                if (status == Pop3LineStatus.Incomplete) break;
-                if (status == Pop3LineStatus.TooLong)
+                var status = LineReader.TryRead(ref reader, 255, out var line);
+                if (status == LineStatus.Incomplete) break;
+                if (status == LineStatus.TooLong)
                 {
-                    Pop3LineReader.TrySkipLine(ref reader);
+                    LineReader.TrySkipLine(ref reader);
                     continue;
                 }
                 Assert.True(line.Length < 255);

@@ -1,3 +1,4 @@
+using Mail.Frontends.Hosting;
 using System.Buffers;
 using System.Text;
 using Mail.Frontends.Smtp.Protocol;

@@ -1,7 +1,7 @@
-namespace Mail.Frontends.Pop3.Protocol;
+namespace Mail.Frontends.Hosting;
 
-/// <summary>What <see cref="Pop3LineReader.TryRead"/> found.</summary>
-public enum Pop3LineStatus
+/// <summary>What <see cref="LineReader.TryRead"/> found.</summary>
+public enum LineStatus
 {
     /// <summary>No complete line yet: read more.</summary>
     Incomplete,

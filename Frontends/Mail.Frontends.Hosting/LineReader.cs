@@ -1,19 +1,8 @@
 using System.Buffers;
 
-namespace Mail.Frontends.Smtp.Protocol;
+namespace Mail.Frontends.Hosting;
 
-/// <summary>What <see cref="LineReader.TryRead"/> found.</summary>
-public enum LineStatus
-{
-    /// <summary>No complete line yet: read more.</summary>
-    Incomplete,
-    /// <summary>A complete line (without its CRLF or LF).</summary>
-    Complete,
-    /// <summary>More than the limit arrived without a line end; the caller discards up to the next LF.</summary>
-    TooLong,
-}
-
-/// <summary>Reads command lines with a length bound (RFC 5321 §4.5.3.1.4: 512 octets including CRLF, more with extensions).</summary>
+/// <summary>Reads protocol command lines with a length bound that counts the line end (RFC 5321 §4.5.3.1.4, RFC 2449 §4).</summary>
 public static class LineReader
 {
     /// <summary>Reads one line terminated by LF (a preceding CR is stripped) of at most <paramref name="maxLength"/> octets.</summary>
