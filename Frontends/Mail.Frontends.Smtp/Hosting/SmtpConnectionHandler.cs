@@ -58,6 +58,24 @@ public sealed class SmtpConnectionHandler(
         }
     }
 
+    /// <summary>
+    /// Runs one handler; a failure of the cluster or the store (a grain call timing out, say) costs the client
+    /// a 451 and its transaction, never the connection without a reply.
+    /// </summary>
+    private async Task HandleAsync(SmtpSession session, ISmtpCommandHandler handler, SmtpCommand command, CancellationToken ct)
+    {
+        try
+        {
+            await handler.HandleAsync(session, command.Argument, ct);
+        }
+        catch (Exception e) when (e is not (OperationCanceledException or IOException or ConnectionResetException))
+        {
+            logger.LogError(e, "Session {Session}: {Verb} failed; answering 451", session.Id, command.Verb);
+            await session.ResetTransactionAsync();
+            session.Reply(SmtpReplies.TryAgain);
+        }
+    }
+
     private async Task RunAsync(SmtpSession session, SmtpOptions settings, CancellationToken ct)
     {
         var commands = 0;
@@ -90,7 +108,7 @@ public sealed class SmtpConnectionHandler(
             else
             {
                 var command = SmtpCommand.Parse(read.Value.Line);
-                if (handlers.TryGet(command.Verb, out var handler)) await handler.HandleAsync(session, command.Argument, ct);
+                if (handlers.TryGet(command.Verb, out var handler)) await HandleAsync(session, handler, command, ct);
                 else session.Reply(SmtpReplies.Unrecognized);
             }
             if (session.Errors >= settings.MaxErrorsPerSession && !session.Closing)
