@@ -70,7 +70,8 @@ public sealed class StoreHandler : IImapCommandHandler
             state.Flags = updated.Flags;
             state.Modseq = Math.Max(state.Modseq, updated.Modseq);
             // RFC 7162 §3.1.3: with CONDSTORE the new MODSEQ is reported even for .SILENT.
-            if (!store.Silent || session.Condstore && changed) session.WriteFlags(index, state, includeUid: store.Uid || session.Condstore);
+            if (!store.Silent) session.WriteFlags(index, state, includeUid: store.Uid || session.Condstore);
+            else if (session.Condstore && changed) session.Untagged($"{index + 1} FETCH (UID {state.Uid} MODSEQ ({state.Modseq}))");
         }
         if (modified.Count > 0) return ImapResult.Ok("Conditional STORE failed", "MODIFIED " + SequenceSet.Format(modified.Order()));
         return ImapResult.Ok("STORE completed");

@@ -28,9 +28,9 @@ public sealed class ImapUpdatesTranscriptTests(ImapHostFixture host)
         await ImapMessages.AppendAsync(first, "INBOX", "(\\Seen) ", ImapMessages.Simple("Two"), 2);
         await first.RunAsync("C: s1 SELECT INBOX\n" + SelectInbox(2));
         await second.RunAsync("C: s1 SELECT INBOX\n" + SelectInbox(2));
-        await ImapMessages.AppendAsync(second, "INBOX", "", ImapMessages.Simple("Three"), 3);
+        await second.RunAsync(ImapMessages.AppendScript("ap", "INBOX", "", ImapMessages.Simple("Three")) + "S: * 3 EXISTS");
+        Assert.EndsWith(" 3] APPEND completed", await second.ExpectLineStartsWithAsync("ap OK [APPENDUID "));
         await second.RunAsync("""
-            S: * 3 EXISTS
             C: x1 STORE 2 +FLAGS.SILENT (\Flagged)
             S: x1 OK STORE completed
             C: x2 STORE 1 +FLAGS.SILENT (\Deleted)
@@ -45,7 +45,6 @@ public sealed class ImapUpdatesTranscriptTests(ImapHostFixture host)
             S: * 2 FETCH (UID 2)
             S: * 3 EXISTS
             S: * 2 FETCH (UID 2 FLAGS (\Seen \Flagged))
-            S: * 1 FETCH (UID 1 FLAGS (\Seen \Deleted))
             S: n1 OK FETCH completed
             C: n2 NOOP
             S: * 1 EXPUNGE
