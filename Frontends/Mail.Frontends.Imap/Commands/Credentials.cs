@@ -1,3 +1,4 @@
+using Mail.Frontends.Hosting;
 using Mail.Frontends.Imap.Session;
 using Mail.Grains.Interfaces.Accounts;
 
@@ -7,19 +8,8 @@ namespace Mail.Frontends.Imap.Commands;
 public static class Credentials
 {
     /// <summary>The account, or null when the credentials are wrong or the account is suspended.</summary>
-    public static async Task<AccountInfo?> VerifyAsync(ImapSession session, string user, string password)
-    {
-        if (password.Length == 0) return null;
-        if (ApiKeyFormat.AccountIdOf(password) is { } keyAccount)
-        {
-            var byKey = await session.Grains.GetGrain<IAccountGrain>(keyAccount).AuthenticateApiKeyAsync(password);
-            return byKey is not null && AddressKey.Normalize(user) is { } name && (name == byKey.Address || byKey.Aliases.Contains(name)) ? Active(byKey) : null;
-        }
-        var address = AddressKey.Normalize(user);
-        if (address is null) return null;
-        var route = await session.Grains.GetGrain<IAddressGrain>(address).ResolveAsync();
-        return route is null ? null : Active(await session.Grains.GetGrain<IAccountGrain>(route.AccountId).AuthenticateAsync(password));
-    }
+    public static async Task<AccountInfo?> VerifyAsync(ImapSession session, string user, string password) =>
+        await CredentialVerifier.VerifyAsync(session.Grains, user, password) is { Suspended: false } account ? account : null;
 
     /// <summary>Completes a login or counts a failure; a few failures end the session.</summary>
     public static async Task<ImapResult> CompleteAsync(ImapSession session, AccountInfo? account)
@@ -38,6 +28,4 @@ public static class Credentials
         session.LogIn(account);
         return ImapResult.Ok("Logged in", "CAPABILITY " + session.Capabilities());
     }
-
-    private static AccountInfo? Active(AccountInfo? account) => account is { Suspended: false } ? account : null;
 }

@@ -38,26 +38,12 @@ public static class ImapFrontendExtensions
         builder.Services.AddSingleton<ImapHandlerSet>();
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
-            var address = IPAddress.Parse(options.BindAddress);
-            if (options.Port > 0) kestrel.Listen(address, options.Port, l => l.UseConnectionHandler<ImapConnectionHandler>());
-            if (options.TlsPort > 0 && certificate.Certificate is { } tls)
-            {
-                kestrel.Listen(address, options.TlsPort, l =>
-                {
-                    l.UseHttps(tls);
-                    l.UseConnectionHandler<ImapConnectionHandler>();
-                });
-            }
+            kestrel.ListenProtocol<ImapConnectionHandler>(options.BindAddress, options.Port);
+            if (certificate.Certificate is { } tls) kestrel.ListenProtocol<ImapConnectionHandler>(options.BindAddress, options.TlsPort, tls);
         });
         return builder;
     }
 
     /// <summary>Makes /health wait for the IMAP listeners.</summary>
-    public static WebApplication UseMailImapFrontend(this WebApplication app)
-    {
-        var readiness = app.Services.GetRequiredService<ReadinessState>();
-        readiness.Expect(ReadinessPart);
-        app.Lifetime.ApplicationStarted.Register(() => readiness.MarkReady(ReadinessPart));
-        return app;
-    }
+    public static WebApplication UseMailImapFrontend(this WebApplication app) => app.MarkReadyOnStart(ReadinessPart);
 }

@@ -33,26 +33,12 @@ public static class Pop3FrontendExtensions
         builder.Services.AddSingleton<Pop3HandlerSet>();
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
-            var address = IPAddress.Parse(options.BindAddress);
-            if (options.Port > 0) kestrel.Listen(address, options.Port, l => l.UseConnectionHandler<Pop3ConnectionHandler>());
-            if (options.TlsPort > 0 && certificate.Certificate is { } tls)
-            {
-                kestrel.Listen(address, options.TlsPort, l =>
-                {
-                    l.UseHttps(tls);
-                    l.UseConnectionHandler<Pop3ConnectionHandler>();
-                });
-            }
+            kestrel.ListenProtocol<Pop3ConnectionHandler>(options.BindAddress, options.Port);
+            if (certificate.Certificate is { } tls) kestrel.ListenProtocol<Pop3ConnectionHandler>(options.BindAddress, options.TlsPort, tls);
         });
         return builder;
     }
 
     /// <summary>Makes /health wait for the POP3 listeners.</summary>
-    public static WebApplication UseMailPop3Frontend(this WebApplication app)
-    {
-        var readiness = app.Services.GetRequiredService<ReadinessState>();
-        readiness.Expect(ReadinessPart);
-        app.Lifetime.ApplicationStarted.Register(() => readiness.MarkReady(ReadinessPart));
-        return app;
-    }
+    public static WebApplication UseMailPop3Frontend(this WebApplication app) => app.MarkReadyOnStart(ReadinessPart);
 }

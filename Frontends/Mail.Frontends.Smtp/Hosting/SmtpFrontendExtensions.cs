@@ -35,32 +35,18 @@ public static class SmtpFrontendExtensions
         builder.Services.AddSingleton<SmtpConnectionLimiter>();
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
-            var address = IPAddress.Parse(options.BindAddress);
-            if (options.MxPort > 0) kestrel.Listen(address, options.MxPort, l => l.Use(Tag(SmtpListener.Mx)).UseConnectionHandler<SmtpConnectionHandler>());
-            if (options.SubmissionPort > 0)
+            kestrel.ListenProtocol<SmtpConnectionHandler>(options.BindAddress, options.MxPort, middleware: Tag(SmtpListener.Mx));
+            kestrel.ListenProtocol<SmtpConnectionHandler>(options.BindAddress, options.SubmissionPort, middleware: Tag(SmtpListener.Submission));
+            if (certificate.Certificate is { } tls)
             {
-                kestrel.Listen(address, options.SubmissionPort, l => l.Use(Tag(SmtpListener.Submission)).UseConnectionHandler<SmtpConnectionHandler>());
-            }
-            if (options.SubmissionTlsPort > 0 && certificate.Certificate is { } tls)
-            {
-                kestrel.Listen(address, options.SubmissionTlsPort, l =>
-                {
-                    l.UseHttps(tls);
-                    l.Use(Tag(SmtpListener.SubmissionTls)).UseConnectionHandler<SmtpConnectionHandler>();
-                });
+                kestrel.ListenProtocol<SmtpConnectionHandler>(options.BindAddress, options.SubmissionTlsPort, tls, Tag(SmtpListener.SubmissionTls));
             }
         });
         return builder;
     }
 
     /// <summary>Makes /health wait for the SMTP listeners.</summary>
-    public static WebApplication UseMailSmtpFrontend(this WebApplication app)
-    {
-        var readiness = app.Services.GetRequiredService<ReadinessState>();
-        readiness.Expect(ReadinessPart);
-        app.Lifetime.ApplicationStarted.Register(() => readiness.MarkReady(ReadinessPart));
-        return app;
-    }
+    public static WebApplication UseMailSmtpFrontend(this WebApplication app) => app.MarkReadyOnStart(ReadinessPart);
 
     private static Func<ConnectionDelegate, ConnectionDelegate> Tag(SmtpListener listener) => next => connection =>
     {
