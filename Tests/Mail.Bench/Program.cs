@@ -24,6 +24,7 @@ public static class Program
                 "api-delivery" => await ApiDeliveryBenchmark.RunAsync(ApiDeliverySettings.From(options)),
                 "seed-mailbox" => await MailboxSeeder.RunAsync(options.Required("db"), options.Required("address"), options.Int("count", 100_000)),
                 "smtp-load" => await SmtpLoadBenchmark.RunAsync(SmtpLoadSettings.From(options)),
+                "imap-load" => await Imap.ImapLoadBenchmark.RunAsync(Imap.ImapLoadSettings.From(options)),
                 "grain-memory" => await GrainMemoryBenchmark.RunAsync(options.Required("db"), options.Int("count", 2000)),
                 _ => throw new ArgumentException($"unknown subcommand '{args[0]}'"),
             };
