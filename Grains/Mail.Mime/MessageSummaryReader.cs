@@ -8,7 +8,7 @@ namespace Mail.Mime;
 public static class MessageSummaryReader
 {
     /// <summary>How much of a message is parsed for its summary.</summary>
-    public const int ParsedPrefixBytes = 512 * 1024;
+    public const int ParsedPrefixBytes = 64 * 1024;
 
     /// <summary>Longest preview kept, in characters.</summary>
     public const int PreviewLength = 200;
@@ -17,7 +17,9 @@ public static class MessageSummaryReader
     public static MessageSummary Read(ReadOnlyMemory<byte> prefix)
     {
         var bounded = prefix.Length > ParsedPrefixBytes ? prefix[..ParsedPrefixBytes] : prefix;
-        using var stream = new MemoryStream(bounded.ToArray(), writable: false);
+        using var stream = System.Runtime.InteropServices.MemoryMarshal.TryGetArray(bounded, out var segment)
+            ? new MemoryStream(segment.Array!, segment.Offset, segment.Count, writable: false)
+            : new MemoryStream(bounded.ToArray(), writable: false);
         try
         {
             return Read(MimeMessage.Load(stream));
