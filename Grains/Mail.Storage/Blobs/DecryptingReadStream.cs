@@ -5,7 +5,7 @@ using System.Runtime.ExceptionServices;
 namespace Mail.Storage.Blobs;
 
 /// <summary>A read-only stream that decrypts an "MLB1" blob one segment at a time, releasing a segment's plaintext only after its tag verifies.</summary>
-internal sealed class DecryptingReadStream : Stream
+internal sealed class DecryptingReadStream : ForwardReadStream
 {
     private readonly Stream _raw;
     private readonly SegmentedAesGcm _cipher;
@@ -51,17 +51,6 @@ internal sealed class DecryptingReadStream : Stream
         return new DecryptingReadStream(raw, new SegmentedAesGcm(key, blob.Name, baseNonce), blob, segmentSize);
     }
 
-    public override bool CanRead => true;
-    public override bool CanSeek => false;
-    public override bool CanWrite => false;
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position
-    {
-        get => throw new NotSupportedException();
-        set => throw new NotSupportedException();
-    }
-
     public override int Read(Span<byte> buffer)
     {
         ObjectDisposedException.ThrowIf(_plain is null, this);
@@ -92,19 +81,6 @@ internal sealed class DecryptingReadStream : Stream
         }
         return CopyPlain(buffer.Span);
     }
-
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
-
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {

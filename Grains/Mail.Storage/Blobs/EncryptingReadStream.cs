@@ -4,7 +4,7 @@ using System.Security.Cryptography;
 namespace Mail.Storage.Blobs;
 
 /// <summary>A read-only stream yielding the "MLB1" encryption of a plaintext stream, one pooled segment buffer at a time, for a raw store to copy from.</summary>
-internal sealed class EncryptingReadStream : Stream
+internal sealed class EncryptingReadStream : ForwardReadStream
 {
     private readonly Stream _plaintext;
     private readonly SegmentedAesGcm _cipher;
@@ -46,17 +46,6 @@ internal sealed class EncryptingReadStream : Stream
     /// <summary>True once the final segment has been sealed and read out.</summary>
     public bool IsComplete => _finalSealed && _sealedOffset == _sealedCount;
 
-    public override bool CanRead => true;
-    public override bool CanSeek => false;
-    public override bool CanWrite => false;
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position
-    {
-        get => throw new NotSupportedException();
-        set => throw new NotSupportedException();
-    }
-
     public override int Read(Span<byte> buffer)
     {
         ObjectDisposedException.ThrowIf(_plain is null, this);
@@ -85,19 +74,6 @@ internal sealed class EncryptingReadStream : Stream
         }
         return CopySealed(buffer.Span);
     }
-
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
-
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {
