@@ -26,8 +26,13 @@ public sealed class RawSmtpClient(string host, int port)
             var reply = await reader.ReadAsync(ct);
             if (reply is null || !reply.StartsWith(expected, StringComparison.Ordinal)) return $"envelope: {reply}";
         }
-        await stream.WriteAsync(body, ct);
-        await WriteAsync(stream, ".\r\nQUIT\r\n", ct);
+        // Body, end of data and QUIT in one write (RFC 2920 allows QUIT to follow the data unprompted).
+        var tail = ".\r\nQUIT\r\n"u8;
+        var packet = System.Buffers.ArrayPool<byte>.Shared.Rent(body.Length + tail.Length);
+        body.CopyTo(packet, 0);
+        tail.CopyTo(packet.AsSpan(body.Length));
+        await stream.WriteAsync(packet.AsMemory(0, body.Length + tail.Length), ct);
+        System.Buffers.ArrayPool<byte>.Shared.Return(packet);
         var accepted = await reader.ReadAsync(ct);
         return accepted is not null && accepted.StartsWith("250", StringComparison.Ordinal) ? null : $"data: {accepted}";
     }
