@@ -3,6 +3,9 @@ namespace Mail.Frontends.Imap;
 /// <summary>Settings of the IMAP frontend, bound from "Mail:Imap". A port of 0 disables that listener.</summary>
 public sealed class ImapOptions
 {
+    /// <summary>Simultaneous sessions from one client address, per listener.</summary>
+    public int MaxConnectionsPerIp { get; set; } = 100;
+
     /// <summary>Address the listeners bind.</summary>
     public string BindAddress { get; set; } = "127.0.0.1";
 

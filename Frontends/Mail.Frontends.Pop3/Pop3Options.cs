@@ -3,6 +3,9 @@ namespace Mail.Frontends.Pop3;
 /// <summary>Settings of the POP3 frontend, bound from "Mail:Pop3". A port of 0 disables that listener.</summary>
 public sealed class Pop3Options
 {
+    /// <summary>Simultaneous sessions from one client address, per listener.</summary>
+    public int MaxConnectionsPerIp { get; set; } = 100;
+
     /// <summary>Address the listeners bind.</summary>
     public string BindAddress { get; set; } = "127.0.0.1";
 

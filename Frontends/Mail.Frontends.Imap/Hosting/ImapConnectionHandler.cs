@@ -23,6 +23,8 @@ public sealed class ImapConnectionHandler(
     ServerCertificate certificate,
     ILogger<ImapConnectionHandler> logger) : ConnectionHandler
 {
+    private readonly ConnectionLimiter _limiter = new(options.Value.MaxConnectionsPerIp);
+
     /// <inheritdoc />
     public override async Task OnConnectedAsync(ConnectionContext connection)
     {
@@ -30,6 +32,14 @@ public sealed class ImapConnectionHandler(
         await using var transport = new ConnectionTransport(connection);
         var session = new ImapSession(transport, settings, grains, blobs, certificate.Certificate, logger);
         var ct = connection.ConnectionClosed;
+        var remote = (connection.RemoteEndPoint as System.Net.IPEndPoint)?.Address ?? System.Net.IPAddress.None;
+        if (!_limiter.TryEnter(remote))
+        {
+            // RFC 9051 §7.1.5: BYE as the greeting refuses the connection.
+            session.Untagged("BYE [UNAVAILABLE] Too many connections from your address");
+            await session.FlushAsync(ct);
+            return;
+        }
         try
         {
             session.Untagged($"OK [CAPABILITY {session.Capabilities()}] Mail IMAP4rev2 server ready");
@@ -40,6 +50,10 @@ public sealed class ImapConnectionHandler(
         catch (Exception e) when (e is OperationCanceledException or IOException or ConnectionResetException or ObjectDisposedException)
         {
             logger.LogDebug("IMAP session {Session} ended: {Reason}", session.Id, e.Message);
+        }
+        finally
+        {
+            _limiter.Exit(remote);
         }
     }
 

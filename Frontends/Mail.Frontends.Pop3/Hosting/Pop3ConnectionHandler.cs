@@ -22,6 +22,8 @@ public sealed class Pop3ConnectionHandler(
     ServerCertificate certificate,
     ILogger<Pop3ConnectionHandler> logger) : ConnectionHandler
 {
+    private readonly ConnectionLimiter _limiter = new(options.Value.MaxConnectionsPerIp);
+
     /// <inheritdoc />
     public override async Task OnConnectedAsync(ConnectionContext connection)
     {
@@ -29,6 +31,13 @@ public sealed class Pop3ConnectionHandler(
         await using var transport = new ConnectionTransport(connection);
         var session = new Pop3Session(transport, settings, grains, blobs, certificate.Certificate, logger);
         var ct = connection.ConnectionClosed;
+        var remote = (connection.RemoteEndPoint as System.Net.IPEndPoint)?.Address ?? System.Net.IPAddress.None;
+        if (!_limiter.TryEnter(remote))
+        {
+            session.Reply(Pop3Response.Error("too many connections from your address", Pop3ResponseCodes.SysTemp));
+            await session.FlushAsync(ct);
+            return;
+        }
         try
         {
             session.Reply(Pop3Responses.Greeting);
@@ -42,6 +51,7 @@ public sealed class Pop3ConnectionHandler(
         finally
         {
             await ReleaseAsync(session);
+            _limiter.Exit(remote);
         }
     }
 

@@ -19,10 +19,12 @@ public sealed class SmtpConnectionHandler(
     IGrainFactory grains,
     IBlobStore blobs,
     SmtpHandlerSet handlers,
-    SmtpConnectionLimiter limiter,
     ServerCertificate certificate,
     ILogger<SmtpConnectionHandler> logger) : ConnectionHandler
 {
+    // Per listener: MX and submission clients are counted apart.
+    private readonly ConnectionLimiter _limiter = new(options.Value.MaxConnectionsPerIp);
+
     /// <summary>Key of the connection item that names the listener.</summary>
     public const string ListenerItem = "smtp.listener";
 
@@ -35,7 +37,7 @@ public sealed class SmtpConnectionHandler(
         await using var transport = new ConnectionTransport(connection);
         var session = new SmtpSession(listener, transport, remote.ToString(), settings, grains, blobs, certificate.Certificate, logger);
         var ct = connection.ConnectionClosed;
-        if (!limiter.TryEnter(remote))
+        if (!_limiter.TryEnter(remote))
         {
             session.Reply(SmtpReplies.TooMany(settings.HostName, "connections from your address"));
             await session.FlushAsync(ct);
@@ -54,7 +56,7 @@ public sealed class SmtpConnectionHandler(
         finally
         {
             await session.ResetTransactionAsync();
-            limiter.Exit(remote);
+            _limiter.Exit(remote);
         }
     }
 

@@ -32,7 +32,6 @@ public static class SmtpFrontendExtensions
             builder.Services.AddSingleton(handler);
         }
         builder.Services.AddSingleton<SmtpHandlerSet>();
-        builder.Services.AddSingleton<SmtpConnectionLimiter>();
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.ListenProtocol<SmtpConnectionHandler>(options.BindAddress, options.MxPort, middleware: Tag(SmtpListener.Mx));

@@ -15,6 +15,7 @@ public sealed class Pop3LimitsHostFixture : MailHostFixture
         ["Mail:Pop3:CommandTimeoutSeconds"] = CommandTimeoutSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture),
         ["Mail:Pop3:MaxErrorsPerSession"] = "3",
         ["Mail:Pop3:AllowPlaintextAuth"] = "true",
+        ["Mail:Pop3:MaxConnectionsPerIp"] = "3",
     };
 }
 

@@ -1,11 +1,10 @@
 using System.Collections.Concurrent;
 using System.Net;
-using Microsoft.Extensions.Options;
 
-namespace Mail.Frontends.Smtp.Hosting;
+namespace Mail.Frontends.Hosting;
 
-/// <summary>Counts open sessions per client address and refuses those over the limit.</summary>
-public sealed class SmtpConnectionLimiter(IOptions<SmtpOptions> options)
+/// <summary>Counts a listener's open sessions per client address and refuses those over the limit.</summary>
+public sealed class ConnectionLimiter(int maxPerAddress)
 {
     private readonly ConcurrentDictionary<IPAddress, int> _open = new();
 
@@ -13,7 +12,7 @@ public sealed class SmtpConnectionLimiter(IOptions<SmtpOptions> options)
     public bool TryEnter(IPAddress address)
     {
         var count = _open.AddOrUpdate(address, 1, (_, n) => n + 1);
-        if (count <= options.Value.MaxConnectionsPerIp) return true;
+        if (count <= maxPerAddress) return true;
         Exit(address);
         return false;
     }
