@@ -63,6 +63,9 @@ cat <<EOF
 
 Mail dev server
   HTTP        http://127.0.0.1:8080   (API, /health, /openapi/v1.json)
+  SMTP        MX 127.0.0.1:2525, submission 2587 (STARTTLS) / 2465 (TLS), AUTH PLAIN/LOGIN
+  IMAP        127.0.0.1:2143 (STARTTLS) / 2993 (TLS)
+  POP3        127.0.0.1:2110 (STLS) / 2995 (TLS)
   admin token $( [[ -n ${MAIL_ADMIN_TOKEN:-} ]] && echo "from MAIL_ADMIN_TOKEN" || echo "$MAIL_DATA_DIR/admin-token")
 EOF
 if [[ ${MAIL_DEMO:-1} != 0 ]]; then
