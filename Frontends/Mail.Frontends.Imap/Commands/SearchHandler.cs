@@ -24,18 +24,9 @@ public sealed class SearchHandler : IImapCommandHandler
     public async Task<ImapResult> HandleAsync(ImapSession session, ImapCommand command, CancellationToken ct)
     {
         var search = (SearchCommand)command;
-        if (search.Charset is { } charset && !charset.Equals("UTF-8", StringComparison.OrdinalIgnoreCase)
-            && !charset.Equals("US-ASCII", StringComparison.OrdinalIgnoreCase))
-        {
-            return ImapResult.No("Unsupported charset", "BADCHARSET (UTF-8 US-ASCII)");
-        }
+        if (search.Charset is { } charset && !IsSupportedCharset(charset)) return BadCharset();
         var selected = session.Selected!;
-        var context = new SearchContext(session, selected, Needs(search.Criteria), ct);
-        var matches = new List<int>();
-        for (var i = 0; i < selected.Messages.Count; i++)
-        {
-            if (await context.MatchAsync(search.Criteria, i)) matches.Add(i);
-        }
+        var matches = await MatchingAsync(session, search.Criteria, ct);
         var usesModseq = UsesModseq(search.Criteria);
         if (usesModseq) session.Condstore = true;
         var numbers = matches.Select(i => search.Uid ? selected.Messages[i].Uid : i + 1).ToList();
@@ -60,6 +51,26 @@ public sealed class SearchHandler : IImapCommandHandler
             session.Untagged(builder.ToString());
         }
         return ImapResult.Ok("SEARCH completed");
+    }
+
+    /// <summary>Whether a SEARCH, SORT or THREAD charset is one the key evaluation understands.</summary>
+    internal static bool IsSupportedCharset(string charset) =>
+        charset.Equals("UTF-8", StringComparison.OrdinalIgnoreCase) || charset.Equals("US-ASCII", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>The NO answer to an unsupported charset.</summary>
+    internal static ImapResult BadCharset() => ImapResult.No("Unsupported charset", "BADCHARSET (UTF-8 US-ASCII)");
+
+    /// <summary>The indexes (0-based) of the selected mailbox's messages that match <paramref name="criteria"/>, in order.</summary>
+    internal static async Task<List<int>> MatchingAsync(ImapSession session, SearchKey criteria, CancellationToken ct)
+    {
+        var selected = session.Selected!;
+        var context = new SearchContext(session, selected, Needs(criteria), ct);
+        var matches = new List<int>();
+        for (var i = 0; i < selected.Messages.Count; i++)
+        {
+            if (await context.MatchAsync(criteria, i)) matches.Add(i);
+        }
+        return matches;
     }
 
     private static bool UsesModseq(SearchKey key) => key.Kind == SearchKeyKind.Modseq || key.Children.Any(UsesModseq);

@@ -36,7 +36,7 @@ public static class ImapCommandParser
             {
                 reader.Sp();
                 name = reader.Atom().ToUpperInvariant();
-                if (name is not ("FETCH" or "STORE" or "COPY" or "MOVE" or "SEARCH" or "EXPUNGE")) throw reader.Error($"UID {name} is not a command");
+                if (name is not ("FETCH" or "STORE" or "COPY" or "MOVE" or "SEARCH" or "EXPUNGE" or "SORT" or "THREAD")) throw reader.Error($"UID {name} is not a command");
                 uid = true;
             }
             parsed = Parse(reader, tag, name, uid);
@@ -161,6 +161,10 @@ public static class ImapCommandParser
             }
             case "SEARCH":
                 return Search(r, tag) with { Uid = uid };
+            case "SORT":
+                return Sort(r, tag) with { Uid = uid };
+            case "THREAD":
+                return Thread(r, tag) with { Uid = uid };
             default:
                 throw r.Error($"Unknown command {name}");
         }
@@ -478,6 +482,65 @@ public static class ImapCommandParser
         while (r.TrySp()) keys.Add(SearchKeyOf(r));
         var criteria = keys.Count == 1 ? keys[0] : new SearchKey(SearchKeyKind.And) { Children = keys };
         return new SearchCommand(tag, criteria, charset, returns, extended);
+    }
+
+    private static SortCommand Sort(ImapReader r, string tag)
+    {
+        r.Sp();
+        var criteria = new List<SortCriterion>();
+        var reverse = false;
+        r.List(() =>
+        {
+            var word = r.Atom().ToUpperInvariant();
+            if (word == "REVERSE")
+            {
+                if (reverse) throw r.Error("REVERSE twice");
+                reverse = true;
+                return word;
+            }
+            var key = word switch
+            {
+                "ARRIVAL" => SortKey.Arrival,
+                "CC" => SortKey.Cc,
+                "DATE" => SortKey.Date,
+                "FROM" => SortKey.From,
+                "SIZE" => SortKey.Size,
+                "SUBJECT" => SortKey.Subject,
+                "TO" => SortKey.To,
+                _ => throw r.Error($"Unknown sort key {word}"),
+            };
+            criteria.Add(new SortCriterion(key, reverse));
+            reverse = false;
+            return word;
+        }, allowEmpty: false);
+        if (reverse) throw r.Error("REVERSE needs a sort key");
+        var (charset, search) = CharsetAndKeys(r);
+        return new SortCommand(tag, criteria, charset, search);
+    }
+
+    private static ThreadCommand Thread(ImapReader r, string tag)
+    {
+        r.Sp();
+        var name = r.Atom().ToUpperInvariant();
+        var algorithm = name switch
+        {
+            "ORDEREDSUBJECT" => ThreadAlgorithm.OrderedSubject,
+            "REFERENCES" => ThreadAlgorithm.References,
+            _ => throw r.Error($"Unknown threading algorithm {name}"),
+        };
+        var (charset, search) = CharsetAndKeys(r);
+        return new ThreadCommand(tag, algorithm, charset, search);
+    }
+
+    /// <summary>SP charset 1*(SP search-key) of SORT and THREAD.</summary>
+    private static (string Charset, SearchKey Search) CharsetAndKeys(ImapReader r)
+    {
+        r.Sp();
+        var charset = r.AString();
+        r.Sp();
+        var keys = new List<SearchKey> { SearchKeyOf(r) };
+        while (r.TrySp()) keys.Add(SearchKeyOf(r));
+        return (charset, keys.Count == 1 ? keys[0] : new SearchKey(SearchKeyKind.And) { Children = keys });
     }
 
     private static bool PeekWord(ImapReader r, string word)

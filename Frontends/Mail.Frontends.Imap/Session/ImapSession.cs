@@ -135,7 +135,7 @@ public sealed class ImapSession
             return builder.ToString();
         }
         builder.Append(" IDLE NAMESPACE UNSELECT UIDPLUS MOVE CHILDREN SPECIAL-USE LIST-EXTENDED LIST-STATUS")
-            .Append(" CONDSTORE QRESYNC ESEARCH QUOTA QUOTA=RES-STORAGE STATUS=SIZE BINARY")
+            .Append(" CONDSTORE QRESYNC ESEARCH QUOTA QUOTA=RES-STORAGE STATUS=SIZE BINARY SORT THREAD=ORDEREDSUBJECT THREAD=REFERENCES")
             .Append(" APPENDLIMIT=").Append(Options.MaxLiteralBytes);
         return builder.ToString();
     }

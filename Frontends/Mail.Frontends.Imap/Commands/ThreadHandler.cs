@@ -1,0 +1,212 @@
+using System.Text;
+using Mail.Frontends.Imap.Mime;
+using Mail.Frontends.Imap.Protocol;
+using Mail.Frontends.Imap.Session;
+using Mail.Grains.Interfaces.Mailboxes;
+using MimeKit.Utils;
+
+namespace Mail.Frontends.Imap.Commands;
+
+/// <summary>
+/// THREAD and UID THREAD (RFC 5256 §3): ORDEREDSUBJECT groups by base subject; REFERENCES links messages by
+/// Message-ID, References and In-Reply-To (read from the stored header), prunes empty containers and orders
+/// threads and siblings by sent date. Subject merging of the root set (RFC 5256 REFERENCES step 5) is left out.
+/// </summary>
+public sealed class ThreadHandler : IImapCommandHandler
+{
+    /// <inheritdoc />
+    public IReadOnlyList<string> Names => ["THREAD"];
+
+    /// <inheritdoc />
+    public ImapState States => ImapState.Selected;
+
+    /// <inheritdoc />
+    public async Task<ImapResult> HandleAsync(ImapSession session, ImapCommand command, CancellationToken ct)
+    {
+        var thread = (ThreadCommand)command;
+        if (!SearchHandler.IsSupportedCharset(thread.Charset)) return SearchHandler.BadCharset();
+        var selected = session.Selected!;
+        var matches = await SearchHandler.MatchingAsync(session, thread.Search, ct);
+        var nodes = new List<Node>(matches.Count);
+        foreach (var index in matches)
+        {
+            var state = selected.Messages[index];
+            var summary = (await session.Mailbox.GetMessageAsync(state.MessageId))?.Summary;
+            var number = thread.Uid ? state.Uid : index + 1;
+            nodes.Add(new Node { Index = index, Number = number, Date = SortHandler.SentDate(state, summary), Subject = summary?.Subject });
+        }
+        var roots = thread.Algorithm == ThreadAlgorithm.OrderedSubject
+            ? OrderedSubject(nodes)
+            : await ReferencesAsync(session, selected, nodes, ct);
+        var builder = new StringBuilder("THREAD");
+        if (roots.Count > 0) builder.Append(' ');
+        foreach (var root in roots) Format(builder.Append('('), root).Append(')');
+        session.Untagged(builder.ToString());
+        return ImapResult.Ok("THREAD completed");
+    }
+
+    /// <summary>Formats a thread member and its descendants (RFC 5256 §4): one child follows after a space, several are parenthesized.</summary>
+    public static StringBuilder Format(StringBuilder builder, Node node)
+    {
+        if (node.Number is { } number)
+        {
+            builder.Append(number);
+            if (node.Children.Count == 0) return builder;
+            builder.Append(' ');
+            if (node.Children.Count == 1) return Format(builder, node.Children[0]);
+        }
+        foreach (var child in node.Children) Format(builder.Append('('), child).Append(')');
+        return builder;
+    }
+
+    private static List<Node> OrderedSubject(List<Node> nodes)
+    {
+        var roots = new List<Node>();
+        foreach (var group in nodes.GroupBy(n => BaseSubject.Key(n.Subject)))
+        {
+            var ordered = group.OrderBy(n => n.Date).ThenBy(n => n.Index).ToList();
+            var root = ordered[0];
+            foreach (var child in ordered.Skip(1)) root.Children.Add(child);
+            roots.Add(root);
+        }
+        return roots.OrderBy(n => n.Date).ThenBy(n => n.Index).ToList();
+    }
+
+    private static async Task<List<Node>> ReferencesAsync(ImapSession session, SelectedFolder selected, List<Node> messages, CancellationToken ct)
+    {
+        var byId = new Dictionary<string, Node>(StringComparer.Ordinal);
+        var all = new List<Node>();
+        Node Container(string id)
+        {
+            if (!byId.TryGetValue(id, out var node))
+            {
+                node = new Node();
+                byId[id] = node;
+                all.Add(node);
+            }
+            return node;
+        }
+
+        foreach (var message in messages)
+        {
+            var loaded = await session.LoadMessageAsync(selected.Messages[message.Index], headerOnly: true, ct);
+            string? Header(string name) => loaded is null ? null : MimeStructure.HeaderValue(loaded.Bytes.Span, loaded.Root, name);
+            var id = Header("Message-ID") is { } idText ? MimeUtils.EnumerateReferences(idText).FirstOrDefault() : null;
+            Node container;
+            if (id is not null && (!byId.TryGetValue(id, out var existing) || existing.Number is null))
+            {
+                container = Container(id);
+            }
+            else
+            {
+                // No or a duplicate Message-ID: the message stands on its own container.
+                container = new Node();
+                all.Add(container);
+            }
+            container.Index = message.Index;
+            container.Number = message.Number;
+            container.Date = message.Date;
+            var references = Header("References") is { } refs ? MimeUtils.EnumerateReferences(refs).ToList() : [];
+            if (references.Count == 0 && Header("In-Reply-To") is { } inReplyTo && MimeUtils.EnumerateReferences(inReplyTo).FirstOrDefault() is { } parentId)
+            {
+                references.Add(parentId);
+            }
+            for (var i = 0; i + 1 < references.Count; i++)
+            {
+                var parent = Container(references[i]);
+                var child = Container(references[i + 1]);
+                if (child.Parent is null && parent != child && !IsAncestor(child, parent)) Link(parent, child);
+            }
+            Unlink(container);
+            if (references.Count > 0)
+            {
+                var parent = Container(references[^1]);
+                if (parent != container && !IsAncestor(container, parent)) Link(parent, container);
+            }
+        }
+        var roots = Prune(all.Where(n => n.Parent is null).ToList(), isRoot: true);
+        SortSiblings(roots);
+        return roots;
+    }
+
+    /// <summary>Whether <paramref name="ancestor"/> is <paramref name="node"/> or above it.</summary>
+    private static bool IsAncestor(Node ancestor, Node node)
+    {
+        for (var n = node; n is not null; n = n.Parent)
+        {
+            if (n == ancestor) return true;
+        }
+        return false;
+    }
+
+    private static void Link(Node parent, Node child)
+    {
+        Unlink(child);
+        child.Parent = parent;
+        parent.Children.Add(child);
+    }
+
+    private static void Unlink(Node node)
+    {
+        node.Parent?.Children.Remove(node);
+        node.Parent = null;
+    }
+
+    /// <summary>Drops empty containers without children and promotes the children of the others, except a root one with several.</summary>
+    private static List<Node> Prune(List<Node> siblings, bool isRoot)
+    {
+        var kept = new List<Node>();
+        foreach (var node in siblings)
+        {
+            var children = Prune(node.Children, isRoot: false);
+            node.Children.Clear();
+            node.Children.AddRange(children);
+            if (node.Number is not null || isRoot && children.Count > 1)
+            {
+                kept.Add(node);
+                continue;
+            }
+            foreach (var child in children) child.Parent = node.Parent;
+            kept.AddRange(children);
+        }
+        return kept;
+    }
+
+    private static void SortSiblings(List<Node> siblings)
+    {
+        foreach (var node in siblings) SortSiblings(node.Children);
+        siblings.Sort((a, b) =>
+        {
+            var (da, ia) = SortKey(a);
+            var (db, ib) = SortKey(b);
+            var order = da.CompareTo(db);
+            return order != 0 ? order : ia.CompareTo(ib);
+        });
+    }
+
+    /// <summary>A container's date and position: its own, or its first child's when it is empty.</summary>
+    private static (DateTimeOffset Date, int Index) SortKey(Node node) =>
+        node.Number is null && node.Children.Count > 0 ? SortKey(node.Children[0]) : (node.Date, node.Index);
+
+    /// <summary>A thread container: a message (with its number) or an empty placeholder for a referenced id.</summary>
+    public sealed class Node
+    {
+        /// <summary>Sequence index (0-based) of the message.</summary>
+        public int Index { get; set; }
+
+        /// <summary>Number reported (sequence number or UID); null for an empty container.</summary>
+        public long? Number { get; set; }
+
+        /// <summary>Sent date.</summary>
+        public DateTimeOffset Date { get; set; }
+
+        /// <summary>Subject (decoded).</summary>
+        public string? Subject { get; set; }
+
+        /// <summary>The parent container.</summary>
+        public Node? Parent { get; set; }
+
+        /// <summary>The child containers.</summary>
+        public List<Node> Children { get; } = [];
+    }
+}

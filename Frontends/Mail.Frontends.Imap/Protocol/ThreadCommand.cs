@@ -1,0 +1,14 @@
+namespace Mail.Frontends.Imap.Protocol;
+
+/// <summary>A THREAD algorithm (RFC 5256 §3).</summary>
+public enum ThreadAlgorithm
+{
+    /// <summary>Groups by base subject, ordered by sent date.</summary>
+    OrderedSubject,
+
+    /// <summary>Threads by Message-ID, References and In-Reply-To.</summary>
+    References,
+}
+
+/// <summary>THREAD algorithm charset search-keys (RFC 5256 §3).</summary>
+public sealed record ThreadCommand(string Tag, ThreadAlgorithm Algorithm, string Charset, SearchKey Search) : ImapCommand(Tag, "THREAD");
