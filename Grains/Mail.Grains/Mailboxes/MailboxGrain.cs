@@ -84,35 +84,13 @@ public sealed class MailboxGrain(MailboxStore store) : Grain, IMailboxGrain
             UnseenCount = folder.UnseenCount + (seen ? 0 : 1),
             TotalSize = folder.TotalSize + size,
         });
-        var summary = delivery.Summary;
-        write.Add("INSERT INTO mailbox_deliveries (account_id, delivery_id, message_id) VALUES (@a, @d, @id)",
-            ("d", delivery.DeliveryId), ("id", messageId));
-        write.Add(
-            """
-            INSERT INTO mailbox_messages (account_id, message_id, folder_id, uid, modseq, flags, labels, thread_id, blob_tenant,
-                blob_name, size, internal_date, sent_date, from_addr, to_addrs, cc_addrs, subject, message_id_header, refs,
-                preview, has_attachments)
-            VALUES (@a, @id, @f, @uid, @m, @flags, @labels,
-                COALESCE((SELECT thread_id FROM mailbox_threads WHERE account_id = @a AND message_id_header = ANY(@refs) LIMIT 1), @id),
-                @bt, @bn, @size, @idate, @sdate, @from, @to, @cc, @subject, @mid, @refs, @preview, @att)
-            """,
-            ("id", messageId), ("f", folder.FolderId), ("uid", uid), ("m", modseq), ("flags", flags), ("labels", labels),
-            ("bt", delivery.Blob.TenantId), ("bn", delivery.Blob.Name), ("size", size), ("idate", delivery.InternalDate.ToUniversalTime()),
-            ("sdate", summary.Date?.ToUniversalTime()), ("from", summary.From), ("to", summary.To.ToArray()), ("cc", summary.Cc.ToArray()),
-            ("subject", summary.Subject), ("mid", summary.MessageIdHeader), ("refs", summary.References.ToArray()),
-            ("preview", summary.Preview), ("att", summary.HasAttachments));
-        if (summary.MessageIdHeader is { } header)
+        var fresh = await Guarded(() => store.DeliverAsync(write, head.Epoch, new DeliveredRow(
+            delivery, messageId, folder.FolderId, uid, flags, labels)));
+        if (fresh)
         {
-            write.Add(
-                """
-                INSERT INTO mailbox_threads (account_id, message_id_header, thread_id)
-                SELECT @a, @mid, thread_id FROM mailbox_messages WHERE account_id = @a AND message_id = @id
-                ON CONFLICT DO NOTHING
-                """, ("mid", header), ("id", messageId));
+            Apply(write);
+            return new DeliveryResult(messageId, Duplicate: false);
         }
-        write.Change(MailboxChangeKind.Added, folder.FolderId, modseq, messageId, uid);
-
-        if (await CommitAsync(write)) return new DeliveryResult(messageId, Duplicate: false);
         var existing = await store.FindDeliveryAsync(AccountId, delivery.DeliveryId)
             ?? throw new InvalidOperationException($"Delivery {delivery.DeliveryId} conflicted but is not recorded.");
         return new DeliveryResult(existing, Duplicate: true);
@@ -415,18 +393,22 @@ public sealed class MailboxGrain(MailboxStore store) : Grain, IMailboxGrain
         return folder;
     }
 
-    /// <summary>Commits a write and only then applies it to memory; false for an already-filed delivery.</summary>
-    private async Task<bool> CommitAsync(MailboxWrite write)
+    /// <summary>Commits a write and only then applies it to memory.</summary>
+    private async Task CommitAsync(MailboxWrite write)
     {
-        var committed = await Guarded(() => store.CommitAsync(write, _head!.Epoch));
-        if (!committed) return false;
+        await Guarded(() => store.CommitAsync(write, _head!.Epoch));
+        Apply(write);
+    }
+
+    /// <summary>Makes a committed write the grain's state.</summary>
+    private void Apply(MailboxWrite write)
+    {
         _head = write.Head;
         foreach (var (folderId, folder) in write.ChangedFolders)
         {
             if (folder is null) _folders.Remove(folderId);
             else _folders[folderId] = folder;
         }
-        return true;
     }
 
     /// <summary>

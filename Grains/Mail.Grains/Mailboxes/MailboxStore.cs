@@ -90,38 +90,61 @@ public sealed class MailboxStore(NpgsqlDataSource dataSource)
 
     /// <summary>
     /// Runs a write as one batch in one implicit transaction (one round trip): the fencing check first,
-    /// then the write's commands, then the changed folder rows. Returns false if the delivery id was already filed.
+    /// then the write's commands, then the changed folder rows.
     /// </summary>
-    public async Task<bool> CommitAsync(MailboxWrite write, long epoch)
+    public async Task CommitAsync(MailboxWrite write, long epoch)
     {
         await using var batch = dataSource.CreateBatch();
         var fence = new NpgsqlBatchCommand("SELECT mailbox_fence(@a, @e, @m, @nm, @nf, @qu, @mc)");
-        fence.Parameters.AddWithValue("a", write.AccountId);
-        fence.Parameters.AddWithValue("e", epoch);
-        fence.Parameters.AddWithValue("m", write.Head.HighestModseq);
-        fence.Parameters.AddWithValue("nm", write.Head.NextMessageId);
-        fence.Parameters.AddWithValue("nf", write.Head.NextFolderId);
-        fence.Parameters.AddWithValue("qu", write.Head.QuotaUsed);
-        fence.Parameters.AddWithValue("mc", write.Head.MessageCount);
+        AddHead(fence.Parameters, write, epoch);
         batch.BatchCommands.Add(fence);
         foreach (var command in write.Commands) batch.BatchCommands.Add(command);
         foreach (var (folderId, folder) in write.ChangedFolders)
         {
             batch.BatchCommands.Add(folder is null ? DeleteFolderCommand(write.AccountId, folderId) : UpsertFolderCommand(write.AccountId, folder));
         }
-        try
-        {
-            await batch.ExecuteNonQueryAsync();
-            return true;
-        }
-        catch (PostgresException e) when (e.SqlState == FencedSqlState)
-        {
-            throw new MailException(MailErrorCode.Fenced, "This mailbox was taken over by another activation; the write was not applied.");
-        }
-        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation && e.TableName?.StartsWith("mailbox_deliveries", StringComparison.Ordinal) == true)
-        {
-            return false;
-        }
+        await Fenced(() => batch.ExecuteNonQueryAsync());
+    }
+
+    /// <summary>
+    /// Files a delivery with mailbox_deliver: one statement does the fencing check, the delivery id, the
+    /// message row, the thread, the change-log row and the folder counters. False when the id was filed before.
+    /// </summary>
+    public async Task<bool> DeliverAsync(MailboxWrite write, long epoch, DeliveredRow row)
+    {
+        var folder = write.ChangedFolders[row.FolderId]!;
+        var summary = row.Delivery.Summary;
+        await using var command = dataSource.CreateCommand(
+            """
+            SELECT mailbox_deliver(@a, @e, @m, @nm, @nf, @qu, @mc, @d, @id, @f, @uid, @flags, @labels, @bt, @bn, @size,
+                @idate, @sdate, @from, @to, @cc, @subject, @mid, @refs, @preview, @att, @fun, @fmc, @fuc, @fts)
+            """);
+        var p = command.Parameters;
+        AddHead(p, write, epoch);
+        p.AddWithValue("d", row.Delivery.DeliveryId);
+        p.AddWithValue("id", row.MessageId);
+        p.AddWithValue("f", row.FolderId);
+        p.AddWithValue("uid", row.Uid);
+        p.AddWithValue("flags", row.Flags);
+        p.AddWithValue("labels", row.Labels);
+        p.AddWithValue("bt", row.Delivery.Blob.TenantId);
+        p.AddWithValue("bn", row.Delivery.Blob.Name);
+        p.AddWithValue("size", row.Delivery.Blob.Length);
+        p.AddWithValue("idate", row.Delivery.InternalDate.ToUniversalTime());
+        p.AddWithValue("sdate", NpgsqlTypes.NpgsqlDbType.TimestampTz, (object?)summary.Date?.ToUniversalTime() ?? DBNull.Value);
+        p.AddWithValue("from", summary.From);
+        p.AddWithValue("to", summary.To.ToArray());
+        p.AddWithValue("cc", summary.Cc.ToArray());
+        p.AddWithValue("subject", summary.Subject);
+        p.AddWithValue("mid", NpgsqlTypes.NpgsqlDbType.Text, (object?)summary.MessageIdHeader ?? DBNull.Value);
+        p.AddWithValue("refs", summary.References.ToArray());
+        p.AddWithValue("preview", summary.Preview);
+        p.AddWithValue("att", summary.HasAttachments);
+        p.AddWithValue("fun", folder.UidNext);
+        p.AddWithValue("fmc", folder.MessageCount);
+        p.AddWithValue("fuc", folder.UnseenCount);
+        p.AddWithValue("fts", folder.TotalSize);
+        return await Fenced(async () => (bool)(await command.ExecuteScalarAsync())!);
     }
 
     /// <summary>Sets the quota limit under the fencing epoch.</summary>
@@ -220,6 +243,29 @@ public sealed class MailboxStore(NpgsqlDataSource dataSource)
                 reader.IsDBNull(3) ? null : reader.GetInt64(3), reader.IsDBNull(4) ? null : reader.GetInt64(4)));
         }
         return changes;
+    }
+
+    private static void AddHead(NpgsqlParameterCollection parameters, MailboxWrite write, long epoch)
+    {
+        parameters.AddWithValue("a", write.AccountId);
+        parameters.AddWithValue("e", epoch);
+        parameters.AddWithValue("m", write.Head.HighestModseq);
+        parameters.AddWithValue("nm", write.Head.NextMessageId);
+        parameters.AddWithValue("nf", write.Head.NextFolderId);
+        parameters.AddWithValue("qu", write.Head.QuotaUsed);
+        parameters.AddWithValue("mc", write.Head.MessageCount);
+    }
+
+    private static async Task<T> Fenced<T>(Func<Task<T>> execute)
+    {
+        try
+        {
+            return await execute();
+        }
+        catch (PostgresException e) when (e.SqlState == FencedSqlState)
+        {
+            throw new MailException(MailErrorCode.Fenced, "This mailbox was taken over by another activation; the write was not applied.");
+        }
     }
 
     private static NpgsqlBatchCommand UpsertFolderCommand(string accountId, FolderHead folder)
