@@ -187,40 +187,14 @@ public sealed class SmtpLimitTests(SmtpLimitsHostFixture host)
     }
 
     [Fact]
-    public async Task StalledDataIsClosedWithinTheDataTimeout()
-    {
-        await using var smtp = await StallInDataAsync();
-        var clock = Stopwatch.StartNew();
-        var reply = await smtp.ReadReplyOrCloseAsync();
-        if (reply is not null)
-        {
-            Assert.Equal("421 4.4.2 localhost Error: timeout exceeded\r\n", reply);
-            await smtp.ExpectClosedAsync();
-        }
-        Assert.InRange(clock.Elapsed, TimeSpan.FromSeconds(1.5), TimeSpan.FromSeconds(5));
-    }
-
-    [Fact]
     public async Task StalledDataGets421AfterTheDataTimeout()
     {
         await using var smtp = await StallInDataAsync();
+        var clock = Stopwatch.StartNew();
         await smtp.RunAsync("""
             S: 421 4.4.2 localhost Error: timeout exceeded
             S: <closed>
             """);
-    }
-
-    [Fact]
-    public async Task StalledBdatChunkIsClosedWithinTheDataTimeout()
-    {
-        await using var smtp = await StallInBdatAsync();
-        var clock = Stopwatch.StartNew();
-        var reply = await smtp.ReadReplyOrCloseAsync();
-        if (reply is not null)
-        {
-            Assert.Equal("421 4.4.2 localhost Error: timeout exceeded\r\n", reply);
-            await smtp.ExpectClosedAsync();
-        }
         Assert.InRange(clock.Elapsed, TimeSpan.FromSeconds(1.5), TimeSpan.FromSeconds(5));
     }
 
@@ -228,10 +202,12 @@ public sealed class SmtpLimitTests(SmtpLimitsHostFixture host)
     public async Task StalledBdatChunkGets421AfterTheDataTimeout()
     {
         await using var smtp = await StallInBdatAsync();
+        var clock = Stopwatch.StartNew();
         await smtp.RunAsync("""
             S: 421 4.4.2 localhost Error: timeout exceeded
             S: <closed>
             """);
+        Assert.InRange(clock.Elapsed, TimeSpan.FromSeconds(1.5), TimeSpan.FromSeconds(5));
     }
 
     [Fact]
