@@ -37,6 +37,15 @@ public interface IMailboxGrain : IGrainWithStringKey
     /// <summary>One message, or null.</summary>
     Task<MessageRecord?> GetMessageAsync(long messageId);
 
+    /// <summary>
+    /// Where the content of each message is, with its header cache, in one read (IMAP FETCH of a range);
+    /// ids that do not exist are left out. At most <see cref="MaxContentBatch"/> ids per call.
+    /// </summary>
+    Task<IReadOnlyList<MessageContent>> GetContentsAsync(IReadOnlyList<long> messageIds);
+
+    /// <summary>Most message ids <see cref="GetContentsAsync"/> takes at once.</summary>
+    const int MaxContentBatch = 1000;
+
     /// <summary>Changes flags, labels or folder of a message.</summary>
     Task<MessageRecord> UpdateMessageAsync(long messageId, MessageUpdate update);
 

@@ -7,7 +7,10 @@ public sealed record StoredBlob(
     [property: Id(1)] string Name,
     [property: Id(2)] long Length);
 
-/// <summary>The envelope summary of a message, parsed once at delivery.</summary>
+/// <summary>
+/// The envelope summary of a message, parsed once at delivery, with the listing header fields' raw octets
+/// (see Mail.Mime.HeaderCache) when they were at hand and small.
+/// </summary>
 [GenerateSerializer, Immutable, Alias("mail.MessageSummary")]
 public sealed record MessageSummary(
     [property: Id(0)] string From,
@@ -18,7 +21,8 @@ public sealed record MessageSummary(
     [property: Id(5)] string? MessageIdHeader,
     [property: Id(6)] IReadOnlyList<string> References,
     [property: Id(7)] string Preview,
-    [property: Id(8)] bool HasAttachments);
+    [property: Id(8)] bool HasAttachments,
+    [property: Id(9)] byte[]? CachedHeader = null);
 
 /// <summary>A request to file a stored message into a folder of this mailbox.</summary>
 [GenerateSerializer, Immutable, Alias("mail.MessageDelivery")]
@@ -65,6 +69,13 @@ public sealed record MessageRecord(
     [property: Id(8)] long Size,
     [property: Id(9)] DateTimeOffset InternalDate,
     [property: Id(10)] MessageSummary Summary);
+
+/// <summary>Where a message's content is, and its header cache (Mail.Mime.HeaderCache) when it has one.</summary>
+[GenerateSerializer, Immutable, Alias("mail.MessageContent")]
+public sealed record MessageContent(
+    [property: Id(0)] long MessageId,
+    [property: Id(1)] StoredBlob Blob,
+    [property: Id(2)] byte[]? CachedHeader);
 
 /// <summary>A page of messages and the folder's total.</summary>
 [GenerateSerializer, Immutable, Alias("mail.MessagePage")]

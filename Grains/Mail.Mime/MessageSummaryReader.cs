@@ -13,22 +13,24 @@ public static class MessageSummaryReader
     /// <summary>Longest preview kept, in characters.</summary>
     public const int PreviewLength = 200;
 
-    /// <summary>Parses the summary from the first bytes of a message (at most <see cref="ParsedPrefixBytes"/>).</summary>
+    /// <summary>Parses the summary, and the header cache, from the first bytes of a message (at most <see cref="ParsedPrefixBytes"/>).</summary>
     public static MessageSummary Read(ReadOnlyMemory<byte> prefix)
     {
         var bounded = prefix.Length > ParsedPrefixBytes ? prefix[..ParsedPrefixBytes] : prefix;
         using var stream = System.Runtime.InteropServices.MemoryMarshal.TryGetArray(bounded, out var segment)
             ? new MemoryStream(segment.Array!, segment.Offset, segment.Count, writable: false)
             : new MemoryStream(bounded.ToArray(), writable: false);
+        MessageSummary summary;
         try
         {
-            return Read(MimeMessage.Load(stream));
+            summary = Read(MimeMessage.Load(stream));
         }
         catch (FormatException)
         {
             // An empty or header-less message is still mail to deliver; it just has nothing to summarize.
-            return Read(new MimeMessage());
+            summary = Read(new MimeMessage());
         }
+        return summary with { CachedHeader = HeaderCache.Extract(bounded.Span) };
     }
 
     /// <summary>Reads the summary from a parsed message.</summary>

@@ -3,6 +3,7 @@ using Mail.Frontends.Imap.Protocol;
 using Mail.Frontends.Imap.Session;
 using Mail.Grains.Interfaces.Errors;
 using Mail.Grains.Interfaces.Mailboxes;
+using Mail.Mime;
 
 namespace Mail.Frontends.Imap.Commands;
 
@@ -15,6 +16,9 @@ namespace Mail.Frontends.Imap.Commands;
 public sealed class FetchHandler : IImapCommandHandler
 {
     private const long FlushThreshold = 256 * 1024;
+
+    // Messages whose content locations are read at once: one database read per chunk, bounded memory.
+    private const int PrefetchChunk = 250;
 
     /// <inheritdoc />
     public IReadOnlyList<string> Names => ["FETCH"];
@@ -43,19 +47,23 @@ public sealed class FetchHandler : IImapCommandHandler
             if (reported.Count > 0) session.Untagged("VANISHED (EARLIER) " + SequenceSet.Format(reported));
         }
 
-        var content = items.Where(NeedsContent).ToList();
-        var headerOnly = content.All(HeaderSuffices);
+        var need = items.Where(NeedsContent).Select(Need).DefaultIfEmpty((ContentNeed?)null).Max();
         var setsSeen = !selected.ReadOnly && items.Any(i =>
             i.Kind is FetchItemKind.Rfc822 or FetchItemKind.Rfc822Text || i.Kind is FetchItemKind.BodySection or FetchItemKind.Binary && !i.Peek);
         long written = 0;
+        var position = 0;
         foreach (var index in indexes)
         {
             var state = selected.Messages[index];
+            if (need is not null && position++ % PrefetchChunk == 0)
+            {
+                await session.PrefetchContentsAsync(indexes.GetRange(position - 1, Math.Min(PrefetchChunk, indexes.Count - position + 1)).Select(i => selected.Messages[i]));
+            }
             if (fetch.ChangedSince is { } changedSince && state.Modseq <= changedSince) continue;
             LoadedMessage? loaded = null;
-            if (content.Count > 0)
+            if (need is { } needed)
             {
-                loaded = await session.LoadMessageAsync(state, headerOnly, ct);
+                loaded = await session.LoadMessageAsync(state, needed, ct);
                 if (loaded is null) continue;
             }
             var flagsChanged = false;
@@ -95,8 +103,17 @@ public sealed class FetchHandler : IImapCommandHandler
         or FetchItemKind.BodySection or FetchItemKind.Binary or FetchItemKind.BinarySize or FetchItemKind.Rfc822
         or FetchItemKind.Rfc822Header or FetchItemKind.Rfc822Text;
 
-    private static bool HeaderSuffices(FetchItem item) => item.Kind is FetchItemKind.Envelope or FetchItemKind.Rfc822Header
-        || item is { Kind: FetchItemKind.BodySection, Section: { Part.Count: 0, Kind: SectionKind.Header or SectionKind.HeaderFields or SectionKind.HeaderFieldsNot } };
+    /// <summary>How much of the message an item needs: ENVELOPE and HEADER.FIELDS of listing fields come from the header cache.</summary>
+    private static ContentNeed? Need(FetchItem item) => item switch
+    {
+        { Kind: FetchItemKind.Envelope } => ContentNeed.CachedFields,
+        { Kind: FetchItemKind.BodySection, Section: { Part.Count: 0, Kind: SectionKind.HeaderFields } section } when HeaderCache.Covers(section.Fields)
+            => ContentNeed.CachedFields,
+        { Kind: FetchItemKind.Rfc822Header } => ContentNeed.Header,
+        { Kind: FetchItemKind.BodySection, Section: { Part.Count: 0, Kind: SectionKind.Header or SectionKind.HeaderFields or SectionKind.HeaderFieldsNot } }
+            => ContentNeed.Header,
+        _ => ContentNeed.Message,
+    };
 
     /// <summary>Writes one data item; false when a BINARY section has an unknown transfer encoding.</summary>
     private static bool WriteItem(ImapSession session, ImapWriter w, FetchItem item, MessageState state, LoadedMessage? loaded)

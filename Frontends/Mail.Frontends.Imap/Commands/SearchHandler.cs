@@ -2,6 +2,7 @@ using System.Text;
 using Mail.Frontends.Imap.Mime;
 using Mail.Frontends.Imap.Protocol;
 using Mail.Frontends.Imap.Session;
+using Mail.Mime;
 using MimeKit;
 using MimeKit.Utils;
 
@@ -64,10 +65,15 @@ public sealed class SearchHandler : IImapCommandHandler
     internal static async Task<List<int>> MatchingAsync(ImapSession session, SearchKey criteria, CancellationToken ct)
     {
         var selected = session.Selected!;
-        var context = new SearchContext(session, selected, Needs(criteria), ct);
+        var needs = Needs(criteria);
+        var context = new SearchContext(session, selected, needs ?? ContentNeed.CachedFields, ct);
         var matches = new List<int>();
         for (var i = 0; i < selected.Messages.Count; i++)
         {
+            if (needs is not null && i % PrefetchChunk == 0)
+            {
+                await session.PrefetchContentsAsync(selected.Messages.GetRange(i, Math.Min(PrefetchChunk, selected.Messages.Count - i)));
+            }
             if (await context.MatchAsync(criteria, i)) matches.Add(i);
         }
         return matches;
@@ -75,15 +81,20 @@ public sealed class SearchHandler : IImapCommandHandler
 
     private static bool UsesModseq(SearchKey key) => key.Kind == SearchKeyKind.Modseq || key.Children.Any(UsesModseq);
 
-    /// <summary>What a criteria tree needs loaded: 0 nothing, 1 the header, 2 the whole message.</summary>
-    private static int Needs(SearchKey key) => key.Kind switch
+    // Messages whose content locations are read at once when keys need content.
+    private const int PrefetchChunk = 250;
+
+    /// <summary>What a criteria tree needs loaded: nothing (null), listing header fields, the header, or the whole message.</summary>
+    private static ContentNeed? Needs(SearchKey key) => key.Kind switch
     {
-        SearchKeyKind.Body or SearchKeyKind.Text => 2,
-        SearchKeyKind.Header or SearchKeyKind.SentBefore or SearchKeyKind.SentOn or SearchKeyKind.SentSince => 1,
-        _ => key.Children.Count == 0 ? 0 : key.Children.Max(Needs),
+        SearchKeyKind.Body or SearchKeyKind.Text => ContentNeed.Message,
+        SearchKeyKind.Header when HeaderCache.Fields.Contains(key.Field!) => ContentNeed.CachedFields,
+        SearchKeyKind.Header => ContentNeed.Header,
+        SearchKeyKind.SentBefore or SearchKeyKind.SentOn or SearchKeyKind.SentSince => ContentNeed.CachedFields,
+        _ => key.Children.Select(Needs).DefaultIfEmpty(null).Max(),
     };
 
-    private sealed class SearchContext(ImapSession session, SelectedFolder selected, int needs, CancellationToken ct)
+    private sealed class SearchContext(ImapSession session, SelectedFolder selected, ContentNeed needs, CancellationToken ct)
     {
         private int _loadedIndex = -1;
         private LoadedMessage? _loaded;
@@ -165,7 +176,7 @@ public sealed class SearchHandler : IImapCommandHandler
             if (_loadedIndex == index) return _loaded;
             _loadedIndex = index;
             _parsed = null;
-            _loaded = await session.LoadMessageAsync(selected.Messages[index], headerOnly: needs < 2, ct);
+            _loaded = await session.LoadMessageAsync(selected.Messages[index], needs, ct);
             return _loaded;
         }
 

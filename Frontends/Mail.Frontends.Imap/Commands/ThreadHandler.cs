@@ -20,6 +20,9 @@ public sealed class ThreadHandler : IImapCommandHandler
     /// <inheritdoc />
     public ImapState States => ImapState.Selected;
 
+    // Messages whose cached header fields are read at once.
+    private const int PrefetchChunk = 250;
+
     /// <inheritdoc />
     public async Task<ImapResult> HandleAsync(ImapSession session, ImapCommand command, CancellationToken ct)
     {
@@ -87,9 +90,14 @@ public sealed class ThreadHandler : IImapCommandHandler
             return node;
         }
 
-        foreach (var message in messages)
+        for (var position = 0; position < messages.Count; position++)
         {
-            var loaded = await session.LoadMessageAsync(selected.Messages[message.Index], headerOnly: true, ct);
+            var message = messages[position];
+            if (position % PrefetchChunk == 0)
+            {
+                await session.PrefetchContentsAsync(messages.GetRange(position, Math.Min(PrefetchChunk, messages.Count - position)).Select(m => selected.Messages[m.Index]));
+            }
+            var loaded = await session.LoadMessageAsync(selected.Messages[message.Index], ContentNeed.CachedFields, ct);
             string? Header(string name) => loaded is null ? null : MimeStructure.HeaderValue(loaded.Bytes.Span, loaded.Root, name);
             var id = Header("Message-ID") is { } idText ? MimeUtils.EnumerateReferences(idText).FirstOrDefault() : null;
             Node container;

@@ -20,6 +20,8 @@ public sealed class ImapSession
     private const int HeaderReadLimit = 256 * 1024;
     private readonly Dictionary<long, LoadedMessage> _cache = new();
     private readonly Queue<long> _cacheOrder = new();
+    private readonly Dictionary<long, MessageContent> _contents = new();
+    private IMailboxGrain? _mailbox;
 
     /// <summary>A result a handler returns when it has already written its tagged response (STARTTLS, IDLE).</summary>
     public static readonly ImapResult AlreadyAnswered = new("", "");
@@ -86,7 +88,7 @@ public sealed class ImapSession
     public bool Closing { get; set; }
 
     /// <summary>The account's mailbox grain.</summary>
-    public IMailboxGrain Mailbox => Grains.GetGrain<IMailboxGrain>(Account?.AccountId ?? throw new InvalidOperationException("Not logged in."));
+    public IMailboxGrain Mailbox => _mailbox ?? throw new InvalidOperationException("Not logged in.");
 
     /// <summary>Whether LOGIN and AUTHENTICATE PLAIN are allowed now (RFC 9051 §6.2.3: not over plaintext).</summary>
     public bool PlaintextAuthAllowed => Transport.IsTls || Options.AllowPlaintextAuth;
@@ -111,6 +113,7 @@ public sealed class ImapSession
     public void LogIn(AccountInfo account)
     {
         Account = account;
+        _mailbox = Grains.GetGrain<IMailboxGrain>(account.AccountId);
         State = ImapState.Authenticated;
         Framer.Limits = ImapLimits.Authenticated(Options.MaxLineLength, Options.MaxLiteralBytes, Options.MaxNesting);
     }
@@ -296,18 +299,46 @@ public sealed class ImapSession
         w.Close().Crlf();
     }
 
-    /// <summary>The message's octets (whole, or only the header when that is all a FETCH needs), cached for the next items.</summary>
-    public async Task<LoadedMessage?> LoadMessageAsync(MessageState state, bool headerOnly, CancellationToken ct)
+    /// <summary>
+    /// Looks up where the content of <paramref name="states"/> is, in one grain call per
+    /// <see cref="IMailboxGrain.MaxContentBatch"/> messages, for the <see cref="LoadMessageAsync"/> calls of
+    /// the current command (a FETCH of a range then costs one database read, not one per message).
+    /// </summary>
+    public async Task PrefetchContentsAsync(IEnumerable<MessageState> states)
     {
-        if (_cache.TryGetValue(state.MessageId, out var cached) && (headerOnly || !cached.HeaderOnly)) return cached;
-        var record = await Mailbox.GetMessageAsync(state.MessageId);
-        if (record is null) return null;
-        byte[] bytes;
-        await using (var stream = await Blobs.OpenReadAsync(record.Blob.TenantId, new BlobRef(record.Blob.Name, record.Blob.Length), ct))
+        _contents.Clear();
+        foreach (var chunk in states.Select(s => s.MessageId).Chunk(IMailboxGrain.MaxContentBatch))
         {
-            bytes = headerOnly ? await ReadHeaderAsync(stream, ct) : await ReadAllAsync(stream, record.Blob.Length, ct);
+            foreach (var content in await Mailbox.GetContentsAsync(chunk)) _contents[content.MessageId] = content;
         }
-        var loaded = new LoadedMessage(bytes, MimeStructure.Parse(bytes), headerOnly);
+    }
+
+    /// <summary>
+    /// The message's octets, as much as <paramref name="need"/> says (the header cache serves
+    /// <see cref="ContentNeed.CachedFields"/> without reading the blob), kept for the next items; null if it is gone.
+    /// </summary>
+    public async Task<LoadedMessage?> LoadMessageAsync(MessageState state, ContentNeed need, CancellationToken ct)
+    {
+        if (_cache.TryGetValue(state.MessageId, out var cached) && cached.Coverage >= need) return cached;
+        if (!_contents.TryGetValue(state.MessageId, out var content))
+        {
+            var found = await Mailbox.GetContentsAsync([state.MessageId]);
+            if (found.Count == 0) return null;
+            content = found[0];
+        }
+        byte[] bytes;
+        var coverage = need;
+        if (need == ContentNeed.CachedFields && content.CachedHeader is { } header)
+        {
+            bytes = header;
+        }
+        else
+        {
+            coverage = need == ContentNeed.Message ? ContentNeed.Message : ContentNeed.Header;
+            await using var stream = await Blobs.OpenReadAsync(content.Blob.TenantId, new BlobRef(content.Blob.Name, content.Blob.Length), ct);
+            bytes = coverage == ContentNeed.Header ? await ReadHeaderAsync(stream, ct) : await ReadAllAsync(stream, content.Blob.Length, ct);
+        }
+        var loaded = new LoadedMessage(bytes, MimeStructure.Parse(bytes), coverage);
         if (!_cache.ContainsKey(state.MessageId)) _cacheOrder.Enqueue(state.MessageId);
         _cache[state.MessageId] = loaded;
         while (_cacheOrder.Count > 4) _cache.Remove(_cacheOrder.Dequeue());

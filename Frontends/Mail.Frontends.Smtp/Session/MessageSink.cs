@@ -26,7 +26,9 @@ public sealed class MessageSink : IBufferWriter<byte>
     public MessageSink(IBlobStore blobs, string tenantId, string prefix, long limit, CancellationToken ct)
     {
         _limit = limit;
-        _pipe.Writer.Write(Encoding.UTF8.GetBytes(prefix));
+        var trace = Encoding.UTF8.GetBytes(prefix);
+        _pipe.Writer.Write(trace);
+        _prefix.Write(trace.AsSpan(0, Math.Min(trace.Length, MessageSummaryReader.ParsedPrefixBytes)));
         _upload = Task.Run(() => blobs.PutAsync(tenantId, _pipe.Reader.AsStream(), ct), ct);
     }
 
@@ -62,7 +64,7 @@ public sealed class MessageSink : IBufferWriter<byte>
     /// <inheritdoc />
     public Span<byte> GetSpan(int sizeHint = 0) => GetMemory(sizeHint).Span;
 
-    /// <summary>The first client bytes (up to <see cref="MessageSummaryReader.ParsedPrefixBytes"/>), kept to summarize the message without reading it back.</summary>
+    /// <summary>The stored message's first bytes, trace headers included (up to <see cref="MessageSummaryReader.ParsedPrefixBytes"/>), kept to summarize it without reading it back.</summary>
     public ReadOnlyMemory<byte> Prefix => _prefix.WrittenMemory;
 
     /// <summary>Lets the upload catch up (backpressure).</summary>

@@ -192,6 +192,14 @@ public sealed class MailboxGrain(MailboxStore store) : Grain, IMailboxGrain
     }
 
     /// <inheritdoc />
+    public async Task<IReadOnlyList<MessageContent>> GetContentsAsync(IReadOnlyList<long> messageIds)
+    {
+        RequireHead();
+        if (messageIds.Count > IMailboxGrain.MaxContentBatch) throw new ArgumentOutOfRangeException(nameof(messageIds), $"At most {IMailboxGrain.MaxContentBatch} messages per call.");
+        return messageIds.Count == 0 ? [] : await store.GetContentsAsync(AccountId, messageIds.ToArray());
+    }
+
+    /// <inheritdoc />
     public async Task<MessageRecord> UpdateMessageAsync(long messageId, MessageUpdate update)
     {
         RequireHead();
@@ -275,9 +283,9 @@ public sealed class MailboxGrain(MailboxStore store) : Grain, IMailboxGrain
         });
         write.Add(
             $"""
-            INSERT INTO mailbox_messages ({MessageRow.Columns}, account_id)
+            INSERT INTO mailbox_messages ({MessageRow.Columns}, header_cache, account_id)
             SELECT @copy, @f, @uid, @m, flags, labels, thread_id, blob_tenant, blob_name, size, internal_date, sent_date, from_addr,
-                   to_addrs, cc_addrs, subject, message_id_header, refs, preview, has_attachments, account_id
+                   to_addrs, cc_addrs, subject, message_id_header, refs, preview, has_attachments, header_cache, account_id
             FROM mailbox_messages WHERE account_id = @a AND message_id = @id
             """,
             ("copy", copyId), ("f", destination.FolderId), ("uid", uid), ("m", modseq), ("id", messageId));

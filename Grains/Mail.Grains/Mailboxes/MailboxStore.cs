@@ -117,7 +117,7 @@ public sealed class MailboxStore(NpgsqlDataSource dataSource)
         await using var command = dataSource.CreateCommand(
             """
             SELECT mailbox_deliver(@a, @e, @m, @nm, @nf, @qu, @mc, @d, @id, @f, @uid, @flags, @labels, @bt, @bn, @size,
-                @idate, @sdate, @from, @to, @cc, @subject, @mid, @refs, @preview, @att, @fun, @fmc, @fuc, @fts)
+                @idate, @sdate, @from, @to, @cc, @subject, @mid, @refs, @preview, @att, @hc, @fun, @fmc, @fuc, @fts)
             """);
         var p = command.Parameters;
         AddHead(p, write, epoch);
@@ -140,6 +140,7 @@ public sealed class MailboxStore(NpgsqlDataSource dataSource)
         p.AddWithValue("refs", summary.References.ToArray());
         p.AddWithValue("preview", summary.Preview);
         p.AddWithValue("att", summary.HasAttachments);
+        p.AddWithValue("hc", NpgsqlTypes.NpgsqlDbType.Bytea, (object?)summary.CachedHeader ?? DBNull.Value);
         p.AddWithValue("fun", folder.UidNext);
         p.AddWithValue("fmc", folder.MessageCount);
         p.AddWithValue("fuc", folder.UnseenCount);
@@ -190,6 +191,23 @@ public sealed class MailboxStore(NpgsqlDataSource dataSource)
         command.Parameters.AddWithValue("id", messageId);
         await using var reader = await command.ExecuteReaderAsync();
         return await reader.ReadAsync() ? MessageRow.Read(reader, folderName) : null;
+    }
+
+    /// <summary>Where the content of each of <paramref name="messageIds"/> is, with its header cache; missing ids are left out.</summary>
+    public async Task<IReadOnlyList<MessageContent>> GetContentsAsync(string accountId, long[] messageIds)
+    {
+        await using var command = dataSource.CreateCommand(
+            "SELECT message_id, blob_tenant, blob_name, size, header_cache FROM mailbox_messages WHERE account_id = @a AND message_id = ANY(@ids)");
+        command.Parameters.AddWithValue("a", accountId);
+        command.Parameters.AddWithValue("ids", messageIds);
+        await using var reader = await command.ExecuteReaderAsync();
+        var contents = new List<MessageContent>(messageIds.Length);
+        while (await reader.ReadAsync())
+        {
+            contents.Add(new MessageContent(reader.GetInt64(0), new StoredBlob(reader.GetString(1), reader.GetString(2), reader.GetInt64(3)),
+                reader.IsDBNull(4) ? null : reader.GetFieldValue<byte[]>(4)));
+        }
+        return contents;
     }
 
     /// <summary>A page of a folder, newest first; ties broken by message id so paging is stable.</summary>

@@ -197,7 +197,7 @@ public sealed class SmtpTranscript : IAsyncDisposable
     }
 
     /// <summary>The next line with its LF (Latin-1, so every byte maps to one char), or null at end of stream.</summary>
-    private async Task<string?> ReadLineAsync()
+    public async Task<string?> ReadLineAsync()
     {
         using var deadline = new CancellationTokenSource(Timeout);
         while (true)
