@@ -15,11 +15,18 @@ public static class ImapLoadBenchmark
     private static readonly string[] Commands =
         ["CONNECT", "LOGIN", "SELECT", "FETCH headers", "FETCH body", "STORE \\Seen", "APPEND", "STORE \\Deleted", "EXPUNGE", "LOGOUT"];
 
-    /// <summary>Runs the load for the configured time and prints one figure line per command, then a summary line.</summary>
+    /// <summary>Runs the warm-up, then the timed load, and prints one figure line per command, then a summary line.</summary>
     public static async Task<int> RunAsync(ImapLoadSettings settings)
     {
+        await RunAsync(settings, settings.WarmupSeconds, report: false);
+        return await RunAsync(settings, settings.Seconds, report: true);
+    }
+
+    private static async Task<int> RunAsync(ImapLoadSettings settings, int runSeconds, bool report)
+    {
+        var serverCpu = ServerCpu.Read(settings.ServerPid);
         var deadline = Stopwatch.StartNew();
-        var limit = TimeSpan.FromSeconds(settings.Seconds);
+        var limit = TimeSpan.FromSeconds(runSeconds);
         var errors = new ConcurrentQueue<string>();
         var samples = Enumerable.Range(0, settings.Clients).Select(_ => Commands.ToDictionary(c => c, _ => new List<double>())).ToArray();
         var failures = Enumerable.Range(0, settings.Clients).Select(_ => Commands.ToDictionary(c => c, _ => 0)).ToArray();
@@ -78,8 +85,11 @@ public static class ImapLoadBenchmark
             }
         })));
         var seconds = deadline.Elapsed.TotalSeconds;
+        var serverCpuUsed = ServerCpu.Read(settings.ServerPid) - serverCpu;
 
-        var failed = 0;
+        var failed = failures.Sum(f => f.Values.Sum());
+        if (!report) return failed == 0 ? 0 : 1;
+        failed = 0;
         foreach (var command in Commands)
         {
             var times = samples.SelectMany(s => s[command]).Order().ToArray();
@@ -88,7 +98,14 @@ public static class ImapLoadBenchmark
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"imap-load: {command} {times.Length} ops in {seconds:F1} s = {times.Length / seconds:F1} ops/s (p50 {Percentile(times, 0.50):F0} ms, p99 {Percentile(times, 0.99):F0} ms){(bad > 0 ? $", {bad} failed" : "")}"));
         }
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"imap-load: {settings.Clients} clients, {settings.Users} users, {settings.Seconds} s"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"imap-load: {settings.Clients} clients, {settings.Users} users, {settings.Seconds} s after {settings.WarmupSeconds} s of warm-up"));
+        var sessions = samples.Sum(s => s["LOGOUT"].Count);
+        if (settings.ServerPid is not null && sessions > 0)
+        {
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"imap-load: server CPU {serverCpuUsed.Total.TotalMilliseconds / sessions:F2} ms per session (user {serverCpuUsed.User.TotalMilliseconds / sessions:F2}, system {serverCpuUsed.System.TotalMilliseconds / sessions:F2})"));
+        }
         foreach (var error in errors.Take(5)) await Console.Error.WriteLineAsync($"  {error}");
         return failed == 0 ? 0 : 1;
     }
