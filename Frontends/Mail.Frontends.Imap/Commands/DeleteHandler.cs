@@ -4,7 +4,11 @@ using Mail.Grains.Interfaces.Errors;
 
 namespace Mail.Frontends.Imap.Commands;
 
-/// <summary>DELETE (RFC 9051 §6.3.5): INBOX and special-use folders cannot be deleted.</summary>
+/// <summary>
+/// DELETE (RFC 9051 §6.3.4): INBOX and special-use folders cannot be deleted, and neither can a folder with
+/// sub-folders: the RFC lets a server that does not keep such a name refuse with NO, here with RFC 5530's
+/// HASCHILDREN code, so no client deletes a whole tree by deleting its root.
+/// </summary>
 public sealed class DeleteHandler : IImapCommandHandler
 {
     /// <inheritdoc />
@@ -19,6 +23,12 @@ public sealed class DeleteHandler : IImapCommandHandler
         var name = session.DecodeMailbox(((MailboxCommand)command).Mailbox);
         try
         {
+            var folders = await session.Mailbox.ListFoldersAsync();
+            if (folders.FirstOrDefault(f => StatusHandler.SameName(f.Name, name)) is { } folder
+                && folders.Any(f => f.Name.StartsWith(folder.Name + "/", StringComparison.Ordinal)))
+            {
+                return ImapResult.No($"{folder.Name} has sub-folders; delete them first", "HASCHILDREN");
+            }
             await session.Mailbox.DeleteFolderAsync(name);
             if (session.Selected is { } selected && StatusHandler.SameName(selected.Name, name)) session.Select(null);
             return ImapResult.Ok("DELETE completed");

@@ -16,13 +16,21 @@ public static class SmtpLoadBenchmark
         // Uncounted messages first, so that the figure is the steady state, not the JIT tiering up.
         await RunAsync(client, settings, settings.Warmup, new System.Collections.Concurrent.ConcurrentBag<string>());
 
+        var serverCpu = ServerCpu.Read(settings.ServerPid);
         var clock = Stopwatch.StartNew();
         var accepted = await RunAsync(client, settings, settings.Messages, failures);
         clock.Stop();
+        var serverCpuUsed = ServerCpu.Read(settings.ServerPid) - serverCpu;
 
         var seconds = clock.Elapsed.TotalSeconds;
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"smtp-load: {accepted} messages of {settings.Label} in {seconds:F1} s = {accepted / seconds:F0} msg/s ({settings.Sessions} sessions, new connection per message, {settings.Recipients} mailboxes)"));
+        if (settings.ServerPid is not null && accepted > 0)
+        {
+            // Where the time goes: the rest of the machine is this load generator and PostgreSQL.
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"smtp-load: server CPU {serverCpuUsed.Total.TotalMilliseconds / accepted:F2} ms per message (user {serverCpuUsed.User.TotalMilliseconds / accepted:F2}, system {serverCpuUsed.System.TotalMilliseconds / accepted:F2})"));
+        }
         foreach (var failure in failures.GroupBy(f => f).Take(5)) await Console.Error.WriteLineAsync($"  {failure.Count()} x {failure.Key}");
         return failures.IsEmpty ? 0 : 1;
     }

@@ -63,7 +63,11 @@ public sealed class ImapFolderTranscriptTests(ImapHostFixture host)
             C: d1 DELETE Trash
             S: d1 NO [CANNOT] Trash is a special folder and cannot be deleted or renamed.
             C: d2 DELETE Work
-            S: d2 OK DELETE completed
+            S: d2 NO [HASCHILDREN] Work has sub-folders; delete them first
+            C: d4 DELETE "Work/2025 Q1"
+            S: d4 OK DELETE completed
+            C: d5 DELETE Work
+            S: d5 OK DELETE completed
             C: d3 DELETE Work
             S: d3 NO [NONEXISTENT] Folder Work does not exist.
             C: s1 STATUS INBOX (MESSAGES UIDNEXT UNSEEN SIZE RECENT)
