@@ -114,6 +114,7 @@ public sealed class ThreadHandler : IImapCommandHandler
             container.Index = message.Index;
             container.Number = message.Number;
             container.Date = message.Date;
+            container.Subject = message.Subject;
             var references = Header("References") is { } refs ? MimeUtils.EnumerateReferences(refs).ToList() : [];
             if (references.Count == 0 && Header("In-Reply-To") is { } inReplyTo && MimeUtils.EnumerateReferences(inReplyTo).FirstOrDefault() is { } parentId)
             {
@@ -134,7 +135,73 @@ public sealed class ThreadHandler : IImapCommandHandler
         }
         var roots = Prune(all.Where(n => n.Parent is null).ToList(), isRoot: true);
         SortSiblings(roots);
+        roots = MergeBySubject(roots);
+        SortSiblings(roots);
         return roots;
+    }
+
+    /// <summary>
+    /// RFC 5256 §2.6 step 5: threads at the root with the same base subject are gathered, a dummy absorbing
+    /// the others, a reply going under the original, and two originals under a new dummy.
+    /// </summary>
+    private static List<Node> MergeBySubject(List<Node> roots)
+    {
+        static string? SubjectOf(Node node) => node.Number is null && node.Children.Count > 0 ? node.Children[0].Subject : node.Subject;
+        var table = new Dictionary<string, Node>(StringComparer.Ordinal);
+        foreach (var root in roots)
+        {
+            var key = BaseSubject.Key(SubjectOf(root));
+            if (key.Length == 0) continue;
+            if (!table.TryGetValue(key, out var current)
+                || current.Number is not null && root.Number is null
+                || BaseSubject.IsReplyOrForward(SubjectOf(current)) && !BaseSubject.IsReplyOrForward(SubjectOf(root)) && root.Number is not null && current.Number is not null)
+            {
+                table[key] = root;
+            }
+        }
+        var merged = new List<Node>();
+        foreach (var root in roots)
+        {
+            var key = BaseSubject.Key(SubjectOf(root));
+            if (key.Length == 0 || !table.TryGetValue(key, out var entry) || entry == root)
+            {
+                if (!merged.Contains(root)) merged.Add(root);
+                continue;
+            }
+            if (entry.Number is null && root.Number is null)
+            {
+                foreach (var child in root.Children.ToList()) Link(entry, child);
+            }
+            else if (entry.Number is null)
+            {
+                Link(entry, root);
+            }
+            else if (root.Number is null)
+            {
+                // Cannot happen after the table prefers dummies; kept total for safety.
+                Link(root, entry);
+                merged.Remove(entry);
+                table[key] = root;
+                merged.Add(root);
+            }
+            else if (!BaseSubject.IsReplyOrForward(SubjectOf(entry)) && BaseSubject.IsReplyOrForward(SubjectOf(root)))
+            {
+                Link(entry, root);
+            }
+            else
+            {
+                var dummy = new Node();
+                var position = merged.IndexOf(entry);
+                Link(dummy, entry);
+                Link(dummy, root);
+                table[key] = dummy;
+                if (position >= 0) merged[position] = dummy;
+                else merged.Add(dummy);
+                continue;
+            }
+            if (!merged.Contains(entry) && table[key] == entry) merged.Add(entry);
+        }
+        return merged;
     }
 
     /// <summary>Whether <paramref name="ancestor"/> is <paramref name="node"/> or above it.</summary>

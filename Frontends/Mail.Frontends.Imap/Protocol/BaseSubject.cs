@@ -6,8 +6,21 @@ namespace Mail.Frontends.Imap.Protocol;
 public static class BaseSubject
 {
     /// <summary>The base subject of a (decoded) subject: reply/forward leaders, blobs and "(fwd)" trailers removed.</summary>
-    public static string Of(string? subject)
+    public static string Of(string? subject) => Extract(subject, out _);
+
+    /// <summary>
+    /// Whether the subject is a reply or forward (RFC 5256 §2.1: extracting its base subject removed a
+    /// "Re:"/"Fwd:" leader, a "(fwd)" trailer or a "[fwd: ...]" wrapper; a mere "[blob]" does not count).
+    /// </summary>
+    public static bool IsReplyOrForward(string? subject)
     {
+        Extract(subject, out var replyOrForward);
+        return replyOrForward;
+    }
+
+    private static string Extract(string? subject, out bool replyOrForward)
+    {
+        replyOrForward = false;
         // Step 1: whitespace runs (tabs, folds) become single spaces.
         var builder = new StringBuilder();
         var space = false;
@@ -29,7 +42,11 @@ public static class BaseSubject
             while (true)
             {
                 var trimmed = s.TrimEnd(' ');
-                if (trimmed.EndsWith("(fwd)", StringComparison.OrdinalIgnoreCase)) trimmed = trimmed[..^5];
+                if (trimmed.EndsWith("(fwd)", StringComparison.OrdinalIgnoreCase))
+                {
+                    trimmed = trimmed[..^5];
+                    replyOrForward = true;
+                }
                 if (trimmed.Length == s.Length) break;
                 s = trimmed;
             }
@@ -47,6 +64,7 @@ public static class BaseSubject
                     var leader = RefwdLength(s);
                     if (leader == 0) break;
                     s = s[leader..];
+                    replyOrForward = true;
                 }
                 var blob = BlobLength(s, 0);
                 if (blob > 0 && s[blob..].Trim(' ').Length > 0) s = s[blob..];
@@ -56,6 +74,7 @@ public static class BaseSubject
             if (s.Length >= 6 && s.StartsWith("[fwd:", StringComparison.OrdinalIgnoreCase) && s.EndsWith(']'))
             {
                 s = s[5..^1];
+                replyOrForward = true;
                 continue;
             }
             return s;

@@ -147,4 +147,43 @@ public sealed class ImapSortThreadTranscriptTests(ImapHostFixture host)
             S: b2 BAD *
             """);
     }
+
+    [Fact]
+    public async Task ThreadByReferencesGathersRootsWithTheSameBaseSubject()
+    {
+        var (address, api) = await ImapTestMail.NewUserAsync(host);
+        api.Dispose();
+        await using var imap = await ImapTestMail.LoginAsync(host, address);
+        // No References anywhere: only RFC 5256 §2.6 step 5 can put these together. A reply goes under its
+        // original even when it comes first (t3); two originals go under a new empty container (t1).
+        string[] messages =
+        [
+            Message("a@example.test", null, null, "Plans", "Mon, 03 Feb 2025 10:00:00 +0000", "<p1@t>", ""),
+            Message("b@example.test", null, null, "Re: Plans", "Tue, 04 Feb 2025 10:00:00 +0000", "<p2@t>", ""),
+            Message("c@example.test", null, null, "plans", "Wed, 05 Feb 2025 10:00:00 +0000", "<p3@t>", ""),
+            Message("d@example.test", null, null, "Lunch", "Thu, 06 Feb 2025 10:00:00 +0000", "<l4@t>", ""),
+        ];
+        for (var i = 0; i < messages.Length; i++) await ImapMessages.AppendAsync(imap, "INBOX", "", messages[i], i + 1);
+        await imap.RunAsync("""
+            C: s1 EXAMINE INBOX
+            S: * FLAGS*
+            S: * 4 EXISTS
+            S: * 0 RECENT
+            S: * OK [UNSEEN 1]*
+            S: * OK [UIDVALIDITY *
+            S: * OK [UIDNEXT 5]*
+            S: * OK [PERMANENTFLAGS*
+            S: * OK [HIGHESTMODSEQ *
+            S: s1 OK [READ-ONLY] EXAMINE completed
+            C: t1 THREAD REFERENCES UTF-8 ALL
+            S: * THREAD ((1 2)(3))(4)
+            S: t1 OK THREAD completed
+            C: t2 THREAD REFERENCES UTF-8 NOT SUBJECT lunch
+            S: * THREAD ((1 2)(3))
+            S: t2 OK THREAD completed
+            C: t3 THREAD REFERENCES UTF-8 NOT UID 1
+            S: * THREAD (3 2)(4)
+            S: t3 OK THREAD completed
+            """);
+    }
 }
