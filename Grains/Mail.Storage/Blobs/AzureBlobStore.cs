@@ -27,12 +27,13 @@ public sealed class AzureBlobStore(BlobContainerClient container) : IRawBlobStor
     }
 
     /// <inheritdoc />
-    public async Task WriteAsync(string name, Stream content, CancellationToken ct)
+    public async Task<string> WriteAsync(string name, Stream content, CancellationToken ct)
     {
         RawBlobName.Validate(name);
         ArgumentNullException.ThrowIfNull(content);
         // The service acknowledges a Put Blob / Put Block List only once it is committed durably.
         await container.GetBlobClient(name).UploadAsync(content, new BlobUploadOptions { TransferOptions = TransferOptions }, ct);
+        return name;
     }
 
     /// <inheritdoc />

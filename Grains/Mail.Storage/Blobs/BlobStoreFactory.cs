@@ -9,7 +9,7 @@ public static class BlobStoreFactory
         var keys = new FileTenantKeyStore(options.KeyDirectory ?? Path.Combine(dataDir, "keys"));
         IRawBlobStore raw = options.Kind.ToLowerInvariant() switch
         {
-            BlobStoreOptions.FileSystemKind => new FileSystemBlobStore(options.FileSystemRoot ?? Path.Combine(dataDir, "blobs")),
+            BlobStoreOptions.FileSystemKind => new FileSystemBlobStore(options.FileSystemRoot ?? Path.Combine(dataDir, "blobs"), options.PackedBlobMaxBytes),
             BlobStoreOptions.AzureKind => await AzureBlobStore.CreateAsync(
                 options.AzureConnectionString ?? throw new InvalidOperationException("The azure blob store needs MAIL_AZURE_BLOB (a connection string)."),
                 options.AzureContainer, ct),

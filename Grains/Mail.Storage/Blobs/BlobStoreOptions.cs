@@ -24,6 +24,12 @@ public sealed class BlobStoreOptions
     /// <summary>Container holding the blobs when <see cref="Kind"/> is "azure".</summary>
     public string AzureContainer { get; set; } = "mail-blobs";
 
+    /// <summary>
+    /// Largest blob the filesystem store packs into a shared segment file (group-committed, one fsync per batch)
+    /// instead of a file of its own; 0 gives every blob its own file. Default 256 KiB (most mail is smaller).
+    /// </summary>
+    public int PackedBlobMaxBytes { get; set; } = FileSystemBlobStore.DefaultPackedBlobMaxBytes;
+
     /// <summary>Directory of the per-tenant key files (<see cref="FileTenantKeyStore"/>).</summary>
     public string? KeyDirectory { get; set; }
 }

@@ -11,15 +11,15 @@ public sealed class EncryptedBlobStore(IRawBlobStore raw, ITenantKeyStore keys) 
         var key = await keys.GetKeyAsync(tenantId, ct);
         var name = BlobName.Create(tenantId, DateTime.UtcNow);
         await using var encrypting = new EncryptingReadStream(plaintext, key, name, SegmentedAesGcm.DefaultSegmentSize);
-        await raw.WriteAsync(name, encrypting, ct);
+        var stored = await raw.WriteAsync(name, encrypting, ct);
         if (!encrypting.IsComplete)
         {
             // A raw store that stopped copying early has stored a blob without its final segment;
             // it would fail as truncated on every read, so it must not be referenced.
-            await raw.DeleteAsync(name, CancellationToken.None);
+            await raw.DeleteAsync(stored, CancellationToken.None);
             throw new InvalidOperationException($"The raw blob store returned before reading the whole of blob '{name}'.");
         }
-        return new BlobRef(name, encrypting.PlaintextLength);
+        return new BlobRef(stored, encrypting.PlaintextLength);
     }
 
     /// <inheritdoc />
@@ -30,7 +30,8 @@ public sealed class EncryptedBlobStore(IRawBlobStore raw, ITenantKeyStore keys) 
         var stream = await raw.OpenReadAsync(blob.Name, ct) ?? throw new BlobNotFoundException(blob.Name);
         try
         {
-            return await DecryptingReadStream.OpenAsync(stream, key, blob, ct);
+            // The cipher binds the name the content was encrypted under, not where the raw store put it.
+            return await DecryptingReadStream.OpenAsync(stream, key, blob with { Name = BlobName.Logical(blob.Name) }, ct);
         }
         catch
         {

@@ -2,10 +2,22 @@ using System.Collections.Concurrent;
 
 namespace Mail.Storage.Blobs;
 
-/// <summary>Stores raw blobs as files under a root directory, fsynced (file and directory) before a write returns.</summary>
+/// <summary>
+/// Stores raw blobs under a root directory, durable (fsynced, directory entries included) before a write returns.
+/// Blobs up to a size limit are packed into shared segment files with group commit (<see cref="SegmentWriter"/>):
+/// creating, fsyncing and closing a file per message was a fifth of the server's CPU per SMTP message, in I/O
+/// submissions. Larger blobs stream into a file of their own, never held in memory.
+/// </summary>
 public sealed class FileSystemBlobStore : IRawBlobStore
 {
+    /// <summary>The default of <see cref="BlobStoreOptions.PackedBlobMaxBytes"/>.</summary>
+    public const int DefaultPackedBlobMaxBytes = 256 * 1024;
+
+    // Segment files are rolled over at this size.
+    private const long MaxSegmentBytes = 64L * 1024 * 1024;
+
     private readonly string _root;
+    private readonly int _packedBlobMaxBytes;
 
     // Directories whose entry chain up to the root this process has already fsynced; a new
     // tenant or month directory is only durable once its parent has been flushed, and doing it
@@ -15,53 +27,63 @@ public sealed class FileSystemBlobStore : IRawBlobStore
     // One group-committing flusher per directory: concurrent writers share a directory fsync.
     private readonly ConcurrentDictionary<string, DirectoryFlusher> _flushers = new(StringComparer.Ordinal);
 
+    // One segment writer per directory (tenant and month) for packed blobs.
+    private readonly ConcurrentDictionary<string, SegmentWriter> _segments = new(StringComparer.Ordinal);
+
     /// <summary>Creates a store rooted at <paramref name="rootDirectory"/>, creating the directory if needed.</summary>
-    public FileSystemBlobStore(string rootDirectory)
+    public FileSystemBlobStore(string rootDirectory, int packedBlobMaxBytes = DefaultPackedBlobMaxBytes)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(rootDirectory);
+        ArgumentOutOfRangeException.ThrowIfNegative(packedBlobMaxBytes);
         _root = Path.TrimEndingDirectorySeparator(Path.GetFullPath(rootDirectory));
+        _packedBlobMaxBytes = packedBlobMaxBytes;
         Directory.CreateDirectory(_root);
     }
 
     /// <inheritdoc />
-    public async Task WriteAsync(string name, Stream content, CancellationToken ct)
+    public async Task<string> WriteAsync(string name, Stream content, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(content);
-        var path = Resolve(name);
+        if (name?.Contains(BlobName.LocatorSeparator) == true)
+            throw new ArgumentException($"Blob name '{name}' contains the reserved '{BlobName.LocatorSeparator}'.", nameof(name));
+        var path = Resolve(name!);
         var directory = Path.GetDirectoryName(path)!;
         EnsureDurableDirectory(directory);
 
-        // Written under its final name: names are random and unknown to anyone until the mailbox row that
-        // references the blob commits, which happens only after this returns, so no reader can see a
-        // partial file, and a crash leaves at most an unreferenced one. That spares a rename per message.
+        var head = new PooledHead();
         try
         {
-            var options = new FileStreamOptions
+            if (_packedBlobMaxBytes > 0 && await head.FillAsync(content, _packedBlobMaxBytes, ct))
             {
-                Mode = FileMode.Create,
-                Access = FileAccess.Write,
-                Share = FileShare.None,
-                BufferSize = 0,
-            };
-            await using (var file = new FileStream(path, options))
-            {
-                await content.CopyToAsync(file, ct);
-                file.Flush(flushToDisk: true);
+                var location = await _segments.GetOrAdd(directory, d => new SegmentWriter(d, MaxSegmentBytes)).AppendAsync(head.Bytes);
+                return name + BlobName.LocatorSeparator + location;
             }
+            await WriteFileAsync(path, head.Bytes, content, ct);
         }
-        catch
+        finally
         {
-            DeleteQuietly(path);
-            throw;
+            head.Dispose();
         }
         await _flushers.GetOrAdd(directory, d => new DirectoryFlusher(d)).FlushAsync();
+        return name!;
     }
 
     /// <inheritdoc />
     public Task<Stream?> OpenReadAsync(string name, CancellationToken ct)
     {
-        var path = Resolve(name);
         ct.ThrowIfCancellationRequested();
+        if (TryResolvePacked(name, out var segmentPath, out var location))
+        {
+            var handle = OpenSegment(segmentPath, FileAccess.Read);
+            if (handle is null) return Task.FromResult<Stream?>(null);
+            if (!HasRecord(handle, location))
+            {
+                handle.Dispose();
+                return Task.FromResult<Stream?>(null);
+            }
+            return Task.FromResult<Stream?>(new SliceReadStream(handle, location.Offset + SegmentWriter.RecordMagic.Length, location.Length));
+        }
+        var path = Resolve(name);
         try
         {
             Stream stream = new FileStream(path, new FileStreamOptions
@@ -82,12 +104,81 @@ public sealed class FileSystemBlobStore : IRawBlobStore
     /// <inheritdoc />
     public Task<bool> DeleteAsync(string name, CancellationToken ct)
     {
-        var path = Resolve(name);
         ct.ThrowIfCancellationRequested();
+        if (TryResolvePacked(name, out var segmentPath, out var location))
+        {
+            // A packed record is deleted by zeroing its magic (durably); its bytes stay until the segment is compacted.
+            using var handle = OpenSegment(segmentPath, FileAccess.ReadWrite);
+            if (handle is null || !HasRecord(handle, location)) return Task.FromResult(false);
+            RandomAccess.Write(handle, new byte[SegmentWriter.RecordMagic.Length], location.Offset);
+            RandomAccess.FlushToDisk(handle);
+            return Task.FromResult(true);
+        }
+        var path = Resolve(name);
         if (!File.Exists(path)) return Task.FromResult(false);
         // No directory fsync: a delete lost in a crash leaves an unreferenced blob, never a missing one.
         File.Delete(path);
         return Task.FromResult(true);
+    }
+
+    private static async Task WriteFileAsync(string path, ReadOnlyMemory<byte> head, Stream rest, CancellationToken ct)
+    {
+        // Written under its final name: names are random and unknown to anyone until the mailbox row that
+        // references the blob commits, which happens only after this returns, so no reader can see a
+        // partial file, and a crash leaves at most an unreferenced one. That spares a rename per message.
+        try
+        {
+            var options = new FileStreamOptions
+            {
+                Mode = FileMode.Create,
+                Access = FileAccess.Write,
+                Share = FileShare.None,
+                BufferSize = 0,
+            };
+            await using var file = new FileStream(path, options);
+            await file.WriteAsync(head, ct);
+            await rest.CopyToAsync(file, ct);
+            file.Flush(flushToDisk: true);
+        }
+        catch
+        {
+            DeleteQuietly(path);
+            throw;
+        }
+    }
+
+    /// <summary>Whether the name carries a packed locator; if so, the segment file's path and the record's place.</summary>
+    private bool TryResolvePacked(string name, out string segmentPath, out PackedBlobLocation location)
+    {
+        segmentPath = "";
+        location = default;
+        ArgumentNullException.ThrowIfNull(name);
+        var separator = name.IndexOf(BlobName.LocatorSeparator);
+        if (separator < 0) return false;
+        if (!PackedBlobLocation.TryParse(name[(separator + 1)..], out location))
+            throw new ArgumentException($"Blob name '{name}' has a malformed locator.", nameof(name));
+        var path = Resolve(name[..separator]);
+        segmentPath = Path.Combine(Path.GetDirectoryName(path)!, location.Segment + PackedBlobLocation.SegmentExtension);
+        return true;
+    }
+
+    private static Microsoft.Win32.SafeHandles.SafeFileHandle? OpenSegment(string path, FileAccess access)
+    {
+        try
+        {
+            return File.OpenHandle(path, FileMode.Open, access, FileShare.ReadWrite | FileShare.Delete);
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Whether a live (not deleted) record starts at the location.</summary>
+    private static bool HasRecord(Microsoft.Win32.SafeHandles.SafeFileHandle handle, PackedBlobLocation location)
+    {
+        Span<byte> magic = stackalloc byte[SegmentWriter.RecordMagic.Length];
+        return RandomAccess.Read(handle, magic, location.Offset) == magic.Length && magic.SequenceEqual(SegmentWriter.RecordMagic);
     }
 
     // Best effort: failing to remove the temp file must not hide why the write failed.

@@ -111,12 +111,8 @@ public sealed class ImapHeaderCacheTests(ImapHostFixture host)
         while (await reader.ReadAsync())
         {
             Assert.True(reader.GetBoolean(1), "the delivered message has a header cache");
-            foreach (var file in Directory.EnumerateFiles(Path.Combine(host.DataDir, "blobs"), "*", SearchOption.AllDirectories)
-                         .Where(f => f.Replace('\\', '/').EndsWith(reader.GetString(0), StringComparison.Ordinal)))
-            {
-                File.Delete(file);
-                deleted++;
-            }
+            Assert.True(await StoredBlobFiles.DeleteAsync(host.DataDir, reader.GetString(0)));
+            deleted++;
         }
         Assert.Equal(1, deleted);
     }

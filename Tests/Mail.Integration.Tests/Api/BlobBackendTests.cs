@@ -55,11 +55,8 @@ public sealed class DamagedBlobTests(MailHostFixture host) : IClassFixture<MailH
         var fragile = items.Single(i => i.GetProperty("subject").GetString() == "fragile").GetProperty("id").GetString()!;
         var vanishing = items.Single(i => i.GetProperty("subject").GetString() == "vanishing").GetProperty("id").GetString()!;
 
-        var fragilePath = await BlobPathAsync(fragile);
-        var bytes = await File.ReadAllBytesAsync(fragilePath);
-        bytes[^20] ^= 0x01;
-        await File.WriteAllBytesAsync(fragilePath, bytes);
-        File.Delete(await BlobPathAsync(vanishing));
+        await StoredBlobFiles.FlipByteAsync(host.DataDir, await BlobNameAsync(fragile), fromEnd: 20);
+        Assert.True(await StoredBlobFiles.DeleteAsync(host.DataDir, await BlobNameAsync(vanishing)));
 
         var corrupt = await recipient.GetAsync($"/v1/emails/{fragile}");
         Assert.Equal(HttpStatusCode.InternalServerError, corrupt.StatusCode);
@@ -73,13 +70,12 @@ public sealed class DamagedBlobTests(MailHostFixture host) : IClassFixture<MailH
         Assert.Equal(HttpStatusCode.OK, (await recipient.GetAsync("/v1/quota")).StatusCode);
     }
 
-    private async Task<string> BlobPathAsync(string messageId)
+    private async Task<string> BlobNameAsync(string messageId)
     {
         await using var connection = new NpgsqlConnection(host.Database.ConnectionString);
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand("SELECT blob_name FROM mailbox_messages WHERE message_id = @id AND folder_id = 1 ORDER BY account_id LIMIT 1", connection);
         command.Parameters.AddWithValue("id", long.Parse(messageId, System.Globalization.CultureInfo.InvariantCulture));
-        var name = (string)(await command.ExecuteScalarAsync())!;
-        return Path.Combine(host.DataDir, "blobs", name);
+        return (string)(await command.ExecuteScalarAsync())!;
     }
 }

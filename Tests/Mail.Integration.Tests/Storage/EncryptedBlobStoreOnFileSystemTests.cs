@@ -2,7 +2,11 @@ using Mail.Storage.Blobs;
 
 namespace Mail.Integration.Tests.Storage;
 
-/// <summary>The encrypted store over <see cref="FileSystemBlobStore"/>, plus what only the filesystem shows: the files themselves.</summary>
+/// <summary>
+/// The encrypted store over <see cref="FileSystemBlobStore"/> with a file per blob (packing off, so the tampering
+/// behaviours can rewrite a blob's bytes in place), plus what only the filesystem shows: the files themselves.
+/// Packed blobs: <see cref="PackedBlobStoreTests"/>.
+/// </summary>
 public sealed class EncryptedBlobStoreOnFileSystemTests : EncryptedBlobStoreBehaviour
 {
     private readonly TempDirectory _root;
@@ -13,7 +17,7 @@ public sealed class EncryptedBlobStoreOnFileSystemTests : EncryptedBlobStoreBeha
     }
 
     private EncryptedBlobStoreOnFileSystemTests(TempDirectory root)
-        : base(new FileSystemBlobStore(root.Path))
+        : base(new FileSystemBlobStore(root.Path, packedBlobMaxBytes: 0))
     {
         _root = root;
     }

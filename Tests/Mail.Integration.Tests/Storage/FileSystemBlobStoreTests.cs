@@ -2,13 +2,13 @@ using Mail.Storage.Blobs;
 
 namespace Mail.Integration.Tests.Storage;
 
-/// <summary>The raw filesystem store: atomic writes, missing blobs, deletes and names that could escape the root.</summary>
+/// <summary>The raw filesystem store with a file per blob (packing off): atomic writes, missing blobs, deletes and names that could escape the root.</summary>
 public sealed class FileSystemBlobStoreTests : IDisposable
 {
     private readonly TempDirectory _root = new();
     private readonly FileSystemBlobStore _store;
 
-    public FileSystemBlobStoreTests() => _store = new FileSystemBlobStore(_root.Path);
+    public FileSystemBlobStoreTests() => _store = new FileSystemBlobStore(_root.Path, packedBlobMaxBytes: 0);
 
     [Fact]
     public async Task WrittenBlobIsReadBackThenDeleted()
