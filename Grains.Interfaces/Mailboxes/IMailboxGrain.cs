@@ -49,6 +49,14 @@ public interface IMailboxGrain : IGrainWithStringKey
     /// <summary>Changes flags, labels or folder of a message.</summary>
     Task<MessageRecord> UpdateMessageAsync(long messageId, MessageUpdate update);
 
+    /// <summary>
+    /// Sets, adds or removes flags on many messages in one atomic write (IMAP STORE on a range), each changed
+    /// message with its own MODSEQ. With <paramref name="unchangedSince"/>, a message whose MODSEQ is above it is
+    /// left alone and listed as modified (RFC 7162 §3.1.3). Ids that do not exist are skipped. At most
+    /// <see cref="MaxContentBatch"/> ids per call.
+    /// </summary>
+    Task<FlagStoreResult> StoreFlagsAsync(IReadOnlyList<long> messageIds, FlagStoreMode mode, IReadOnlyList<string> flags, long? unchangedSince);
+
     /// <summary>Copies a message into a folder (same content, new message).</summary>
     Task<MessageRecord> CopyMessageAsync(long messageId, string folder);
 

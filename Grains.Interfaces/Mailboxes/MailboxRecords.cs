@@ -77,6 +77,30 @@ public sealed record MessageContent(
     [property: Id(1)] StoredBlob Blob,
     [property: Id(2)] byte[]? CachedHeader);
 
+/// <summary>How <see cref="IMailboxGrain.StoreFlagsAsync"/> applies its flags.</summary>
+public enum FlagStoreMode
+{
+    /// <summary>The message's flags become exactly these.</summary>
+    Replace = 0,
+    /// <summary>These flags are added.</summary>
+    Add = 1,
+    /// <summary>These flags are removed.</summary>
+    Remove = 2,
+}
+
+/// <summary>A message's flags and MODSEQ after a flag store.</summary>
+[GenerateSerializer, Immutable, Alias("mail.MessageFlagState")]
+public sealed record MessageFlagState(
+    [property: Id(0)] long MessageId,
+    [property: Id(1)] IReadOnlyList<string> Flags,
+    [property: Id(2)] long Modseq);
+
+/// <summary>The outcome of a flag store: every message found (changed or not), and those left alone for UNCHANGEDSINCE.</summary>
+[GenerateSerializer, Immutable, Alias("mail.FlagStoreResult")]
+public sealed record FlagStoreResult(
+    [property: Id(0)] IReadOnlyList<MessageFlagState> Stored,
+    [property: Id(1)] IReadOnlyList<long> Modified);
+
 /// <summary>A page of messages and the folder's total.</summary>
 [GenerateSerializer, Immutable, Alias("mail.MessagePage")]
 public sealed record MessagePage(

@@ -7,7 +7,8 @@ namespace Mail.Frontends.Imap.Commands;
 
 /// <summary>
 /// STORE and UID STORE (RFC 9051 §6.4.6): FLAGS, +FLAGS, -FLAGS, .SILENT, and UNCHANGEDSINCE (RFC 7162 §3.1.3),
-/// answering OK [MODIFIED set] for messages changed since the client's MODSEQ.
+/// answering OK [MODIFIED set] for messages changed since the client's MODSEQ. The grain checks UNCHANGEDSINCE
+/// and writes a whole range in one transaction, so marking a folder read is one write, not one per message.
 /// </summary>
 public sealed class StoreHandler : IImapCommandHandler
 {
@@ -30,48 +31,43 @@ public sealed class StoreHandler : IImapCommandHandler
         if (indexes is null) return ImapResult.Bad("Invalid message sequence number");
         if (!TryCheckFlags(store.Flags, out var flags, out var bad)) return ImapResult.Bad(bad!);
         if (store.UnchangedSince is not null) session.Condstore = true;
-        var modified = new List<long>();
-        foreach (var index in indexes)
+        var mode = store.Mode switch
         {
-            var state = selected.Messages[index];
-            MessageRecord? current = null;
-            if (store.UnchangedSince is { } since || store.Mode == StoreMode.Replace)
-            {
-                current = await session.Mailbox.GetMessageAsync(state.MessageId);
-                if (current is null) continue;
-                if (store.UnchangedSince is { } limit && current.Modseq > limit)
-                {
-                    modified.Add(store.Uid ? state.Uid : index + 1);
-                    continue;
-                }
-            }
-            var update = store.Mode switch
-            {
-                StoreMode.Add => new MessageUpdate(AddFlags: flags),
-                StoreMode.Remove => new MessageUpdate(RemoveFlags: flags),
-                _ => new MessageUpdate(
-                    AddFlags: flags.Where(f => !current!.Flags.Contains(f)).ToArray(),
-                    RemoveFlags: current!.Flags.Where(f => !flags.Contains(f, StringComparer.OrdinalIgnoreCase)).ToArray()),
-            };
-            MessageRecord updated;
+            StoreMode.Add => FlagStoreMode.Add,
+            StoreMode.Remove => FlagStoreMode.Remove,
+            _ => FlagStoreMode.Replace,
+        };
+        var modified = new List<long>();
+        // One grain call, and one database transaction, per chunk of messages.
+        foreach (var chunk in indexes.Chunk(IMailboxGrain.MaxContentBatch))
+        {
+            FlagStoreResult result;
             try
             {
-                updated = await session.Mailbox.UpdateMessageAsync(state.MessageId, update);
-            }
-            catch (MailException e) when (e.Code == MailErrorCode.NotFound)
-            {
-                continue;
+                result = await session.Mailbox.StoreFlagsAsync(chunk.Select(i => selected.Messages[i].MessageId).ToArray(), mode, flags, store.UnchangedSince);
             }
             catch (MailException e)
             {
                 return MailErrors.ToResult(e);
             }
-            var changed = updated.Modseq != state.Modseq || !updated.Flags.SequenceEqual(state.Flags);
-            state.Flags = updated.Flags;
-            state.Modseq = Math.Max(state.Modseq, updated.Modseq);
-            // RFC 7162 §3.1.3: with CONDSTORE the new MODSEQ is reported even for .SILENT.
-            if (!store.Silent) session.WriteFlags(index, state, includeUid: store.Uid || session.Condstore);
-            else if (session.Condstore && changed) session.Untagged($"{index + 1} FETCH (UID {state.Uid} MODSEQ ({state.Modseq}))");
+            var stored = result.Stored.ToDictionary(s => s.MessageId);
+            var refused = result.Modified.ToHashSet();
+            foreach (var index in chunk)
+            {
+                var state = selected.Messages[index];
+                if (refused.Contains(state.MessageId))
+                {
+                    modified.Add(store.Uid ? state.Uid : index + 1);
+                    continue;
+                }
+                if (!stored.TryGetValue(state.MessageId, out var updated)) continue; // expunged meanwhile
+                var changed = updated.Modseq != state.Modseq || !updated.Flags.SequenceEqual(state.Flags);
+                state.Flags = updated.Flags;
+                state.Modseq = Math.Max(state.Modseq, updated.Modseq);
+                // RFC 7162 §3.1.3: with CONDSTORE the new MODSEQ is reported even for .SILENT.
+                if (!store.Silent) session.WriteFlags(index, state, includeUid: store.Uid || session.Condstore);
+                else if (session.Condstore && changed) session.Untagged($"{index + 1} FETCH (UID {state.Uid} MODSEQ ({state.Modseq}))");
+            }
         }
         if (modified.Count > 0) return ImapResult.Ok("Conditional STORE failed", "MODIFIED " + SequenceSet.Format(modified.Order()));
         return ImapResult.Ok("STORE completed");

@@ -257,6 +257,49 @@ public sealed class MailboxGrain(MailboxStore store) : Grain, IMailboxGrain
     }
 
     /// <inheritdoc />
+    public async Task<FlagStoreResult> StoreFlagsAsync(IReadOnlyList<long> messageIds, FlagStoreMode mode, IReadOnlyList<string> flags, long? unchangedSince)
+    {
+        RequireHead();
+        if (messageIds.Count > IMailboxGrain.MaxContentBatch) throw new ArgumentOutOfRangeException(nameof(messageIds), $"At most {IMailboxGrain.MaxContentBatch} messages per call.");
+        var canonical = flags.Select(FlagSet.CanonicalFlag).ToArray();
+        var rows = (await store.GetMessagesAsync(AccountId, messageIds.ToArray(), FolderNameOf)).ToDictionary(r => r.Record.MessageId);
+        var write = NewWrite();
+        var stored = new List<MessageFlagState>(rows.Count);
+        var modified = new List<long>();
+        foreach (var id in messageIds.Distinct())
+        {
+            if (!rows.TryGetValue(id, out var row)) continue;
+            var current = row.Record;
+            if (unchangedSince is { } limit && current.Modseq > limit)
+            {
+                modified.Add(id);
+                continue;
+            }
+            var updated = mode switch
+            {
+                FlagStoreMode.Add => FlagSet.Apply(current.Flags, canonical, null),
+                FlagStoreMode.Remove => FlagSet.Apply(current.Flags, null, canonical),
+                _ => FlagSet.Apply([], canonical, null),
+            };
+            if (updated.Order(StringComparer.Ordinal).SequenceEqual(current.Flags.Order(StringComparer.Ordinal)))
+            {
+                stored.Add(new MessageFlagState(id, current.Flags, current.Modseq));
+                continue;
+            }
+            var modseq = write.NextModseq();
+            var folder = write.Folder(row.FolderId);
+            var seenDelta = (current.Flags.Contains(MessageFlags.Seen) ? 1 : 0) - (updated.Contains(MessageFlags.Seen) ? 1 : 0);
+            write.SetFolder(folder with { HighestModseq = modseq, UnseenCount = folder.UnseenCount + seenDelta });
+            write.Change(MailboxChangeKind.FlagsChanged, row.FolderId, modseq, id, current.Uid);
+            write.Add("UPDATE mailbox_messages SET modseq = @m, flags = @flags WHERE account_id = @a AND message_id = @id",
+                ("m", modseq), ("flags", updated), ("id", id));
+            stored.Add(new MessageFlagState(id, updated, modseq));
+        }
+        if (write.Commands.Count > 0) await CommitAsync(write);
+        return new FlagStoreResult(stored, modified);
+    }
+
+    /// <inheritdoc />
     public async Task<MessageRecord> CopyMessageAsync(long messageId, string folder)
     {
         var head = RequireHead();

@@ -193,6 +193,18 @@ public sealed class MailboxStore(NpgsqlDataSource dataSource)
         return await reader.ReadAsync() ? MessageRow.Read(reader, folderName) : null;
     }
 
+    /// <summary>The rows of <paramref name="messageIds"/> that exist, in no particular order.</summary>
+    public async Task<IReadOnlyList<MessageRow>> GetMessagesAsync(string accountId, long[] messageIds, Func<int, string> folderName)
+    {
+        await using var command = dataSource.CreateCommand($"SELECT {MessageRow.Columns} FROM mailbox_messages WHERE account_id = @a AND message_id = ANY(@ids)");
+        command.Parameters.AddWithValue("a", accountId);
+        command.Parameters.AddWithValue("ids", messageIds);
+        await using var reader = await command.ExecuteReaderAsync();
+        var rows = new List<MessageRow>(messageIds.Length);
+        while (await reader.ReadAsync()) rows.Add(MessageRow.Read(reader, folderName));
+        return rows;
+    }
+
     /// <summary>Where the content of each of <paramref name="messageIds"/> is, with its header cache; missing ids are left out.</summary>
     public async Task<IReadOnlyList<MessageContent>> GetContentsAsync(string accountId, long[] messageIds)
     {

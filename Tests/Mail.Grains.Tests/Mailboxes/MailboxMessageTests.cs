@@ -266,6 +266,55 @@ public sealed class MailboxMessageTests(MailClusterFixture fixture)
         await TestMailbox.RefusedAsync(MailErrorCode.NotFound, () => box.Grain.ExpungeMessageAsync(id));
     }
 
+    [Fact]
+    public async Task StoringFlagsOnARangeIsOneWriteWithAModseqPerChangedMessage()
+    {
+        var box = await TestMailbox.CreateAsync(fixture.Grains);
+        var (a, _) = await DeliverAsync(box, "a");
+        var (b, _) = await DeliverAsync(box, "b", flags: [MessageFlags.Seen]);
+        var (c, _) = await DeliverAsync(box, "c");
+        var before = await box.FolderAsync(SpecialFolders.Inbox);
+        Assert.Equal(2, before.UnseenCount);
+
+        var result = await box.Grain.StoreFlagsAsync([a, b, c, 999_999], FlagStoreMode.Add, ["\\seen", "$Done"], unchangedSince: null);
+
+        // b already had \Seen but gains $Done; the missing id is skipped.
+        Assert.Equal([a, b, c], result.Stored.Select(s => s.MessageId));
+        Assert.All(result.Stored, s => Assert.Equal([MessageFlags.Seen, "$Done"], s.Flags));
+        Assert.Equal(Enumerable.Range(1, 3).Select(i => before.HighestModseq + i), result.Stored.Select(s => s.Modseq));
+        Assert.Empty(result.Modified);
+        var inbox = await box.FolderAsync(SpecialFolders.Inbox);
+        Assert.Equal((0, before.HighestModseq + 3), (inbox.UnseenCount, inbox.HighestModseq));
+        Assert.Equal(inbox, await _rows.FolderAsync(box.AccountId, SpecialFolders.Inbox));
+        Assert.Equal([MessageFlags.Seen, "$Done"], (await _rows.MessageAsync(box.AccountId, c))!.Flags);
+        var changes = (await _rows.ChangesAsync(box.AccountId))[^3..];
+        Assert.Equal([a, b, c], changes.Select(ch => ch.MessageId!.Value));
+        Assert.All(changes, ch => Assert.Equal(MailboxChangeKind.FlagsChanged, ch.Kind));
+
+        // Nothing to change: no write, no new MODSEQ.
+        var again = await box.Grain.StoreFlagsAsync([a], FlagStoreMode.Add, [MessageFlags.Seen], unchangedSince: null);
+        Assert.Equal(result.Stored[0].Modseq, Assert.Single(again.Stored).Modseq);
+        Assert.Equal(inbox.HighestModseq, (await box.FolderAsync(SpecialFolders.Inbox)).HighestModseq);
+    }
+
+    [Fact]
+    public async Task StoringFlagsUnchangedSinceLeavesNewerMessagesAloneAndReportsThem()
+    {
+        var box = await TestMailbox.CreateAsync(fixture.Grains);
+        var (a, first) = await DeliverAsync(box, "a");
+        var (b, _) = await DeliverAsync(box, "b");
+        var newer = await box.Grain.UpdateMessageAsync(b, new MessageUpdate(AddFlags: [MessageFlags.Flagged]));
+
+        var result = await box.Grain.StoreFlagsAsync([a, b], FlagStoreMode.Replace, [MessageFlags.Answered], unchangedSince: first.Modseq);
+
+        Assert.Equal([b], result.Modified);
+        var stored = Assert.Single(result.Stored);
+        Assert.Equal(a, stored.MessageId);
+        Assert.Equal([MessageFlags.Answered], stored.Flags);
+        Assert.Equal(newer.Flags, (await _rows.MessageAsync(box.AccountId, b))!.Flags);
+        Assert.Equal(2, (await box.FolderAsync(SpecialFolders.Inbox)).UnseenCount);
+    }
+
     private async Task<(long Id, MessageRecord Record)> DeliverAsync(
         TestMailbox box, string subject, string folder = SpecialFolders.Inbox, IReadOnlyList<string>? flags = null,
         IReadOnlyList<string>? labels = null, int padding = 0)
