@@ -16,6 +16,9 @@ public sealed class FileSystemBlobStore : IRawBlobStore
     // Segment files are rolled over at this size.
     private const long MaxSegmentBytes = 64L * 1024 * 1024;
 
+    // How often segment writers that wrote nothing for a whole period close their file.
+    private static readonly TimeSpan IdleSweepPeriod = TimeSpan.FromSeconds(30);
+
     private readonly string _root;
     private readonly int _packedBlobMaxBytes;
 
@@ -29,6 +32,9 @@ public sealed class FileSystemBlobStore : IRawBlobStore
 
     // One segment writer per directory (tenant and month) for packed blobs.
     private readonly ConcurrentDictionary<string, SegmentWriter> _segments = new(StringComparer.Ordinal);
+
+    // Closes the files of segment writers idle for a whole period, started with the first writer.
+    private Timer? _idleSweep;
 
     /// <summary>Creates a store rooted at <paramref name="rootDirectory"/>, creating the directory if needed.</summary>
     public FileSystemBlobStore(string rootDirectory, int packedBlobMaxBytes = DefaultPackedBlobMaxBytes)
@@ -55,7 +61,7 @@ public sealed class FileSystemBlobStore : IRawBlobStore
         {
             if (_packedBlobMaxBytes > 0 && await head.FillAsync(content, _packedBlobMaxBytes, ct))
             {
-                var location = await _segments.GetOrAdd(directory, d => new SegmentWriter(d, MaxSegmentBytes)).AppendAsync(head.Bytes);
+                var location = await _segments.GetOrAdd(directory, NewSegmentWriter).AppendAsync(head.Bytes);
                 return name + BlobName.LocatorSeparator + location;
             }
             await WriteFileAsync(path, head.Bytes, content, ct);
@@ -119,6 +125,23 @@ public sealed class FileSystemBlobStore : IRawBlobStore
         // No directory fsync: a delete lost in a crash leaves an unreferenced blob, never a missing one.
         File.Delete(path);
         return Task.FromResult(true);
+    }
+
+    private SegmentWriter NewSegmentWriter(string directory)
+    {
+        if (_idleSweep is null)
+        {
+            var sweep = new Timer(_ => CloseIdleSegments(), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+            if (Interlocked.CompareExchange(ref _idleSweep, sweep, null) is null) sweep.Change(IdleSweepPeriod, IdleSweepPeriod);
+            else sweep.Dispose();
+        }
+        return new SegmentWriter(directory, MaxSegmentBytes);
+    }
+
+    /// <summary>Closes the segment file of every writer that wrote nothing since the previous sweep (runs every 30 s by itself).</summary>
+    public void CloseIdleSegments()
+    {
+        foreach (var writer in _segments.Values) writer.CloseIfIdle();
     }
 
     private static async Task WriteFileAsync(string path, ReadOnlyMemory<byte> head, Stream rest, CancellationToken ct)

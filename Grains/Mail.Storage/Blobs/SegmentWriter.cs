@@ -8,7 +8,8 @@ namespace Mail.Storage.Blobs;
 /// a batch is being written and flushed goes into the next batch, which costs one vectored write and one
 /// fsync however many blobs it holds (Dovecot's mdbox packs messages the same way). A blob's append
 /// completes only after the fsync that covers it. A segment is never appended to again after a failure
-/// or a restart: its tail is then unknown, so the next batch starts a new segment.
+/// or a restart: its tail is then unknown, so the next batch starts a new segment. An idle writer closes
+/// its file (<see cref="CloseIfIdle"/>) and reopens it for the next batch, so idle tenants hold no descriptor.
 /// </summary>
 internal sealed class SegmentWriter(string directory, long maxSegmentBytes)
 {
@@ -21,6 +22,9 @@ internal sealed class SegmentWriter(string directory, long maxSegmentBytes)
     private SafeFileHandle? _segment;
     private string _segmentId = "";
     private long _length;
+    private bool _reopenable;
+    private long _batches;
+    private long _batchesAtLastCheck;
 
     /// <summary>Appends <paramref name="data"/> (which the caller keeps unchanged until completion) and returns its locator once durable.</summary>
     public Task<PackedBlobLocation> AppendAsync(ReadOnlyMemory<byte> data)
@@ -36,6 +40,23 @@ internal sealed class SegmentWriter(string directory, long maxSegmentBytes)
             }
         }
         return pending.Completion.Task;
+    }
+
+    /// <summary>
+    /// Closes the segment file if no batch was written since the previous call; the next batch reopens it and
+    /// appends where the last one ended (this writer is its only writer, and its last batch was flushed).
+    /// </summary>
+    public void CloseIfIdle()
+    {
+        lock (_gate)
+        {
+            var busy = _running || _batches != _batchesAtLastCheck;
+            _batchesAtLastCheck = _batches;
+            if (busy || _segment is null) return;
+            _segment.Dispose();
+            _segment = null;
+            _reopenable = true;
+        }
     }
 
     private void Run()
@@ -62,8 +83,10 @@ internal sealed class SegmentWriter(string directory, long maxSegmentBytes)
             {
                 _segment?.Dispose();
                 _segment = null;
+                _reopenable = false;
                 foreach (var pending in batch) pending.Completion.SetException(e);
             }
+            Interlocked.Increment(ref _batches);
         }
     }
 
@@ -71,6 +94,19 @@ internal sealed class SegmentWriter(string directory, long maxSegmentBytes)
     {
         var size = batch.Sum(p => (long)RecordMagic.Length + p.Data.Length);
         var created = false;
+        if (_segment is null && _reopenable && _length + size <= maxSegmentBytes)
+        {
+            _reopenable = false;
+            try
+            {
+                _segment = File.OpenHandle(Path.Combine(directory, _segmentId + PackedBlobLocation.SegmentExtension),
+                    FileMode.Open, FileAccess.Write, FileShare.Read | FileShare.Delete);
+            }
+            catch (IOException)
+            {
+                // Gone or unusable: a new segment follows.
+            }
+        }
         if (_segment is null || _length > 0 && _length + size > maxSegmentBytes)
         {
             _segment?.Dispose();

@@ -75,6 +75,29 @@ public sealed class PackedBlobStoreTests : IDisposable
         Assert.Equal(2, Segments().Length);
     }
 
+    [Fact]
+    public async Task AnIdleSegmentIsClosedAndReopenedForTheNextBlob()
+    {
+        var raw = NewRaw();
+        var first = await raw.WriteAsync("t/2026/11/a", new MemoryStream(Bytes(10, 1)), CancellationToken.None);
+        var segment = Assert.Single(Segments());
+        Assert.True(IsOpenHere(segment));
+
+        raw.CloseIdleSegments(); // a batch was written since the last sweep: still busy
+        Assert.True(IsOpenHere(segment));
+        raw.CloseIdleSegments();
+        Assert.False(IsOpenHere(segment));
+
+        var second = await raw.WriteAsync("t/2026/11/b", new MemoryStream(Bytes(20, 2)), CancellationToken.None);
+        Assert.Equal(segment, Assert.Single(Segments()));
+        Assert.Equal(Bytes(10, 1), await ReadAsync(raw, first));
+        Assert.Equal(Bytes(20, 2), await ReadAsync(raw, second));
+    }
+
+    // Whether this process has the file open (Linux: /proc/self/fd links).
+    private static bool IsOpenHere(string path) =>
+        new DirectoryInfo("/proc/self/fd").EnumerateFileSystemInfos().Any(fd => fd.LinkTarget == path);
+
     [Theory]
     [InlineData("t/2026/11/a@zz")]
     [InlineData("t/2026/11/a@0123456789abcdef-1")]
