@@ -57,9 +57,12 @@ cmd_start() {
         echo $! >"$AZ_PID"
     fi
     local pid i
+    pid="$(head -n1 "$AZ_PID" | tr -dc '0-9')"
     for ((i = 0; i < 120; i++)); do
         port_open "$MAIL_AZURITE_PORT" && break
-        if ! pid="$(live_pid_from_file "$AZ_PID" azurite)"; then
+        # kill -0, not the command line: while setsid, env and node exec one another, /proc/PID/cmdline
+        # can read empty for an instant, which once made a healthy start look like an exit.
+        if ! kill -0 "$pid" 2>/dev/null; then
             tail -n 30 "$AZ_LOG" >&2 || true
             die "Azurite exited during start-up"
         fi
