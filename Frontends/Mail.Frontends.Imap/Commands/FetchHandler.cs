@@ -17,9 +17,6 @@ public sealed class FetchHandler : IImapCommandHandler
 {
     private const long FlushThreshold = 256 * 1024;
 
-    // Messages whose content locations are read at once: one database read per chunk, bounded memory.
-    private const int PrefetchChunk = 250;
-
     /// <inheritdoc />
     public IReadOnlyList<string> Names => ["FETCH"];
 
@@ -51,14 +48,11 @@ public sealed class FetchHandler : IImapCommandHandler
         var setsSeen = !selected.ReadOnly && items.Any(i =>
             i.Kind is FetchItemKind.Rfc822 or FetchItemKind.Rfc822Text || i.Kind is FetchItemKind.BodySection or FetchItemKind.Binary && !i.Peek);
         long written = 0;
-        var position = 0;
-        foreach (var index in indexes)
+        for (var position = 0; position < indexes.Count; position++)
         {
+            var index = indexes[position];
             var state = selected.Messages[index];
-            if (need is not null && position++ % PrefetchChunk == 0)
-            {
-                await session.PrefetchContentsAsync(indexes.GetRange(position - 1, Math.Min(PrefetchChunk, indexes.Count - position + 1)).Select(i => selected.Messages[i]));
-            }
+            if (need is not null) await session.PrefetchChunkAsync(indexes, position, i => selected.Messages[i]);
             if (fetch.ChangedSince is { } changedSince && state.Modseq <= changedSince) continue;
             LoadedMessage? loaded = null;
             if (need is { } needed)

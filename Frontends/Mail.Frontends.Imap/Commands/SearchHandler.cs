@@ -70,19 +70,13 @@ public sealed class SearchHandler : IImapCommandHandler
         var matches = new List<int>();
         for (var i = 0; i < selected.Messages.Count; i++)
         {
-            if (needs is not null && i % PrefetchChunk == 0)
-            {
-                await session.PrefetchContentsAsync(selected.Messages.GetRange(i, Math.Min(PrefetchChunk, selected.Messages.Count - i)));
-            }
+            if (needs is not null) await session.PrefetchChunkAsync(selected.Messages, i, m => m);
             if (await context.MatchAsync(criteria, i)) matches.Add(i);
         }
         return matches;
     }
 
     private static bool UsesModseq(SearchKey key) => key.Kind == SearchKeyKind.Modseq || key.Children.Any(UsesModseq);
-
-    // Messages whose content locations are read at once when keys need content.
-    private const int PrefetchChunk = 250;
 
     /// <summary>What a criteria tree needs loaded: nothing (null), listing header fields, the header, or the whole message.</summary>
     private static ContentNeed? Needs(SearchKey key) => key.Kind switch

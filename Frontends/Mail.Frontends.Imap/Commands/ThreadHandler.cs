@@ -20,8 +20,6 @@ public sealed class ThreadHandler : IImapCommandHandler
     /// <inheritdoc />
     public ImapState States => ImapState.Selected;
 
-    // Messages whose cached header fields are read at once.
-    private const int PrefetchChunk = 250;
 
     /// <inheritdoc />
     public async Task<ImapResult> HandleAsync(ImapSession session, ImapCommand command, CancellationToken ct)
@@ -93,10 +91,7 @@ public sealed class ThreadHandler : IImapCommandHandler
         for (var position = 0; position < messages.Count; position++)
         {
             var message = messages[position];
-            if (position % PrefetchChunk == 0)
-            {
-                await session.PrefetchContentsAsync(messages.GetRange(position, Math.Min(PrefetchChunk, messages.Count - position)).Select(m => selected.Messages[m.Index]));
-            }
+            await session.PrefetchChunkAsync(messages, position, m => selected.Messages[m.Index]);
             var loaded = await session.LoadMessageAsync(selected.Messages[message.Index], ContentNeed.CachedFields, ct);
             string? Header(string name) => loaded is null ? null : MimeStructure.HeaderValue(loaded.Bytes.Span, loaded.Root, name);
             var id = Header("Message-ID") is { } idText ? MimeUtils.EnumerateReferences(idText).FirstOrDefault() : null;

@@ -299,6 +299,20 @@ public sealed class ImapSession
         w.Close().Crlf();
     }
 
+    /// <summary>Messages whose content locations a command looks up at once: one database read per chunk, bounded memory.</summary>
+    public const int PrefetchChunk = 250;
+
+    /// <summary>
+    /// When <paramref name="position"/> starts a chunk of <see cref="PrefetchChunk"/> items, looks up where the content of
+    /// that chunk's messages is (see <see cref="PrefetchContentsAsync"/>); a command walking <paramref name="items"/> calls it at every position.
+    /// </summary>
+    public Task PrefetchChunkAsync<T>(IReadOnlyList<T> items, int position, Func<T, MessageState> message)
+    {
+        if (position % PrefetchChunk != 0) return Task.CompletedTask;
+        var count = Math.Min(PrefetchChunk, items.Count - position);
+        return PrefetchContentsAsync(Enumerable.Range(position, count).Select(i => message(items[i])));
+    }
+
     /// <summary>
     /// Looks up where the content of <paramref name="states"/> is, in one grain call per
     /// <see cref="IMailboxGrain.MaxContentBatch"/> messages, for the <see cref="LoadMessageAsync"/> calls of
