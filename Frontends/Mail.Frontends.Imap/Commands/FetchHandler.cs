@@ -48,11 +48,30 @@ public sealed class FetchHandler : IImapCommandHandler
         var setsSeen = !selected.ReadOnly && items.Any(i =>
             i.Kind is FetchItemKind.Rfc822 or FetchItemKind.Rfc822Text || i.Kind is FetchItemKind.BodySection or FetchItemKind.Binary && !i.Peek);
         long written = 0;
+        var seenNow = new HashSet<long>();
         for (var position = 0; position < indexes.Count; position++)
         {
             var index = indexes[position];
             var state = selected.Messages[index];
             if (need is not null) await session.PrefetchChunkAsync(indexes, position, i => selected.Messages[i]);
+            if (setsSeen && position % ImapSession.PrefetchChunk == 0)
+            {
+                // \Seen for the chunk's unseen messages in one write, before their content goes out.
+                var chunk = indexes.GetRange(position, Math.Min(ImapSession.PrefetchChunk, indexes.Count - position)).Select(i => selected.Messages[i])
+                    .Where(m => (fetch.ChangedSince is not { } since || m.Modseq > since) && !m.Flags.Contains(MessageFlags.Seen)).ToList();
+                if (chunk.Count > 0)
+                {
+                    var result = await session.Mailbox.StoreFlagsAsync(chunk.Select(m => m.MessageId).ToArray(), FlagStoreMode.Add, [MessageFlags.Seen], null);
+                    var byId = result.Stored.ToDictionary(r => r.MessageId);
+                    foreach (var message in chunk)
+                    {
+                        if (!byId.TryGetValue(message.MessageId, out var updated)) continue; // expunged meanwhile
+                        message.Flags = updated.Flags;
+                        message.Modseq = updated.Modseq;
+                        seenNow.Add(message.MessageId);
+                    }
+                }
+            }
             if (fetch.ChangedSince is { } changedSince && state.Modseq <= changedSince) continue;
             LoadedMessage? loaded = null;
             if (need is { } needed)
@@ -60,21 +79,7 @@ public sealed class FetchHandler : IImapCommandHandler
                 loaded = await session.LoadMessageAsync(state, needed, ct);
                 if (loaded is null) continue;
             }
-            var flagsChanged = false;
-            if (setsSeen && !state.Flags.Contains(MessageFlags.Seen))
-            {
-                try
-                {
-                    var updated = await session.Mailbox.UpdateMessageAsync(state.MessageId, new MessageUpdate(AddFlags: [MessageFlags.Seen]));
-                    state.Flags = updated.Flags;
-                    state.Modseq = updated.Modseq;
-                    flagsChanged = true;
-                }
-                catch (MailException e) when (e.Code == MailErrorCode.NotFound)
-                {
-                    // Expunged meanwhile; the content already read is still served.
-                }
-            }
+            var flagsChanged = seenNow.Contains(state.MessageId);
             var w = session.Writer().Raw($"* {index + 1} FETCH ").Open();
             foreach (var item in items)
             {

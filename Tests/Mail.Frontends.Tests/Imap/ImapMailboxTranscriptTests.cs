@@ -136,7 +136,7 @@ public sealed class ImapMailboxTranscriptTests(ImapHostFixture host)
     }
 
     [Fact]
-    public async Task BodyFetchWithoutPeekSetsSeenAndReportsTheFlags()
+    public async Task BodyFetchWithoutPeekSetsSeenAndReportsTheFlagsOfTheMessagesItChanged()
     {
         await using var imap = await WithTwoMessagesAsync();
         await imap.RunAsync("""
@@ -150,7 +150,10 @@ public sealed class ImapMailboxTranscriptTests(ImapHostFixture host)
             S: * OK [PERMANENTFLAGS*
             S: * OK [HIGHESTMODSEQ *
             S: s1 OK [READ-WRITE] SELECT completed
-            C: f1 FETCH 2 BODY[TEXT]
+            C: f1 FETCH 1:2 BODY[TEXT]
+            S: * 1 FETCH (BODY[TEXT] {9}
+            S: Hi Bob.
+            S: )
             S: * 2 FETCH (BODY[TEXT] {14}
             S: Second body.
             S:  FLAGS (\Seen))
