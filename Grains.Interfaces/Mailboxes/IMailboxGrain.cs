@@ -57,6 +57,16 @@ public interface IMailboxGrain : IGrainWithStringKey
     /// </summary>
     Task<FlagStoreResult> StoreFlagsAsync(IReadOnlyList<long> messageIds, FlagStoreMode mode, IReadOnlyList<string> flags, long? unchangedSince);
 
+    /// <summary>
+    /// Copies (new messages, same content) or moves messages into a folder in one atomic write (IMAP COPY and MOVE:
+    /// RFC 9051 §6.4.7 wants a failed COPY to leave the destination as it was); the quota is checked for the
+    /// whole copy. Ids that do not exist are skipped. At most <see cref="MaxPlaceBatch"/> ids per call.
+    /// </summary>
+    Task<IReadOnlyList<PlacedMessage>> PlaceMessagesAsync(IReadOnlyList<long> messageIds, string folder, bool move);
+
+    /// <summary>Most message ids <see cref="PlaceMessagesAsync"/> takes at once (one transaction).</summary>
+    const int MaxPlaceBatch = 10_000;
+
     /// <summary>Copies a message into a folder (same content, new message).</summary>
     Task<MessageRecord> CopyMessageAsync(long messageId, string folder);
 

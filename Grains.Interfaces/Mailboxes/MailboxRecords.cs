@@ -101,6 +101,13 @@ public sealed record FlagStoreResult(
     [property: Id(0)] IReadOnlyList<MessageFlagState> Stored,
     [property: Id(1)] IReadOnlyList<long> Modified);
 
+/// <summary>Where a copied or moved message landed: its source id, its id there (the same for a move) and its UID there.</summary>
+[GenerateSerializer, Immutable, Alias("mail.PlacedMessage")]
+public sealed record PlacedMessage(
+    [property: Id(0)] long SourceMessageId,
+    [property: Id(1)] long MessageId,
+    [property: Id(2)] long Uid);
+
 /// <summary>A page of messages and the folder's total.</summary>
 [GenerateSerializer, Immutable, Alias("mail.MessagePage")]
 public sealed record MessagePage(

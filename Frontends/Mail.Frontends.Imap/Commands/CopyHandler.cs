@@ -7,7 +7,8 @@ namespace Mail.Frontends.Imap.Commands;
 
 /// <summary>
 /// COPY and MOVE with their UID forms (RFC 9051 §6.4.7, §6.4.8, RFC 6851): [COPYUID uidvalidity source-uids
-/// destination-uids] (RFC 4315 §3); MOVE sends COPYUID untagged, then the expunges of the moved messages.
+/// destination-uids] (RFC 4315 §3); MOVE sends COPYUID untagged, then the expunges of the moved messages. The whole
+/// set is placed in one grain call and one transaction, so a COPY that fails (over quota) copies nothing.
 /// </summary>
 public sealed class CopyHandler : IImapCommandHandler
 {
@@ -31,39 +32,39 @@ public sealed class CopyHandler : IImapCommandHandler
         var target = folders.FirstOrDefault(f => StatusHandler.SameName(f.Name, name));
         if (target is null) return ImapResult.No($"Mailbox {name} does not exist", "TRYCREATE");
         if (move && target.FolderId == selected.FolderId) return ImapResult.No("Cannot move messages into the mailbox they are in", "CANNOT");
+        if (indexes.Count > IMailboxGrain.MaxPlaceBatch)
+        {
+            return ImapResult.No($"At most {IMailboxGrain.MaxPlaceBatch} messages per {copy.Name}", "LIMIT");
+        }
+        IReadOnlyList<PlacedMessage> placed;
+        try
+        {
+            // One grain call, one transaction: all of it happens or none (RFC 9051 §6.4.7).
+            placed = await session.Mailbox.PlaceMessagesAsync(indexes.Select(i => selected.Messages[i].MessageId).ToArray(), target.Name, move);
+        }
+        catch (MailException e)
+        {
+            return MailErrors.ToResult(e);
+        }
+        var byId = placed.ToDictionary(p => p.SourceMessageId);
         var sources = new List<long>();
         var destinations = new List<long>();
         var moved = new List<MessageState>();
-        ImapResult? failure = null;
         foreach (var index in indexes)
         {
             var state = selected.Messages[index];
-            try
-            {
-                var record = move
-                    ? await session.Mailbox.UpdateMessageAsync(state.MessageId, new MessageUpdate(MoveTo: target.Name))
-                    : await session.Mailbox.CopyMessageAsync(state.MessageId, target.Name);
-                sources.Add(state.Uid);
-                destinations.Add(record.Uid);
-                if (move) moved.Add(state);
-            }
-            catch (MailException e) when (e.Code == MailErrorCode.NotFound)
-            {
-                // Expunged meanwhile by another session: nothing to copy.
-            }
-            catch (MailException e)
-            {
-                failure = MailErrors.ToResult(e);
-                break;
-            }
+            if (!byId.TryGetValue(state.MessageId, out var landed)) continue; // expunged meanwhile by another session
+            sources.Add(state.Uid);
+            destinations.Add(landed.Uid);
+            if (move) moved.Add(state);
         }
         var code = sources.Count == 0 ? null : $"COPYUID {target.UidValidity} {SequenceSet.Format(sources)} {SequenceSet.Format(destinations)}";
         if (move)
         {
             if (code is not null) session.Untagged($"OK [{code}] Moved");
             ExpungeHandler.Report(session, selected, moved);
-            return failure ?? ImapResult.Ok("MOVE completed");
+            return ImapResult.Ok("MOVE completed");
         }
-        return failure ?? ImapResult.Ok("COPY completed", code);
+        return ImapResult.Ok("COPY completed", code);
     }
 }

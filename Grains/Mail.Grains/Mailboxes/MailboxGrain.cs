@@ -300,41 +300,83 @@ public sealed class MailboxGrain(MailboxStore store) : Grain, IMailboxGrain
     }
 
     /// <inheritdoc />
-    public async Task<MessageRecord> CopyMessageAsync(long messageId, string folder)
+    public async Task<IReadOnlyList<PlacedMessage>> PlaceMessagesAsync(IReadOnlyList<long> messageIds, string folder, bool move)
     {
         var head = RequireHead();
-        var current = (await RequireMessageAsync(messageId)).Record;
+        if (messageIds.Count > IMailboxGrain.MaxPlaceBatch) throw new ArgumentOutOfRangeException(nameof(messageIds), $"At most {IMailboxGrain.MaxPlaceBatch} messages per call.");
         var destination = FindFolder(folder);
-        CheckQuota(head, current.Size);
+        var rows = (await store.GetMessagesAsync(AccountId, messageIds.ToArray(), FolderNameOf)).ToDictionary(r => r.Record.MessageId);
+        var found = messageIds.Distinct().Where(rows.ContainsKey).Select(id => rows[id]).ToList();
+        if (!move) CheckQuota(head, found.Sum(r => r.Record.Size));
         var write = NewWrite();
-        var copyId = head.NextMessageId;
-        write.Head = write.Head with
+        var placed = new List<PlacedMessage>(found.Count);
+        foreach (var row in found)
         {
-            NextMessageId = copyId + 1,
-            QuotaUsed = head.QuotaUsed + current.Size,
-            MessageCount = head.MessageCount + 1,
-        };
-        var modseq = write.NextModseq();
-        var uid = destination.UidNext;
-        write.SetFolder(destination with
-        {
-            UidNext = uid + 1,
-            HighestModseq = modseq,
-            MessageCount = destination.MessageCount + 1,
-            UnseenCount = destination.UnseenCount + (current.Flags.Contains(MessageFlags.Seen) ? 0 : 1),
-            TotalSize = destination.TotalSize + current.Size,
-        });
-        write.Add(
-            $"""
-            INSERT INTO mailbox_messages ({MessageRow.Columns}, header_cache, account_id)
-            SELECT @copy, @f, @uid, @m, flags, labels, thread_id, blob_tenant, blob_name, size, internal_date, sent_date, from_addr,
-                   to_addrs, cc_addrs, subject, message_id_header, refs, preview, has_attachments, header_cache, account_id
-            FROM mailbox_messages WHERE account_id = @a AND message_id = @id
-            """,
-            ("copy", copyId), ("f", destination.FolderId), ("uid", uid), ("m", modseq), ("id", messageId));
-        write.Change(MailboxChangeKind.Added, destination.FolderId, modseq, copyId, uid);
-        await CommitAsync(write);
-        return current with { MessageId = copyId, Folder = destination.Name, Uid = uid, Modseq = modseq };
+            var current = row.Record;
+            var seen = current.Flags.Contains(MessageFlags.Seen);
+            if (move && row.FolderId == destination.FolderId)
+            {
+                placed.Add(new PlacedMessage(current.MessageId, current.MessageId, current.Uid));
+                continue;
+            }
+            if (move)
+            {
+                var leaveModseq = write.NextModseq();
+                var source = write.Folder(row.FolderId);
+                write.SetFolder(source with
+                {
+                    HighestModseq = leaveModseq,
+                    MessageCount = source.MessageCount - 1,
+                    UnseenCount = source.UnseenCount - (seen ? 0 : 1),
+                    TotalSize = source.TotalSize - current.Size,
+                });
+                write.Change(MailboxChangeKind.Expunged, source.FolderId, leaveModseq, current.MessageId, current.Uid);
+            }
+            var messageId = current.MessageId;
+            if (!move)
+            {
+                messageId = write.Head.NextMessageId;
+                write.Head = write.Head with
+                {
+                    NextMessageId = messageId + 1,
+                    QuotaUsed = write.Head.QuotaUsed + current.Size,
+                    MessageCount = write.Head.MessageCount + 1,
+                };
+            }
+            var modseq = write.NextModseq();
+            var target = write.Folder(destination.FolderId);
+            var uid = target.UidNext;
+            write.SetFolder(target with
+            {
+                UidNext = uid + 1,
+                HighestModseq = modseq,
+                MessageCount = target.MessageCount + 1,
+                UnseenCount = target.UnseenCount + (seen ? 0 : 1),
+                TotalSize = target.TotalSize + current.Size,
+            });
+            if (move)
+            {
+                write.Add("UPDATE mailbox_messages SET folder_id = @f, uid = @uid, modseq = @m WHERE account_id = @a AND message_id = @id",
+                    ("f", destination.FolderId), ("uid", uid), ("m", modseq), ("id", messageId));
+            }
+            else
+            {
+                write.Add(CopyRowSql, ("copy", messageId), ("f", destination.FolderId), ("uid", uid), ("m", modseq), ("id", current.MessageId));
+            }
+            write.Change(MailboxChangeKind.Added, destination.FolderId, modseq, messageId, uid);
+            placed.Add(new PlacedMessage(current.MessageId, messageId, uid));
+        }
+        if (write.Commands.Count > 0) await CommitAsync(write);
+        return placed;
+    }
+
+    /// <inheritdoc />
+    public async Task<MessageRecord> CopyMessageAsync(long messageId, string folder)
+    {
+        RequireHead();
+        var placed = await PlaceMessagesAsync([messageId], folder, move: false);
+        if (placed.Count == 0) throw new MailException(MailErrorCode.NotFound, $"Message {messageId} does not exist.");
+        return (await RequireMessageAsync(placed[0].MessageId)).Record;
     }
 
     /// <inheritdoc />
@@ -506,6 +548,15 @@ public sealed class MailboxGrain(MailboxStore store) : Grain, IMailboxGrain
             throw new MailException(MailErrorCode.Forbidden, $"{folder.Name} is a special folder and cannot be deleted or renamed.");
         }
     }
+
+    // A copy of a message row under a new id, folder, UID and MODSEQ: same content and header cache.
+    private static readonly string CopyRowSql =
+        $"""
+        INSERT INTO mailbox_messages ({MessageRow.Columns}, header_cache, account_id)
+        SELECT @copy, @f, @uid, @m, flags, labels, thread_id, blob_tenant, blob_name, size, internal_date, sent_date, from_addr,
+               to_addrs, cc_addrs, subject, message_id_header, refs, preview, has_attachments, header_cache, account_id
+        FROM mailbox_messages WHERE account_id = @a AND message_id = @id
+        """;
 
     private static void CheckQuota(MailboxHead head, long size)
     {

@@ -315,6 +315,33 @@ public sealed class MailboxMessageTests(MailClusterFixture fixture)
         Assert.Equal(2, (await box.FolderAsync(SpecialFolders.Inbox)).UnseenCount);
     }
 
+    [Fact]
+    public async Task CopyingARangeOverQuotaCopiesNothingAndMovingARangeMovesItAtomically()
+    {
+        var box = await TestMailbox.CreateAsync(fixture.Grains);
+        var (a, _) = await DeliverAsync(box, "a", padding: 1000);
+        var (b, _) = await DeliverAsync(box, "b", flags: [MessageFlags.Seen], padding: 1000);
+        await box.Grain.CreateFolderAsync("Kept");
+        var used = (await box.Grain.GetQuotaAsync()).UsedBytes;
+        var size = (await box.MessageAsync(a)).Size + (await box.MessageAsync(b)).Size;
+        await box.Grain.SetQuotaLimitAsync(used + size - 1);
+
+        await TestMailbox.RefusedAsync(MailErrorCode.QuotaExceeded, () => box.Grain.PlaceMessagesAsync([a, b], "Kept", move: false));
+        Assert.Equal((0, 0L), ((await box.FolderAsync("Kept")).MessageCount, (await box.Grain.GetQuotaAsync()).UsedBytes - used));
+
+        var moved = await box.Grain.PlaceMessagesAsync([a, b, 424242], "Kept", move: true);
+
+        Assert.Equal([(a, a, 1L), (b, b, 2L)], moved.Select(p => (p.SourceMessageId, p.MessageId, p.Uid)));
+        var inbox = await box.FolderAsync(SpecialFolders.Inbox);
+        var kept = await box.FolderAsync("Kept");
+        Assert.Equal((0, 0, 0L), (inbox.MessageCount, inbox.UnseenCount, inbox.TotalSize));
+        Assert.Equal((2, 1, size), (kept.MessageCount, kept.UnseenCount, kept.TotalSize));
+        Assert.Equal(kept, await _rows.FolderAsync(box.AccountId, "Kept"));
+        Assert.Equal("Kept", (await box.MessageAsync(b)).Folder);
+        var changes = (await _rows.ChangesAsync(box.AccountId))[^4..];
+        Assert.Equal([MailboxChangeKind.Expunged, MailboxChangeKind.Added, MailboxChangeKind.Expunged, MailboxChangeKind.Added], changes.Select(c => c.Kind));
+    }
+
     private async Task<(long Id, MessageRecord Record)> DeliverAsync(
         TestMailbox box, string subject, string folder = SpecialFolders.Inbox, IReadOnlyList<string>? flags = null,
         IReadOnlyList<string>? labels = null, int padding = 0)
