@@ -37,6 +37,9 @@ public interface IMailboxGrain : IGrainWithStringKey
     /// <summary>One message, or null.</summary>
     Task<MessageRecord?> GetMessageAsync(long messageId);
 
+    /// <summary>The messages of <paramref name="messageIds"/> that exist, in no particular order; at most <see cref="MaxContentBatch"/> ids per call.</summary>
+    Task<IReadOnlyList<MessageRecord>> GetMessagesAsync(IReadOnlyList<long> messageIds);
+
     /// <summary>
     /// Where the content of each message is, with its header cache, in one read (IMAP FETCH of a range);
     /// ids that do not exist are left out. At most <see cref="MaxContentBatch"/> ids per call.

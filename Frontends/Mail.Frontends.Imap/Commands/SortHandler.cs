@@ -26,12 +26,12 @@ public sealed class SortHandler : IImapCommandHandler
         var selected = session.Selected!;
         var matches = await SearchHandler.MatchingAsync(session, sort.Search, ct);
         var needsSummary = sort.Criteria.Any(c => c.Key is not (SortKey.Arrival or SortKey.Size));
+        var summaries = needsSummary ? await session.SummariesAsync(matches.Select(i => selected.Messages[i])) : [];
         var entries = new List<SortEntry>(matches.Count);
         foreach (var index in matches)
         {
             var state = selected.Messages[index];
-            var summary = needsSummary ? (await session.Mailbox.GetMessageAsync(state.MessageId))?.Summary : null;
-            entries.Add(new SortEntry(index, state, summary));
+            entries.Add(new SortEntry(index, state, summaries.GetValueOrDefault(state.MessageId)));
         }
         entries.Sort((a, b) =>
         {

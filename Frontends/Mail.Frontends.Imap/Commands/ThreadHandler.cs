@@ -28,11 +28,12 @@ public sealed class ThreadHandler : IImapCommandHandler
         if (!SearchHandler.IsSupportedCharset(thread.Charset)) return SearchHandler.BadCharset();
         var selected = session.Selected!;
         var matches = await SearchHandler.MatchingAsync(session, thread.Search, ct);
+        var summaries = await session.SummariesAsync(matches.Select(i => selected.Messages[i]));
         var nodes = new List<Node>(matches.Count);
         foreach (var index in matches)
         {
             var state = selected.Messages[index];
-            var summary = (await session.Mailbox.GetMessageAsync(state.MessageId))?.Summary;
+            var summary = summaries.GetValueOrDefault(state.MessageId);
             var number = thread.Uid ? state.Uid : index + 1;
             nodes.Add(new Node { Index = index, Number = number, Date = SortHandler.SentDate(state, summary), Subject = summary?.Subject });
         }

@@ -327,6 +327,17 @@ public sealed class ImapSession
         }
     }
 
+    /// <summary>The stored summaries of <paramref name="states"/> by message id, read <see cref="IMailboxGrain.MaxContentBatch"/> per grain call (SORT, THREAD).</summary>
+    public async Task<Dictionary<long, MessageSummary>> SummariesAsync(IEnumerable<MessageState> states)
+    {
+        var summaries = new Dictionary<long, MessageSummary>();
+        foreach (var chunk in states.Select(s => s.MessageId).Chunk(IMailboxGrain.MaxContentBatch))
+        {
+            foreach (var record in await Mailbox.GetMessagesAsync(chunk)) summaries[record.MessageId] = record.Summary;
+        }
+        return summaries;
+    }
+
     /// <summary>
     /// The message's octets, as much as <paramref name="need"/> says (the header cache serves
     /// <see cref="ContentNeed.CachedFields"/> without reading the blob), kept for the next items; null if it is gone.

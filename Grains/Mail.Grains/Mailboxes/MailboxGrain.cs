@@ -192,6 +192,15 @@ public sealed class MailboxGrain(MailboxStore store) : Grain, IMailboxGrain
     }
 
     /// <inheritdoc />
+    [ReadOnly]
+    public async Task<IReadOnlyList<MessageRecord>> GetMessagesAsync(IReadOnlyList<long> messageIds)
+    {
+        RequireHead();
+        if (messageIds.Count > IMailboxGrain.MaxContentBatch) throw new ArgumentOutOfRangeException(nameof(messageIds), $"At most {IMailboxGrain.MaxContentBatch} messages per call.");
+        return messageIds.Count == 0 ? [] : (await store.GetMessagesAsync(AccountId, messageIds.ToArray(), FolderNameOf)).Select(r => r.Record).ToList();
+    }
+
+    /// <inheritdoc />
     public async Task<IReadOnlyList<MessageContent>> GetContentsAsync(IReadOnlyList<long> messageIds)
     {
         RequireHead();
