@@ -16,6 +16,9 @@ internal sealed class SegmentWriter(string directory, long maxSegmentBytes)
     /// <summary>The four bytes that start every record; a deleted record has them zeroed.</summary>
     public static readonly byte[] RecordMagic = "MLS1"u8.ToArray();
 
+    // Most blobs per batch: two I/O vectors each stay under Linux's IOV_MAX (1024) for the one pwritev.
+    private const int MaxBatch = 256;
+
     private readonly Lock _gate = new();
     private List<Pending> _queue = [];
     private bool _running;
@@ -71,8 +74,16 @@ internal sealed class SegmentWriter(string directory, long maxSegmentBytes)
                     _running = false;
                     return;
                 }
-                batch = _queue;
-                _queue = [];
+                if (_queue.Count <= MaxBatch)
+                {
+                    batch = _queue;
+                    _queue = [];
+                }
+                else
+                {
+                    batch = _queue.GetRange(0, MaxBatch);
+                    _queue.RemoveRange(0, MaxBatch);
+                }
             }
             try
             {

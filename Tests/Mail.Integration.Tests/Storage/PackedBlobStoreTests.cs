@@ -21,7 +21,8 @@ public sealed class PackedBlobStoreTests : IDisposable
     public async Task ConcurrentSmallBlobsShareASegmentAndReadBackExactly()
     {
         var raw = NewRaw();
-        var contents = Enumerable.Range(0, 200).Select(i => Bytes(i * 37 % 5000, i)).ToArray();
+        // More than one batch's worth (256) at once.
+        var contents = Enumerable.Range(0, 600).Select(i => Bytes(i * 37 % 5000, i)).ToArray();
 
         var names = await Task.WhenAll(contents.Select((c, i) => Task.Run(() => raw.WriteAsync($"t/2026/11/b{i}", new MemoryStream(c), CancellationToken.None))));
 
