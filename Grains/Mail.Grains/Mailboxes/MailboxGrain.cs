@@ -230,28 +230,9 @@ public sealed class MailboxGrain(MailboxStore store) : Grain, IMailboxGrain
         var folderId = row.FolderId;
         if (moving)
         {
-            var leaveModseq = write.NextModseq();
-            write.SetFolder(source with
-            {
-                HighestModseq = leaveModseq,
-                MessageCount = source.MessageCount - 1,
-                UnseenCount = source.UnseenCount - (wasSeen ? 0 : 1),
-                TotalSize = source.TotalSize - current.Size,
-            });
-            write.Change(MailboxChangeKind.Expunged, source.FolderId, leaveModseq, messageId, current.Uid);
-            modseq = write.NextModseq();
-            var destination = write.Folder(target!.FolderId);
-            uid = destination.UidNext;
-            folderId = destination.FolderId;
-            write.SetFolder(destination with
-            {
-                UidNext = uid + 1,
-                HighestModseq = modseq,
-                MessageCount = destination.MessageCount + 1,
-                UnseenCount = destination.UnseenCount + (isSeen ? 0 : 1),
-                TotalSize = destination.TotalSize + current.Size,
-            });
-            write.Change(MailboxChangeKind.Added, folderId, modseq, messageId, uid);
+            LeaveFolder(write, row, wasSeen);
+            folderId = target!.FolderId;
+            (uid, modseq) = EnterFolder(write, folderId, messageId, current.Size, isSeen);
         }
         else
         {
@@ -328,19 +309,7 @@ public sealed class MailboxGrain(MailboxStore store) : Grain, IMailboxGrain
                 placed.Add(new PlacedMessage(current.MessageId, current.MessageId, current.Uid));
                 continue;
             }
-            if (move)
-            {
-                var leaveModseq = write.NextModseq();
-                var source = write.Folder(row.FolderId);
-                write.SetFolder(source with
-                {
-                    HighestModseq = leaveModseq,
-                    MessageCount = source.MessageCount - 1,
-                    UnseenCount = source.UnseenCount - (seen ? 0 : 1),
-                    TotalSize = source.TotalSize - current.Size,
-                });
-                write.Change(MailboxChangeKind.Expunged, source.FolderId, leaveModseq, current.MessageId, current.Uid);
-            }
+            if (move) LeaveFolder(write, row, seen);
             var messageId = current.MessageId;
             if (!move)
             {
@@ -352,17 +321,7 @@ public sealed class MailboxGrain(MailboxStore store) : Grain, IMailboxGrain
                     MessageCount = write.Head.MessageCount + 1,
                 };
             }
-            var modseq = write.NextModseq();
-            var target = write.Folder(destination.FolderId);
-            var uid = target.UidNext;
-            write.SetFolder(target with
-            {
-                UidNext = uid + 1,
-                HighestModseq = modseq,
-                MessageCount = target.MessageCount + 1,
-                UnseenCount = target.UnseenCount + (seen ? 0 : 1),
-                TotalSize = target.TotalSize + current.Size,
-            });
+            var (uid, modseq) = EnterFolder(write, destination.FolderId, messageId, current.Size, seen);
             if (move)
             {
                 write.Add("UPDATE mailbox_messages SET folder_id = @f, uid = @uid, modseq = @m WHERE account_id = @a AND message_id = @id",
@@ -372,7 +331,6 @@ public sealed class MailboxGrain(MailboxStore store) : Grain, IMailboxGrain
             {
                 write.Add(CopyRowSql, ("copy", messageId), ("f", destination.FolderId), ("uid", uid), ("m", modseq), ("id", current.MessageId));
             }
-            write.Change(MailboxChangeKind.Added, destination.FolderId, modseq, messageId, uid);
             placed.Add(new PlacedMessage(current.MessageId, messageId, uid));
         }
         if (write.Commands.Count > 0) await CommitAsync(write);
@@ -556,6 +514,39 @@ public sealed class MailboxGrain(MailboxStore store) : Grain, IMailboxGrain
         {
             throw new MailException(MailErrorCode.Forbidden, $"{folder.Name} is a special folder and cannot be deleted or renamed.");
         }
+    }
+
+    /// <summary>Takes a message out of its folder within a write: counters, a MODSEQ and an Expunged change-log row.</summary>
+    private static void LeaveFolder(MailboxWrite write, MessageRow row, bool seen)
+    {
+        var modseq = write.NextModseq();
+        var source = write.Folder(row.FolderId);
+        write.SetFolder(source with
+        {
+            HighestModseq = modseq,
+            MessageCount = source.MessageCount - 1,
+            UnseenCount = source.UnseenCount - (seen ? 0 : 1),
+            TotalSize = source.TotalSize - row.Record.Size,
+        });
+        write.Change(MailboxChangeKind.Expunged, source.FolderId, modseq, row.Record.MessageId, row.Record.Uid);
+    }
+
+    /// <summary>Puts message <paramref name="messageId"/> into a folder within a write: next UID, counters, a MODSEQ and an Added row.</summary>
+    private static (long Uid, long Modseq) EnterFolder(MailboxWrite write, int folderId, long messageId, long size, bool seen)
+    {
+        var modseq = write.NextModseq();
+        var destination = write.Folder(folderId);
+        var uid = destination.UidNext;
+        write.SetFolder(destination with
+        {
+            UidNext = uid + 1,
+            HighestModseq = modseq,
+            MessageCount = destination.MessageCount + 1,
+            UnseenCount = destination.UnseenCount + (seen ? 0 : 1),
+            TotalSize = destination.TotalSize + size,
+        });
+        write.Change(MailboxChangeKind.Added, folderId, modseq, messageId, uid);
+        return (uid, modseq);
     }
 
     // A copy of a message row under a new id, folder, UID and MODSEQ: same content and header cache.
