@@ -2,6 +2,7 @@ using System.Net;
 using Mail.Grains;
 using Mail.Grains.Accounts;
 using Mail.Grains.Interfaces;
+using Mail.Grains.Outbound;
 using Mail.Grains.Storage;
 using Mail.Silo.Configuration;
 using Microsoft.Extensions.Configuration;
@@ -55,6 +56,12 @@ public static class SiloComposition
         silo.Services.AddMailGrains();
         silo.Services.Configure<PasswordHashingOptions>(configuration.GetSection("Mail:Passwords"));
         silo.Services.Configure<AccountDefaults>(configuration.GetSection("Mail:Accounts"));
+        silo.Services.Configure<OutboundOptions>(configuration.GetSection(OutboundOptions.Section));
+        silo.Services.PostConfigure<OutboundOptions>(o =>
+        {
+            // One name for the host: the SMTP greeting's (MAIL_HOSTNAME) unless the outbound side sets its own.
+            if (configuration[$"{OutboundOptions.Section}:Hostname"] is null && configuration["Mail:Smtp:HostName"] is { Length: > 0 } name) o.Hostname = name;
+        });
         return silo;
     }
 }

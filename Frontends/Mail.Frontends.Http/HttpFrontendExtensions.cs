@@ -114,7 +114,8 @@ public static class HttpFrontendExtensions
         EmailEndpoints.Map(v1);
         FolderEndpoints.Map(v1);
         AccountEndpoints.Map(v1);
-        AdminEndpoints.Map(v1);
+        var admin = AdminEndpoints.Map(v1);
+        OutboundEndpoints.Map(v1, admin);
         return app;
     }
 

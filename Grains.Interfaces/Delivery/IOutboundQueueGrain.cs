@@ -1,14 +1,23 @@
 namespace Mail.Grains.Interfaces.Delivery;
 
-/// <summary>Reads of the durable outbound queue (a stateless worker; the outbound issue adds the sender).</summary>
+/// <summary>Reads and operator actions on the durable outbound queue (a stateless worker over its table).</summary>
 [Alias("mail.IOutboundQueueGrain")]
 public interface IOutboundQueueGrain : IGrainWithIntegerKey
 {
     /// <summary>The queue rows an account submitted, newest first.</summary>
     Task<IReadOnlyList<OutboundItem>> ListForSenderAsync(string accountId, int limit);
+
+    /// <summary>Rows of every sender, newest first, filtered by state (queued, deferred, delivered, failed, cancelled) and domain.</summary>
+    Task<IReadOnlyList<OutboundItem>> ListAsync(string? state, string? domain, long? beforeId, int limit);
+
+    /// <summary>Makes a waiting or failed row due now (a failed row is queued again); false when it is delivered, cancelled or unknown.</summary>
+    Task<bool> RetryAsync(long id);
+
+    /// <summary>Cancels a waiting row: it is not sent, and its sender gets a DSN; false when it is not waiting.</summary>
+    Task<bool> CancelAsync(long id);
 }
 
-/// <summary>One remote recipient waiting on the outbound queue.</summary>
+/// <summary>One remote recipient of a queued message and where its delivery stands.</summary>
 [GenerateSerializer, Immutable, Alias("mail.OutboundItem")]
 public sealed record OutboundItem(
     [property: Id(0)] long Id,
@@ -17,5 +26,10 @@ public sealed record OutboundItem(
     [property: Id(3)] string Status,
     [property: Id(4)] int Attempts,
     [property: Id(5)] DateTimeOffset CreatedAt,
-    [property: Id(6)] DateTimeOffset NextAttemptAt,
-    [property: Id(7)] string? LastError);
+    [property: Id(6)] DateTimeOffset? NextAttemptAt,
+    [property: Id(7)] string? LastReply,
+    [property: Id(8)] DateTimeOffset? LastAttemptAt = null,
+    [property: Id(9)] string? RemoteMta = null,
+    [property: Id(10)] string? StatusCode = null,
+    [property: Id(11)] string? EnvelopeFrom = null,
+    [property: Id(12)] string? SenderAccountId = null);

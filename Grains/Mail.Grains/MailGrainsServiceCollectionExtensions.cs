@@ -1,7 +1,11 @@
 using Mail.Grains.Accounts;
 using Mail.Grains.Mailboxes;
 using Mail.Grains.Outbound;
+using Mail.Grains.Outbound.Bounces;
+using Mail.Grains.Outbound.Dkim;
+using Mail.Grains.Outbound.Dns;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace Mail.Grains;
@@ -14,10 +18,33 @@ public static class MailGrainsServiceCollectionExtensions
     {
         services.AddOptions<PasswordHashingOptions>();
         services.AddOptions<AccountDefaults>();
+        services.AddOptions<OutboundOptions>();
+        services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(sp => new PasswordHasher(sp.GetRequiredService<IOptions<PasswordHashingOptions>>().Value));
         services.AddSingleton<MailboxStore>();
         services.AddSingleton<DirectoryTable>();
+        services.AddOutboundMta();
+        return services;
+    }
+
+    /// <summary>The outbound MTA: queue, DNS and TLS policy, destinations, DSNs, DKIM, and the scheduler that drives them.</summary>
+    private static IServiceCollection AddOutboundMta(this IServiceCollection services)
+    {
         services.AddSingleton<OutboundQueueStore>();
+        services.AddSingleton<OutboundLeaseStore>();
+        services.AddSingleton<OwedDsnStore>();
+        services.AddSingleton<IMailDns, MailDns>();
+        services.AddSingleton<MtaStsResolver>();
+        services.AddSingleton<TlsPolicyResolver>();
+        services.AddSingleton<OutboundRouter>();
+        services.AddSingleton<OutboundConnector>();
+        services.AddSingleton<OutcomeRecorder>();
+        services.AddSingleton<DestinationContext>();
+        services.AddSingleton<OutboundSigner>();
+        services.AddSingleton<OutboundIntake>();
+        services.AddSingleton<AsyncBounceHandler>();
+        services.AddSingleton<DsnNotifier>();
+        services.AddHostedService<OutboundScheduler>();
         return services;
     }
 }

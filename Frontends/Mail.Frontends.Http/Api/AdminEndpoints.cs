@@ -26,8 +26,8 @@ public static class AdminEndpoints
     /// <summary>A page of accounts.</summary>
     public sealed record AccountListView(IReadOnlyList<AccountEndpoints.AccountView> Items, int Page, int PageSize, long Total);
 
-    /// <summary>Maps the endpoints under a group that checks the admin token.</summary>
-    public static void Map(RouteGroupBuilder v1)
+    /// <summary>Maps the endpoints under a group that checks the admin token; returns that group for other operator endpoints.</summary>
+    public static RouteGroupBuilder Map(RouteGroupBuilder v1)
     {
         var admin = v1.MapGroup("/admin").AllowAnonymous().AddEndpointFilter(async (context, next) =>
             context.HttpContext.RequestServices.GetRequiredService<AdminToken>().IsPresentedBy(context.HttpContext.Request)
@@ -114,6 +114,7 @@ public static class AdminEndpoints
             await account.RemoveAliasAsync(alias);
             return Results.NoContent();
         });
+        return admin;
     }
 
     private static async Task<IAccountGrain?> FindAsync(IGrainFactory grains, string address)

@@ -1,10 +1,9 @@
 using Mail.Frontends.Http.Auth;
-using Mail.Grains.Interfaces.Delivery;
 using Mail.Grains.Interfaces.Mailboxes;
 
 namespace Mail.Frontends.Http.Api;
 
-/// <summary>/v1/folders, /v1/quota and /v1/outbound of the caller's mailbox.</summary>
+/// <summary>/v1/folders and /v1/quota of the caller's mailbox.</summary>
 public static class FolderEndpoints
 {
     /// <summary>A folder with its counters.</summary>
@@ -48,9 +47,5 @@ public static class FolderEndpoints
             var quota = await EmailEndpoints.Mailbox(http, grains).GetQuotaAsync();
             return Results.Ok(new QuotaView(quota.UsedBytes, quota.LimitBytes, quota.MessageCount));
         }).WithName("GetQuota");
-
-        v1.MapGet("/outbound", async (HttpContext http, IGrainFactory grains, int? limit) =>
-            Results.Ok(await grains.GetGrain<IOutboundQueueGrain>(0).ListForSenderAsync(MailUser.From(http.User).AccountId, limit ?? 100)))
-            .WithName("ListOutbound");
     }
 }

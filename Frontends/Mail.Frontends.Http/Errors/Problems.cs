@@ -15,6 +15,9 @@ public static class Problems
     /// <summary>404 with a reason.</summary>
     public static IResult NotFound(string detail) => Results.Problem(detail, statusCode: StatusCodes.Status404NotFound, title: "Not found");
 
+    /// <summary>409: the resource is not in a state that allows the request.</summary>
+    public static IResult Conflict(string detail) => Results.Problem(detail, statusCode: StatusCodes.Status409Conflict, title: "Conflict");
+
     /// <summary>413 with a reason.</summary>
     public static IResult TooLarge(string detail) => Results.Problem(detail, statusCode: StatusCodes.Status413PayloadTooLarge, title: "Message too large");
 }

@@ -1,14 +1,15 @@
 using System.Globalization;
 using Mail.Frontends.Smtp.Protocol;
 using Mail.Grains.Interfaces.Accounts;
+using Mail.Grains.Interfaces.Delivery;
 using Mail.Grains.Interfaces.Mailboxes;
 
 namespace Mail.Frontends.Smtp.Session;
 
 /// <summary>
 /// RCPT TO (RFC 5321 §4.1.1.3) with NOTIFY/ORCPT (RFC 3461). Unknown local users are refused now
-/// (550 5.1.1), full mailboxes too (552 5.2.2); the MX relays nothing (554 5.7.1); an authenticated
-/// submission may address anyone.
+/// (550 5.1.1), full mailboxes too (552 5.2.2); the MX relays nothing (554 5.7.1) but takes reports to our
+/// VERP return paths; an authenticated submission may address anyone.
 /// </summary>
 public sealed class RcptHandler : ISmtpCommandHandler
 {
@@ -35,7 +36,12 @@ public sealed class RcptHandler : ISmtpCommandHandler
         if (route is null)
         {
             var hosted = await session.Grains.GetGrain<IDomainGrain>(AddressKey.DomainOf(address)).GetAsync();
-            if (hosted is not null) return new SmtpReply(550, "5.1.1", $"<{path.Address}>: Recipient address rejected: User unknown");
+            if (hosted is not null && !VerpAddress.TryParse(address, out _, out _))
+            {
+                return new SmtpReply(550, "5.1.1", $"<{path.Address}>: Recipient address rejected: User unknown");
+            }
+            // A VERP return path of ours: bounce reports for queued mail come back here (the delivery agent reads them).
+            if (hosted is not null) envelope.BlobTenant ??= hosted.TenantId;
             if (!session.IsSubmission) return new SmtpReply(554, "5.7.1", $"<{path.Address}>: Relay access denied");
         }
         else

@@ -3,6 +3,7 @@ using Mail.Grains.Interfaces.Delivery;
 using Mail.Grains.Interfaces.Errors;
 using Mail.Grains.Interfaces.Mailboxes;
 using Mail.Grains.Outbound;
+using Mail.Grains.Outbound.Bounces;
 using Mail.Mime;
 using Mail.Storage.Blobs;
 using Orleans.Concurrency;
@@ -11,11 +12,12 @@ namespace Mail.Grains.Delivery;
 
 /// <summary>
 /// The MDA: parses a stored message once, files it for each local recipient (one stored copy per tenant,
-/// referenced by every recipient's row), files the sender's copy in Sent, and queues remote recipients.
+/// referenced by every recipient's row), files the sender's copy in Sent, queues remote recipients, and
+/// applies bounce reports that come back to a VERP return path.
 /// Delivery ids derive from the submission id, so a retried submission files nothing twice.
 /// </summary>
 [StatelessWorker]
-public sealed class DeliveryAgentGrain(IBlobStore blobs, OutboundQueueStore outbound) : Grain, IDeliveryAgentGrain
+public sealed class DeliveryAgentGrain(IBlobStore blobs, OutboundIntake outbound, AsyncBounceHandler bounces) : Grain, IDeliveryAgentGrain
 {
     /// <inheritdoc />
     public async Task<SubmissionResult> SubmitAsync(Submission submission)
@@ -48,12 +50,17 @@ public sealed class DeliveryAgentGrain(IBlobStore blobs, OutboundQueueStore outb
         await Task.WhenAll(localOutcomes.Values);
 
         var remote = targets.Where(t => t.Remote).Select(t => t.Address).Distinct().ToArray();
-        await outbound.EnqueueAsync(submission, submission.Blob, remote);
+        await outbound.EnqueueAsync(submission, summary, remote);
+        foreach (var token in targets.Select(t => t.VerpToken).OfType<string>().Distinct())
+        {
+            await bounces.HandleAsync(token, submission.Blob, CancellationToken.None);
+        }
 
         var outcomes = targets.Select(t => t switch
         {
             { Rejection: { } why } => new RecipientOutcome(t.Address, RecipientStatus.Rejected, why),
             { Remote: true } => new RecipientOutcome(t.Address, RecipientStatus.Queued, null),
+            { VerpToken: not null } => new RecipientOutcome(t.Address, RecipientStatus.Delivered, null),
             _ => localOutcomes[t.Route!.AccountId].Result with { Address = t.Address },
         }).ToArray();
         return new SubmissionResult(sentId, outcomes);
@@ -87,7 +94,10 @@ public sealed class DeliveryAgentGrain(IBlobStore blobs, OutboundQueueStore outb
         var route = await GrainFactory.GetGrain<IAddressGrain>(address).ResolveAsync();
         if (route is not null) return new Target(address, route, false, null);
         var hosted = await GrainFactory.GetGrain<IDomainGrain>(AddressKey.DomainOf(address)).GetAsync();
-        return hosted is null ? new Target(address, null, true, null) : new Target(address, null, false, "no such user here");
+        if (hosted is null) return new Target(address, null, true, null);
+        return VerpAddress.TryParse(address, out var token, out _)
+            ? new Target(address, null, false, null, token)
+            : new Target(address, null, false, "no such user here");
     }
 
     private async Task<RecipientOutcome> DeliverLocalAsync(Submission submission, AddressRoute route, StoredBlob blob, MessageSummary summary, string address)
@@ -104,5 +114,6 @@ public sealed class DeliveryAgentGrain(IBlobStore blobs, OutboundQueueStore outb
         }
     }
 
-    private sealed record Target(string Address, AddressRoute? Route, bool Remote, string? Rejection);
+    /// <summary>A recipient: local (Route), remote, refused (Rejection), or a VERP return path of ours (VerpToken: a bounce report).</summary>
+    private sealed record Target(string Address, AddressRoute? Route, bool Remote, string? Rejection, string? VerpToken = null);
 }

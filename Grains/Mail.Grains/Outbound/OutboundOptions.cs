@@ -51,6 +51,9 @@ public sealed class OutboundOptions
     /// <summary>Messages sent over one connection before it is closed.</summary>
     public int MessagesPerConnection { get; set; } = 100;
 
+    /// <summary>Jobs a destination holds in memory; more are handed back to the queue for a few seconds.</summary>
+    public int MaxQueuedPerDestination { get; set; } = 2000;
+
     /// <summary>Idle time after which a destination's open connection is closed.</summary>
     public int ConnectionIdleSeconds { get; set; } = 5;
 

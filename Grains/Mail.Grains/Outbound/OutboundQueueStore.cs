@@ -1,29 +1,51 @@
 using Mail.Grains.Interfaces.Delivery;
-using Mail.Grains.Interfaces.Mailboxes;
 using Npgsql;
 
 namespace Mail.Grains.Outbound;
 
-/// <summary>The durable outbound queue table: one row per remote recipient of a submission.</summary>
-public sealed class OutboundQueueStore(NpgsqlDataSource dataSource)
+/// <summary>
+/// The durable outbound queue table (migrations 0002, 0005): one row per remote recipient of a message.
+/// Enqueueing, listing and operator actions; the sender's leases and outcomes are in
+/// <see cref="OutboundLeaseStore"/>. Every write that makes a row due notifies <see cref="Channel"/>.
+/// </summary>
+public sealed class OutboundQueueStore(NpgsqlDataSource dataSource, TimeProvider clock)
 {
-    /// <summary>Queues remote recipients; a retried submission adds nothing twice.</summary>
-    public async Task EnqueueAsync(Submission submission, StoredBlob blob, IReadOnlyList<string> recipients)
+    /// <summary>The PostgreSQL notification channel the scheduler listens on.</summary>
+    public const string Channel = "outbound_queue";
+
+    private const string Columns =
+        """
+        id, submission_id, recipient,
+        CASE WHEN status = 'queued' AND attempts > 0 THEN 'deferred' ELSE status END,
+        attempts, created_at, CASE WHEN status = 'queued' THEN next_attempt_at END, last_reply,
+        last_attempt_at, remote_mta, status_code, envelope_from, sender_account_id
+        """;
+
+    /// <summary>Queues remote recipients of a message; a retried submission adds nothing twice.</summary>
+    public async Task EnqueueAsync(QueuedMessage message, IReadOnlyList<string> recipients)
     {
         if (recipients.Count == 0) return;
         await using var command = dataSource.CreateCommand(
-            """
-            INSERT INTO outbound_queue (submission_id, sender_account_id, envelope_from, recipient, blob_tenant, blob_name, blob_length)
-            SELECT @s, @sender, @from, r, @bt, @bn, @bl FROM unnest(@recipients) AS r
-            ON CONFLICT (submission_id, recipient) DO NOTHING
+            $"""
+            INSERT INTO outbound_queue (submission_id, sender_account_id, envelope_from, return_path, verp_token, recipient, domain,
+                                        blob_tenant, blob_name, blob_length, dkim_signature, created_at, next_attempt_at, expires_at, updated_at)
+            SELECT @s, @sender, @from, @rp, @verp, r, lower(split_part(r, '@', 2)), @bt, @bn, @bl, @dkim, @now, @now, @expires, @now
+            FROM unnest(@recipients) AS r
+            ON CONFLICT (submission_id, recipient) DO NOTHING;
+            NOTIFY {Channel};
             """);
-        command.Parameters.AddWithValue("s", submission.SubmissionId);
-        command.Parameters.AddWithValue("sender", (object?)submission.SenderAccountId ?? DBNull.Value);
-        command.Parameters.AddWithValue("from", submission.EnvelopeFrom);
+        command.Parameters.AddWithValue("s", message.SubmissionId);
+        command.Parameters.AddWithValue("sender", (object?)message.SenderAccountId ?? DBNull.Value);
+        command.Parameters.AddWithValue("from", message.EnvelopeFrom);
+        command.Parameters.AddWithValue("rp", message.ReturnPath);
+        command.Parameters.AddWithValue("verp", (object?)message.VerpToken ?? DBNull.Value);
         command.Parameters.AddWithValue("recipients", recipients.ToArray());
-        command.Parameters.AddWithValue("bt", blob.TenantId);
-        command.Parameters.AddWithValue("bn", blob.Name);
-        command.Parameters.AddWithValue("bl", blob.Length);
+        command.Parameters.AddWithValue("bt", message.Blob.TenantId);
+        command.Parameters.AddWithValue("bn", message.Blob.Name);
+        command.Parameters.AddWithValue("bl", message.Blob.Length);
+        command.Parameters.AddWithValue("dkim", (object?)message.DkimSignature ?? DBNull.Value);
+        command.Parameters.AddWithValue("now", message.CreatedAt);
+        command.Parameters.AddWithValue("expires", message.ExpiresAt);
         await command.ExecuteNonQueryAsync();
     }
 
@@ -31,19 +53,88 @@ public sealed class OutboundQueueStore(NpgsqlDataSource dataSource)
     public async Task<IReadOnlyList<OutboundItem>> ListForSenderAsync(string accountId, int limit)
     {
         await using var command = dataSource.CreateCommand(
-            """
-            SELECT id, submission_id, recipient, status, attempts, created_at, next_attempt_at, last_error
-            FROM outbound_queue WHERE sender_account_id = @a ORDER BY id DESC LIMIT @l
-            """);
+            $"SELECT {Columns} FROM outbound_queue WHERE sender_account_id = @a ORDER BY id DESC LIMIT @l");
         command.Parameters.AddWithValue("a", accountId);
         command.Parameters.AddWithValue("l", limit);
+        return await ReadItemsAsync(command);
+    }
+
+    /// <summary>Rows of every sender, newest first, by display state and recipient domain.</summary>
+    public async Task<IReadOnlyList<OutboundItem>> ListAsync(string? state, string? domain, long? beforeId, int limit)
+    {
+        var where = state switch
+        {
+            null or "" => "true",
+            "queued" => "status = 'queued' AND attempts = 0",
+            "deferred" => "status = 'queued' AND attempts > 0",
+            _ => "status = @state",
+        };
+        await using var command = dataSource.CreateCommand(
+            $"""
+            SELECT {Columns} FROM outbound_queue
+            WHERE {where} AND (@domain::text IS NULL OR domain = @domain) AND (@before::bigint IS NULL OR id < @before)
+            ORDER BY id DESC LIMIT @l
+            """);
+        command.Parameters.AddWithValue("state", state ?? "");
+        command.Parameters.AddWithValue("domain", NpgsqlTypes.NpgsqlDbType.Text, (object?)domain?.ToLowerInvariant() ?? DBNull.Value);
+        command.Parameters.AddWithValue("before", NpgsqlTypes.NpgsqlDbType.Bigint, (object?)beforeId ?? DBNull.Value);
+        command.Parameters.AddWithValue("l", limit);
+        return await ReadItemsAsync(command);
+    }
+
+    /// <summary>
+    /// Makes a row due now: a waiting or deferred row that is not in flight, or a failed one (queued again,
+    /// with a fresh lifetime, its owed DSN dropped). False for delivered, cancelled, in-flight or unknown rows.
+    /// </summary>
+    public async Task<bool> RetryAsync(long id, TimeSpan lifetime)
+    {
+        var now = clock.GetUtcNow();
+        await using var command = dataSource.CreateCommand(
+            $"""
+            UPDATE outbound_queue
+               SET status = 'queued', next_attempt_at = @now, dsn_pending = NULL, updated_at = @now,
+                   expires_at = GREATEST(expires_at, @expires)
+             WHERE id = @id AND status IN ('queued', 'failed') AND (leased_until IS NULL OR leased_until < @now);
+            NOTIFY {Channel};
+            """);
+        command.Parameters.AddWithValue("id", id);
+        command.Parameters.AddWithValue("now", now);
+        command.Parameters.AddWithValue("expires", now + lifetime);
+        return await command.ExecuteNonQueryAsync() > 0;
+    }
+
+    /// <summary>Cancels a waiting row that is not in flight; the sender is owed a DSN. False otherwise.</summary>
+    public async Task<bool> CancelAsync(long id)
+    {
+        var now = clock.GetUtcNow();
+        await using var command = dataSource.CreateCommand(
+            $"""
+            UPDATE outbound_queue
+               SET status = 'cancelled', status_code = '5.0.0', last_reply = 'delivery cancelled by the operator',
+                   updated_at = @now, dsn_pending = {OutboundLeaseStore.OwedDsn("'failed'")}
+             WHERE id = @id AND status = 'queued' AND (leased_until IS NULL OR leased_until < @now);
+            NOTIFY {Channel};
+            """);
+        command.Parameters.AddWithValue("id", id);
+        command.Parameters.AddWithValue("now", now);
+        return await command.ExecuteNonQueryAsync() > 0;
+    }
+
+    private static async Task<IReadOnlyList<OutboundItem>> ReadItemsAsync(NpgsqlCommand command)
+    {
         await using var reader = await command.ExecuteReaderAsync();
         var items = new List<OutboundItem>();
         while (await reader.ReadAsync())
         {
             items.Add(new OutboundItem(reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetString(3),
-                reader.GetInt32(4), reader.GetFieldValue<DateTimeOffset>(5), reader.GetFieldValue<DateTimeOffset>(6),
-                reader.IsDBNull(7) ? null : reader.GetString(7)));
+                reader.GetInt32(4), reader.GetFieldValue<DateTimeOffset>(5),
+                reader.IsDBNull(6) ? null : reader.GetFieldValue<DateTimeOffset>(6),
+                reader.IsDBNull(7) ? null : reader.GetString(7),
+                reader.IsDBNull(8) ? null : reader.GetFieldValue<DateTimeOffset>(8),
+                reader.IsDBNull(9) ? null : reader.GetString(9),
+                reader.IsDBNull(10) ? null : reader.GetString(10),
+                reader.GetString(11),
+                reader.IsDBNull(12) ? null : reader.GetString(12)));
         }
         return items;
     }

@@ -1,0 +1,55 @@
+using Mail.Storage.Blobs;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Mail.Grains.Outbound;
+
+/// <summary>The services and settings every destination's pump shares (one per silo).</summary>
+public sealed class DestinationContext(
+    IOptions<OutboundOptions> options,
+    TimeProvider clock,
+    OutboundLeaseStore leases,
+    OutboundRouter router,
+    OutboundConnector connector,
+    OutcomeRecorder recorder,
+    IBlobStore blobs,
+    ILogger<DestinationPump> logger)
+{
+    /// <summary>Outbound settings.</summary>
+    public OutboundOptions Options { get; } = options.Value;
+
+    /// <summary>The clock (a fake one in tests).</summary>
+    public TimeProvider Clock { get; } = clock;
+
+    /// <summary>Leases and outcomes of queue rows.</summary>
+    public OutboundLeaseStore Leases { get; } = leases;
+
+    /// <summary>Domain to route.</summary>
+    public OutboundRouter Router { get; } = router;
+
+    /// <summary>Opens connections to a route's hosts.</summary>
+    public OutboundConnector Connector { get; } = connector;
+
+    /// <summary>Records attempts' outcomes.</summary>
+    public OutcomeRecorder Recorder { get; } = recorder;
+
+    /// <summary>Message content.</summary>
+    public IBlobStore Blobs { get; } = blobs;
+
+    /// <summary>Log of the destinations.</summary>
+    public ILogger Logger { get; } = logger;
+
+    /// <summary>The limits of a route: the first provider override whose suffix matches one of its hosts, else the defaults.</summary>
+    public DestinationLimits LimitsFor(OutboundRoute route)
+    {
+        foreach (var (suffix, limits) in Options.Providers)
+        {
+            var dotted = "." + suffix.TrimStart('.');
+            if (route.Hosts.Any(h => h.Name.EndsWith(dotted, StringComparison.OrdinalIgnoreCase) || h.Name.Equals(suffix, StringComparison.OrdinalIgnoreCase)))
+            {
+                return limits;
+            }
+        }
+        return new DestinationLimits { Connections = Options.ConnectionsPerDestination, MessagesPerConnection = Options.MessagesPerConnection };
+    }
+}

@@ -1,0 +1,15 @@
+using Mail.Grains.Interfaces.Mailboxes;
+
+namespace Mail.Grains.Outbound;
+
+/// <summary>A queue row the scheduler leased for a delivery attempt.</summary>
+public sealed record LeasedRow(
+    long Id,
+    string SubmissionId,
+    string Recipient,
+    string Domain,
+    string ReturnPath,
+    StoredBlob Blob,
+    string? DkimSignature,
+    int Attempts,
+    DateTimeOffset ExpiresAt);

@@ -1,0 +1,40 @@
+using Mail.Grains.Interfaces.Accounts;
+using Mail.Grains.Interfaces.Delivery;
+using Mail.Grains.Interfaces.Mailboxes;
+using Mail.Grains.Outbound.Bounces;
+using Mail.Grains.Outbound.Dkim;
+using Mail.Storage.Blobs;
+using Microsoft.Extensions.Options;
+
+namespace Mail.Grains.Outbound;
+
+/// <summary>
+/// Puts a submission's remote recipients on the queue: signs the message once (DKIM, RFC 6376) as it is
+/// queued rather than on every attempt, gives it a VERP return path on the sender's domain so that a later
+/// asynchronous bounce finds its row, and sets its lifetime.
+/// </summary>
+public sealed class OutboundIntake(
+    OutboundQueueStore queue,
+    OutboundSigner signer,
+    IBlobStore blobs,
+    IOptions<OutboundOptions> options,
+    TimeProvider clock)
+{
+    /// <summary>Queues <paramref name="recipients"/> of the submission; a retried submission queues nothing twice.</summary>
+    public async Task EnqueueAsync(Submission submission, MessageSummary summary, IReadOnlyList<string> recipients)
+    {
+        if (recipients.Count == 0) return;
+        var blob = submission.Blob;
+        string? signature;
+        await using (var content = await blobs.OpenReadAsync(blob.TenantId, new BlobRef(blob.Name, blob.Length), CancellationToken.None))
+        {
+            signature = await signer.SignAsync(SigningDomain.For(summary.From, submission.EnvelopeFrom), content, CancellationToken.None);
+        }
+        // A null reverse-path (a bounce, RFC 5321 §4.5.5) stays null: no VERP, so no report can come back for it.
+        var token = submission.EnvelopeFrom.Length == 0 ? null : VerpAddress.NewToken();
+        var returnPath = token is null ? "" : VerpAddress.Create(token, AddressKey.DomainOf(submission.EnvelopeFrom));
+        var now = clock.GetUtcNow();
+        await queue.EnqueueAsync(new QueuedMessage(submission.SubmissionId, submission.SenderAccountId, submission.EnvelopeFrom,
+            returnPath, token, blob, signature, now, now + TimeSpan.FromHours(options.Value.QueueLifetimeHours)), recipients);
+    }
+}

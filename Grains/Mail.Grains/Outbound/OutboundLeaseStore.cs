@@ -1,0 +1,177 @@
+using Mail.Grains.Interfaces.Mailboxes;
+using Npgsql;
+
+namespace Mail.Grains.Outbound;
+
+/// <summary>
+/// The sender's side of the outbound queue: leasing due rows, handing back what could not be taken, and
+/// recording each attempt's outcome. A lease moves a row's due time into the future (and sets
+/// <c>leased_until</c>), so a crashed sender's rows come due again when the lease lapses and nothing is
+/// lost; only rows whose remote 250 was seen but not yet recorded can be sent twice.
+/// </summary>
+public sealed class OutboundLeaseStore(NpgsqlDataSource dataSource, TimeProvider clock)
+{
+    /// <summary>SQL for "a DSN of this kind is owed": only to a local sender, never for a null-sender message (no DSN loops).</summary>
+    public static string OwedDsn(string kindSql) =>
+        $"CASE WHEN sender_account_id IS NOT NULL AND envelope_from <> '' THEN {kindSql} END";
+
+    /// <summary>Leases up to <paramref name="limit"/> due rows, oldest due first; returns the lease (its fencing token) and the rows.</summary>
+    public async Task<(DateTimeOffset LeasedUntil, IReadOnlyList<LeasedRow> Rows)> LeaseDueAsync(int limit, TimeSpan lease)
+    {
+        var now = clock.GetUtcNow();
+        var leasedUntil = Microseconds(now + lease);
+        await using var command = dataSource.CreateCommand(
+            """
+            WITH due AS (
+                SELECT id FROM outbound_queue WHERE status = 'queued' AND next_attempt_at <= @now
+                ORDER BY next_attempt_at LIMIT @limit FOR UPDATE SKIP LOCKED)
+            UPDATE outbound_queue q SET next_attempt_at = @lease, leased_until = @lease
+              FROM due WHERE q.id = due.id
+            RETURNING q.id, q.submission_id, q.recipient, q.domain, q.return_path, q.blob_tenant, q.blob_name, q.blob_length,
+                      q.dkim_signature, q.attempts, q.expires_at
+            """);
+        command.Parameters.AddWithValue("now", now);
+        command.Parameters.AddWithValue("limit", limit);
+        command.Parameters.AddWithValue("lease", leasedUntil);
+        await using var reader = await command.ExecuteReaderAsync();
+        var rows = new List<LeasedRow>();
+        while (await reader.ReadAsync())
+        {
+            rows.Add(new LeasedRow(reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetString(4),
+                new StoredBlob(reader.GetString(5), reader.GetString(6), reader.GetInt64(7)),
+                reader.IsDBNull(8) ? null : reader.GetString(8), reader.GetInt32(9), reader.GetFieldValue<DateTimeOffset>(10)));
+        }
+        return (leasedUntil, rows);
+    }
+
+    /// <summary>Gives leased rows back, due at <paramref name="dueAt"/>, without spending an attempt (a limit said "later").</summary>
+    public async Task ReleaseAsync(IReadOnlyList<long> ids, DateTimeOffset leasedUntil, DateTimeOffset dueAt)
+    {
+        if (ids.Count == 0) return;
+        await using var command = dataSource.CreateCommand(
+            $"""
+            UPDATE outbound_queue SET next_attempt_at = @due, leased_until = NULL
+             WHERE id = ANY(@ids) AND status = 'queued' AND leased_until = @lease;
+            NOTIFY {OutboundQueueStore.Channel};
+            """);
+        command.Parameters.AddWithValue("ids", ids.ToArray());
+        command.Parameters.AddWithValue("lease", leasedUntil);
+        command.Parameters.AddWithValue("due", dueAt);
+        await command.ExecuteNonQueryAsync();
+    }
+
+    /// <summary>
+    /// Extends the lease of rows still held under <paramref name="leasedUntil"/>; returns the new lease and the
+    /// rows it holds. A row another sender took after the old lease lapsed is not returned and must not be sent.
+    /// </summary>
+    public async Task<(DateTimeOffset LeasedUntil, HashSet<long> Held)> RenewAsync(IReadOnlyList<long> ids, DateTimeOffset leasedUntil, TimeSpan lease)
+    {
+        var renewed = Microseconds(clock.GetUtcNow() + lease);
+        await using var command = dataSource.CreateCommand(
+            """
+            UPDATE outbound_queue SET next_attempt_at = @renewed, leased_until = @renewed
+             WHERE id = ANY(@ids) AND status = 'queued' AND leased_until = @lease
+            RETURNING id
+            """);
+        command.Parameters.AddWithValue("ids", ids.ToArray());
+        command.Parameters.AddWithValue("lease", leasedUntil);
+        command.Parameters.AddWithValue("renewed", renewed);
+        var held = new HashSet<long>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync()) held.Add(reader.GetInt64(0));
+        return (renewed, held);
+    }
+
+    /// <summary>
+    /// Records one attempt's outcomes in one round trip. Delivered and failed rows are final whatever lease
+    /// they are under (the remote's answer is the truth); a deferral only applies while this lease holds.
+    /// </summary>
+    public async Task RecordAsync(IReadOnlyList<RowOutcome> outcomes, DateTimeOffset leasedUntil, DateTimeOffset? warnCreatedBefore)
+    {
+        if (outcomes.Count == 0) return;
+        var now = clock.GetUtcNow();
+        await using var batch = dataSource.CreateBatch();
+        foreach (var group in outcomes.GroupBy(o => (o.Kind, o.Reply, o.StatusCode, o.RemoteMta)))
+        {
+            var rows = group.ToArray();
+            var command = group.Key.Kind switch
+            {
+                OutcomeKind.Delivered => new NpgsqlBatchCommand(
+                    """
+                    UPDATE outbound_queue SET status = 'delivered', attempts = attempts + 1, last_attempt_at = @now, last_reply = @reply,
+                           remote_mta = @mta, status_code = @code, leased_until = NULL, dsn_pending = NULL, updated_at = @now
+                     WHERE id = ANY(@ids) AND status = 'queued'
+                    """),
+                OutcomeKind.Failed => new NpgsqlBatchCommand(
+                    $"""
+                    UPDATE outbound_queue SET status = 'failed', attempts = attempts + 1, last_attempt_at = @now, last_reply = @reply,
+                           remote_mta = @mta, status_code = @code, leased_until = NULL, updated_at = @now,
+                           dsn_pending = {OwedDsn("'failed'")}
+                     WHERE id = ANY(@ids) AND status = 'queued'
+                    """),
+                _ => new NpgsqlBatchCommand(
+                    $"""
+                    UPDATE outbound_queue q SET attempts = q.attempts + 1, last_attempt_at = @now, last_reply = @reply,
+                           remote_mta = @mta, status_code = @code, leased_until = NULL, updated_at = @now, next_attempt_at = u.next,
+                           dsn_pending = CASE WHEN @warn::timestamptz IS NOT NULL AND q.created_at <= @warn AND NOT q.delay_warned
+                                              THEN {OwedDsn("'delayed'")} ELSE q.dsn_pending END,
+                           delay_warned = q.delay_warned OR (@warn::timestamptz IS NOT NULL AND q.created_at <= @warn)
+                      FROM unnest(@ids, @nexts) AS u(id, next)
+                     WHERE q.id = u.id AND q.status = 'queued' AND q.leased_until = @lease
+                    """),
+            };
+            command.Parameters.AddWithValue("ids", rows.Select(r => r.RowId).ToArray());
+            command.Parameters.AddWithValue("now", now);
+            command.Parameters.AddWithValue("reply", group.Key.Reply);
+            command.Parameters.AddWithValue("mta", NpgsqlTypes.NpgsqlDbType.Text, (object?)group.Key.RemoteMta ?? DBNull.Value);
+            command.Parameters.AddWithValue("code", NpgsqlTypes.NpgsqlDbType.Text, (object?)group.Key.StatusCode ?? DBNull.Value);
+            if (group.Key.Kind == OutcomeKind.Deferred)
+            {
+                command.Parameters.AddWithValue("nexts", rows.Select(r => r.NextAttemptAt ?? now).ToArray());
+                command.Parameters.AddWithValue("lease", leasedUntil);
+                command.Parameters.AddWithValue("warn", NpgsqlTypes.NpgsqlDbType.TimestampTz, (object?)warnCreatedBefore ?? DBNull.Value);
+            }
+            batch.BatchCommands.Add(command);
+        }
+        if (outcomes.Any(o => o.Kind != OutcomeKind.Delivered))
+        {
+            batch.BatchCommands.Add(new NpgsqlBatchCommand($"NOTIFY {OutboundQueueStore.Channel}"));
+        }
+        await batch.ExecuteNonQueryAsync();
+    }
+
+    /// <summary>When the next waiting row comes due, or null when nothing waits.</summary>
+    public async Task<DateTimeOffset?> NextDueAsync()
+    {
+        await using var command = dataSource.CreateCommand("SELECT min(next_attempt_at) FROM outbound_queue WHERE status = 'queued'");
+        var value = await command.ExecuteScalarAsync();
+        return value is DateTime time ? new DateTimeOffset(DateTime.SpecifyKind(time, DateTimeKind.Utc)) : null;
+    }
+
+    /// <summary>
+    /// Applies an asynchronous bounce that came back to a VERP return path: the recipient's row fails (even if
+    /// the next hop had accepted it) and its sender is owed a DSN. False when no such row is delivered or waiting.
+    /// </summary>
+    public async Task<bool> BounceAsync(string verpToken, string recipient, string statusCode, string diagnostic, string? remoteMta)
+    {
+        var now = clock.GetUtcNow();
+        await using var command = dataSource.CreateCommand(
+            $"""
+            UPDATE outbound_queue SET status = 'failed', status_code = @code, last_reply = @reply,
+                   remote_mta = COALESCE(@mta, remote_mta), leased_until = NULL, updated_at = @now,
+                   dsn_pending = {OwedDsn("'failed'")}
+             WHERE verp_token = @token AND lower(recipient) = lower(@recipient) AND status IN ('queued', 'delivered');
+            NOTIFY {OutboundQueueStore.Channel};
+            """);
+        command.Parameters.AddWithValue("token", verpToken);
+        command.Parameters.AddWithValue("recipient", recipient);
+        command.Parameters.AddWithValue("code", statusCode);
+        command.Parameters.AddWithValue("reply", diagnostic);
+        command.Parameters.AddWithValue("mta", NpgsqlTypes.NpgsqlDbType.Text, (object?)remoteMta ?? DBNull.Value);
+        command.Parameters.AddWithValue("now", now);
+        return await command.ExecuteNonQueryAsync() > 0;
+    }
+
+    /// <summary>PostgreSQL keeps microseconds: a lease compared for equality must be rounded the same way on both sides.</summary>
+    private static DateTimeOffset Microseconds(DateTimeOffset time) => new(time.Ticks - time.Ticks % 10, TimeSpan.Zero);
+}

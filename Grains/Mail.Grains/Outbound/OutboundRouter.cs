@@ -1,0 +1,50 @@
+using Mail.Grains.Outbound.Dns;
+using Microsoft.Extensions.Options;
+
+namespace Mail.Grains.Outbound;
+
+/// <summary>
+/// Resolves a recipient domain to its route: the smarthost when one is configured, else the MX hosts
+/// (RFC 5321 §5.1) filtered and annotated by the TLS policy (DANE, then MTA-STS). The site key is the sorted
+/// MX host set, so every domain a provider hosts shares one destination and its connections.
+/// </summary>
+public sealed class OutboundRouter(IMailDns dns, TlsPolicyResolver tlsPolicy, IOptions<OutboundOptions> options)
+{
+    private readonly OutboundOptions _options = options.Value;
+
+    /// <summary>The route of <paramref name="domain"/> now; DNS answers are cached by the resolver.</summary>
+    public async Task<OutboundRoute> RouteAsync(string domain, CancellationToken ct)
+    {
+        if (!string.IsNullOrWhiteSpace(_options.RelayHost))
+        {
+            var tls = _options.RelayRequireTls
+                ? new TlsRequirement(TlsMode.RequirePkix, [], "smarthost")
+                : TlsRequirement.None;
+            return new OutboundRoute($"relay:{_options.RelayHost}:{_options.RelayPort}",
+                [new RouteHost(_options.RelayHost, _options.RelayPort, tls)], Relay: true, Failure: null);
+        }
+
+        var mx = await dns.LookupMxAsync(domain, ct);
+        switch (mx)
+        {
+            case { NullMx: true }:
+                // RFC 7505 §4.2: the domain declares it accepts no mail.
+                return OutboundRoute.Failed(domain, new RouteFailure(true, "5.1.10", $"Domain {domain} does not accept mail (null MX)"));
+            case { Status: DnsStatus.NxDomain }:
+                return OutboundRoute.Failed(domain, new RouteFailure(true, "5.1.2", $"Host or domain name not found: {domain} (NXDOMAIN)"));
+            case { Status: DnsStatus.TempFail }:
+                return OutboundRoute.Failed(domain, new RouteFailure(false, "4.4.3", $"Host or domain name lookup failed for {domain}: {mx.Error ?? "temporary DNS failure"}"));
+            case { Hosts.Count: 0 }:
+                return OutboundRoute.Failed(domain, new RouteFailure(true, "5.1.2", $"No mail host for {domain}: no MX and no address records"));
+        }
+
+        var policy = await tlsPolicy.ResolveAsync(domain, mx, ct);
+        if (policy.Failure is { } failure)
+        {
+            return OutboundRoute.Failed(domain, new RouteFailure(false, "4.7.5", failure));
+        }
+        var hosts = policy.Hosts.Select(h => new RouteHost(h.Name, _options.RemotePort, h.Tls)).ToArray();
+        var site = "mx:" + string.Join(',', mx.Hosts.Select(h => h.Name.TrimEnd('.').ToLowerInvariant()).Distinct().Order(StringComparer.Ordinal));
+        return new OutboundRoute(site, hosts, Relay: false, Failure: null);
+    }
+}

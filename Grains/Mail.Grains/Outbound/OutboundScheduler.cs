@@ -1,0 +1,108 @@
+using Mail.Grains.Interfaces.Outbound;
+using Mail.Grains.Outbound.Bounces;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace Mail.Grains.Outbound;
+
+/// <summary>
+/// The queue manager (one per silo): leases due rows from the due index, groups them into transactions (one
+/// per message and recipient domain), routes each domain and hands the jobs to their destination grains.
+/// It sleeps until the next row comes due or a queue write NOTIFYs it, never on a fixed sweep; several silos
+/// share the work through <c>FOR UPDATE SKIP LOCKED</c> leases. Owed DSNs are sent on the same wake-ups.
+/// </summary>
+public sealed class OutboundScheduler(
+    NpgsqlDataSource dataSource,
+    OutboundLeaseStore leases,
+    OutboundRouter router,
+    OutcomeRecorder recorder,
+    DsnNotifier dsns,
+    IGrainFactory grains,
+    IOptions<OutboundOptions> options,
+    TimeProvider clock,
+    ILogger<OutboundScheduler> logger) : BackgroundService
+{
+    /// <summary>The longest sleep: a safety net for a lost notification, not the way work is found.</summary>
+    private static readonly TimeSpan MaxSleep = TimeSpan.FromSeconds(30);
+
+    /// <summary>How long rows a destination could not take wait before they are offered again.</summary>
+    private static readonly TimeSpan Backpressure = TimeSpan.FromSeconds(2);
+
+    private readonly OutboundOptions _options = options.Value;
+
+    /// <inheritdoc />
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (!_options.Enabled) return;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await RunAsync(stoppingToken);
+            }
+            catch (Exception e) when (!stoppingToken.IsCancellationRequested)
+            {
+                logger.LogError(e, "Outbound scheduler failed; starting again in 5 s");
+                await Task.Delay(TimeSpan.FromSeconds(5), clock, stoppingToken);
+            }
+        }
+    }
+
+    private async Task RunAsync(CancellationToken ct)
+    {
+        await using var listener = await dataSource.OpenConnectionAsync(ct);
+        await using (var listen = new NpgsqlCommand($"LISTEN {OutboundQueueStore.Channel}", listener))
+        {
+            await listen.ExecuteNonQueryAsync(ct);
+        }
+        while (!ct.IsCancellationRequested)
+        {
+            var full = await DispatchAsync(ct);
+            await dsns.SendOwedAsync(ct);
+            if (full) continue;
+            var next = await leases.NextDueAsync();
+            var sleep = next is null ? MaxSleep : next.Value - clock.GetUtcNow();
+            if (sleep <= TimeSpan.Zero) continue;
+            await listener.WaitAsync(sleep < MaxSleep ? sleep : MaxSleep, ct);
+        }
+    }
+
+    /// <summary>One pass over the due rows; true when the batch was full (more may be due).</summary>
+    private async Task<bool> DispatchAsync(CancellationToken ct)
+    {
+        var (leasedUntil, rows) = await leases.LeaseDueAsync(_options.BatchSize, TimeSpan.FromSeconds(_options.LeaseSeconds));
+        if (rows.Count == 0) return false;
+
+        var jobs = rows.GroupBy(r => (r.SubmissionId, r.Domain)).Select(g => new OutboundJob(
+            g.Select(r => new OutboundRecipient(r.Id, r.Recipient, r.Attempts)).ToArray(), g.Key.Domain, g.Key.SubmissionId,
+            g.First().ReturnPath, g.First().Blob, g.First().DkimSignature, g.First().ExpiresAt, leasedUntil)).ToArray();
+        var domains = jobs.Select(j => j.Domain).Distinct().ToArray();
+        var routes = (await Task.WhenAll(domains.Select(d => router.RouteAsync(d, ct)))).Zip(domains).ToDictionary(p => p.Second, p => p.First);
+
+        await Task.WhenAll(jobs.GroupBy(j => routes[j.Domain].Site).Select(site => HandOverAsync(site.Key, site.ToArray(), routes)));
+        return rows.Count >= _options.BatchSize;
+    }
+
+    private async Task HandOverAsync(string site, OutboundJob[] jobs, Dictionary<string, OutboundRoute> routes)
+    {
+        try
+        {
+            if (routes[jobs[0].Domain].Failure is { } failure)
+            {
+                var reason = new DeliveryFailure(failure.Permanent, failure.StatusCode, failure.Text, null);
+                foreach (var job in jobs) await recorder.RecordFailureAsync(job, reason);
+                return;
+            }
+            var accepted = await grains.GetGrain<IDestinationGrain>(site).EnqueueAsync(jobs);
+            var refused = jobs.Skip(accepted).SelectMany(j => j.Recipients.Select(r => r.RowId)).ToArray();
+            await leases.ReleaseAsync(refused, jobs[0].LeasedUntil, clock.GetUtcNow() + Backpressure);
+        }
+        catch (Exception e)
+        {
+            // The rows stay leased and come due again when the lease lapses; nothing is lost.
+            logger.LogError(e, "Outbound scheduler could not hand {Count} jobs to {Site}", jobs.Length, site);
+        }
+    }
+}

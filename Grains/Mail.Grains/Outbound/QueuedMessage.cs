@@ -1,0 +1,18 @@
+using Mail.Grains.Interfaces.Mailboxes;
+
+namespace Mail.Grains.Outbound;
+
+/// <summary>
+/// What the queue keeps of one outbound message: the sender's envelope address, the VERP return path the
+/// remote sees (and its token), the stored content and the DKIM signature made once at queueing.
+/// </summary>
+public sealed record QueuedMessage(
+    string SubmissionId,
+    string? SenderAccountId,
+    string EnvelopeFrom,
+    string ReturnPath,
+    string? VerpToken,
+    StoredBlob Blob,
+    string? DkimSignature,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset ExpiresAt);
