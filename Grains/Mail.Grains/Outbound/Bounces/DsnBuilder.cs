@@ -189,9 +189,8 @@ public static class DsnBuilder
         stream.Write(block);
         stream.Write("\r\n"u8);
         stream.Position = 0;
-        var headers = HeaderList.Load(stream);
-        var original = new MimeMessage(headers.ToArray());
-        return new TextRfc822Headers { Message = original, ContentDescription = "Undelivered message headers" };
+        var original = MimeMessage.Load(stream);
+        return new TextRfc822Headers { Message = original };
     }
 
     private static ReadOnlySpan<byte> HeaderBlock(ReadOnlySpan<byte> stored)
