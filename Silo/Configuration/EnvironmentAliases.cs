@@ -35,12 +35,26 @@ public static class EnvironmentAliases
         ["MAIL_IMAPS_PORT"] = "Mail:Imap:TlsPort",
         ["MAIL_POP3_PORT"] = "Mail:Pop3:Port",
         ["MAIL_POP3S_PORT"] = "Mail:Pop3:TlsPort",
+        ["MAIL_OUTBOUND_SOURCE"] = "Mail:Outbound:SourceAddress",
+        ["MAIL_RELAY_HOST"] = "Mail:Outbound:RelayHost",
+        ["MAIL_RELAY_PORT"] = "Mail:Outbound:RelayPort",
+        ["MAIL_RELAY_USER"] = "Mail:Outbound:RelayUsername",
+        ["MAIL_RELAY_PASSWORD"] = "Mail:Outbound:RelayPassword",
     };
+
+    /// <summary>MAIL_DNS_SERVERS: comma-separated resolvers ("ip[:port]"), bound as the list Mail:Outbound:DnsServers.</summary>
+    public const string DnsServersVariable = "MAIL_DNS_SERVERS";
 
     /// <summary>The values of the aliases set in this process's environment, as configuration pairs.</summary>
     public static IEnumerable<KeyValuePair<string, string?>> FromEnvironment() =>
         Map.Where(kv => Environment.GetEnvironmentVariable(kv.Key) is not null)
-           .Select(kv => new KeyValuePair<string, string?>(kv.Value, Normalize(kv.Key, Environment.GetEnvironmentVariable(kv.Key)!)));
+           .Select(kv => new KeyValuePair<string, string?>(kv.Value, Normalize(kv.Key, Environment.GetEnvironmentVariable(kv.Key)!)))
+           .Concat(DnsServers(Environment.GetEnvironmentVariable(DnsServersVariable)));
+
+    /// <summary>The list entries of a MAIL_DNS_SERVERS value.</summary>
+    public static IEnumerable<KeyValuePair<string, string?>> DnsServers(string? value) =>
+        (value ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select((server, i) => new KeyValuePair<string, string?>($"Mail:Outbound:DnsServers:{i}", server));
 
     /// <summary>Switches such as MAIL_DEMO take 0/1, no/yes and false/true alike.</summary>
     private static string Normalize(string variable, string value) => variable switch

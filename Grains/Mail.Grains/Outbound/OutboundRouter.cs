@@ -1,3 +1,4 @@
+using Mail.Grains.Outbound.Bounces;
 using Mail.Grains.Outbound.Dns;
 using Microsoft.Extensions.Options;
 
@@ -29,9 +30,9 @@ public sealed class OutboundRouter(IMailDns dns, TlsPolicyResolver tlsPolicy, IO
         {
             case { NullMx: true }:
                 // RFC 7505 §4.2: the domain declares it accepts no mail.
-                return OutboundRoute.Failed(domain, new RouteFailure(true, "5.1.10", $"Domain {domain} does not accept mail (null MX)"));
+                return OutboundRoute.Failed(domain, new RouteFailure(true, DeliveryStatusCodes.NullMx, $"Domain {domain} does not accept mail (null MX)"));
             case { Status: DnsStatus.NxDomain }:
-                return OutboundRoute.Failed(domain, new RouteFailure(true, "5.1.2", $"Host or domain name not found: {domain} (NXDOMAIN)"));
+                return OutboundRoute.Failed(domain, new RouteFailure(true, DeliveryStatusCodes.NoSuchDomain, $"Host or domain name not found: {domain} (NXDOMAIN)"));
             case { Status: DnsStatus.TempFail }:
                 return OutboundRoute.Failed(domain, new RouteFailure(false, "4.4.3", $"Host or domain name lookup failed for {domain}: {mx.Error ?? "temporary DNS failure"}"));
             case { Hosts.Count: 0 }:
@@ -41,7 +42,7 @@ public sealed class OutboundRouter(IMailDns dns, TlsPolicyResolver tlsPolicy, IO
         var policy = await tlsPolicy.ResolveAsync(domain, mx, ct);
         if (policy.Failure is { } failure)
         {
-            return OutboundRoute.Failed(domain, new RouteFailure(false, "4.7.5", failure));
+            return OutboundRoute.Failed(domain, new RouteFailure(false, DeliveryStatusCodes.TlsRequired, failure));
         }
         var hosts = policy.Hosts.Select(h => new RouteHost(h.Name, _options.RemotePort, h.Tls)).ToArray();
         var site = "mx:" + string.Join(',', mx.Hosts.Select(h => h.Name.TrimEnd('.').ToLowerInvariant()).Distinct().Order(StringComparer.Ordinal));

@@ -25,7 +25,7 @@ public sealed class OutcomeRecorder(OutboundLeaseStore leases, TimeProvider cloc
         return RecordAsync(job, job.Recipients.Select(r =>
         {
             var answer = byAddress[r.Address];
-            var code = answer.Reply.EnhancedCode ?? (answer.Accepted ? "2.0.0" : DeliveryStatusCodes.FromReplyCode(answer.Reply.Code));
+            var code = answer.Reply.EnhancedCode ?? (answer.Accepted ? "2.0.0" : DeliveryStatusCodes.FromReply(answer.Reply.Code, answer.Reply.Text));
             return new Attempt(r, answer.Accepted, answer.Reply.IsPermanent, answer.Reply.ToString(), code, result.RemoteHost);
         }));
     }

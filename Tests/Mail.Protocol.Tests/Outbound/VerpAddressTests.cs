@@ -1,3 +1,4 @@
+using Mail.Grains.Interfaces.Delivery;
 using Mail.Grains.Outbound.Bounces;
 
 namespace Mail.Protocol.Tests.Outbound;

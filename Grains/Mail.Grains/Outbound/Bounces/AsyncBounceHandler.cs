@@ -23,7 +23,7 @@ public sealed class AsyncBounceHandler(IBlobStore blobs, OutboundLeaseStore leas
         await using var stream = await blobs.OpenReadAsync(blob.TenantId, new BlobRef(blob.Name, blob.Length), ct);
         var message = await MimeMessage.LoadAsync(stream, ct);
         var failed = 0;
-        foreach (var recipient in BounceReportParser.Parse(message).Where(r => r.Action.Equals("failed", StringComparison.OrdinalIgnoreCase)))
+        foreach (var recipient in BounceReportParser.Parse(message).Where(r => r.Action == DsnAction.Failed))
         {
             var diagnostic = recipient.DiagnosticCode ?? $"{recipient.Status} reported by a later hop";
             if (await leases.BounceAsync(token, recipient.Address, recipient.Status ?? "5.0.0", diagnostic, recipient.RemoteMta)) failed++;

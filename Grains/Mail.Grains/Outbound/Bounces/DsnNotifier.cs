@@ -24,7 +24,7 @@ public sealed class DsnNotifier(
     ILogger<DsnNotifier> logger)
 {
     /// <summary>The most of an original message's header that a report quotes.</summary>
-    private const int MaxQuotedHeaderBytes = 64 * 1024;
+    private const int MaxQuotedHeaderBytes = DsnBuilder.MaxOriginalHeaderBytes;
 
     /// <summary>Files every owed DSN (in batches) and clears its rows.</summary>
     public async Task SendOwedAsync(CancellationToken ct)
@@ -54,13 +54,12 @@ public sealed class DsnNotifier(
         var headers = await ReadHeaderAsync(first.Blob, ct);
         var original = HeaderList.Load(new MemoryStream(headers));
         var delayed = first.Kind == "delayed";
-        var report = new DsnReport(
-            options.Value.Hostname, first.CreatedAt, null, first.EnvelopeFrom, headers,
-            original[HeaderId.Subject], original[HeaderId.MessageId],
+        var report = new DsnReport(options.Value.Hostname, first.EnvelopeFrom, first.CreatedAt,
             rows.Select(r => new DsnRecipient(
-                r.Recipient, null, delayed ? DsnAction.Delayed : DsnAction.Failed,
-                r.StatusCode ?? (delayed ? "4.0.0" : "5.0.0"), r.RemoteMta, r.LastReply,
-                r.LastAttemptAt ?? clock.GetUtcNow(), delayed ? r.ExpiresAt : null)).ToArray());
+                r.Recipient, delayed ? DsnAction.Delayed : DsnAction.Failed,
+                r.StatusCode ?? (delayed ? "4.0.0" : "5.0.0"), r.LastAttemptAt ?? clock.GetUtcNow(),
+                RemoteMta: r.RemoteMta, DiagnosticCode: r.LastReply, WillRetryUntil: delayed ? r.ExpiresAt : null)).ToArray(),
+            headers, original[HeaderId.Subject], original[HeaderId.MessageId]);
         var bytes = DsnBuilder.ToBytes(DsnBuilder.Build(report));
 
         var stored = await blobs.PutAsync(first.Blob.TenantId, new MemoryStream(bytes), ct);

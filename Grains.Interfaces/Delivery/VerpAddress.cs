@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 
-namespace Mail.Grains.Outbound.Bounces;
+namespace Mail.Grains.Interfaces.Delivery;
 
 /// <summary>
 /// The envelope return path of outbound mail, "bounces+&lt;token&gt;@&lt;domain&gt;" (VERP), so an asynchronous
