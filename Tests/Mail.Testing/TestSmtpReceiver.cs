@@ -162,10 +162,12 @@ public sealed class TestSmtpReceiver : IAsyncDisposable
                 return;
             }
             Interlocked.Increment(ref _connections);
+            var registered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             _sessions[socket] = Task.Run(async () =>
             {
                 try
                 {
+                    await registered.Task;
                     await new TestSmtpSession(this, socket).RunAsync();
                 }
                 finally
@@ -174,6 +176,7 @@ public sealed class TestSmtpReceiver : IAsyncDisposable
                     socket.Dispose();
                 }
             });
+            registered.SetResult();
         }
     }
 }

@@ -58,7 +58,8 @@ internal sealed class TestSmtpSession(TestSmtpReceiver receiver, Socket socket)
             case "EHLO":
                 _ehloName = argument;
                 Reset();
-                await ReplyAsync(string.Join("\r\n", Extensions().Select((e, i) => $"250{(i == Extensions().Count - 1 ? ' ' : '-')}{e}")), ct);
+                var extensions = Extensions();
+                await ReplyAsync(string.Join("\r\n", extensions.Select((e, i) => $"250{(i == extensions.Count - 1 ? ' ' : '-')}{e}")), ct);
                 return true;
             case "HELO":
                 _ehloName = argument;
