@@ -1,4 +1,5 @@
 using System.Net;
+using System.Security.Cryptography.X509Certificates;
 using Mail.Grains.Outbound.Dns;
 using Mail.Grains.Outbound.Smtp;
 using Microsoft.Extensions.Logging;
@@ -13,6 +14,7 @@ namespace Mail.Grains.Outbound;
 public sealed class OutboundConnector(IMailDns dns, IOptions<OutboundOptions> options, ILogger<OutboundConnector> logger)
 {
     private readonly OutboundOptions _options = options.Value;
+    private readonly X509Certificate2Collection _roots = ExtraTrustedRoots.Load(options.Value.ExtraTrustedRootsPath);
     private readonly IPAddress? _source = string.IsNullOrWhiteSpace(options.Value.SourceAddress) ? null : IPAddress.Parse(options.Value.SourceAddress);
 
     /// <summary>The open connection and its host, or why none could be opened.</summary>
@@ -30,10 +32,10 @@ public sealed class OutboundConnector(IMailDns dns, IOptions<OutboundOptions> op
             }
             foreach (var address in addresses.Records)
             {
-                var credentials = route.Relay && _options.RelayUsername is { } user ? new NetworkCredential(user, _options.RelayPassword) : null;
-                var endpoint = new OutboundEndpoint(host.Name, address, host.Port, host.Tls, _source, credentials,
-                    (certificate, chain, errors) => TlsCertificateCheck.IsAcceptable(host.Tls, host.Name, certificate, chain, errors, _options.ExtraTrustedRoots, out var reason)
-                        ? (true, "") : (false, reason));
+                var credentials = route.Relay && _options.RelayUsername is { } user ? new SmtpCredentials(user, _options.RelayPassword ?? "") : null;
+                var endpoint = new OutboundEndpoint(host.Name, address, host.Port, host.Tls,
+                    (certificate, chain, errors, out reason) => TlsCertificateCheck.IsAcceptable(host.Tls, host.Name, certificate, chain, errors, _roots, out reason),
+                    credentials, _source);
                 try
                 {
                     return (await OutboundConnection.OpenAsync(endpoint, _options, ct), host, failure);

@@ -26,7 +26,7 @@ public sealed class OutcomeRecorder(OutboundLeaseStore leases, TimeProvider cloc
         {
             var answer = byAddress[r.Address];
             var code = answer.Reply.EnhancedCode ?? (answer.Accepted ? "2.0.0" : DeliveryStatusCodes.FromReply(answer.Reply.Code, answer.Reply.Text));
-            return new Attempt(r, answer.Accepted, answer.Reply.IsPermanent, answer.Reply.ToString(), code, result.RemoteHost);
+            return new Attempt(r, answer.Accepted, answer.Reply.IsPermanent, answer.Reply.ToString(), code, result.HostName);
         }));
     }
 
