@@ -55,7 +55,7 @@ public class DsnBuilderTests
 
         var python = PythonEmail.Read(bytes);
         Assert.Equal(["multipart/report", "text/plain", "message/delivery-status", "text/rfc822-headers"],
-            python.GetProperty("types").EnumerateArray().Select(t => t.GetString()).ToArray());
+            python.GetProperty("types").EnumerateArray().Select(t => t.GetString()!).ToArray());
         Assert.Equal("delivery-status", python.GetProperty("report_type").GetString());
         Assert.Empty(python.GetProperty("defects").EnumerateArray());
     }
@@ -118,7 +118,7 @@ public class DsnBuilderTests
     public void MimeKitReadsTheSameStatusGroups()
     {
         var message = MimeMessage.Load(new MemoryStream(BuildBytes(Report(UserUnknown()))));
-        var status = ((MultipartReport)message.Body)[1] as MessageDeliveryStatus;
+        var status = ((MultipartReport)message.Body!)[1] as MessageDeliveryStatus;
         Assert.NotNull(status);
         Assert.Equal(2, status.StatusGroups.Count);
         Assert.Equal("dns; mta1.example.org", status.StatusGroups[0]["Reporting-MTA"]);
@@ -183,7 +183,7 @@ public class DsnBuilderTests
         Assert.Equal("dns; mx.remote.test X-Evil: 1", PythonEmail.Field(group, "Remote-MTA"));
         Assert.Equal("smtp; 550 5.1.1 no such user Action: delivered Final-Recipient: rfc822; evil@attacker.test Status: 2.0.0 X-Injected: yes",
             PythonEmail.Field(group, "Diagnostic-Code"));
-        Assert.Empty(BounceReportParser.Parse(MimeMessage.Load(new MemoryStream(bytes))).Where(r => r.Address.Contains("attacker")));
+        Assert.DoesNotContain(BounceReportParser.Parse(MimeMessage.Load(new MemoryStream(bytes))), r => r.Address.Contains("attacker"));
     }
 
     [Fact]
@@ -220,8 +220,8 @@ public class DsnBuilderTests
         Assert.StartsWith(OriginalHeaders, headers);
         Assert.Equal("", headers[OriginalHeaders.Length..].Trim());
 
-        var mime = (TextRfc822Headers)((MultipartReport)MimeMessage.Load(new MemoryStream(bytes)).Body)[2];
-        Assert.Equal("Quarterly numbers", mime.Message.Subject);
+        var mime = (TextRfc822Headers)((MultipartReport)MimeMessage.Load(new MemoryStream(bytes)).Body!)[2];
+        Assert.Equal("Quarterly numbers", mime.Message!.Subject);
         Assert.Equal("orig-1@example.org", mime.Message.MessageId);
     }
 

@@ -11,11 +11,17 @@ public static class PythonEmail
         import sys, json, re, email
         msg = email.message_from_bytes(sys.stdin.buffer.read())
         unfold = lambda v: None if v is None else re.sub(r'\r?\n[ \t]+', ' ', str(v))
-        out = {'types': [p.get_content_type() for p in msg.walk()], 'report_type': msg.get_param('report-type'),
-               'defects': [type(d).__name__ for p in msg.walk() for d in p.defects], 'groups': [], 'headers': None, 'human': None}
+        def parts(p):
+            # The groups of a delivery-status payload are Message objects too; they are fields, not MIME parts.
+            yield p
+            if p.is_multipart() and p.get_content_type() != 'message/delivery-status':
+                for child in p.get_payload():
+                    yield from parts(child)
+        out = {'types': [p.get_content_type() for p in parts(msg)], 'report_type': msg.get_param('report-type'),
+               'defects': [type(d).__name__ for p in parts(msg) for d in p.defects], 'groups': [], 'headers': None, 'human': None}
         for k in ('From', 'To', 'Subject', 'Auto-Submitted', 'In-Reply-To', 'References', 'Message-ID', 'Date', 'MIME-Version'):
             out[k] = unfold(msg[k])
-        for part in msg.walk():
+        for part in parts(msg):
             t = part.get_content_type()
             if t == 'message/delivery-status':
                 out['groups'] = [[[k, unfold(v)] for k, v in g.items()] for g in part.get_payload()]

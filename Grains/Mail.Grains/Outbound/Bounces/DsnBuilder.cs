@@ -19,7 +19,8 @@ public static class DsnBuilder
     /// <summary>Subject of a success notice (NOTIFY=SUCCESS, RFC 3461 §4.1).</summary>
     public const string SuccessSubject = "Successful Mail Delivery Report";
 
-    private static readonly FormatOptions Wire = CreateWireFormat();
+    private static readonly FormatOptions Wire = Format(NewLineFormat.Dos);
+    private static readonly FormatOptions Lf = Format(NewLineFormat.Unix);
 
     /// <summary>The DSN for <paramref name="report"/>. Whether one may be sent (never to a null sender, RFC 5321 §4.5.5) is the caller's rule.</summary>
     public static MimeMessage Build(DsnReport report)
@@ -60,10 +61,10 @@ public static class DsnBuilder
         return stream.ToArray();
     }
 
-    private static FormatOptions CreateWireFormat()
+    private static FormatOptions Format(NewLineFormat newLine)
     {
         var options = FormatOptions.Default.Clone();
-        options.NewLineFormat = NewLineFormat.Dos;
+        options.NewLineFormat = newLine;
         return options;
     }
 
@@ -127,8 +128,8 @@ public static class DsnBuilder
         var body = text.ToString();
         var part = new TextPart("plain");
         part.SetText(Encoding.UTF8, body);
-        // The DSN may relay through servers without 8BITMIME (RFC 6152), and remote replies can be long lines.
-        part.ContentTransferEncoding = body.All(c => c < 128) && body.Split('\n').All(l => l.Length <= 76)
+        // The DSN may relay through servers without 8BITMIME (RFC 6152); 7bit allows lines up to 998 (RFC 5322 §2.1.1).
+        part.ContentTransferEncoding = body.All(c => c < 128) && body.Split('\n').All(l => l.Length <= 998)
             ? ContentEncoding.SevenBit
             : ContentEncoding.QuotedPrintable;
         part.ContentDescription = "Notification";
@@ -150,15 +151,14 @@ public static class DsnBuilder
         }
     }
 
-    // RFC 3464 §2.2 per-message fields, then §2.3 per-recipient groups; each group becomes a block ended by a blank line.
+    // RFC 3464 §2.2 per-message fields, then one §2.3 group per recipient, groups separated by one blank line.
     private static MessageDeliveryStatus DeliveryStatus(DsnReport report)
     {
-        var status = new MessageDeliveryStatus { ContentDescription = "Delivery report" };
         var perMessage = new HeaderList { { "Reporting-MTA", "dns; " + report.ReportingMta } };
         if (report.OriginalEnvelopeId is { } envid && DsnText.Ascii(envid) is { Length: > 0 } cleanEnvid)
             perMessage.Add("Original-Envelope-Id", cleanEnvid);
         perMessage.Add("Arrival-Date", DateUtils.FormatDate(report.ArrivalDate));
-        status.StatusGroups.Add(perMessage);
+        var groups = new List<HeaderList> { perMessage };
 
         foreach (var r in report.Recipients)
         {
@@ -175,9 +175,18 @@ public static class DsnBuilder
             fields.Add("Last-Attempt-Date", DateUtils.FormatDate(r.LastAttemptDate));
             if (r.Action == DsnAction.Delayed && r.WillRetryUntil is { } until)
                 fields.Add("Will-Retry-Until", DateUtils.FormatDate(until));
-            status.StatusGroups.Add(fields);
+            groups.Add(fields);
         }
-        return status;
+
+        // Written here rather than through StatusGroups: MimeKit ends every group, the last one too, with a blank
+        // line, and that line next to the boundary's own CRLF reads back as an empty extra group (MimeKit and
+        // Python both see one). The header lists still do the field folding; ToBytes turns LF into CRLF.
+        var content = new MemoryStream();
+        foreach (var group in groups)
+            group.WriteTo(Lf, content);
+        content.SetLength(content.Length - 1); // the last group's blank line
+        content.Position = 0;
+        return new MessageDeliveryStatus { Content = new MimeContent(content), ContentDescription = "Delivery report" };
     }
 
     // RFC 6522 §4: the returned headers only, never the body (it may be large, and returning content to a
