@@ -11,15 +11,11 @@ public sealed class TestCertificates : IDisposable
 {
     private static readonly Oid ServerAuth = new("1.3.6.1.5.5.7.3.1");
 
-    /// <summary>A new CA named <paramref name="name"/>, valid from yesterday for a year.</summary>
+    /// <summary>A new CA named <paramref name="name"/>, valid from a month ago (room for expired leaves) for a year.</summary>
     public TestCertificates(string name = "Mail Test CA")
     {
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        var request = new CertificateRequest($"CN={name}", key, HashAlgorithmName.SHA256);
-        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
-        request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.CrlSign, true));
-        request.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(request.PublicKey, false));
-        Root = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddYears(1));
+        Root = CaRequest(name, key).CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-30), DateTimeOffset.UtcNow.AddYears(1));
         RootPemPath = Path.Combine(Path.GetTempPath(), $"mail-test-ca-{Guid.NewGuid():N}.pem");
         File.WriteAllText(RootPemPath, Root.ExportCertificatePem());
     }
@@ -39,10 +35,29 @@ public sealed class TestCertificates : IDisposable
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var request = LeafRequest(key, dnsNames);
         request.CertificateExtensions.Add(X509AuthorityKeyIdentifierExtension.CreateFromCertificate(Root, true, false));
-        var serial = RandomNumberGenerator.GetBytes(16);
-        serial[0] &= 0x7F;
-        using var issued = request.Create(Root, notBefore, notAfter, serial);
-        return WithKey(issued, key);
+        using var issued = request.Create(Root, notBefore, notAfter, Serial());
+        using var withKey = issued.CopyWithPrivateKey(key);
+        return Reloaded(withKey);
+    }
+
+    /// <summary>
+    /// A leaf for <paramref name="dnsNames"/> signed by a fresh intermediate CA that the root signed, as public CAs
+    /// issue them; a server must send the intermediate along (SslStreamCertificateContext.Create's additional certificates).
+    /// </summary>
+    public (X509Certificate2 Leaf, X509Certificate2 Intermediate) IssueWithIntermediate(params string[] dnsNames)
+    {
+        using var caKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var caRequest = CaRequest("Mail Test Intermediate", caKey);
+        caRequest.CertificateExtensions.Add(X509AuthorityKeyIdentifierExtension.CreateFromCertificate(Root, true, false));
+        using var intermediateCert = caRequest.Create(Root, DateTimeOffset.UtcNow.AddDays(-7), DateTimeOffset.UtcNow.AddDays(90), Serial());
+        using var intermediate = intermediateCert.CopyWithPrivateKey(caKey);
+
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var request = LeafRequest(key, dnsNames);
+        request.CertificateExtensions.Add(X509AuthorityKeyIdentifierExtension.CreateFromCertificate(intermediate, true, false));
+        using var issued = request.Create(intermediate, DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(30), Serial());
+        using var withKey = issued.CopyWithPrivateKey(key);
+        return (Reloaded(withKey), X509CertificateLoader.LoadCertificate(intermediate.RawData));
     }
 
     /// <summary>A self-signed server certificate for <paramref name="dnsNames"/>, chaining to no CA (as DANE-EE servers often have).</summary>
@@ -50,7 +65,7 @@ public sealed class TestCertificates : IDisposable
     {
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         using var created = LeafRequest(key, dnsNames).CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(30));
-        return WithKey(created, key);
+        return Reloaded(created);
     }
 
     /// <inheritdoc />
@@ -58,6 +73,23 @@ public sealed class TestCertificates : IDisposable
     {
         File.Delete(RootPemPath);
         Root.Dispose();
+    }
+
+    private static CertificateRequest CaRequest(string name, ECDsa key)
+    {
+        var request = new CertificateRequest($"CN={name}", key, HashAlgorithmName.SHA256);
+        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
+        request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.CrlSign, true));
+        request.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(request.PublicKey, false));
+        return request;
+    }
+
+    /// <summary>A positive 128-bit serial number (RFC 5280 §4.1.2.2).</summary>
+    private static byte[] Serial()
+    {
+        var serial = RandomNumberGenerator.GetBytes(16);
+        serial[0] &= 0x7F;
+        return serial;
     }
 
     private static CertificateRequest LeafRequest(ECDsa key, string[] dnsNames)
@@ -77,12 +109,9 @@ public sealed class TestCertificates : IDisposable
     }
 
     /// <summary>
-    /// Attaches the key and round-trips through PKCS#12: SslStream on Linux serves a certificate whose key came from
-    /// CopyWithPrivateKey, but the PFX form also works where an ephemeral key would not (Windows SChannel).
+    /// Round-trips through PKCS#12 so the key outlives the ECDsa object it was made with and the certificate works as
+    /// a server certificate on every platform (SChannel refuses ephemeral keys).
     /// </summary>
-    private static X509Certificate2 WithKey(X509Certificate2 certificate, ECDsa key)
-    {
-        using var withKey = certificate.CopyWithPrivateKey(key);
-        return X509CertificateLoader.LoadPkcs12(withKey.Export(X509ContentType.Pkcs12), null);
-    }
+    private static X509Certificate2 Reloaded(X509Certificate2 withKey) =>
+        X509CertificateLoader.LoadPkcs12(withKey.Export(X509ContentType.Pkcs12), null);
 }

@@ -134,6 +134,9 @@ public sealed class TlsCertificateCheckTests : IDisposable
 
         Assert.False(Check(Dane(2, 1, 1, SpkiSha256(_ca.Root)), "mx.dane.test", leaf, chain, out _));
         Assert.False(Check(Dane(2, 1, 1, SpkiSha256(stranger.Root)), "mx.dane.test", leaf, null, out _));
+        // The pinned CA is presented, but it did not sign this leaf.
+        using var bothCas = Presented(leaf, stranger.Root, _ca.Root);
+        Assert.False(Check(Dane(2, 1, 1, SpkiSha256(_ca.Root)), "mx.dane.test", leaf, bothCas, out _));
     }
 
     [Fact]
@@ -148,14 +151,16 @@ public sealed class TlsCertificateCheckTests : IDisposable
     [Fact]
     public async Task ChecksHoldOverARealHandshake()
     {
-        var leaf = _ca.Issue("mx.real.test");
-        var serverContext = SslStreamCertificateContext.Create(leaf, [_ca.Root], offline: true);
+        // As deployed: a leaf from an intermediate the server sends along; DANE-TA usually pins that intermediate.
+        var (leaf, intermediate) = _ca.IssueWithIntermediate("mx.real.test");
+        var serverContext = SslStreamCertificateContext.Create(leaf, [intermediate], offline: true);
 
-        Assert.True(await HandshakeAsync(serverContext, Dane(2, 1, 1, SpkiSha256(_ca.Root)), "mx.real.test"));
+        Assert.True(await HandshakeAsync(serverContext, Dane(2, 1, 1, SpkiSha256(intermediate)), "mx.real.test"));
         Assert.True(await HandshakeAsync(serverContext, Dane(3, 1, 1, SpkiSha256(leaf)), "mx.real.test"));
         Assert.True(await HandshakeAsync(serverContext, Pkix, "mx.real.test"));
         Assert.False(await HandshakeAsync(serverContext, Pkix, "mx.wrong.test"));
-        Assert.False(await HandshakeAsync(serverContext, Dane(3, 1, 1, SpkiSha256(_ca.Root)), "mx.real.test"));
+        Assert.False(await HandshakeAsync(serverContext, Dane(2, 1, 1, SpkiSha256(intermediate)), "mx.wrong.test"));
+        Assert.False(await HandshakeAsync(serverContext, Dane(3, 1, 1, SpkiSha256(intermediate)), "mx.real.test"));
     }
 
     /// <summary>TLS over loopback with the check as the client's certificate callback; true when the handshake succeeded.</summary>
@@ -183,7 +188,8 @@ public sealed class TlsCertificateCheckTests : IDisposable
         }
         catch (AuthenticationException)
         {
-            await Assert.ThrowsAnyAsync<Exception>(() => serverSide);
+            // The server may or may not notice, depending on the TLS version: only the client's verdict matters here.
+            await Record.ExceptionAsync(() => serverSide);
             return false;
         }
     }

@@ -52,7 +52,9 @@ internal static class DaneMatch
 
     /// <summary>
     /// RFC 7672 §3.1.2: with DANE-TA the matched certificate is the trust anchor of an otherwise ordinary path
-    /// validation, with no system roots involved.
+    /// validation, with no system roots involved. The anchor is usually an intermediate, which X509Chain will not
+    /// treat as a root (the build ends in PartialChain or UntrustedRoot), so the path is accepted when it runs
+    /// through the anchor and every element up to it is valid; whatever lies above the anchor does not matter.
     /// </summary>
     private static bool ChainsTo(X509Certificate2 leaf, X509Certificate2 anchor, IReadOnlyList<X509Certificate2> presented)
     {
@@ -64,7 +66,11 @@ internal static class DaneMatch
         chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
         chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
         chain.ChainPolicy.CustomTrustStore.Add(anchor);
-        chain.ChainPolicy.ExtraStore.AddRange(presented.Where(c => c.Thumbprint != anchor.Thumbprint).ToArray());
-        return chain.Build(leaf);
+        chain.ChainPolicy.ExtraStore.AddRange(presented.ToArray());
+        chain.Build(leaf);
+        var elements = chain.ChainElements.Select(e => (e.Certificate.Thumbprint, e.ChainElementStatus)).ToList();
+        var anchorAt = elements.FindIndex(e => e.Thumbprint == anchor.Thumbprint);
+        return anchorAt > 0 && elements.Take(anchorAt + 1).All(e => e.ChainElementStatus.All(s =>
+            s.Status is X509ChainStatusFlags.NoError or X509ChainStatusFlags.UntrustedRoot or X509ChainStatusFlags.PartialChain));
     }
 }
