@@ -158,4 +158,17 @@ public sealed class MtaStsResolverTests : IAsyncLifetime
         Assert.All(policies, p => Assert.Equal("v1", p?.Id));
         Assert.Equal(1, _world.Policies.Fetches("sts.test"));
     }
+
+    [Fact]
+    public async Task CacheStaysWithinItsCapacity()
+    {
+        using var resolver = _world.Resolver(capacity: 10);
+
+        for (var i = 0; i < 35; i++)
+        {
+            await resolver.GetPolicyAsync($"d{i}.test", default);
+        }
+
+        Assert.InRange(resolver.CachedDomains, 1, 10);
+    }
 }

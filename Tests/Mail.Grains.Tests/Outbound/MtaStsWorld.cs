@@ -43,7 +43,8 @@ internal sealed class MtaStsWorld : IAsyncDisposable
         Dns.Remove("mta-sts." + domain).AddA("mta-sts." + domain, "127.0.0.1");
     }
 
-    public MtaStsResolver Resolver(TimeProvider? time = null) => new(MailDns, Options, time, fetchTimeout: TimeSpan.FromSeconds(5));
+    public MtaStsResolver Resolver(TimeProvider? time = null, int capacity = MtaStsResolver.DefaultCapacity) =>
+        new(MailDns, Options, time, capacity: capacity, fetchTimeout: TimeSpan.FromSeconds(5));
 
     public async ValueTask DisposeAsync()
     {
