@@ -35,7 +35,14 @@ public enum DnsStatus
 public sealed record DnsAnswer<T>(DnsStatus Status, IReadOnlyList<T> Records, bool Authenticated, string? Error = null);
 
 /// <summary>A TLSA record (RFC 6698 §2.1).</summary>
-public sealed record TlsaRecord(byte Usage, byte Selector, byte MatchingType, byte[] Data);
+public sealed record TlsaRecord(byte Usage, byte Selector, byte MatchingType, byte[] Data)
+{
+    /// <summary>
+    /// Usable for SMTP (RFC 7672 §3.1): DANE-TA(2) or DANE-EE(3) with a known selector (0 full certificate, 1 SPKI) and
+    /// matching type (0 exact, 1 SHA-256, 2 SHA-512); PKIX-TA(0) and PKIX-EE(1) are not (RFC 7672 §3.1.3).
+    /// </summary>
+    public bool IsUsableForSmtp => Usage is 2 or 3 && Selector is 0 or 1 && MatchingType is 0 or 1 or 2 && Data.Length > 0;
+}
 
 /// <summary>One MX host with its preference.</summary>
 public sealed record MxHost(string Name, int Preference);
