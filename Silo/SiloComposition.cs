@@ -2,10 +2,13 @@ using System.Net;
 using Mail.Grains;
 using Mail.Grains.Accounts;
 using Mail.Grains.Interfaces;
+using Mail.Grains.Outbound;
 using Mail.Grains.Storage;
 using Mail.Silo.Configuration;
+using Mail.Storage.Blobs;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Orleans.Configuration;
 
 namespace Mail.Silo;
@@ -55,6 +58,10 @@ public static class SiloComposition
         silo.Services.AddMailGrains();
         silo.Services.Configure<PasswordHashingOptions>(configuration.GetSection("Mail:Passwords"));
         silo.Services.Configure<AccountDefaults>(configuration.GetSection("Mail:Accounts"));
+        silo.Services.Configure<OutboundOptions>(configuration.GetSection(OutboundOptions.Section));
+        // Sending domains seal their DKIM keys under the same tenant keys as the blobs.
+        silo.Services.TryAddSingleton(BlobStoreFactory.CreateKeyStore(
+            configuration.GetSection("Mail:Blobs").Get<BlobStoreOptions>() ?? new BlobStoreOptions(), options.DataDir));
         return silo;
     }
 }

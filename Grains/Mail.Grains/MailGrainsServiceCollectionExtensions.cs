@@ -1,6 +1,7 @@
 using Mail.Grains.Accounts;
 using Mail.Grains.Mailboxes;
 using Mail.Grains.Outbound;
+using Mail.Grains.Outbound.Dkim;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
@@ -18,6 +19,8 @@ public static class MailGrainsServiceCollectionExtensions
         services.AddSingleton<MailboxStore>();
         services.AddSingleton<DirectoryTable>();
         services.AddSingleton<OutboundQueueStore>();
+        services.AddOptions<OutboundOptions>();
+        services.AddSingleton<OutboundSigner>();
         return services;
     }
 }
