@@ -35,6 +35,7 @@ public static class EnvironmentAliases
         ["MAIL_IMAPS_PORT"] = "Mail:Imap:TlsPort",
         ["MAIL_POP3_PORT"] = "Mail:Pop3:Port",
         ["MAIL_POP3S_PORT"] = "Mail:Pop3:TlsPort",
+        ["MAIL_REQUIRE_VERIFIED_DOMAINS"] = "Mail:Outbound:RequireVerifiedDomains",
     };
 
     /// <summary>The values of the aliases set in this process's environment, as configuration pairs.</summary>
@@ -42,10 +43,10 @@ public static class EnvironmentAliases
         Map.Where(kv => Environment.GetEnvironmentVariable(kv.Key) is not null)
            .Select(kv => new KeyValuePair<string, string?>(kv.Value, Normalize(kv.Key, Environment.GetEnvironmentVariable(kv.Key)!)));
 
-    /// <summary>Switches such as MAIL_DEMO take 0/1, no/yes and false/true alike.</summary>
+    /// <summary>Switches (MAIL_DEMO, MAIL_REQUIRE_VERIFIED_DOMAINS) take 0/1, no/yes and false/true alike.</summary>
     private static string Normalize(string variable, string value) => variable switch
     {
-        "MAIL_DEMO" => value.Trim().ToLowerInvariant() is "0" or "false" or "no" or "off" ? "false" : "true",
+        "MAIL_DEMO" or "MAIL_REQUIRE_VERIFIED_DOMAINS" => value.Trim().ToLowerInvariant() is "0" or "false" or "no" or "off" ? "false" : "true",
         _ => value,
     };
 }
