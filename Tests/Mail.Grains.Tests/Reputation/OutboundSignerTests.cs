@@ -19,6 +19,7 @@ public sealed class OutboundSignerTests(MailClusterFixture fixture)
     public async Task RsaSignatureOverTheStoredBytesVerifiesIndependently()
     {
         var tenant = await TestTenant.CreateAsync(fixture.Grains);
+        await fixture.Grains.GetGrain<ISendingDomainGrain>(tenant.Domain).EnsureKeysAsync();
         var stored = StoredMessage(tenant.Domain);
 
         var fields = await Signer().SignAsync(tenant.Domain, new MemoryStream(stored), CancellationToken.None);

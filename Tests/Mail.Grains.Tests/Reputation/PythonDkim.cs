@@ -17,8 +17,14 @@ public static class PythonDkim
             value = records.get(name.decode().rstrip('.'))
             return value.encode() if value is not None else None
         verifier = dkim.DKIM(message)
+        def check(i):
+            try:
+                return bool(verifier.verify(idx=i, dnsfunc=dnsfunc))
+            except dkim.DKIMException as e:
+                print(e, file=sys.stderr)
+                return False
         count = len([h for h in verifier.headers if h[0].lower() == b'dkim-signature'])
-        print(json.dumps([bool(verifier.verify(idx=i, dnsfunc=dnsfunc)) for i in range(count)]))
+        print(json.dumps([check(i) for i in range(count)]))
         """;
 
     /// <summary>The outcome of each DKIM-Signature field of <paramref name="message"/>, top first.</summary>

@@ -58,8 +58,8 @@ public sealed class SendingDomainTests(MailClusterFixture fixture)
 
         await using var connection = await fixture.OpenAsync();
         await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT payload_binary FROM orleans_storage WHERE grain_type_string LIKE '%sendingdomain%' AND grain_id_extension_string LIKE '%' || @domain";
-        command.Parameters.AddWithValue("domain", tenant.Domain);
+        command.CommandText = "SELECT payload_binary FROM orleans_storage WHERE position(convert_to(@selector, 'UTF8') in payload_binary) > 0";
+        command.Parameters.AddWithValue("selector", key.Selector);
         var row = Assert.IsType<byte[]>(await command.ExecuteScalarAsync());
         var stored = Encoding.UTF8.GetString(row);
 

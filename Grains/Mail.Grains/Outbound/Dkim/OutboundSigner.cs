@@ -39,7 +39,8 @@ public sealed class OutboundSigner(IGrainFactory grains)
         var keys = await KeysAsync(domain.TrimEnd('.').ToLowerInvariant());
         if (keys.Count == 0) return null;
         var mime = await MimeMessage.LoadAsync(message, ct);
-        var headers = SignedHeaders.Where(h => mime.Headers.Contains(h)).ToArray();
+        // MimeKit keeps the top-level Content-* fields with the body entity, not in the message's headers.
+        var headers = SignedHeaders.Where(h => mime.Headers.Contains(h) || mime.Body?.Headers.Contains(h) == true).ToArray();
         if (!headers.Contains("From")) return null;
 
         // CRLF: the canonical form is computed over the message as it travels (RFC 6376 §3.4).
