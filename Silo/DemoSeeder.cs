@@ -2,14 +2,15 @@ using Mail.Frontends.Hosting;
 using Mail.Frontends.Http;
 using Mail.Grains.Interfaces.Accounts;
 using Mail.Grains.Interfaces.Errors;
+using Mail.Grains.Interfaces.Outbound;
 using Mail.Silo.Configuration;
 using Microsoft.Extensions.Options;
 
 namespace Mail.Silo;
 
 /// <summary>
-/// Once the silo is up, creates the demo domain example.test with alice and bob (unless MAIL_DEMO=0),
-/// then marks the host ready. Idempotent: a second start finds them and changes nothing.
+/// Once the silo is up, creates the demo domain example.test with alice and bob and its DKIM key
+/// (unless MAIL_DEMO=0), then marks the host ready. Idempotent: a second start finds them and changes nothing.
 /// </summary>
 public sealed class DemoSeeder(
     IGrainFactory grains,
@@ -35,6 +36,7 @@ public sealed class DemoSeeder(
         {
             var tenant = grains.GetGrain<ITenantGrain>(Domain);
             await Ignore(MailErrorCode.AlreadyExists, () => tenant.AddDomainAsync(Domain));
+            await grains.GetGrain<ISendingDomainGrain>(Domain).EnsureKeysAsync();
             foreach (var user in Users)
             {
                 await Ignore(MailErrorCode.AlreadyExists, () => tenant.CreateAccountAsync(new NewAccount(user, Password, null)));

@@ -30,6 +30,8 @@ public static class MailGrainsServiceCollectionExtensions
     /// <summary>The outbound MTA: queue, DNS and TLS policy, destinations, DSNs, DKIM, and the scheduler that drives them.</summary>
     private static IServiceCollection AddOutboundMta(this IServiceCollection services)
     {
+        // The DNS and TLS-policy classes take the settings themselves (they are also built directly in tests).
+        services.AddSingleton(sp => sp.GetRequiredService<IOptions<OutboundOptions>>().Value);
         services.AddSingleton<OutboundQueueStore>();
         services.AddSingleton<OutboundLeaseStore>();
         services.AddSingleton<OwedDsnStore>();

@@ -40,6 +40,7 @@ public static class EnvironmentAliases
         ["MAIL_RELAY_PORT"] = "Mail:Outbound:RelayPort",
         ["MAIL_RELAY_USER"] = "Mail:Outbound:RelayUsername",
         ["MAIL_RELAY_PASSWORD"] = "Mail:Outbound:RelayPassword",
+        ["MAIL_REQUIRE_VERIFIED_DOMAINS"] = "Mail:Outbound:RequireVerifiedDomains",
     };
 
     /// <summary>MAIL_DNS_SERVERS: comma-separated resolvers ("ip[:port]"), bound as the list Mail:Outbound:DnsServers.</summary>
@@ -56,10 +57,10 @@ public static class EnvironmentAliases
         (value ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
             .Select((server, i) => new KeyValuePair<string, string?>($"Mail:Outbound:DnsServers:{i}", server));
 
-    /// <summary>Switches such as MAIL_DEMO take 0/1, no/yes and false/true alike.</summary>
+    /// <summary>Switches (MAIL_DEMO, MAIL_REQUIRE_VERIFIED_DOMAINS) take 0/1, no/yes and false/true alike.</summary>
     private static string Normalize(string variable, string value) => variable switch
     {
-        "MAIL_DEMO" => value.Trim().ToLowerInvariant() is "0" or "false" or "no" or "off" ? "false" : "true",
+        "MAIL_DEMO" or "MAIL_REQUIRE_VERIFIED_DOMAINS" => value.Trim().ToLowerInvariant() is "0" or "false" or "no" or "off" ? "false" : "true",
         _ => value,
     };
 }

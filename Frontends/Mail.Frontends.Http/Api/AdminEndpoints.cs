@@ -1,6 +1,7 @@
 using Mail.Frontends.Http.Auth;
 using Mail.Frontends.Http.Errors;
 using Mail.Grains.Interfaces.Accounts;
+using Mail.Grains.Interfaces.Outbound;
 using Microsoft.Extensions.Options;
 
 namespace Mail.Frontends.Http.Api;
@@ -40,6 +41,7 @@ public static class AdminEndpoints
             if (string.IsNullOrEmpty(domain)) return Problems.BadRequest("domain is required.");
             var tenant = string.IsNullOrWhiteSpace(request.Tenant) ? domain : request.Tenant.Trim().ToLowerInvariant();
             var created = await grains.GetGrain<ITenantGrain>(tenant).AddDomainAsync(domain);
+            await grains.GetGrain<ISendingDomainGrain>(created.Domain).EnsureKeysAsync();
             return Results.Created($"/v1/admin/domains/{created.Domain}", created);
         });
 
@@ -114,6 +116,7 @@ public static class AdminEndpoints
             await account.RemoveAliasAsync(alias);
             return Results.NoContent();
         });
+        SendingDomainEndpoints.Map(admin);
         return admin;
     }
 

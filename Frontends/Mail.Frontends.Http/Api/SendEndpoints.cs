@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
+using Mail.Frontends.Hosting;
 using Mail.Frontends.Http.Auth;
 using Mail.Frontends.Http.Errors;
 using Mail.Frontends.Http.Messages;
@@ -8,6 +9,7 @@ using Mail.Grains.Interfaces.Delivery;
 using Mail.Grains.Interfaces.Mailboxes;
 using Mail.Mime;
 using Mail.Storage.Blobs;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
 
 namespace Mail.Frontends.Http.Api;
@@ -22,7 +24,7 @@ public static partial class SendEndpoints
     public static void Map(RouteGroupBuilder v1)
     {
         v1.MapPost("/send", async (SendRequest request, HttpContext http, IGrainFactory grains, IBlobStore blobs,
-            IOptions<HttpFrontendOptions> options, CancellationToken ct) =>
+            IOptions<HttpFrontendOptions> options, IConfiguration configuration, CancellationToken ct) =>
         {
             var user = MailUser.From(http.User);
             var account = await grains.GetGrain<IAccountGrain>(user.AccountId).GetAsync();
@@ -40,6 +42,12 @@ public static partial class SendEndpoints
 
             var (built, error) = OutgoingMessageBuilder.Build(request, from, options.Value.MaxRecipients);
             if (built is null) return Problems.BadRequest(error!);
+            if (configuration.GetValue(VerifiedSenderRule.ConfigurationKey, true)
+                && await HasRemoteRecipientAsync(grains, built.Recipients)
+                && await VerifiedSenderRule.RefusalAsync(grains, AddressKey.DomainOf(from)) is { } refusal)
+            {
+                return Problems.Forbidden(refusal);
+            }
             using var content = new MemoryStream();
             await built.Message.WriteToAsync(content, ct);
             if (content.Length > options.Value.MaxMessageBytes)
@@ -58,6 +66,16 @@ public static partial class SendEndpoints
                 result.Recipients.Select(r => new RecipientResult(r.Address, r.Status.ToString().ToLowerInvariant(), r.Detail)).ToArray());
             return Results.Created($"/v1/emails/{id}", response);
         }).WithName("Send");
+    }
+
+    /// <summary>Whether any recipient's domain is not hosted here, so the message leaves the platform.</summary>
+    private static async Task<bool> HasRemoteRecipientAsync(IGrainFactory grains, IEnumerable<string> recipients)
+    {
+        foreach (var domain in recipients.Select(r => AddressKey.DomainOf(AddressKey.Normalize(r) ?? r)).Distinct(StringComparer.Ordinal))
+        {
+            if (await grains.GetGrain<IDomainGrain>(domain).GetAsync() is null) return true;
+        }
+        return false;
     }
 
     [GeneratedRegex("^[A-Za-z0-9._:-]{1,100}$")]

@@ -24,7 +24,8 @@ public static class SmtpFrontendExtensions
         builder.Services.Configure<SmtpOptions>(section);
         foreach (var handler in new ISmtpCommandHandler[]
                  {
-                     new EhloHandler(), new HeloHandler(), new MailHandler(), new RcptHandler(), new DataHandler(), new BdatHandler(),
+                     new EhloHandler(), new HeloHandler(), new MailHandler(),
+                     new RcptHandler(builder.Configuration.GetValue(VerifiedSenderRule.ConfigurationKey, true)), new DataHandler(), new BdatHandler(),
                      new RsetHandler(), new NoopHandler(), new QuitHandler(), new VrfyHandler(), new HelpHandler(),
                      new StartTlsHandler(), new AuthHandler(),
                  })

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Mail.Frontends.Hosting;
 using Mail.Frontends.Smtp.Protocol;
 using Mail.Grains.Interfaces.Accounts;
 using Mail.Grains.Interfaces.Delivery;
@@ -9,9 +10,11 @@ namespace Mail.Frontends.Smtp.Session;
 /// <summary>
 /// RCPT TO (RFC 5321 §4.1.1.3) with NOTIFY/ORCPT (RFC 3461). Unknown local users are refused now
 /// (550 5.1.1), full mailboxes too (552 5.2.2); the MX relays nothing (554 5.7.1) but takes reports to our
-/// VERP return paths; an authenticated submission may address anyone.
+/// VERP return paths; an authenticated submission may address anyone, but a remote recipient only while the
+/// sender's domain is verified for sending when <paramref name="requireVerifiedDomains"/> (550 5.7.1,
+/// <see cref="VerifiedSenderRule"/>).
 /// </summary>
-public sealed class RcptHandler : ISmtpCommandHandler
+public sealed class RcptHandler(bool requireVerifiedDomains) : ISmtpCommandHandler
 {
     private static readonly HashSet<string> Known = new(StringComparer.OrdinalIgnoreCase) { "NOTIFY", "ORCPT" };
 
@@ -22,7 +25,7 @@ public sealed class RcptHandler : ISmtpCommandHandler
     public async Task HandleAsync(SmtpSession session, string argument, CancellationToken ct) =>
         session.Reply(await CheckAsync(session, argument));
 
-    private static async Task<SmtpReply> CheckAsync(SmtpSession session, string argument)
+    private async Task<SmtpReply> CheckAsync(SmtpSession session, string argument)
     {
         if (session.Envelope is not { } envelope) return SmtpReplies.BadSequence("need MAIL command");
         var (path, error) = PathArgument.Parse(argument, "TO", allowNull: false);
@@ -43,6 +46,11 @@ public sealed class RcptHandler : ISmtpCommandHandler
             // A VERP return path of ours: bounce reports for queued mail come back here (the delivery agent reads them).
             if (hosted is not null) envelope.BlobTenant ??= hosted.TenantId;
             if (!session.IsSubmission) return new SmtpReply(554, "5.7.1", $"<{path.Address}>: Relay access denied");
+            if (requireVerifiedDomains
+                && await VerifiedSenderRule.RefusalAsync(session.Grains, AddressKey.DomainOf(AddressKey.Normalize(envelope.From)!)) is { } refusal)
+            {
+                return new SmtpReply(550, "5.7.1", $"<{envelope.From}>: {refusal}");
+            }
         }
         else
         {

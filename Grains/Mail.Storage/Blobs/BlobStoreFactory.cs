@@ -6,7 +6,7 @@ public static class BlobStoreFactory
     /// <summary>Creates the store; relative or missing paths default to folders under <paramref name="dataDir"/>.</summary>
     public static async Task<IBlobStore> CreateAsync(BlobStoreOptions options, string dataDir, CancellationToken ct = default)
     {
-        var keys = new FileTenantKeyStore(options.KeyDirectory ?? Path.Combine(dataDir, "keys"));
+        var keys = CreateKeyStore(options, dataDir);
         IRawBlobStore raw = options.Kind.ToLowerInvariant() switch
         {
             BlobStoreOptions.FileSystemKind => new FileSystemBlobStore(options.FileSystemRoot ?? Path.Combine(dataDir, "blobs"), options.PackedBlobMaxBytes),
@@ -17,4 +17,8 @@ public static class BlobStoreFactory
         };
         return new EncryptedBlobStore(raw, keys);
     }
+
+    /// <summary>The per-tenant key store the blob store encrypts with, for other data sealed under the same tenant keys.</summary>
+    public static ITenantKeyStore CreateKeyStore(BlobStoreOptions options, string dataDir) =>
+        new FileTenantKeyStore(options.KeyDirectory ?? Path.Combine(dataDir, "keys"));
 }

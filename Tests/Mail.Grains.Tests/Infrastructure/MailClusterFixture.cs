@@ -1,3 +1,5 @@
+using Mail.Grains.Outbound.Dns;
+using Mail.Grains.Tests.Reputation;
 using Mail.Silo;
 using Mail.Silo.Configuration;
 using Mail.Storage.Blobs;
@@ -13,11 +15,17 @@ public sealed class MailClusterFixture : IAsyncLifetime
 {
     private readonly TempDirectory _dataDir = new();
 
+    /// <summary>The outbound MTA's host name in this cluster (Mail:Outbound:Hostname).</summary>
+    public const string OutboundHostname = "mx.mail.test";
+
     /// <summary>The database of this fixture.</summary>
     public TestDatabase Database { get; private set; } = null!;
 
     /// <summary>The running cluster.</summary>
     public TestCluster Cluster { get; private set; } = null!;
+
+    /// <summary>The silo's services (its options and singletons).</summary>
+    public IServiceProvider SiloServices => ((InProcessSiloHandle)Cluster.Primary!).SiloHost.Services;
 
     /// <summary>The cluster client's grain factory.</summary>
     public IGrainFactory Grains => Cluster.Client;
@@ -67,10 +75,12 @@ public sealed class MailClusterFixture : IAsyncLifetime
             {
                 ["Mail:Passwords:MemoryKib"] = "1024",
                 ["Mail:Passwords:Iterations"] = "1",
+                ["Mail:Outbound:Hostname"] = OutboundHostname,
             }).Build();
             siloBuilder.ConfigureMailSilo(new MailHostOptions { Database = database, DataDir = dataDir }, settings, includeClustering: false);
             siloBuilder.Services.AddSingleton(Mail.Storage.Postgres.MailDataSource.Create(database));
             siloBuilder.Services.AddSingleton(BlobStoreFactory.CreateAsync(new BlobStoreOptions(), dataDir).GetAwaiter().GetResult());
+            siloBuilder.Services.AddSingleton<IMailDns>(DnsmasqTestResolver.Shared);
         }
     }
 }
