@@ -17,6 +17,7 @@ public sealed class OutboundIntake(
     OutboundQueueStore queue,
     OutboundSigner signer,
     IBlobStore blobs,
+    IGrainFactory grains,
     IOptions<OutboundOptions> options,
     TimeProvider clock)
 {
@@ -25,10 +26,11 @@ public sealed class OutboundIntake(
     {
         if (recipients.Count == 0) return;
         var blob = submission.Blob;
-        string? signature;
-        await using (var content = await blobs.OpenReadAsync(blob.TenantId, new BlobRef(blob.Name, blob.Length), CancellationToken.None))
+        string? signature = null;
+        if (SigningDomain.For(summary.From, submission.EnvelopeFrom, await TenantDomainsAsync(summary.From, blob.TenantId)) is { } domain)
         {
-            signature = await signer.SignAsync(SigningDomain.For(summary.From, submission.EnvelopeFrom), content, CancellationToken.None);
+            await using var content = await blobs.OpenReadAsync(blob.TenantId, new BlobRef(blob.Name, blob.Length), CancellationToken.None);
+            signature = await signer.SignAsync(domain, content, CancellationToken.None);
         }
         // A null reverse-path (a bounce, RFC 5321 §4.5.5) stays null: no VERP, so no report can come back for it.
         var token = submission.EnvelopeFrom.Length == 0 ? null : VerpAddress.NewToken();
@@ -36,5 +38,15 @@ public sealed class OutboundIntake(
         var now = clock.GetUtcNow();
         await queue.EnqueueAsync(new QueuedMessage(submission.SubmissionId, submission.SenderAccountId, submission.EnvelopeFrom,
             returnPath, token, blob, signature, now, now + TimeSpan.FromHours(options.Value.QueueLifetimeHours)), recipients);
+    }
+
+    /// <summary>The From field's domain when the sending tenant (whose key the message is stored under) hosts it.</summary>
+    private async Task<IReadOnlyCollection<string>> TenantDomainsAsync(string fromHeader, string tenantId)
+    {
+        var domain = AddressKey.Normalize(MimeKit.MailboxAddress.TryParse(fromHeader, out var from) ? from.Address : fromHeader) is { } address
+            ? AddressKey.DomainOf(address) : null;
+        if (domain is null) return [];
+        var hosted = await grains.GetGrain<IDomainGrain>(domain).GetAsync();
+        return hosted?.TenantId == tenantId ? [domain] : [];
     }
 }
