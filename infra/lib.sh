@@ -42,11 +42,11 @@ package_installed() {
     dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install ok installed'
 }
 
-# Installs the Debian packages the dev services need, touching apt only when one is missing,
-# so a second run costs nothing and works offline.
+# Installs the Debian packages the dev services need, plus any named as arguments (test.sh's
+# test tools), touching apt only when one is missing, so a second run costs nothing and works offline.
 ensure_packages() {
     local missing=() p
-    for p in postgresql-15 openssl ca-certificates; do
+    for p in postgresql-15 openssl ca-certificates curl "$@"; do
         package_installed "$p" || missing+=("$p")
     done
     # Node 20 ships with the image (with its own npm); Debian's nodejs/npm are only the

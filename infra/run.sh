@@ -13,6 +13,8 @@
 #                       that is a local Azurite on MAIL_AZURITE_PORT (default 10000)
 #   MAIL_AZURE_BLOB     Azure Blob Storage connection string
 #   MAIL_ADMIN_TOKEN, MAIL_DEMO (0 = no demo tenant), ...: passed to the silo unchanged
+#   MAIL_REQUIRE_VERIFIED_DOMAINS  refuse mail to remote recipients from a domain whose DKIM
+#                       record is not verified (default 1; 0 lets the demo send off the box)
 # Set for the silo:
 #   MAIL_DATA_DIR, MAIL_DB (Npgsql connection string), MAIL_TLS_CERT (PKCS#12, no password)
 #
@@ -58,6 +60,12 @@ log "dotnet build Mail.sln -c Release"
 
 export MAIL_DB="Host=127.0.0.1;Port=$MAIL_PG_PORT;Username=mail;Database=mail"
 export MAIL_TLS_CERT="$MAIL_DATA_DIR/tls/dev.pfx"
+export MAIL_REQUIRE_VERIFIED_DOMAINS="${MAIL_REQUIRE_VERIFIED_DOMAINS:-1}"
+if [[ $MAIL_REQUIRE_VERIFIED_DOMAINS =~ ^(0|false|no|off)$ ]]; then
+    sending="any hosted domain may send to remote recipients (MAIL_REQUIRE_VERIFIED_DOMAINS=$MAIL_REQUIRE_VERIFIED_DOMAINS)"
+else
+    sending="only DKIM-verified domains reach remote recipients (MAIL_REQUIRE_VERIFIED_DOMAINS=0 to turn off)"
+fi
 
 cat <<EOF
 
@@ -76,6 +84,7 @@ cat <<EOF
   PostgreSQL  $MAIL_DB
   blobs       ${MAIL_BLOB_STORE:-filesystem}$($use_azurite && echo " (Azurite on 127.0.0.1:$MAIL_AZURITE_PORT)")
   data        $MAIL_DATA_DIR
+  sending     $sending
 Ctrl-C stops the server.
 
 EOF
@@ -98,6 +107,24 @@ request_stop() {
     fi
 }
 trap request_stop INT TERM
+
+# Once the silo is up, show the records the demo domain's owner would publish, one JSON object a line.
+# shellcheck disable=SC2317  # runs in the background
+print_demo_records() {
+    local url=http://127.0.0.1:8080 token i
+    for ((i = 0; i < 120; i++)); do
+        curl -fs "$url/health" >/dev/null 2>&1 && break
+        sleep 1
+    done
+    token=${MAIL_ADMIN_TOKEN:-$(cat "$MAIL_DATA_DIR/admin-token" 2>/dev/null || true)}
+    log "DNS records of example.test; after publishing them: curl -XPOST -H \"X-Admin-Token: \$(cat $MAIL_DATA_DIR/admin-token)\" $url/v1/admin/domains/example.test/verify"
+    curl -fs -H "X-Admin-Token: $token" "$url/v1/admin/domains/example.test/dns" |
+        sed -e 's/^{"records":\[//' -e 's/\]}$//' -e 's/},{/}\n{/g' | sed 's/^/  /' ||
+        warn "could not read the DNS records of example.test"
+}
+if [[ ${MAIL_DEMO:-1} != 0 && -z ${MAIL_HTTP_URL:-} ]]; then
+    print_demo_records 9>&- &
+fi
 
 rc=0
 while :; do
