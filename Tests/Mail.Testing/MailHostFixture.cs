@@ -56,7 +56,7 @@ public class MailHostFixture : IAsyncLifetime
     protected virtual IDictionary<string, string?> Settings => new Dictionary<string, string?>();
 
     /// <inheritdoc />
-    public async Task InitializeAsync()
+    public virtual async Task InitializeAsync()
     {
         Database = await TestDatabase.CreateAsync(GetType().Name);
         await StartAsync();
@@ -92,7 +92,7 @@ public class MailHostFixture : IAsyncLifetime
     }
 
     /// <inheritdoc />
-    public async Task DisposeAsync()
+    public virtual async Task DisposeAsync()
     {
         await StopAsync();
         await Database.DisposeAsync();
@@ -122,6 +122,8 @@ public class MailHostFixture : IAsyncLifetime
             ["Mail:Pop3:TlsPort"] = Pop3TlsPort.ToString(),
             // Tests of other parts send to remote recipients from domains nobody published; the rule's own tests turn it on.
             ["Mail:Outbound:RequireVerifiedDomains"] = "false",
+            // Remote recipients of other tests are deferred at once by a resolver that is not there, never sent to the internet.
+            ["Mail:Outbound:DnsServers:0"] = "127.0.0.1:9",
         };
         foreach (var (key, value) in Settings) overrides[key] = value;
         _app = await MailHost.CreateAsync([], overrides);

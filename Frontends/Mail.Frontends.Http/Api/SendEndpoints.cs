@@ -17,6 +17,8 @@ namespace Mail.Frontends.Http.Api;
 /// <summary>POST /v1/send: builds the message, stores it once, and delivers it before answering 201.</summary>
 public static partial class SendEndpoints
 {
+    private static readonly MimeKit.FormatOptions WireFormat = new() { NewLineFormat = MimeKit.NewLineFormat.Dos };
+
     /// <summary>Header that makes a retried send a no-op.</summary>
     public const string IdempotencyHeader = "Idempotency-Key";
 
@@ -49,7 +51,9 @@ public static partial class SendEndpoints
                 return Problems.Forbidden(refusal);
             }
             using var content = new MemoryStream();
-            await built.Message.WriteToAsync(content, ct);
+            // RFC 5322 §2.1: lines end in CRLF. MimeKit's default is the platform's LF, which receivers
+            // refuse as bare newlines and which would not match the DKIM signature made over the stored bytes.
+            await built.Message.WriteToAsync(WireFormat, content, ct);
             if (content.Length > options.Value.MaxMessageBytes)
             {
                 return Problems.TooLarge($"The message is {content.Length} bytes; the limit is {options.Value.MaxMessageBytes}.");

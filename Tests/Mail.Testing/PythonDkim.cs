@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
 
-namespace Mail.Grains.Tests.Reputation;
+namespace Mail.Testing;
 
 /// <summary>
 /// Verifies DKIM signatures with Debian's python3-dkim (dkimpy; python3-nacl for Ed25519), a verifier
