@@ -43,8 +43,13 @@ public sealed class RcptHandler(bool requireVerifiedDomains) : ISmtpCommandHandl
             {
                 return new SmtpReply(550, "5.1.1", $"<{path.Address}>: Recipient address rejected: User unknown");
             }
-            // A VERP return path of ours: bounce reports for queued mail come back here (the delivery agent reads them).
-            if (hosted is not null) envelope.BlobTenant ??= hosted.TenantId;
+            if (hosted is not null)
+            {
+                // A VERP return path of ours: bounce reports for queued mail come back here (the delivery agent reads them).
+                envelope.BlobTenant ??= hosted.TenantId;
+                envelope.Recipients.Add((address, null));
+                return SmtpReplies.Ok;
+            }
             if (!session.IsSubmission) return new SmtpReply(554, "5.7.1", $"<{path.Address}>: Relay access denied");
             if (requireVerifiedDomains
                 && await VerifiedSenderRule.RefusalAsync(session.Grains, AddressKey.DomainOf(AddressKey.Normalize(envelope.From)!)) is { } refusal)

@@ -119,9 +119,9 @@ public sealed class OutboundDeliveryTests(OutboundHostFixture host) : IClassFixt
         Assert.Equal("dns; mx.remote4.test", recipient["Remote-MTA"]);
         Assert.Equal("smtp; 550 5.1.1 User unknown", recipient["Diagnostic-Code"]);
         Assert.NotNull(recipient["Last-Attempt-Date"]);
-        var report = (MultipartReport)dsn.Body;
+        var report = Assert.IsType<MultipartReport>(dsn.Body);
         Assert.Equal(2, ((MessageDeliveryStatus)report[1]).StatusGroups.Count);
-        Assert.Contains("Subject: half of it", ((TextPart)report[2]).Text);
+        Assert.Equal("half of it", Assert.IsType<TextRfc822Headers>(report[2]).Message?.Subject);
     }
 
     [Fact]

@@ -31,7 +31,7 @@ public static class OutboundProbe
             var item = (await ApiUsers.ListAsync(sender)).FirstOrDefault(i => i.GetProperty("subject").GetString() == subject);
             if (item.ValueKind == JsonValueKind.Object)
             {
-                var raw = await sender.GetByteArrayAsync($"/v1/emails/{item.GetProperty("id").GetInt64()}/raw");
+                var raw = await sender.GetByteArrayAsync($"/v1/emails/{item.GetProperty("id").GetString()}/raw");
                 return MimeMessage.Load(new MemoryStream(raw));
             }
             await Task.Delay(100);
