@@ -43,8 +43,8 @@ public sealed class MailApiClient : IDisposable
         return token?.AccessToken ?? throw new InvalidOperationException($"logging in as {address}: no access_token in the answer");
     }
 
-    /// <summary>POST /v1/send of a text message to one recipient; delivered only on 201 with the recipient filed.</summary>
-    public async Task<SendOutcome> SendAsync(string token, string to, string subject, string text)
+    /// <summary>POST /v1/send of a text message to one recipient; a success only on 201 with the recipient's status <paramref name="expected"/> (filed, or queued for a remote one).</summary>
+    public async Task<SendOutcome> SendAsync(string token, string to, string subject, string text, string expected = "delivered")
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/send")
         {
@@ -60,9 +60,9 @@ public sealed class MailApiClient : IDisposable
             }
             var sent = await response.Content.ReadFromJsonAsync<SendResponse>(Json);
             var recipient = sent?.Recipients.FirstOrDefault();
-            return recipient?.Status == "delivered"
+            return recipient?.Status == expected
                 ? SendOutcome.Success
-                : SendOutcome.Failure($"201 but the recipient was not filed: {recipient?.Status ?? "no recipient"} {recipient?.Detail}");
+                : SendOutcome.Failure($"201 but the recipient is not {expected}: {recipient?.Status ?? "no recipient"} {recipient?.Detail}");
         }
         catch (HttpRequestException e)
         {
