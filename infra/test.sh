@@ -71,9 +71,8 @@ main() {
     trap 'exit 130' INT
     trap 'exit 143' TERM
 
-    # dnsmasq serves the DNS records of domain-verification tests; python3-dkim (python3-nacl for
-    # Ed25519) checks DKIM signatures independently of MimeKit.
-    ensure_packages dnsmasq-base python3-dkim python3-nacl 9>&-
+    # python3-dkim (python3-nacl for Ed25519) checks DKIM signatures independently of MimeKit.
+    ensure_packages python3-dkim python3-nacl 9>&-
     bash "$INFRA_DIR/pg.sh" start 9>&-
     bash "$INFRA_DIR/azurite.sh" start 9>&-
 

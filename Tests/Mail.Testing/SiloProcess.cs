@@ -3,8 +3,9 @@ using System.Diagnostics;
 namespace Mail.Testing;
 
 /// <summary>The real silo as a separate process (the build output of Silo/), so a test can kill it like a crash would.</summary>
-public sealed class SiloProcess(IReadOnlyDictionary<string, string> environment, Uri healthUrl) : IAsyncDisposable
+public sealed class SiloProcess(IReadOnlyDictionary<string, string> environment, Uri healthUrl, string? logPath = null) : IAsyncDisposable
 {
+    private readonly object _logGate = new();
     private Process? _process;
 
     /// <summary>The silo's build output, same configuration as the running tests.</summary>
@@ -32,8 +33,8 @@ public sealed class SiloProcess(IReadOnlyDictionary<string, string> environment,
         };
         foreach (var (key, value) in environment) start.Environment[key] = value;
         _process = Process.Start(start) ?? throw new InvalidOperationException("Could not start the silo.");
-        _process.OutputDataReceived += (_, _) => { };
-        _process.ErrorDataReceived += (_, _) => { };
+        _process.OutputDataReceived += (_, line) => Log(line.Data);
+        _process.ErrorDataReceived += (_, line) => Log(line.Data);
         _process.BeginOutputReadLine();
         _process.BeginErrorReadLine();
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
@@ -51,6 +52,13 @@ public sealed class SiloProcess(IReadOnlyDictionary<string, string> environment,
             await Task.Delay(200);
         }
         throw new TimeoutException("The silo did not become healthy within 90 s.");
+    }
+
+    /// <summary>Keeps the silo's output in <c>logPath</c> when one was given, for a failing test to show.</summary>
+    private void Log(string? line)
+    {
+        if (logPath is null || line is null) return;
+        lock (_logGate) File.AppendAllText(logPath, line + Environment.NewLine);
     }
 
     /// <summary>Kills the process at once (SIGKILL), as a crash or power loss would end it.</summary>

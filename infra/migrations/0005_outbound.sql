@@ -3,8 +3,10 @@
 -- change rewrites next_attempt_at in the same statement, so the due index is the scheduler's only read.
 --
 --   status      queued (waiting or deferred: attempts > 0), delivered, failed, cancelled
---   next_attempt_at  when the row is due; a dispatched row is leased by moving it into the future
---   leased_until     the lease of a row in flight (also its fencing token); NULL when none is held
+--   next_attempt_at  when the row is due; a dispatched row is leased by moving it into the future, and
+--                    its holder keeps extending it while the row waits or is being sent
+--   lease_token      identifies the lease of a row in flight (the instant it was first granted until); the
+--                    lease holds while next_attempt_at is in the future; NULL when none was taken
 --   dsn_pending 'failed' or 'delayed' while a DSN for the row is owed to the local sender: set in the
 --               same statement as the failure, cleared after the DSN is filed (the DSN's delivery id is
 --               derived from the rows, so a crash between the two files nothing twice)
@@ -20,7 +22,7 @@ ALTER TABLE outbound_queue
     ADD COLUMN status_code text NULL,
     ADD COLUMN dsn_pending text NULL,
     ADD COLUMN delay_warned boolean NOT NULL DEFAULT false,
-    ADD COLUMN leased_until timestamptz NULL,
+    ADD COLUMN lease_token timestamptz NULL,
     ADD COLUMN updated_at timestamptz NOT NULL DEFAULT now();
 
 UPDATE outbound_queue

@@ -1,10 +1,11 @@
 using Mail.Frontends.Http.Auth;
 using Mail.Frontends.Http.Errors;
 using Mail.Grains.Interfaces.Delivery;
+using Mail.Grains.Interfaces.Outbound;
 
 namespace Mail.Frontends.Http.Api;
 
-/// <summary>/v1/outbound (the caller's remote recipients) and /v1/admin/outbound (every sender's, with retry and cancel).</summary>
+/// <summary>/v1/outbound (the caller's remote recipients) and /v1/admin/outbound (every sender's, with retry and cancel, and each destination site's state).</summary>
 public static class OutboundEndpoints
 {
     /// <summary>The states a recipient can be in.</summary>
@@ -34,5 +35,9 @@ public static class OutboundEndpoints
                 ? Results.Ok(new { id, status = "cancelled" })
                 : Problems.Conflict($"Outbound recipient {id} is not waiting (it is delivered, failed, cancelled, being sent now, or unknown)."))
             .WithName("AdminCancelOutbound");
+
+        admin.MapGet("/outbound/destinations/{site}", async (string site, IGrainFactory grains) =>
+            Results.Ok(await grains.GetGrain<IDestinationGrain>(site).GetStatusAsync()))
+            .WithName("AdminDestinationStatus");
     }
 }

@@ -56,7 +56,9 @@ public static class OutgoingMessageBuilder
             {
                 return (null, $"Attachment {index} ({attachment.Filename}): content_base64 is not valid base64.");
             }
-            body.Attachments.Add(attachment.Filename.Trim(), content, contentType);
+            // Base64 keeps an attachment's bytes exact: a text/* part in 7bit or quoted-printable would have its
+            // line endings made CRLF on the wire (RFC 2046 §4.1.1), changing what the recipient saves.
+            if (body.Attachments.Add(attachment.Filename.Trim(), content, contentType) is MimePart part) part.ContentTransferEncoding = ContentEncoding.Base64;
             index++;
         }
         message.Body = body.ToMessageBody();

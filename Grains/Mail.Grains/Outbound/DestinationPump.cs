@@ -12,7 +12,10 @@ namespace Mail.Grains.Outbound;
 /// workers, each holding one connection and sending up to the per-connection message limit over it before
 /// opening a fresh one (connection reuse, RFC 5321 §3.3). When no host of the site can be reached the site
 /// is suspended for a while and its jobs are deferred without new connection attempts, as Postfix marks a
-/// dead destination. Workers run on the thread pool: SMTP I/O never blocks the grain.
+/// dead destination. Workers run on the thread pool: SMTP I/O never blocks the grain. While the pump holds
+/// jobs (queued or being sent) it extends their rows' leases every third of a lease, so however long a job
+/// waits, the scheduler never hands its rows to a second sender; a row whose lease could not be extended
+/// (this process stalled past it) is dropped from its job instead of being sent.
 /// </summary>
 public sealed class DestinationPump(string site, DestinationContext context)
 {
@@ -20,6 +23,9 @@ public sealed class DestinationPump(string site, DestinationContext context)
     private readonly SemaphoreSlim _signal = new(0);
     private readonly CancellationTokenSource _stopping = new();
     private readonly object _gate = new();
+    private readonly ConcurrentDictionary<long, OutboundJob> _held = new();
+    private readonly ConcurrentDictionary<long, byte> _lost = new();
+    private int _heartbeat;
     private int _queued;
     private int _workers;
     private int _openConnections;
@@ -27,6 +33,8 @@ public sealed class DestinationPump(string site, DestinationContext context)
     private DateTimeOffset? _suspendedUntil;
     private string? _suspendedReason;
     private DestinationLimits? _limits;
+
+    private ILogger Logger => context.Logger;
 
     /// <summary>Takes the prefix of <paramref name="jobs"/> that fits the queue bound and starts workers for it.</summary>
     public int Offer(IReadOnlyList<OutboundJob> jobs)
@@ -36,11 +44,13 @@ public sealed class DestinationPump(string site, DestinationContext context)
         {
             if (Volatile.Read(ref _queued) >= context.Options.MaxQueuedPerDestination) break;
             Interlocked.Increment(ref _queued);
+            _held[job.Recipients[0].RowId] = job;
             _queue.Enqueue(job);
             _signal.Release();
             accepted++;
         }
         StartWorkers();
+        if (accepted > 0 && Interlocked.Exchange(ref _heartbeat, 1) == 0) _ = Task.Run(ExtendLeasesAsync);
         return accepted;
     }
 
@@ -56,6 +66,7 @@ public sealed class DestinationPump(string site, DestinationContext context)
         while (_queue.TryDequeue(out var job))
         {
             Interlocked.Decrement(ref _queued);
+            _held.TryRemove(job.Recipients[0].RowId, out _);
             await context.Leases.ReleaseAsync(job.Recipients.Select(r => r.RowId).ToArray(), job.LeasedUntil, context.Clock.GetUtcNow());
         }
     }
@@ -85,13 +96,17 @@ public sealed class DestinationPump(string site, DestinationContext context)
                 Interlocked.Decrement(ref _queued);
                 try
                 {
-                    await DeliverAsync(job, connection);
+                    await DeliverAsync(WithoutLostRows(job), connection);
                 }
                 catch (Exception e)
                 {
                     // Whatever went wrong, the job's rows stay leased and come back when the lease lapses.
                     context.Logger.LogError(e, "Destination {Site}: job for {Submission} failed unexpectedly", site, job.SubmissionId);
                     await connection.CloseAsync(this);
+                }
+                finally
+                {
+                    _held.TryRemove(job.Recipients[0].RowId, out _);
                 }
             }
         }
@@ -108,7 +123,6 @@ public sealed class DestinationPump(string site, DestinationContext context)
 
     private async Task DeliverAsync(OutboundJob job, WorkerConnection connection)
     {
-        job = await RenewIfOldAsync(job);
         if (job.Recipients.Count == 0) return;
         var now = context.Clock.GetUtcNow();
         if (_suspendedUntil is { } until && until > now)
@@ -158,13 +172,34 @@ public sealed class DestinationPump(string site, DestinationContext context)
         await RecordAsync(job, result);
     }
 
-    /// <summary>A job that waited in the queue for half its lease re-claims its rows first, so a lapsed lease never yields a second sender.</summary>
-    private async Task<OutboundJob> RenewIfOldAsync(OutboundJob job)
+    private OutboundJob WithoutLostRows(OutboundJob job) =>
+        _lost.IsEmpty ? job : job with { Recipients = job.Recipients.Where(r => !_lost.TryRemove(r.RowId, out _)).ToArray() };
+
+    /// <summary>Every third of a lease, extends the leases of the jobs held; stops with the pump.</summary>
+    private async Task ExtendLeasesAsync()
     {
         var lease = TimeSpan.FromSeconds(context.Options.LeaseSeconds);
-        if (job.LeasedUntil - context.Clock.GetUtcNow() > lease / 2) return job;
-        var (renewed, held) = await context.Leases.RenewAsync(job.Recipients.Select(r => r.RowId).ToArray(), job.LeasedUntil, lease);
-        return job with { LeasedUntil = renewed, Recipients = job.Recipients.Where(r => held.Contains(r.RowId)).ToArray() };
+        while (!_stopping.IsCancellationRequested)
+        {
+            try
+            {
+                await Task.Delay(lease / 3, context.Clock, _stopping.Token);
+                foreach (var group in _held.Values.GroupBy(j => j.LeasedUntil))
+                {
+                    var ids = group.SelectMany(j => j.Recipients.Select(r => r.RowId)).ToArray();
+                    var held = await context.Leases.ExtendAsync(ids, group.Key, lease);
+                    foreach (var id in ids.Where(id => !held.Contains(id))) _lost[id] = 0;
+                }
+            }
+            catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e)
+            {
+                context.Logger.LogWarning(e, "Destination {Site}: extending leases failed; trying again", site);
+            }
+        }
     }
 
     private void Suspend(string reason)
@@ -206,12 +241,21 @@ public sealed class DestinationPump(string site, DestinationContext context)
             Current is { IsUsable: true } && Sent < messagesPerConnection &&
             route.Hosts.Any(h => h.Name == Host!.Name && h.Tls.Mode == Host.Tls.Mode);
 
+        /// <summary>Closes the connection; a failure to say QUIT politely is of no consequence and must not end the worker.</summary>
         public async Task CloseAsync(DestinationPump pump)
         {
             if (Current is null) return;
-            await Current.DisposeAsync();
+            var closing = Current;
             Current = null;
             Interlocked.Decrement(ref pump._openConnections);
+            try
+            {
+                await closing.DisposeAsync();
+            }
+            catch (Exception e)
+            {
+                pump.Logger.LogDebug(e, "Closing the connection to {Host} failed", Host?.Name);
+            }
         }
     }
 }

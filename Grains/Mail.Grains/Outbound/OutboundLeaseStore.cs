@@ -4,10 +4,11 @@ using Npgsql;
 namespace Mail.Grains.Outbound;
 
 /// <summary>
-/// The sender's side of the outbound queue: leasing due rows, handing back what could not be taken, and
-/// recording each attempt's outcome. A lease moves a row's due time into the future (and sets
-/// <c>leased_until</c>), so a crashed sender's rows come due again when the lease lapses and nothing is
-/// lost; only rows whose remote 250 was seen but not yet recorded can be sent twice.
+/// The sender's side of the outbound queue: leasing due rows, extending and handing back leases, and
+/// recording each attempt's outcome. A lease moves a row's due time into the future and marks the row
+/// with a <c>lease_token</c>; its holder extends it while the row waits or is sent, so a crashed sender's
+/// rows come due again when their lease lapses and nothing is lost; only rows whose remote 250 was seen
+/// but not yet recorded can be sent twice.
 /// </summary>
 public sealed class OutboundLeaseStore(NpgsqlDataSource dataSource, TimeProvider clock)
 {
@@ -25,7 +26,7 @@ public sealed class OutboundLeaseStore(NpgsqlDataSource dataSource, TimeProvider
             WITH due AS (
                 SELECT id FROM outbound_queue WHERE status = 'queued' AND next_attempt_at <= @now
                 ORDER BY next_attempt_at LIMIT @limit FOR UPDATE SKIP LOCKED)
-            UPDATE outbound_queue q SET next_attempt_at = @lease, leased_until = @lease
+            UPDATE outbound_queue q SET next_attempt_at = @lease, lease_token = @lease
               FROM due WHERE q.id = due.id
             RETURNING q.id, q.submission_id, q.recipient, q.domain, q.return_path, q.blob_tenant, q.blob_name, q.blob_length,
                       q.dkim_signature, q.attempts, q.expires_at
@@ -50,8 +51,8 @@ public sealed class OutboundLeaseStore(NpgsqlDataSource dataSource, TimeProvider
         if (ids.Count == 0) return;
         await using var command = dataSource.CreateCommand(
             $"""
-            UPDATE outbound_queue SET next_attempt_at = @due, leased_until = NULL
-             WHERE id = ANY(@ids) AND status = 'queued' AND leased_until = @lease;
+            UPDATE outbound_queue SET next_attempt_at = @due, lease_token = NULL
+             WHERE id = ANY(@ids) AND status = 'queued' AND lease_token = @lease;
             NOTIFY {OutboundQueueStore.Channel};
             """);
         command.Parameters.AddWithValue("ids", ids.ToArray());
@@ -61,30 +62,29 @@ public sealed class OutboundLeaseStore(NpgsqlDataSource dataSource, TimeProvider
     }
 
     /// <summary>
-    /// Extends the lease of rows still held under <paramref name="leasedUntil"/>; returns the new lease and the
-    /// rows it holds. A row another sender took after the old lease lapsed is not returned and must not be sent.
+    /// Extends the lease <paramref name="token"/> of rows still held under it to <paramref name="lease"/> from now;
+    /// returns the rows it holds. A row another sender took after the lease lapsed is not returned and must not be sent.
     /// </summary>
-    public async Task<(DateTimeOffset LeasedUntil, HashSet<long> Held)> RenewAsync(IReadOnlyList<long> ids, DateTimeOffset leasedUntil, TimeSpan lease)
+    public async Task<HashSet<long>> ExtendAsync(IReadOnlyList<long> ids, DateTimeOffset token, TimeSpan lease)
     {
-        var renewed = Microseconds(clock.GetUtcNow() + lease);
         await using var command = dataSource.CreateCommand(
             """
-            UPDATE outbound_queue SET next_attempt_at = @renewed, leased_until = @renewed
-             WHERE id = ANY(@ids) AND status = 'queued' AND leased_until = @lease
+            UPDATE outbound_queue SET next_attempt_at = @until
+             WHERE id = ANY(@ids) AND status = 'queued' AND lease_token = @token
             RETURNING id
             """);
         command.Parameters.AddWithValue("ids", ids.ToArray());
-        command.Parameters.AddWithValue("lease", leasedUntil);
-        command.Parameters.AddWithValue("renewed", renewed);
+        command.Parameters.AddWithValue("token", token);
+        command.Parameters.AddWithValue("until", clock.GetUtcNow() + lease);
         var held = new HashSet<long>();
         await using var reader = await command.ExecuteReaderAsync();
         while (await reader.ReadAsync()) held.Add(reader.GetInt64(0));
-        return (renewed, held);
+        return held;
     }
 
     /// <summary>
     /// Records one attempt's outcomes in one round trip. Delivered and failed rows are final whatever lease
-    /// they are under (the remote's answer is the truth); a deferral only applies while this lease holds.
+    /// they are under (the remote's answer is the truth); a deferral only applies to rows still under this lease.
     /// </summary>
     public async Task RecordAsync(IReadOnlyList<RowOutcome> outcomes, DateTimeOffset leasedUntil, DateTimeOffset? warnCreatedBefore)
     {
@@ -99,25 +99,25 @@ public sealed class OutboundLeaseStore(NpgsqlDataSource dataSource, TimeProvider
                 OutcomeKind.Delivered => new NpgsqlBatchCommand(
                     """
                     UPDATE outbound_queue SET status = 'delivered', attempts = attempts + 1, last_attempt_at = @now, last_reply = @reply,
-                           remote_mta = @mta, status_code = @code, leased_until = NULL, dsn_pending = NULL, updated_at = @now
+                           remote_mta = @mta, status_code = @code, lease_token = NULL, dsn_pending = NULL, updated_at = @now
                      WHERE id = ANY(@ids) AND status = 'queued'
                     """),
                 OutcomeKind.Failed => new NpgsqlBatchCommand(
                     $"""
                     UPDATE outbound_queue SET status = 'failed', attempts = attempts + 1, last_attempt_at = @now, last_reply = @reply,
-                           remote_mta = @mta, status_code = @code, leased_until = NULL, updated_at = @now,
+                           remote_mta = @mta, status_code = @code, lease_token = NULL, updated_at = @now,
                            dsn_pending = {OwedDsn("'failed'")}
                      WHERE id = ANY(@ids) AND status = 'queued'
                     """),
                 _ => new NpgsqlBatchCommand(
                     $"""
                     UPDATE outbound_queue q SET attempts = q.attempts + 1, last_attempt_at = @now, last_reply = @reply,
-                           remote_mta = @mta, status_code = @code, leased_until = NULL, updated_at = @now, next_attempt_at = u.next,
+                           remote_mta = @mta, status_code = @code, lease_token = NULL, updated_at = @now, next_attempt_at = u.next,
                            dsn_pending = CASE WHEN @warn::timestamptz IS NOT NULL AND q.created_at <= @warn AND NOT q.delay_warned
                                               THEN {OwedDsn("'delayed'")} ELSE q.dsn_pending END,
                            delay_warned = q.delay_warned OR (@warn::timestamptz IS NOT NULL AND q.created_at <= @warn)
                       FROM unnest(@ids, @nexts) AS u(id, next)
-                     WHERE q.id = u.id AND q.status = 'queued' AND q.leased_until = @lease
+                     WHERE q.id = u.id AND q.status = 'queued' AND q.lease_token = @lease
                     """),
             };
             command.Parameters.AddWithValue("ids", rows.Select(r => r.RowId).ToArray());
@@ -158,7 +158,7 @@ public sealed class OutboundLeaseStore(NpgsqlDataSource dataSource, TimeProvider
         await using var command = dataSource.CreateCommand(
             $"""
             UPDATE outbound_queue SET status = 'failed', status_code = @code, last_reply = @reply,
-                   remote_mta = COALESCE(@mta, remote_mta), leased_until = NULL, updated_at = @now,
+                   remote_mta = COALESCE(@mta, remote_mta), lease_token = NULL, updated_at = @now,
                    dsn_pending = {OwedDsn("'failed'")}
              WHERE verp_token = @token AND lower(recipient) = lower(@recipient) AND status IN ('queued', 'delivered');
             NOTIFY {OutboundQueueStore.Channel};

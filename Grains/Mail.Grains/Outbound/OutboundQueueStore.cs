@@ -94,7 +94,7 @@ public sealed class OutboundQueueStore(NpgsqlDataSource dataSource, TimeProvider
             UPDATE outbound_queue
                SET status = 'queued', next_attempt_at = @now, dsn_pending = NULL, updated_at = @now,
                    expires_at = GREATEST(expires_at, @expires)
-             WHERE id = @id AND status IN ('queued', 'failed') AND (leased_until IS NULL OR leased_until < @now);
+             WHERE id = @id AND status IN ('queued', 'failed') AND (lease_token IS NULL OR next_attempt_at <= @now);
             NOTIFY {Channel};
             """);
         command.Parameters.AddWithValue("id", id);
@@ -112,7 +112,7 @@ public sealed class OutboundQueueStore(NpgsqlDataSource dataSource, TimeProvider
             UPDATE outbound_queue
                SET status = 'cancelled', status_code = '5.0.0', last_reply = 'delivery cancelled by the operator',
                    updated_at = @now, dsn_pending = {OutboundLeaseStore.OwedDsn("'failed'")}
-             WHERE id = @id AND status = 'queued' AND (leased_until IS NULL OR leased_until < @now);
+             WHERE id = @id AND status = 'queued' AND (lease_token IS NULL OR next_attempt_at <= @now);
             NOTIFY {Channel};
             """);
         command.Parameters.AddWithValue("id", id);

@@ -42,6 +42,10 @@ public sealed class OutboundScheduler(
             {
                 await RunAsync(stoppingToken);
             }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
             catch (Exception e) when (!stoppingToken.IsCancellationRequested)
             {
                 logger.LogError(e, "Outbound scheduler failed; starting again in 5 s");
@@ -59,9 +63,15 @@ public sealed class OutboundScheduler(
         }
         while (!ct.IsCancellationRequested)
         {
-            var full = await DispatchAsync(ct);
+            var pass = await DispatchAsync(ct);
             await dsns.SendOwedAsync(ct);
-            if (full) continue;
+            if (pass == Pass.Refused)
+            {
+                // A destination is full: wait for room (its rows are due again in a moment) instead of leasing in a loop.
+                await listener.WaitAsync(Backpressure, ct);
+                continue;
+            }
+            if (pass == Pass.Full) continue;
             var next = await leases.NextDueAsync();
             var sleep = next is null ? MaxSleep : next.Value - clock.GetUtcNow();
             if (sleep <= TimeSpan.Zero) continue;
@@ -69,11 +79,11 @@ public sealed class OutboundScheduler(
         }
     }
 
-    /// <summary>One pass over the due rows; true when the batch was full (more may be due).</summary>
-    private async Task<bool> DispatchAsync(CancellationToken ct)
+    /// <summary>One pass over the due rows: whether it found fewer than a batch, a full batch (more may be due), or a full destination.</summary>
+    private async Task<Pass> DispatchAsync(CancellationToken ct)
     {
         var (leasedUntil, rows) = await leases.LeaseDueAsync(_options.BatchSize, TimeSpan.FromSeconds(_options.LeaseSeconds));
-        if (rows.Count == 0) return false;
+        if (rows.Count == 0) return Pass.Partial;
 
         var jobs = rows.GroupBy(r => (r.SubmissionId, r.Domain)).Select(g => new OutboundJob(
             g.Select(r => new OutboundRecipient(r.Id, r.Recipient, r.Attempts)).ToArray(), g.Key.Domain, g.Key.SubmissionId,
@@ -81,11 +91,12 @@ public sealed class OutboundScheduler(
         var domains = jobs.Select(j => j.Domain).Distinct().ToArray();
         var routes = (await Task.WhenAll(domains.Select(d => router.RouteAsync(d, ct)))).Zip(domains).ToDictionary(p => p.Second, p => p.First);
 
-        await Task.WhenAll(jobs.GroupBy(j => routes[j.Domain].Site).Select(site => HandOverAsync(site.Key, site.ToArray(), routes)));
-        return rows.Count >= _options.BatchSize;
+        var refused = await Task.WhenAll(jobs.GroupBy(j => routes[j.Domain].Site).Select(site => HandOverAsync(site.Key, site.ToArray(), routes)));
+        return refused.Any(r => r) ? Pass.Refused : rows.Count >= _options.BatchSize ? Pass.Full : Pass.Partial;
     }
 
-    private async Task HandOverAsync(string site, OutboundJob[] jobs, Dictionary<string, OutboundRoute> routes)
+    /// <summary>Hands a site's jobs to its destination; true when it refused some for want of room.</summary>
+    private async Task<bool> HandOverAsync(string site, OutboundJob[] jobs, Dictionary<string, OutboundRoute> routes)
     {
         try
         {
@@ -93,16 +104,26 @@ public sealed class OutboundScheduler(
             {
                 var reason = new DeliveryFailure(failure.Permanent, failure.StatusCode, failure.Text, null);
                 foreach (var job in jobs) await recorder.RecordFailureAsync(job, reason);
-                return;
+                return false;
             }
             var accepted = await grains.GetGrain<IDestinationGrain>(site).EnqueueAsync(jobs);
             var refused = jobs.Skip(accepted).SelectMany(j => j.Recipients.Select(r => r.RowId)).ToArray();
             await leases.ReleaseAsync(refused, jobs[0].LeasedUntil, clock.GetUtcNow() + Backpressure);
+            return refused.Length > 0;
         }
         catch (Exception e)
         {
             // The rows stay leased and come due again when the lease lapses; nothing is lost.
             logger.LogError(e, "Outbound scheduler could not hand {Count} jobs to {Site}", jobs.Length, site);
+            return false;
         }
+    }
+
+    /// <summary>How a dispatch pass ended.</summary>
+    private enum Pass
+    {
+        Partial,
+        Full,
+        Refused,
     }
 }

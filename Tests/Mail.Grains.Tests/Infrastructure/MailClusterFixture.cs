@@ -1,4 +1,3 @@
-using Mail.Grains.Outbound.Dns;
 using Mail.Grains.Tests.Reputation;
 using Mail.Silo;
 using Mail.Silo.Configuration;
@@ -30,6 +29,9 @@ public sealed class MailClusterFixture : IAsyncLifetime
     /// <summary>The cluster client's grain factory.</summary>
     public IGrainFactory Grains => Cluster.Client;
 
+    /// <summary>The DNS server the silo resolves through (sending-domain verification, outbound routes).</summary>
+    public TestDnsServer Dns { get; } = new();
+
     /// <summary>The data directory (blobs, keys).</summary>
     public string DataDir => _dataDir.Path;
 
@@ -42,6 +44,7 @@ public sealed class MailClusterFixture : IAsyncLifetime
         builder.Options.ServiceId = "mail";
         builder.Properties["MailTest:Database"] = Database.ConnectionString;
         builder.Properties["MailTest:DataDir"] = _dataDir.Path;
+        builder.Properties["MailTest:Dns"] = Dns.Endpoint;
         builder.AddSiloBuilderConfigurator<SiloConfigurator>();
         Cluster = builder.Build();
         await Cluster.DeployAsync();
@@ -61,6 +64,7 @@ public sealed class MailClusterFixture : IAsyncLifetime
         await Cluster.StopAllSilosAsync();
         await Cluster.DisposeAsync();
         await Database.DisposeAsync();
+        Dns.Dispose();
         _dataDir.Dispose();
     }
 
@@ -76,11 +80,11 @@ public sealed class MailClusterFixture : IAsyncLifetime
                 ["Mail:Passwords:MemoryKib"] = "1024",
                 ["Mail:Passwords:Iterations"] = "1",
                 ["Mail:Outbound:Hostname"] = OutboundHostname,
+                ["Mail:Outbound:DnsServers:0"] = configuration["MailTest:Dns"],
             }).Build();
             siloBuilder.ConfigureMailSilo(new MailHostOptions { Database = database, DataDir = dataDir }, settings, includeClustering: false);
             siloBuilder.Services.AddSingleton(Mail.Storage.Postgres.MailDataSource.Create(database));
             siloBuilder.Services.AddSingleton(BlobStoreFactory.CreateAsync(new BlobStoreOptions(), dataDir).GetAwaiter().GetResult());
-            siloBuilder.Services.AddSingleton<IMailDns>(DnsmasqTestResolver.Shared);
         }
     }
 }

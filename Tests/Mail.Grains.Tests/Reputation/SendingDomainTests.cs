@@ -102,7 +102,7 @@ public sealed class SendingDomainTests(MailClusterFixture fixture)
         };
 
         IReadOnlyList<DnsRecordInfo> verified;
-        using (await DnsmasqServer.StartAsync(published))
+        using (PublishedRecords.On(fixture.Dns, published))
         {
             verified = await domain.VerifyAsync();
         }
@@ -115,7 +115,7 @@ public sealed class SendingDomainTests(MailClusterFixture fixture)
         Assert.Equal(verified, await domain.GetDnsRecordsAsync());
 
         var otherKey = Convert.ToBase64String(RSA.Create(2048).ExportSubjectPublicKeyInfo());
-        using (await DnsmasqServer.StartAsync([dkim with { Value = $"v=DKIM1; k=rsa; p={otherKey}" }]))
+        using (PublishedRecords.On(fixture.Dns, dkim with { Value = $"v=DKIM1; k=rsa; p={otherKey}" }))
         {
             verified = await domain.VerifyAsync();
         }
@@ -131,8 +131,17 @@ public sealed class SendingDomainTests(MailClusterFixture fixture)
         var domain = fixture.Grains.GetGrain<ISendingDomainGrain>(tenant.Domain);
         await domain.EnsureKeysAsync();
 
-        DnsmasqTestResolver.Shared.Use(FreePort.Next());
-        var verified = await domain.VerifyAsync();
+        var names = (await domain.GetDnsRecordsAsync()).Select(r => r.Name).Distinct().ToArray();
+        foreach (var name in names) fixture.Dns.SetServFail(name);
+        IReadOnlyList<DnsRecordInfo> verified;
+        try
+        {
+            verified = await domain.VerifyAsync();
+        }
+        finally
+        {
+            foreach (var name in names) fixture.Dns.SetServFail(name, false);
+        }
 
         Assert.All(verified, r => Assert.Equal("lookup-failed", r.Status));
         Assert.False(await domain.IsDkimVerifiedAsync());
@@ -154,7 +163,7 @@ public sealed class SendingDomainTests(MailClusterFixture fixture)
         var fresh = keys[1];
         Assert.Equal(oldSelector, Assert.Single(await domain.GetSigningKeysAsync()).Selector);
 
-        using (await DnsmasqServer.StartAsync([old]))
+        using (PublishedRecords.On(fixture.Dns, old))
         {
             await domain.VerifyAsync();
         }
@@ -162,7 +171,7 @@ public sealed class SendingDomainTests(MailClusterFixture fixture)
         Assert.True(await domain.IsDkimVerifiedAsync());
 
         IReadOnlyList<DnsRecordInfo> switched;
-        using (await DnsmasqServer.StartAsync([old, fresh]))
+        using (PublishedRecords.On(fixture.Dns, old, fresh))
         {
             switched = await domain.VerifyAsync();
         }

@@ -55,7 +55,8 @@ public sealed class OutboundKillTests(ITestOutputHelper output) : IAsyncLifetime
             ["Mail__Outbound__ConnectionsPerDestination"] = Connections.ToString(CultureInfo.InvariantCulture),
             ["Mail__Outbound__ConnectionIdleSeconds"] = "1",
         };
-        var silo = new SiloProcess(environment, new Uri($"http://127.0.0.1:{httpPort}/health"));
+        var log = Path.Combine(_dataDir.Path, "silo.log");
+        var silo = new SiloProcess(environment, new Uri($"http://127.0.0.1:{httpPort}/health"), log);
         await using (silo)
         {
             await silo.StartAsync();
@@ -65,14 +66,26 @@ public sealed class OutboundKillTests(ITestOutputHelper output) : IAsyncLifetime
             output.WriteLine($"outbound kill: killed the silo after {receiver.MessageCount} arrivals");
 
             await silo.StartAsync();
+            var restarted = System.Diagnostics.Stopwatch.StartNew();
             var deadline = DateTime.UtcNow.AddSeconds(180);
             while (await DeliveredAsync() < Messages && DateTime.UtcNow < deadline) await Task.Delay(200);
+            output.WriteLine($"outbound kill: {await DeliveredAsync()} delivered {restarted.Elapsed.TotalSeconds:F1} s after the restart; waiting rows: {await WaitingAsync()}");
+            using var admin = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{httpPort}") };
+            admin.DefaultRequestHeaders.Add("X-Admin-Token", File.ReadAllText(Path.Combine(_dataDir.Path, "admin-token")).Trim());
+            output.WriteLine("outbound kill: destination " + await admin.GetStringAsync("/v1/admin/outbound/destinations/mx:mx.kill.test"));
         }
 
         var arrivals = receiver.Messages.SelectMany(m => m.Recipients).GroupBy(r => r).ToDictionary(g => g.Key, g => g.Count());
         var lost = Enumerable.Range(0, Messages).Count(i => !arrivals.ContainsKey($"r{i}@kill.test"));
         var redelivered = arrivals.Values.Sum(n => n - 1);
         output.WriteLine($"outbound kill: {Messages} queued, {arrivals.Count} delivered, {lost} lost, {redelivered} redelivered (at most {Connections} in flight)");
+        if (lost > 0)
+        {
+            foreach (var line in File.ReadLines(log).SkipWhile(l => !l.Contains("Outbound", StringComparison.Ordinal)).Take(150))
+            {
+                output.WriteLine(line);
+            }
+        }
         Assert.Equal(0, lost);
         Assert.Equal(Messages, await DeliveredAsync());
         Assert.InRange(redelivered, 0, Connections);
@@ -99,6 +112,20 @@ public sealed class OutboundKillTests(ITestOutputHelper output) : IAsyncLifetime
         insert.Parameters.AddWithValue("length", blob.Length);
         insert.Parameters.AddWithValue("n", Messages);
         await insert.ExecuteNonQueryAsync();
+    }
+
+    /// <summary>The rows not delivered, by status, attempts, last reply and whether they are leased, for the failure message.</summary>
+    private async Task<string> WaitingAsync()
+    {
+        await using var connection = new NpgsqlConnection(_database.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(
+            """
+            SELECT string_agg(format('%s x %s/%s attempts/leased %s/%s', n, status, attempts, leased, reply), '; ') FROM (
+                SELECT count(*) AS n, status, attempts, lease_token IS NOT NULL AND next_attempt_at > now() AS leased, left(last_reply, 60) AS reply
+                FROM outbound_queue WHERE status <> 'delivered' GROUP BY 2, 3, 4, 5) AS g
+            """, connection);
+        return (await command.ExecuteScalarAsync()) as string ?? "none";
     }
 
     private async Task<long> DeliveredAsync()

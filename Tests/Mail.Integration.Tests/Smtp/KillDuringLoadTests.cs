@@ -37,6 +37,8 @@ public sealed class KillDuringLoadTests : IAsyncLifetime
             ["MAIL_SMTP_PORT"] = smtpPort.ToString(CultureInfo.InvariantCulture),
             ["MAIL_SUBMISSION_PORT"] = FreePort.Next().ToString(CultureInfo.InvariantCulture),
             ["MAIL_SUBMISSIONS_PORT"] = FreePort.Next().ToString(CultureInfo.InvariantCulture),
+            // Not used here; off, so that the default ports of another host on this machine cannot clash.
+            ["MAIL_IMAP_PORT"] = "0", ["MAIL_IMAPS_PORT"] = "0", ["MAIL_POP3_PORT"] = "0", ["MAIL_POP3S_PORT"] = "0",
             ["MAIL_SILO_PORT"] = FreePort.Next().ToString(CultureInfo.InvariantCulture),
             ["MAIL_GATEWAY_PORT"] = FreePort.Next().ToString(CultureInfo.InvariantCulture),
             ["MAIL_CLUSTER_ID"] = "kill-" + _database.Name,

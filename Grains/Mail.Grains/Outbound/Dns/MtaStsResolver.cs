@@ -76,11 +76,15 @@ public sealed class MtaStsResolver : IDisposable
         {
             return cached;
         }
+        // Another caller may have fetched this id while our TXT lookup was under way.
+        if (_cache.TryGetValue(domain, out var fresh) && fresh.Policy?.Id == id && fresh.Expires > _time.GetUtcNow())
+        {
+            return fresh.Policy;
+        }
 
         var (policy, _) = await FetchOnceAsync(domain, id).WaitAsync(ct);
         if (policy is not null)
         {
-            Store(domain, new CacheEntry(policy, _time.GetUtcNow() + policy.MaxAge));
             return policy;
         }
         // §5.1: the fetch failed; a policy still within its max_age stays in force, otherwise there is none for now.
@@ -107,6 +111,8 @@ public sealed class MtaStsResolver : IDisposable
         {
             // Not the caller's token: other callers wait on this fetch too; the fetcher's own timeout bounds it.
             var result = await _fetcher.FetchAsync(domain, id, CancellationToken.None);
+            // Cached before the fetch stops being shared, so no caller can find neither and fetch again.
+            if (result.Policy is { } fetched) Store(domain, new CacheEntry(fetched, _time.GetUtcNow() + fetched.MaxAge));
             mine.SetResult(result);
             return result;
         }
