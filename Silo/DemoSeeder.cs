@@ -8,7 +8,7 @@ using Microsoft.Extensions.Options;
 namespace Mail.Silo;
 
 /// <summary>
-/// Once the silo is up, creates the demo domain example.test with alice and bob (unless MAIL_DEMO=0),
+/// Once the silo is up, creates the demo domain example.test with alice and bob when Mail:Demo is on (MAIL_DEMO=1, set by infra/run.sh),
 /// then marks the host ready. Idempotent: a second start finds them and changes nothing.
 /// </summary>
 public sealed class DemoSeeder(

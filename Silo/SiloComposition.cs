@@ -1,6 +1,7 @@
 using System.Net;
 using Mail.Grains;
 using Mail.Grains.Accounts;
+using Mail.Grains.Security;
 using Mail.Grains.Interfaces;
 using Mail.Grains.Storage;
 using Mail.Silo.Configuration;
@@ -55,6 +56,7 @@ public static class SiloComposition
         silo.Services.AddMailGrains();
         silo.Services.Configure<PasswordHashingOptions>(configuration.GetSection("Mail:Passwords"));
         silo.Services.Configure<AccountDefaults>(configuration.GetSection("Mail:Accounts"));
+        silo.Services.Configure<AuthThrottleOptions>(configuration.GetSection("Mail:Security"));
         return silo;
     }
 }

@@ -12,9 +12,11 @@
 #   MAIL_BLOB_STORE     'azure' to store blobs in Azure Blob Storage; without MAIL_AZURE_BLOB
 #                       that is a local Azurite on MAIL_AZURITE_PORT (default 10000)
 #   MAIL_AZURE_BLOB     Azure Blob Storage connection string
-#   MAIL_ADMIN_TOKEN, MAIL_DEMO (0 = no demo tenant), ...: passed to the silo unchanged
+#   MAIL_DEMO           0 = no demo tenant; run.sh sets 1 when unset (the silo's own default is off,
+#                       so a deployment never gets users with a published password by accident)
+#   MAIL_ADMIN_TOKEN, ...: passed to the silo unchanged
 # Set for the silo:
-#   MAIL_DATA_DIR, MAIL_DB (Npgsql connection string), MAIL_TLS_CERT (PKCS#12, no password)
+#   MAIL_DATA_DIR, MAIL_DB (Npgsql connection string), MAIL_TLS_CERT (PKCS#12, no password), MAIL_DEMO
 #
 # The silo runs with its build output directory as working directory (its content root, as
 # when deployed). Exit code: the silo's.
@@ -58,6 +60,7 @@ log "dotnet build Mail.sln -c Release"
 
 export MAIL_DB="Host=127.0.0.1;Port=$MAIL_PG_PORT;Username=mail;Database=mail"
 export MAIL_TLS_CERT="$MAIL_DATA_DIR/tls/dev.pfx"
+export MAIL_DEMO="${MAIL_DEMO:-1}"
 
 cat <<EOF
 
@@ -68,7 +71,7 @@ Mail dev server
   POP3        127.0.0.1:2110 (STLS) / 2995 (TLS)
   admin token $( [[ -n ${MAIL_ADMIN_TOKEN:-} ]] && echo "from MAIL_ADMIN_TOKEN" || echo "$MAIL_DATA_DIR/admin-token")
 EOF
-if [[ ${MAIL_DEMO:-1} != 0 ]]; then
+if [[ ! ${MAIL_DEMO,,} =~ ^(0|false|no|off)$ ]]; then
     echo "  demo users  alice@example.test / bob@example.test, password demo-password"
 fi
 cat <<EOF

@@ -1,7 +1,9 @@
 using Mail.Grains.Accounts;
 using Mail.Grains.Mailboxes;
 using Mail.Grains.Outbound;
+using Mail.Grains.Security;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace Mail.Grains;
@@ -14,6 +16,8 @@ public static class MailGrainsServiceCollectionExtensions
     {
         services.AddOptions<PasswordHashingOptions>();
         services.AddOptions<AccountDefaults>();
+        services.AddOptions<AuthThrottleOptions>();
+        services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(sp => new PasswordHasher(sp.GetRequiredService<IOptions<PasswordHashingOptions>>().Value));
         services.AddSingleton<MailboxStore>();
         services.AddSingleton<DirectoryTable>();
