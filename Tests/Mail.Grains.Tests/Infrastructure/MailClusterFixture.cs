@@ -13,6 +13,9 @@ public sealed class MailClusterFixture : IAsyncLifetime
 {
     private readonly TempDirectory _dataDir = new();
 
+    /// <summary>How long a (client address, user) lockout lasts in this cluster, short so a test can outwait it.</summary>
+    public static readonly TimeSpan AccountLockout = TimeSpan.FromSeconds(3);
+
     /// <summary>The database of this fixture.</summary>
     public TestDatabase Database { get; private set; } = null!;
 
@@ -67,6 +70,7 @@ public sealed class MailClusterFixture : IAsyncLifetime
             {
                 ["Mail:Passwords:MemoryKib"] = "1024",
                 ["Mail:Passwords:Iterations"] = "1",
+                ["Mail:Security:AccountLockout"] = AccountLockout.ToString(),
             }).Build();
             siloBuilder.ConfigureMailSilo(new MailHostOptions { Database = database, DataDir = dataDir }, settings, includeClustering: false);
             siloBuilder.Services.AddSingleton(Mail.Storage.Postgres.MailDataSource.Create(database));
