@@ -100,10 +100,10 @@ public sealed class CredentialApiTests(MailHostFixture host) : IClassFixture<Mai
             (await user.PostAsJsonAsync("/v1/account/api-keys", new { name = "past", expires_at = DateTimeOffset.UtcNow.AddMinutes(-1) })).StatusCode);
     }
 
-    private Task<HttpResponseMessage> TokenAsync(string username, string password)
+    private async Task<HttpResponseMessage> TokenAsync(string username, string password)
     {
         using var client = host.CreateClient();
-        return client.PostAsJsonAsync("/v1/auth/token", new { username, password });
+        return await client.PostAsJsonAsync("/v1/auth/token", new { username, password });
     }
 
     private HttpClient WithBearer(string token)
