@@ -9,8 +9,8 @@ using Microsoft.Extensions.Options;
 namespace Mail.Silo;
 
 /// <summary>
-/// Once the silo is up, creates the demo domain example.test with alice and bob and its DKIM key
-/// (unless MAIL_DEMO=0), then marks the host ready. Idempotent: a second start finds them and changes nothing.
+/// Once the silo is up, creates the demo domain example.test with alice and bob and its DKIM key when Mail:Demo
+/// is on (MAIL_DEMO=1, set by infra/run.sh), then marks the host ready. Idempotent: a second start finds them and changes nothing.
 /// </summary>
 public sealed class DemoSeeder(
     IGrainFactory grains,

@@ -64,6 +64,7 @@ public static class MailHost
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(30));
 
         builder.Services.AddSingleton<ReadinessState>();
+        builder.Services.AddCredentialVerifier(builder.Configuration);
         var certificate = ServerCertificate.Load(builder.Configuration["Mail:Tls:CertificatePath"]);
         builder.Services.AddSingleton(certificate);
         builder.AddMailHttpFrontend(options.DataDir);

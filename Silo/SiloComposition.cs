@@ -1,6 +1,7 @@
 using System.Net;
 using Mail.Grains;
 using Mail.Grains.Accounts;
+using Mail.Grains.Security;
 using Mail.Grains.Interfaces;
 using Mail.Grains.Outbound;
 using Mail.Grains.Storage;
@@ -67,6 +68,7 @@ public static class SiloComposition
         // Sending domains seal their DKIM keys under the same tenant keys as the blobs.
         silo.Services.TryAddSingleton(BlobStoreFactory.CreateKeyStore(
             configuration.GetSection("Mail:Blobs").Get<BlobStoreOptions>() ?? new BlobStoreOptions(), options.DataDir));
+        silo.Services.Configure<AuthThrottleOptions>(configuration.GetSection("Mail:Security"));
         return silo;
     }
 }

@@ -12,11 +12,14 @@
 #   MAIL_BLOB_STORE     'azure' to store blobs in Azure Blob Storage; without MAIL_AZURE_BLOB
 #                       that is a local Azurite on MAIL_AZURITE_PORT (default 10000)
 #   MAIL_AZURE_BLOB     Azure Blob Storage connection string
-#   MAIL_ADMIN_TOKEN, MAIL_DEMO (0 = no demo tenant), ...: passed to the silo unchanged
+#   MAIL_DEMO           0 = no demo tenant; run.sh sets 1 when unset (the silo's own default is off,
+#                       so a deployment never gets users with a published password by accident)
+#   MAIL_ADMIN_TOKEN, ...: passed to the silo unchanged
+#   MAIL_ADMIN_TOKEN, ...: passed to the silo unchanged
 #   MAIL_REQUIRE_VERIFIED_DOMAINS  refuse mail to remote recipients from a domain whose DKIM
 #                       record is not verified (default 1; 0 lets the demo send off the box)
 # Set for the silo:
-#   MAIL_DATA_DIR, MAIL_DB (Npgsql connection string), MAIL_TLS_CERT (PKCS#12, no password)
+#   MAIL_DATA_DIR, MAIL_DB (Npgsql connection string), MAIL_TLS_CERT (PKCS#12, no password), MAIL_DEMO
 #
 # The silo runs with its build output directory as working directory (its content root, as
 # when deployed). Exit code: the silo's.
@@ -60,6 +63,7 @@ log "dotnet build Mail.sln -c Release"
 
 export MAIL_DB="Host=127.0.0.1;Port=$MAIL_PG_PORT;Username=mail;Database=mail"
 export MAIL_TLS_CERT="$MAIL_DATA_DIR/tls/dev.pfx"
+export MAIL_DEMO="${MAIL_DEMO:-1}"
 export MAIL_REQUIRE_VERIFIED_DOMAINS="${MAIL_REQUIRE_VERIFIED_DOMAINS:-1}"
 if [[ $MAIL_REQUIRE_VERIFIED_DOMAINS =~ ^(0|false|no|off)$ ]]; then
     sending="any hosted domain may send to remote recipients (MAIL_REQUIRE_VERIFIED_DOMAINS=$MAIL_REQUIRE_VERIFIED_DOMAINS)"
@@ -76,7 +80,7 @@ Mail dev server
   POP3        127.0.0.1:2110 (STLS) / 2995 (TLS)
   admin token $( [[ -n ${MAIL_ADMIN_TOKEN:-} ]] && echo "from MAIL_ADMIN_TOKEN" || echo "$MAIL_DATA_DIR/admin-token")
 EOF
-if [[ ${MAIL_DEMO:-1} != 0 ]]; then
+if [[ ! ${MAIL_DEMO,,} =~ ^(0|false|no|off)$ ]]; then
     echo "  demo users  alice@example.test / bob@example.test, password demo-password"
 fi
 cat <<EOF

@@ -1,24 +1,71 @@
+using System.Net;
+using System.Text;
 using Mail.Grains.Interfaces.Accounts;
+using Mail.Grains.Interfaces.Security;
+using Microsoft.Extensions.Options;
 
 namespace Mail.Frontends.Hosting;
 
 /// <summary>
-/// Checks a protocol login (SMTP AUTH, POP3, IMAP) against the account grains: the user is an address
-/// (primary or alias), the secret is the account password, an app password, or an API key of that account.
+/// The one credential check of every protocol (SMTP AUTH, IMAP, POP3, HTTP tokens): the user is an address (primary
+/// or alias), the secret one the <see cref="CredentialUse"/> accepts. Guessing is throttled per client address in an
+/// <see cref="IAuthThrottleGrain"/>, asked before and told after each check; a locked-out attempt is not checked at
+/// all, so even the right password fails with the protocol's one generic answer. Failures are answered after a
+/// growing delay, spent here in the frontend so no grain is held.
 /// </summary>
-public static class CredentialVerifier
+public sealed class CredentialVerifier(IGrainFactory grains, IOptions<CredentialCheckOptions> options)
 {
-    /// <summary>The account, or null when the user, the secret, or the account's standing is wrong.</summary>
-    public static async Task<AccountInfo?> VerifyAsync(IGrainFactory grains, string user, string secret)
+    /// <summary>Longest secret checked; longer fails without hashing (no stored password is longer).</summary>
+    public const int MaxSecretBytes = 1024;
+
+    // Bounds what an attacker can make the throttle grain remember per attempt.
+    private const int MaxUserNameLength = 320;
+
+    /// <summary>The account, or null when the user, the secret, the account's standing or the throttle says no.</summary>
+    public async Task<AccountInfo?> VerifyAsync(string user, string secret, IPAddress client, CredentialUse use)
     {
         var address = AddressKey.Normalize(user);
-        if (address is null || secret.Length == 0) return null;
+        var name = address ?? user.Trim().ToLowerInvariant();
+        if (name.Length > MaxUserNameLength) name = name[..MaxUserNameLength];
+        var throttle = grains.GetGrain<IAuthThrottleGrain>(ThrottleKey.Of(client));
+        var standing = await throttle.CheckAsync(name);
+        if (standing.Locked)
+        {
+            await Task.Delay(options.Value.MaxFailureDelay);
+            return null;
+        }
+        var account = address is null || secret.Length == 0 || Encoding.UTF8.GetByteCount(secret) > MaxSecretBytes
+            ? null
+            : await CheckAsync(address, secret, use);
+        if (account is null)
+        {
+            var after = await throttle.RecordFailureAsync(name);
+            await Task.Delay(options.Value.DelayAfter(after.RecentFailures));
+            return null;
+        }
+        if (standing.RecentFailures > 0) await throttle.RecordSuccessAsync(name);
+        return account;
+    }
+
+    /// <summary>Whether a session or token issued to <paramref name="account"/> still stands (no suspension or password change since).</summary>
+    public Task<bool> IsCurrentAsync(AccountInfo account) =>
+        grains.GetGrain<IAccountGrain>(account.AccountId).IsCurrentAsync(account.TokenVersion);
+
+    private async Task<AccountInfo?> CheckAsync(string address, string secret, CredentialUse use)
+    {
         if (ApiKeyFormat.AccountIdOf(secret) is { } keyAccount)
         {
-            var byKey = await grains.GetGrain<IAccountGrain>(keyAccount).AuthenticateApiKeyAsync(secret);
-            return byKey is not null && (address == byKey.Address || byKey.Aliases.Contains(address)) ? byKey : null;
+            if (use == CredentialUse.AccountPassword) return null;
+            var grant = await grains.GetGrain<IAccountGrain>(keyAccount).AuthenticateApiKeyAsync(secret);
+            var needed = use == CredentialUse.Submission ? ApiKeyScopes.Send : ApiKeyScopes.Read;
+            return grant is { Account: var byKey } && ApiKeyScopes.Allows(grant.Scope, needed)
+                   && (address == byKey.Address || byKey.Aliases.Contains(address))
+                ? byKey
+                : null;
         }
         var route = await grains.GetGrain<IAddressGrain>(address).ResolveAsync();
-        return route is null ? null : await grains.GetGrain<IAccountGrain>(route.AccountId).AuthenticateAsync(secret);
+        if (route is null) return await grains.GetGrain<IPasswordDecoyGrain>(0).AuthenticateAsync(secret);
+        var grain = grains.GetGrain<IAccountGrain>(route.AccountId);
+        return use == CredentialUse.AccountPassword ? await grain.AuthenticatePasswordAsync(secret) : await grain.AuthenticateAsync(secret);
     }
 }

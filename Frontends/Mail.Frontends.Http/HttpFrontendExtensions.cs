@@ -43,7 +43,7 @@ public static class HttpFrontendExtensions
         });
 
         var adminToken = options.AdminToken ?? SecretFile.ReadOrCreateToken(Path.Combine(dataDir, "admin-token"));
-        builder.Services.AddSingleton(new AdminToken(adminToken));
+        builder.Services.AddSingleton(new AdminToken(AdminToken.Checked(adminToken, options.AdminToken is null ? Path.Combine(dataDir, "admin-token") : null)));
         var issuer = new TokenIssuer(SecretFile.ReadOrCreate(Path.Combine(dataDir, "jwt-signing.key"), () => RandomNumberGenerator.GetBytes(32)),
             TimeSpan.FromMinutes(options.TokenLifetimeMinutes));
         builder.Services.AddSingleton(issuer);
@@ -55,9 +55,10 @@ public static class HttpFrontendExtensions
             {
                 o.MapInboundClaims = false;
                 o.TokenValidationParameters = issuer.ValidationParameters();
+                o.Events = new JwtBearerEvents { OnTokenValidated = TokenRevocation.CheckAsync };
             })
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
-        builder.Services.AddAuthorization();
+        builder.Services.AddAuthorization(ScopePolicies.Add);
 
         builder.Services.AddRateLimiter(limiter =>
         {

@@ -10,20 +10,29 @@ public interface IAccountGrain : IGrainWithStringKey
     /// <summary>The account, or null if it does not exist.</summary>
     Task<AccountInfo?> GetAsync();
 
-    /// <summary>Checks a password or an app password; null when wrong, suspended or deleted.</summary>
+    /// <summary>Checks a password or an app password (mail protocols); null when wrong, suspended or deleted.</summary>
     Task<AccountInfo?> AuthenticateAsync(string password);
 
-    /// <summary>Checks an API key secret; null when wrong, suspended or deleted.</summary>
-    Task<AccountInfo?> AuthenticateApiKeyAsync(string apiKey);
+    /// <summary>Checks the account password only, never an app password (API tokens, password change); null when wrong, suspended or deleted.</summary>
+    Task<AccountInfo?> AuthenticatePasswordAsync(string password);
 
-    /// <summary>Replaces the password.</summary>
+    /// <summary>Checks an API key secret; null when wrong, expired, suspended or deleted.</summary>
+    Task<ApiKeyGrant?> AuthenticateApiKeyAsync(string apiKey);
+
+    /// <summary>
+    /// Whether tokens and sessions issued at <paramref name="tokenVersion"/> still stand: the account exists, neither it
+    /// nor its tenant is suspended, and no password change or suspension has happened since.
+    /// </summary>
+    Task<bool> IsCurrentAsync(int tokenVersion);
+
+    /// <summary>Replaces the password and revokes every token and session issued before.</summary>
     Task SetPasswordAsync(string password);
 
     /// <summary>Creates an app password (shown once) for clients that cannot use the main password.</summary>
     Task<NewSecret> CreateAppPasswordAsync(string name);
 
-    /// <summary>Creates an API key (shown once) for programmatic sending.</summary>
-    Task<NewSecret> CreateApiKeyAsync(string name);
+    /// <summary>Creates an API key (shown once) with a scope (<see cref="ApiKeyScopes"/>) and an optional expiry.</summary>
+    Task<NewSecret> CreateApiKeyAsync(string name, string scope = ApiKeyScopes.Full, DateTimeOffset? expiresAt = null);
 
     /// <summary>Revokes an app password or API key by id.</summary>
     Task RevokeSecretAsync(string secretId);
@@ -37,7 +46,7 @@ public interface IAccountGrain : IGrainWithStringKey
     /// <summary>Sets the quota in bytes.</summary>
     Task SetQuotaAsync(long quotaBytes);
 
-    /// <summary>Suspends or resumes the account.</summary>
+    /// <summary>Suspends or resumes the account; a suspension revokes every token and session.</summary>
     Task SetSuspendedAsync(bool suspended);
 
     /// <summary>Deletes the account: frees its addresses and purges its mailbox.</summary>
@@ -53,7 +62,8 @@ public sealed record AccountInfo(
     [property: Id(3)] IReadOnlyList<string> Aliases,
     [property: Id(4)] long QuotaBytes,
     [property: Id(5)] bool Suspended,
-    [property: Id(6)] DateTimeOffset CreatedAt);
+    [property: Id(6)] DateTimeOffset CreatedAt,
+    [property: Id(7)] int TokenVersion = 0);
 
 /// <summary>A freshly created secret: its id (for revocation) and the value, shown once.</summary>
 [GenerateSerializer, Immutable, Alias("mail.NewSecret")]

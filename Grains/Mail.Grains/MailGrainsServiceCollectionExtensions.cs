@@ -4,6 +4,7 @@ using Mail.Grains.Outbound;
 using Mail.Grains.Outbound.Bounces;
 using Mail.Grains.Outbound.Dkim;
 using Mail.Grains.Outbound.Dns;
+using Mail.Grains.Security;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -19,6 +20,7 @@ public static class MailGrainsServiceCollectionExtensions
         services.AddOptions<PasswordHashingOptions>();
         services.AddOptions<AccountDefaults>();
         services.AddOptions<OutboundOptions>();
+        services.AddOptions<AuthThrottleOptions>();
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(sp => new PasswordHasher(sp.GetRequiredService<IOptions<PasswordHashingOptions>>().Value));
         services.AddSingleton<MailboxStore>();

@@ -15,8 +15,8 @@ public sealed class MailHostOptions
     /// <summary>Npgsql connection string of the mail database.</summary>
     public string Database { get; set; } = "Host=127.0.0.1;Port=55432;Username=mail;Database=mail";
 
-    /// <summary>Create the demo tenant and users on start.</summary>
-    public bool Demo { get; set; } = true;
+    /// <summary>Create the demo tenant and users (known password) on start: off unless asked for (infra/run.sh asks).</summary>
+    public bool Demo { get; set; }
 
     /// <summary>Orleans cluster settings.</summary>
     public ClusterSettings Cluster { get; set; } = new();

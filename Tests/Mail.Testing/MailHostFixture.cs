@@ -113,6 +113,13 @@ public class MailHostFixture : IAsyncLifetime
             ["Mail:Http:Url"] = BaseAddress.ToString().TrimEnd('/'),
             ["Mail:Passwords:MemoryKib"] = "1024",
             ["Mail:Passwords:Iterations"] = "1",
+            ["Mail:Demo"] = "true",
+            // Tests fail logins on purpose and share a host from one loopback address: no delays, and thresholds
+            // out of reach, except where a fixture sets its own (the throttle tests).
+            ["Mail:Security:FailureDelayBase"] = "00:00:00",
+            ["Mail:Security:MaxFailureDelay"] = "00:00:00",
+            ["Mail:Security:AccountFailures"] = "100000",
+            ["Mail:Security:AddressFailures"] = "1000000",
             ["Mail:Smtp:MxPort"] = SmtpPort.ToString(),
             ["Mail:Smtp:SubmissionPort"] = SubmissionPort.ToString(),
             ["Mail:Smtp:SubmissionTlsPort"] = SubmissionTlsPort.ToString(),

@@ -26,7 +26,7 @@ public static class EmailEndpoints
             }
             var result = await Mailbox(http, grains).ListMessagesAsync(folder ?? SpecialFolders.Inbox, (number - 1) * size, size);
             return Results.Ok(new EmailPage(result.Items.Select(EmailItem.Of).ToArray(), number, size, result.Total));
-        }).WithName("ListEmails");
+        }).WithName("ListEmails").RequireAuthorization(ScopePolicies.Read);
 
         v1.MapGet("/emails/{id:long}", async (long id, HttpContext http, IGrainFactory grains, IBlobStore blobs, CancellationToken ct) =>
         {
@@ -34,7 +34,7 @@ public static class EmailEndpoints
             if (record is null) return Problems.NotFound($"Message {id} does not exist.");
             var message = await LoadAsync(blobs, record, ct);
             return Results.Ok(MessageView.Render(record, message));
-        }).WithName("GetEmail");
+        }).WithName("GetEmail").RequireAuthorization(ScopePolicies.Read);
 
         v1.MapGet("/emails/{id:long}/raw", async (long id, HttpContext http, IGrainFactory grains, IBlobStore blobs, CancellationToken ct) =>
         {
@@ -43,7 +43,7 @@ public static class EmailEndpoints
             var content = await blobs.OpenReadAsync(record.Blob.TenantId, new BlobRef(record.Blob.Name, record.Blob.Length), ct);
             http.Response.ContentLength = record.Blob.Length;
             return Results.Stream(content, "message/rfc822", $"message-{id}.eml");
-        }).WithName("GetEmailRaw");
+        }).WithName("GetEmailRaw").RequireAuthorization(ScopePolicies.Read);
 
         v1.MapGet("/emails/{id:long}/attachments/{index:int}", async (long id, int index, HttpContext http, IGrainFactory grains,
             IBlobStore blobs, CancellationToken ct) =>
@@ -60,7 +60,7 @@ public static class EmailEndpoints
             http.Response.ContentType = part.ContentType.MimeType;
             await MessageView.WriteContentAsync(part, http.Response.Body, ct);
             return Results.Empty;
-        }).WithName("GetEmailAttachment");
+        }).WithName("GetEmailAttachment").RequireAuthorization(ScopePolicies.Read);
 
         v1.MapMethods("/emails/{id:long}", ["PATCH"], async (long id, EmailPatch patch, HttpContext http, IGrainFactory grains) =>
         {
@@ -71,7 +71,7 @@ public static class EmailEndpoints
             var updated = await Mailbox(http, grains).UpdateMessageAsync(id,
                 new MessageUpdate(add, remove, patch.AddLabels, patch.RemoveLabels, patch.Folder));
             return Results.Ok(EmailItem.Of(updated));
-        }).WithName("UpdateEmail");
+        }).WithName("UpdateEmail").RequireAuthorization(ScopePolicies.Full);
 
         v1.MapDelete("/emails/{id:long}", async (long id, HttpContext http, IGrainFactory grains) =>
         {
@@ -85,7 +85,7 @@ public static class EmailEndpoints
             }
             var moved = await mailbox.UpdateMessageAsync(id, new MessageUpdate(MoveTo: SpecialFolders.Trash));
             return Results.Ok(EmailItem.Of(moved));
-        }).WithName("DeleteEmail");
+        }).WithName("DeleteEmail").RequireAuthorization(ScopePolicies.Full);
     }
 
     /// <summary>The caller's mailbox grain.</summary>

@@ -24,28 +24,28 @@ public static class FolderEndpoints
     {
         v1.MapGet("/folders", async (HttpContext http, IGrainFactory grains) =>
             Results.Ok((await EmailEndpoints.Mailbox(http, grains).ListFoldersAsync()).Select(FolderView.From)))
-            .WithName("ListFolders");
+            .WithName("ListFolders").RequireAuthorization(ScopePolicies.Read);
 
         v1.MapPost("/folders", async (FolderRequest request, HttpContext http, IGrainFactory grains) =>
         {
             var folder = await EmailEndpoints.Mailbox(http, grains).CreateFolderAsync(request.Name ?? "");
             return Results.Created($"/v1/folders/{Uri.EscapeDataString(folder.Name)}", FolderView.From(folder));
-        }).WithName("CreateFolder");
+        }).WithName("CreateFolder").RequireAuthorization(ScopePolicies.Full);
 
         v1.MapMethods("/folders/{**name}", ["PATCH"], async (string name, FolderRequest request, HttpContext http, IGrainFactory grains) =>
             Results.Ok(FolderView.From(await EmailEndpoints.Mailbox(http, grains).RenameFolderAsync(Uri.UnescapeDataString(name), request.Name ?? ""))))
-            .WithName("RenameFolder");
+            .WithName("RenameFolder").RequireAuthorization(ScopePolicies.Full);
 
         v1.MapDelete("/folders/{**name}", async (string name, HttpContext http, IGrainFactory grains) =>
         {
             await EmailEndpoints.Mailbox(http, grains).DeleteFolderAsync(Uri.UnescapeDataString(name));
             return Results.NoContent();
-        }).WithName("DeleteFolder");
+        }).WithName("DeleteFolder").RequireAuthorization(ScopePolicies.Full);
 
         v1.MapGet("/quota", async (HttpContext http, IGrainFactory grains) =>
         {
             var quota = await EmailEndpoints.Mailbox(http, grains).GetQuotaAsync();
             return Results.Ok(new QuotaView(quota.UsedBytes, quota.LimitBytes, quota.MessageCount));
-        }).WithName("GetQuota");
+        }).WithName("GetQuota").RequireAuthorization(ScopePolicies.Read);
     }
 }

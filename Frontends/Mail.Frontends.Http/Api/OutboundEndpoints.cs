@@ -16,7 +16,7 @@ public static class OutboundEndpoints
     {
         v1.MapGet("/outbound", async (HttpContext http, IGrainFactory grains, int? limit) =>
             Results.Ok(await grains.GetGrain<IOutboundQueueGrain>(0).ListForSenderAsync(MailUser.From(http.User).AccountId, limit ?? 100)))
-            .WithName("ListOutbound");
+            .WithName("ListOutbound").RequireAuthorization(ScopePolicies.Read);
 
         admin.MapGet("/outbound", async (IGrainFactory grains, string? state, string? domain, long? before, int? limit) =>
         {

@@ -69,7 +69,7 @@ public static partial class SendEndpoints
             var response = new SendResponse(id, built.Message.MessageId ?? "",
                 result.Recipients.Select(r => new RecipientResult(r.Address, r.Status.ToString().ToLowerInvariant(), r.Detail)).ToArray());
             return Results.Created($"/v1/emails/{id}", response);
-        }).WithName("Send");
+        }).WithName("Send").RequireAuthorization(ScopePolicies.Send);
     }
 
     /// <summary>Whether any recipient's domain is not hosted here, so the message leaves the platform.</summary>

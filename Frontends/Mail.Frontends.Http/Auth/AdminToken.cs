@@ -9,7 +9,24 @@ public sealed class AdminToken(string token)
     /// <summary>Header that carries the token (Authorization: Bearer works too).</summary>
     public const string Header = "X-Admin-Token";
 
+    /// <summary>Shortest accepted token: 32 characters, as many as the 256-bit generated one has bytes.</summary>
+    public const int MinLength = 32;
+
     private readonly byte[] _digest = SHA256.HashData(Encoding.UTF8.GetBytes(token));
+
+    /// <summary>
+    /// The token, or an exception with what to do when it is shorter than <see cref="MinLength"/>: an empty or short
+    /// MAIL_ADMIN_TOKEN would let anyone who can guess it administer every tenant. <paramref name="file"/> names the
+    /// file it was read from, or null when it was configured.
+    /// </summary>
+    public static string Checked(string token, string? file)
+    {
+        if (token.Length >= MinLength) return token;
+        var source = file ?? "MAIL_ADMIN_TOKEN (Mail:Http:AdminToken)";
+        throw new InvalidOperationException(
+            $"The admin token from {source} is {token.Length} characters; at least {MinLength} are required. " +
+            "Set a long random one (for example: openssl rand -base64 32), or leave MAIL_ADMIN_TOKEN unset to have one generated.");
+    }
 
     /// <summary>Whether the request carries the token.</summary>
     public bool IsPresentedBy(HttpRequest request)

@@ -41,10 +41,12 @@ public sealed class ApiKeyAuthenticationHandler(
         if (key is null) return AuthenticateResult.NoResult();
         var accountId = ApiKeyFormat.AccountIdOf(key);
         if (accountId is null) return AuthenticateResult.Fail("Malformed API key.");
-        var account = await grains.GetGrain<IAccountGrain>(accountId).AuthenticateApiKeyAsync(key);
-        if (account is null) return AuthenticateResult.Fail("Invalid API key.");
+        var grant = await grains.GetGrain<IAccountGrain>(accountId).AuthenticateApiKeyAsync(key);
+        if (grant is null) return AuthenticateResult.Fail("Invalid or expired API key.");
+        var account = grant.Account;
         var user = new MailUser(account.AccountId, account.TenantId, account.Address);
-        var principal = new ClaimsPrincipal(new ClaimsIdentity(user.ToClaims(), SchemeName, MailUser.AddressClaim, null));
+        var claims = user.ToClaims().Append(new Claim(ScopePolicies.Claim, grant.Scope));
+        var principal = new ClaimsPrincipal(new ClaimsIdentity(claims, SchemeName, MailUser.AddressClaim, null));
         return AuthenticateResult.Success(new AuthenticationTicket(principal, SchemeName));
     }
 }

@@ -1,4 +1,6 @@
+using System.Globalization;
 using System.Security.Claims;
+using Mail.Grains.Interfaces.Accounts;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 
@@ -15,10 +17,14 @@ public sealed class TokenIssuer(byte[] signingKey, TimeSpan lifetime)
     /// <summary>Token lifetime.</summary>
     public TimeSpan Lifetime => lifetime;
 
-    /// <summary>A signed token for a user.</summary>
-    public string Issue(MailUser user) => new JsonWebTokenHandler { MapInboundClaims = false }.CreateToken(new SecurityTokenDescriptor
+    /// <summary>A signed token for an account, at its current token version, with full scope.</summary>
+    public string Issue(AccountInfo account) => new JsonWebTokenHandler { MapInboundClaims = false }.CreateToken(new SecurityTokenDescriptor
     {
-        Subject = new ClaimsIdentity(user.ToClaims()),
+        Subject = new ClaimsIdentity(new MailUser(account.AccountId, account.TenantId, account.Address).ToClaims().Concat(
+        [
+            new Claim(TokenRevocation.VersionClaim, account.TokenVersion.ToString(CultureInfo.InvariantCulture)),
+            new Claim(ScopePolicies.Claim, ApiKeyScopes.Full),
+        ])),
         Issuer = Issuer,
         Audience = Issuer,
         Expires = DateTime.UtcNow.Add(lifetime),

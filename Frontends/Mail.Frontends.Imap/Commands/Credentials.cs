@@ -8,24 +8,25 @@ namespace Mail.Frontends.Imap.Commands;
 public static class Credentials
 {
     /// <summary>The account, or null when the credentials are wrong or the account is suspended.</summary>
-    public static async Task<AccountInfo?> VerifyAsync(ImapSession session, string user, string password) =>
-        await CredentialVerifier.VerifyAsync(session.Grains, user, password) is { Suspended: false } account ? account : null;
+    public static Task<AccountInfo?> VerifyAsync(ImapSession session, string user, string password) =>
+        session.Credentials.VerifyAsync(user, password, session.RemoteAddress, CredentialUse.MailboxAccess);
 
-    /// <summary>Completes a login or counts a failure; a few failures end the session.</summary>
-    public static async Task<ImapResult> CompleteAsync(ImapSession session, AccountInfo? account)
+    /// <summary>
+    /// Completes a login or counts a failure; a few failures end the session. The failure answer is the same for a wrong
+    /// user, a wrong password and a throttled client (RFC 5530 AUTHENTICATIONFAILED); the delay is the verifier's.
+    /// </summary>
+    public static Task<ImapResult> CompleteAsync(ImapSession session, AccountInfo? account)
     {
         if (account is null)
         {
-            // A pause per failure slows guessing without holding anything but this connection.
-            await Task.Delay(TimeSpan.FromMilliseconds(250 * Math.Min(++session.AuthFailures, 8)));
-            if (session.AuthFailures >= 5)
+            if (++session.AuthFailures >= 5)
             {
                 session.Untagged("BYE Too many failed authentication attempts");
                 session.Closing = true;
             }
-            return ImapResult.No("Authentication failed", "AUTHENTICATIONFAILED");
+            return Task.FromResult(ImapResult.No("Authentication failed", "AUTHENTICATIONFAILED"));
         }
         session.LogIn(account);
-        return ImapResult.Ok("Logged in", "CAPABILITY " + session.Capabilities());
+        return Task.FromResult(ImapResult.Ok("Logged in", "CAPABILITY " + session.Capabilities()));
     }
 }

@@ -21,6 +21,7 @@ public sealed class ImapConnectionHandler(
     IBlobStore blobs,
     ImapHandlerSet handlers,
     ServerCertificate certificate,
+    CredentialVerifier credentials,
     ILogger<ImapConnectionHandler> logger) : ConnectionHandler
 {
     private readonly ConnectionLimiter _limiter = new(options.Value.MaxConnectionsPerIp);
@@ -30,9 +31,9 @@ public sealed class ImapConnectionHandler(
     {
         var settings = options.Value;
         await using var transport = new ConnectionTransport(connection);
-        var session = new ImapSession(transport, settings, grains, blobs, certificate.Certificate, logger);
-        var ct = connection.ConnectionClosed;
         var remote = (connection.RemoteEndPoint as System.Net.IPEndPoint)?.Address ?? System.Net.IPAddress.None;
+        var session = new ImapSession(transport, remote, settings, grains, credentials, blobs, certificate.Certificate, logger);
+        var ct = connection.ConnectionClosed;
         if (!_limiter.TryEnter(remote))
         {
             // RFC 9051 §7.1.5: BYE as the greeting refuses the connection.
@@ -121,6 +122,13 @@ public sealed class ImapConnectionHandler(
                 ImapState.Authenticated when handler.States == ImapState.Selected => "Select a mailbox first",
                 _ => $"{command.Name} is not valid in this state",
             }));
+            return;
+        }
+        if (session.Account is { } account && !await session.Credentials.IsCurrentAsync(account))
+        {
+            // RFC 9051 §7.1.5: BYE, then the server closes; a suspension or password change ends open sessions.
+            session.Untagged("BYE [UNAVAILABLE] Session revoked: the account was suspended or its password changed");
+            session.Closing = true;
             return;
         }
         ImapResult result;

@@ -27,12 +27,14 @@ public sealed class ImapSession
     public static readonly ImapResult AlreadyAnswered = new("", "");
 
     /// <summary>Creates the session of a connection.</summary>
-    public ImapSession(ConnectionTransport transport, ImapOptions options, IGrainFactory grains, IBlobStore blobs,
-        X509Certificate2? certificate, ILogger logger)
+    public ImapSession(ConnectionTransport transport, System.Net.IPAddress remoteAddress, ImapOptions options, IGrainFactory grains,
+        CredentialVerifier credentials, IBlobStore blobs, X509Certificate2? certificate, ILogger logger)
     {
         Transport = transport;
+        RemoteAddress = remoteAddress;
         Options = options;
         Grains = grains;
+        Credentials = credentials;
         Blobs = blobs;
         Certificate = certificate;
         Logger = logger;
@@ -42,8 +44,14 @@ public sealed class ImapSession
     /// <summary>The connection's pipes.</summary>
     public ConnectionTransport Transport { get; }
 
+    /// <summary>Client IP address.</summary>
+    public System.Net.IPAddress RemoteAddress { get; }
+
     /// <summary>Settings.</summary>
     public ImapOptions Options { get; }
+
+    /// <summary>The credential check, with its guessing throttle.</summary>
+    public CredentialVerifier Credentials { get; }
 
     /// <summary>Grains.</summary>
     public IGrainFactory Grains { get; }

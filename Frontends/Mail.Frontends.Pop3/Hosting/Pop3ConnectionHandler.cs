@@ -20,6 +20,7 @@ public sealed class Pop3ConnectionHandler(
     IBlobStore blobs,
     Pop3HandlerSet handlers,
     ServerCertificate certificate,
+    CredentialVerifier credentials,
     ILogger<Pop3ConnectionHandler> logger) : ConnectionHandler
 {
     private readonly ConnectionLimiter _limiter = new(options.Value.MaxConnectionsPerIp);
@@ -29,9 +30,9 @@ public sealed class Pop3ConnectionHandler(
     {
         var settings = options.Value;
         await using var transport = new ConnectionTransport(connection);
-        var session = new Pop3Session(transport, settings, grains, blobs, certificate.Certificate, logger);
-        var ct = connection.ConnectionClosed;
         var remote = (connection.RemoteEndPoint as System.Net.IPEndPoint)?.Address ?? System.Net.IPAddress.None;
+        var session = new Pop3Session(transport, settings, remote, grains, credentials, blobs, certificate.Certificate, logger);
+        var ct = connection.ConnectionClosed;
         if (!_limiter.TryEnter(remote))
         {
             session.Reply(Pop3Response.Error("too many connections from your address", Pop3ResponseCodes.SysTemp));
@@ -102,6 +103,13 @@ public sealed class Pop3ConnectionHandler(
         }
         try
         {
+            if (session.Account is { } account && !await session.Credentials.IsCurrentAsync(account))
+            {
+                // A suspension or password change ends open sessions; closing without QUIT applies no deletions.
+                session.Reply(Pop3Response.Error("session revoked", Pop3ResponseCodes.Auth));
+                session.Closing = true;
+                return;
+            }
             if (session.Maildrop is { } maildrop && !await maildrop.RenewAsync())
             {
                 // Another session holds the lock now, so this one must not apply its deletions.

@@ -13,9 +13,10 @@ public static class Pop3Login
     /// <summary>Logs in and queues the response.</summary>
     public static async Task LogInAsync(Pop3Session session, string user, string password)
     {
-        var account = await CredentialVerifier.VerifyAsync(session.Grains, user, password);
+        var account = await session.Credentials.VerifyAsync(user, password, session.RemoteAddress, CredentialUse.MailboxAccess);
         if (account is null)
         {
+            // RFC 2449 §8, RFC 3206 §4: [AUTH] for every credential failure, throttled or not, so nothing is told apart.
             session.Reply(Pop3Response.Error("Authentication failed", Pop3ResponseCodes.Auth));
             return;
         }
@@ -26,6 +27,7 @@ public static class Pop3Login
             return;
         }
         session.Maildrop = maildrop;
+        session.Account = account;
         session.State = Pop3State.Transaction;
         session.Logger.LogDebug("Session {Session}: {Account} logged in with {Count} messages", session.Id, account.AccountId, maildrop.Count);
         session.Reply(Pop3Responses.MaildropSize(maildrop));

@@ -3,6 +3,7 @@ using System.IO.Pipelines;
 using System.Security.Cryptography.X509Certificates;
 using Mail.Frontends.Hosting;
 using Mail.Frontends.Pop3.Protocol;
+using Mail.Grains.Interfaces.Accounts;
 using Mail.Storage.Blobs;
 using Microsoft.Extensions.Logging;
 
@@ -15,7 +16,9 @@ namespace Mail.Frontends.Pop3.Session;
 public sealed class Pop3Session(
     ConnectionTransport transport,
     Pop3Options options,
+    System.Net.IPAddress remoteAddress,
     IGrainFactory grains,
+    CredentialVerifier credentials,
     IBlobStore blobs,
     X509Certificate2? certificate,
     ILogger logger)
@@ -28,6 +31,15 @@ public sealed class Pop3Session(
 
     /// <summary>Grains.</summary>
     public IGrainFactory Grains { get; } = grains;
+
+    /// <summary>Client IP address.</summary>
+    public System.Net.IPAddress RemoteAddress { get; } = remoteAddress;
+
+    /// <summary>The credential check, with its guessing throttle.</summary>
+    public CredentialVerifier Credentials { get; } = credentials;
+
+    /// <summary>The logged-in account, or null before login.</summary>
+    public AccountInfo? Account { get; set; }
 
     /// <summary>Blob store for message content.</summary>
     public IBlobStore Blobs { get; } = blobs;

@@ -20,6 +20,7 @@ public sealed class SmtpConnectionHandler(
     IBlobStore blobs,
     SmtpHandlerSet handlers,
     ServerCertificate certificate,
+    CredentialVerifier credentials,
     ILogger<SmtpConnectionHandler> logger) : ConnectionHandler
 {
     // Per listener: MX and submission clients are counted apart.
@@ -35,7 +36,7 @@ public sealed class SmtpConnectionHandler(
         var listener = connection.Items.TryGetValue(ListenerItem, out var kind) && kind is SmtpListener l ? l : SmtpListener.Mx;
         var remote = (connection.RemoteEndPoint as IPEndPoint)?.Address ?? IPAddress.None;
         await using var transport = new ConnectionTransport(connection);
-        var session = new SmtpSession(listener, transport, remote.ToString(), settings, grains, blobs, certificate.Certificate, logger);
+        var session = new SmtpSession(listener, transport, remote, settings, grains, credentials, blobs, certificate.Certificate, logger);
         var ct = connection.ConnectionClosed;
         if (!_limiter.TryEnter(remote))
         {
@@ -106,6 +107,13 @@ public sealed class SmtpConnectionHandler(
             if (read.Value.Status == LineStatus.TooLong)
             {
                 session.Reply(SmtpReplies.LineTooLong);
+            }
+            else if (session.Account is { } account && !await session.Credentials.IsCurrentAsync(account))
+            {
+                // A suspension or password change ends an authenticated submission session (RFC 5321 §3.8: 421 and close).
+                await session.ResetTransactionAsync();
+                session.Reply(new SmtpReply(421, "4.7.0", $"{settings.HostName} Session revoked, closing connection"));
+                return;
             }
             else
             {

@@ -69,9 +69,10 @@ public sealed class AuthHandler : ISmtpCommandHandler
             session.Reply(reply);
             return;
         }
-        var account = await CredentialVerifier.VerifyAsync(session.Grains, credentials.User!, credentials.Password!);
+        var account = await session.Credentials.VerifyAsync(credentials.User!, credentials.Password!, session.RemoteAddress, CredentialUse.Submission);
         if (account is null)
         {
+            // RFC 4954 §6: one answer for a wrong user, a wrong password, a suspended account and a throttled client.
             session.Reply(new SmtpReply(535, "5.7.8", "Authentication credentials invalid"));
             return;
         }

@@ -17,9 +17,10 @@ namespace Mail.Frontends.Smtp.Session;
 public sealed class SmtpSession(
     SmtpListener listener,
     ConnectionTransport transport,
-    string remoteAddress,
+    System.Net.IPAddress remoteAddress,
     SmtpOptions options,
     IGrainFactory grains,
+    CredentialVerifier credentials,
     IBlobStore blobs,
     X509Certificate2? certificate,
     ILogger logger)
@@ -31,13 +32,16 @@ public sealed class SmtpSession(
     public ConnectionTransport Transport { get; } = transport;
 
     /// <summary>Client IP address.</summary>
-    public string RemoteAddress { get; } = remoteAddress;
+    public System.Net.IPAddress RemoteAddress { get; } = remoteAddress;
 
     /// <summary>Settings.</summary>
     public SmtpOptions Options { get; } = options;
 
     /// <summary>Grains.</summary>
     public IGrainFactory Grains { get; } = grains;
+
+    /// <summary>The credential check, with its guessing throttle.</summary>
+    public CredentialVerifier Credentials { get; } = credentials;
 
     /// <summary>Blob store for message content.</summary>
     public IBlobStore Blobs { get; } = blobs;

@@ -17,6 +17,10 @@ public sealed class AccountGrain(
     private readonly byte[] _cacheKey = RandomNumberGenerator.GetBytes(32);
     private byte[]? _verifiedPassword;
 
+    private static readonly TimeSpan TenantRecheck = TimeSpan.FromSeconds(2);
+    private DateTimeOffset _tenantCheckedAt = DateTimeOffset.MinValue;
+    private bool _tenantSuspended;
+
     private string AccountId => this.GetPrimaryKeyString();
 
     private bool Exists => state.RecordExists && state.State.TenantId is not null && !state.State.Deleted;
@@ -30,7 +34,7 @@ public sealed class AccountGrain(
         {
             TenantId = tenantId,
             Address = address,
-            PasswordHash = hasher.Hash(password),
+            PasswordHash = await hasher.HashAsync(password),
             QuotaBytes = quotaBytes,
             CreatedAt = DateTimeOffset.UtcNow,
         };
@@ -45,26 +49,33 @@ public sealed class AccountGrain(
     public Task<AccountInfo?> GetAsync() => Task.FromResult(Exists ? ToInfo() : null);
 
     /// <inheritdoc />
-    public async Task<AccountInfo?> AuthenticateAsync(string password)
+    public Task<AccountInfo?> AuthenticateAsync(string password) => CheckPasswordAsync(password, allowAppPasswords: true);
+
+    /// <inheritdoc />
+    public Task<AccountInfo?> AuthenticatePasswordAsync(string password) => CheckPasswordAsync(password, allowAppPasswords: false);
+
+    /// <inheritdoc />
+    public async Task<ApiKeyGrant?> AuthenticateApiKeyAsync(string apiKey)
     {
-        if (!Exists || state.State.Suspended || await TenantSuspendedAsync()) return null;
-        if (state.State.Secrets.Any(s => s.Kind == AccountSecret.AppPassword && SecretDigest.Matches(password, s.Digest)))
-        {
-            return ToInfo();
-        }
-        var keyed = HMACSHA256.HashData(_cacheKey, Encoding.UTF8.GetBytes(password));
-        if (_verifiedPassword is not null && CryptographicOperations.FixedTimeEquals(keyed, _verifiedPassword)) return ToInfo();
-        if (!PasswordHasher.Verify(password, state.State.PasswordHash)) return null;
-        _verifiedPassword = keyed;
-        return ToInfo();
+        if (!Exists || ApiKeyFormat.AccountIdOf(apiKey) != AccountId) return null;
+        var key = state.State.Secrets.FirstOrDefault(s => s.Kind == AccountSecret.ApiKey && SecretDigest.Matches(apiKey, s.Digest));
+        if (key is null || key.ExpiresAt <= DateTimeOffset.UtcNow) return null;
+        if (state.State.Suspended || await TenantSuspendedAsync()) return null;
+        return new ApiKeyGrant(ToInfo(), key.Scope ?? ApiKeyScopes.Full);
     }
 
     /// <inheritdoc />
-    public async Task<AccountInfo?> AuthenticateApiKeyAsync(string apiKey)
+    public async Task<bool> IsCurrentAsync(int tokenVersion)
     {
-        if (!Exists || state.State.Suspended || await TenantSuspendedAsync()) return null;
-        if (ApiKeyFormat.AccountIdOf(apiKey) != AccountId) return null;
-        return state.State.Secrets.Any(s => s.Kind == AccountSecret.ApiKey && SecretDigest.Matches(apiKey, s.Digest)) ? ToInfo() : null;
+        if (!Exists || state.State.Suspended || tokenVersion != state.State.TokenVersion) return false;
+        // Asked on every API request and mail command, so the tenant's standing is re-read at most every few
+        // seconds: a tenant suspension still ends sessions within that time.
+        if (DateTimeOffset.UtcNow - _tenantCheckedAt > TenantRecheck)
+        {
+            _tenantSuspended = await TenantSuspendedAsync();
+            _tenantCheckedAt = DateTimeOffset.UtcNow;
+        }
+        return !_tenantSuspended;
     }
 
     /// <inheritdoc />
@@ -72,17 +83,25 @@ public sealed class AccountGrain(
     {
         RequireExists();
         PasswordPolicy.Check(password);
-        state.State.PasswordHash = hasher.Hash(password);
+        state.State.PasswordHash = await hasher.HashAsync(password);
+        state.State.TokenVersion++;
         _verifiedPassword = null;
         await state.WriteStateAsync();
     }
 
     /// <inheritdoc />
-    public Task<NewSecret> CreateAppPasswordAsync(string name) => AddSecretAsync(name, AccountSecret.AppPassword, SecretDigest.NewSecret());
+    public Task<NewSecret> CreateAppPasswordAsync(string name) => AddSecretAsync(name, AccountSecret.AppPassword, SecretDigest.NewSecret(), null, null);
 
     /// <inheritdoc />
-    public Task<NewSecret> CreateApiKeyAsync(string name) =>
-        AddSecretAsync(name, AccountSecret.ApiKey, ApiKeyFormat.Compose(AccountId, SecretDigest.NewSecret()));
+    public Task<NewSecret> CreateApiKeyAsync(string name, string scope = ApiKeyScopes.Full, DateTimeOffset? expiresAt = null)
+    {
+        if (!ApiKeyScopes.IsValid(scope))
+        {
+            throw new MailException(MailErrorCode.Invalid, $"Scope must be {ApiKeyScopes.Send}, {ApiKeyScopes.Read} or {ApiKeyScopes.Full}.");
+        }
+        if (expiresAt <= DateTimeOffset.UtcNow) throw new MailException(MailErrorCode.Invalid, "expires_at must be in the future.");
+        return AddSecretAsync(name, AccountSecret.ApiKey, ApiKeyFormat.Compose(AccountId, SecretDigest.NewSecret()), scope, expiresAt);
+    }
 
     /// <inheritdoc />
     public async Task RevokeSecretAsync(string secretId)
@@ -144,6 +163,7 @@ public sealed class AccountGrain(
     public async Task SetSuspendedAsync(bool suspended)
     {
         RequireExists();
+        if (suspended && !state.State.Suspended) state.State.TokenVersion++;
         state.State.Suspended = suspended;
         await state.WriteStateAsync();
         await directory.UpsertAccountAsync(ToInfo());
@@ -164,7 +184,7 @@ public sealed class AccountGrain(
         await directory.DeleteAccountAsync(AccountId);
     }
 
-    private async Task<NewSecret> AddSecretAsync(string name, string kind, string secret)
+    private async Task<NewSecret> AddSecretAsync(string name, string kind, string secret, string? scope, DateTimeOffset? expiresAt)
     {
         RequireExists();
         var entry = new AccountSecret
@@ -174,11 +194,38 @@ public sealed class AccountGrain(
             Kind = kind,
             Digest = SecretDigest.Of(secret),
             CreatedAt = DateTimeOffset.UtcNow,
+            Scope = scope,
+            ExpiresAt = expiresAt,
         };
         state.State.Secrets.Add(entry);
         await state.WriteStateAsync();
         return new NewSecret(entry.Id, entry.Name, secret);
     }
+
+    // The password is hashed before the account's standing is looked at, so a suspended account answers as slowly
+    // as an active one and timing tells nothing; a missing account costs the same through the decoy.
+    private async Task<AccountInfo?> CheckPasswordAsync(string password, bool allowAppPasswords)
+    {
+        if (!Exists)
+        {
+            await hasher.VerifyDecoyAsync(password);
+            return null;
+        }
+        if (allowAppPasswords && state.State.Secrets.Any(s => s.Kind == AccountSecret.AppPassword && SecretDigest.Matches(password, s.Digest)))
+        {
+            return await StandingAsync();
+        }
+        var keyed = HMACSHA256.HashData(_cacheKey, Encoding.UTF8.GetBytes(password));
+        if (_verifiedPassword is null || !CryptographicOperations.FixedTimeEquals(keyed, _verifiedPassword))
+        {
+            if (!await hasher.VerifyAsync(password, state.State.PasswordHash)) return null;
+            _verifiedPassword = keyed;
+        }
+        return await StandingAsync();
+    }
+
+    private async Task<AccountInfo?> StandingAsync() =>
+        state.State.Suspended || await TenantSuspendedAsync() ? null : ToInfo();
 
     private async Task<bool> TenantSuspendedAsync() =>
         (await GrainFactory.GetGrain<ITenantGrain>(state.State.TenantId!).GetAsync()).Suspended;
@@ -190,5 +237,5 @@ public sealed class AccountGrain(
 
     private AccountInfo ToInfo() => new(
         AccountId, state.State.TenantId!, state.State.Address, state.State.Aliases.ToArray(),
-        state.State.QuotaBytes, state.State.Suspended, state.State.CreatedAt);
+        state.State.QuotaBytes, state.State.Suspended, state.State.CreatedAt, state.State.TokenVersion);
 }

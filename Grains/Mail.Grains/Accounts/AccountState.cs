@@ -27,6 +27,9 @@ public sealed class AccountState
     /// <summary>Creation time.</summary>
     public DateTimeOffset CreatedAt { get; set; }
 
+    /// <summary>Bumped by a password change or a suspension; tokens and sessions carry the version they were issued at.</summary>
+    public int TokenVersion { get; set; }
+
     /// <summary>App passwords and API keys, as digests.</summary>
     public List<AccountSecret> Secrets { get; set; } = [];
 }
@@ -48,6 +51,12 @@ public sealed class AccountSecret
 
     /// <summary>Creation time.</summary>
     public DateTimeOffset CreatedAt { get; set; }
+
+    /// <summary>What an API key may do (<see cref="Interfaces.Accounts.ApiKeyScopes"/>); null (keys made before scopes) means full.</summary>
+    public string? Scope { get; set; }
+
+    /// <summary>When an API key stops working; null for never.</summary>
+    public DateTimeOffset? ExpiresAt { get; set; }
 
     /// <summary>Kind of an app password.</summary>
     public const string AppPassword = "app-password";

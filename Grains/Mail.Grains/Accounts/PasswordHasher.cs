@@ -4,22 +4,49 @@ using Konscious.Security.Cryptography;
 
 namespace Mail.Grains.Accounts;
 
-/// <summary>Argon2id password hashing (RFC 9106) in the PHC string format: $argon2id$v=19$m=…,t=…,p=…$salt$hash.</summary>
+/// <summary>
+/// Argon2id password hashing (RFC 9106) in the PHC string format: $argon2id$v=19$m=…,t=…,p=…$salt$hash. The async
+/// methods run the hash on the thread pool, never on a grain's scheduler thread, and at most
+/// <see cref="PasswordHashingOptions.MaxConcurrentHashes"/> at once, so a burst of logins queues here instead of
+/// taking every core and all memory (each hash holds <see cref="PasswordHashingOptions.MemoryKib"/>).
+/// </summary>
 public sealed class PasswordHasher(PasswordHashingOptions options)
 {
     private const int SaltBytes = 16;
     private const int HashBytes = 32;
 
-    /// <summary>Hashes a password with a fresh random salt.</summary>
-    public string Hash(string password)
+    private readonly SemaphoreSlim _gate = new(Math.Max(1, options.MaxConcurrentHashes));
+
+    // A hash of a random password nobody knows, at today's cost, made once; unknown users are checked against it.
+    private readonly Lazy<string> _decoy = new(() => HashWith(options, SecretDigest.NewSecret()));
+
+    /// <summary>Hashes a password off the caller's thread, within the concurrency bound.</summary>
+    public Task<string> HashAsync(string password) => BoundedAsync(() => HashWith(options, password));
+
+    /// <summary>
+    /// Checks a password off the caller's thread, within the concurrency bound. Input longer than
+    /// <see cref="PasswordPolicy.MaxVerifyBytes"/> fails at once: no stored password is that long.
+    /// </summary>
+    public Task<bool> VerifyAsync(string password, string phc) =>
+        Refused(password) ? Task.FromResult(false) : BoundedAsync(() => Verify(password, phc));
+
+    /// <summary>Spends the work of one verification and fails: what a login for an unknown user costs.</summary>
+    public async Task VerifyDecoyAsync(string password)
+    {
+        if (Refused(password)) return;
+        await BoundedAsync(() => Verify(password, _decoy.Value));
+    }
+
+    private static string HashWith(PasswordHashingOptions options, string password)
     {
         var salt = RandomNumberGenerator.GetBytes(SaltBytes);
         var hash = Compute(password, salt, options.MemoryKib, options.Iterations, options.Parallelism);
         return $"$argon2id$v=19$m={options.MemoryKib},t={options.Iterations},p={options.Parallelism}${Convert.ToBase64String(salt).TrimEnd('=')}${Convert.ToBase64String(hash).TrimEnd('=')}";
     }
 
-    /// <summary>Checks a password against a PHC string, in constant time; false for a malformed hash.</summary>
-    public static bool Verify(string password, string phc)
+    // Checks a password against a PHC string, in constant time; false for a malformed hash. The parameters come from
+    // the stored string, so hashes made under older cost settings keep verifying.
+    private static bool Verify(string password, string phc)
     {
         if (string.IsNullOrEmpty(password)) return false;
         var parts = phc.Split('$');
@@ -43,6 +70,23 @@ public sealed class PasswordHasher(PasswordHashingOptions options)
         if (salt is null || expected is null) return false;
         var actual = Compute(password, salt, memory, iterations, parallelism, expected.Length);
         return CryptographicOperations.FixedTimeEquals(actual, expected);
+    }
+
+    // Empty and over-long input fail before any hashing, for known and unknown users alike.
+    private static bool Refused(string password) =>
+        string.IsNullOrEmpty(password) || Encoding.UTF8.GetByteCount(password) > PasswordPolicy.MaxVerifyBytes;
+
+    private async Task<T> BoundedAsync<T>(Func<T> work)
+    {
+        await _gate.WaitAsync();
+        try
+        {
+            return await Task.Run(work);
+        }
+        finally
+        {
+            _gate.Release();
+        }
     }
 
     private static byte[] Compute(string password, byte[] salt, int memoryKib, int iterations, int parallelism, int length = HashBytes)
@@ -82,4 +126,7 @@ public sealed class PasswordHashingOptions
 
     /// <summary>Degree of parallelism.</summary>
     public int Parallelism { get; set; } = 1;
+
+    /// <summary>Most hashes computed at once in this silo; more wait their turn.</summary>
+    public int MaxConcurrentHashes { get; set; } = Environment.ProcessorCount;
 }

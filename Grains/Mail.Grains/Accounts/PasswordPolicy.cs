@@ -11,6 +11,9 @@ public static class PasswordPolicy
     /// <summary>Longest accepted password (bounds the hashing work an attacker can ask for).</summary>
     public const int MaxLength = 256;
 
+    /// <summary>Longest input a login may present, in UTF-8 bytes (<see cref="MaxLength"/> characters of up to 4 bytes); longer fails without hashing.</summary>
+    public const int MaxVerifyBytes = MaxLength * 4;
+
     /// <summary>Throws an Invalid <see cref="MailException"/> if the password breaks a rule.</summary>
     public static void Check(string password)
     {

@@ -123,7 +123,7 @@ public sealed class AccountCredentialTests(MailClusterFixture fixture)
 
         Assert.StartsWith($"mk_{created.AccountId}_", key.Secret);
         Assert.Equal(created.AccountId, ApiKeyFormat.AccountIdOf(key.Secret));
-        Assert.Equal(created.AccountId, (await account.AuthenticateApiKeyAsync(key.Secret))?.AccountId);
+        Assert.Equal(created.AccountId, (await account.AuthenticateApiKeyAsync(key.Secret))?.Account.AccountId);
         var secret = key.Secret[$"mk_{created.AccountId}_".Length..];
         // The right secret under another account's id, another account's key, a tampered secret: all refused.
         Assert.Null(await otherAccount.AuthenticateApiKeyAsync(key.Secret));

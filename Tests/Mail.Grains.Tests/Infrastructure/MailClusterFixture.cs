@@ -17,6 +17,9 @@ public sealed class MailClusterFixture : IAsyncLifetime
     /// <summary>The outbound MTA's host name in this cluster (Mail:Outbound:Hostname).</summary>
     public const string OutboundHostname = "mx.mail.test";
 
+    /// <summary>How long a (client address, user) lockout lasts in this cluster, short so a test can outwait it.</summary>
+    public static readonly TimeSpan AccountLockout = TimeSpan.FromSeconds(3);
+
     /// <summary>The database of this fixture.</summary>
     public TestDatabase Database { get; private set; } = null!;
 
@@ -81,6 +84,8 @@ public sealed class MailClusterFixture : IAsyncLifetime
                 ["Mail:Passwords:Iterations"] = "1",
                 ["Mail:Outbound:Hostname"] = OutboundHostname,
                 ["Mail:Outbound:DnsServers:0"] = configuration["MailTest:Dns"],
+
+                ["Mail:Security:AccountLockout"] = AccountLockout.ToString(),
             }).Build();
             siloBuilder.ConfigureMailSilo(new MailHostOptions { Database = database, DataDir = dataDir }, settings, includeClustering: false);
             siloBuilder.Services.AddSingleton(Mail.Storage.Postgres.MailDataSource.Create(database));

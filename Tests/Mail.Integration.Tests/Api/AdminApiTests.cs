@@ -99,13 +99,4 @@ public sealed class AdminApiTests(MailHostFixture host) : IClassFixture<MailHost
         Assert.Equal(HttpStatusCode.NoContent, (await user.DeleteAsync($"/v1/account/secrets/{created.GetProperty("id").GetString()}")).StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, (await app.GetAsync("/v1/quota")).StatusCode);
     }
-
-    [Fact]
-    public async Task AppPasswordLogsIn()
-    {
-        var (address, user) = await ApiUsers.CreateAsync(host);
-        var created = await (await user.PostAsJsonAsync("/v1/account/app-passwords", new { name = "phone" })).Content.ReadFromJsonAsync<JsonElement>();
-        using var phone = await host.LoginAsync(address, created.GetProperty("secret").GetString()!);
-        Assert.Equal(HttpStatusCode.OK, (await phone.GetAsync("/v1/quota")).StatusCode);
-    }
 }

@@ -37,13 +37,18 @@ public sealed class KillDuringLoadTests : IAsyncLifetime
             ["MAIL_SMTP_PORT"] = smtpPort.ToString(CultureInfo.InvariantCulture),
             ["MAIL_SUBMISSION_PORT"] = FreePort.Next().ToString(CultureInfo.InvariantCulture),
             ["MAIL_SUBMISSIONS_PORT"] = FreePort.Next().ToString(CultureInfo.InvariantCulture),
-            // Not used here; off, so that the default ports of another host on this machine cannot clash.
-            ["MAIL_IMAP_PORT"] = "0", ["MAIL_IMAPS_PORT"] = "0", ["MAIL_POP3_PORT"] = "0", ["MAIL_POP3S_PORT"] = "0",
+            // Free ports for every listener: the defaults may be taken by another host on this machine.
+            ["MAIL_IMAP_PORT"] = FreePort.Next().ToString(CultureInfo.InvariantCulture),
+            ["MAIL_IMAPS_PORT"] = FreePort.Next().ToString(CultureInfo.InvariantCulture),
+            ["MAIL_POP3_PORT"] = FreePort.Next().ToString(CultureInfo.InvariantCulture),
+            ["MAIL_POP3S_PORT"] = FreePort.Next().ToString(CultureInfo.InvariantCulture),
             ["MAIL_SILO_PORT"] = FreePort.Next().ToString(CultureInfo.InvariantCulture),
             ["MAIL_GATEWAY_PORT"] = FreePort.Next().ToString(CultureInfo.InvariantCulture),
             ["MAIL_CLUSTER_ID"] = "kill-" + _database.Name,
             ["MAIL_ARGON2_MEMORY_KIB"] = "1024",
             ["MAIL_ARGON2_ITERATIONS"] = "1",
+            // Delivers to the demo user bob, and the silo's own default is no demo tenant.
+            ["MAIL_DEMO"] = "1",
         };
         var messages = Enumerable.Range(0, 100_000).Select(Message).ToArray();
         var accepted = new ConcurrentDictionary<int, bool>();

@@ -1,0 +1,33 @@
+using Mail.Grains.Interfaces.Accounts;
+using Microsoft.AspNetCore.Authorization;
+
+namespace Mail.Frontends.Http.Auth;
+
+/// <summary>
+/// Authorization policies named after <see cref="ApiKeyScopes"/>: a request passes when its "scope" claim grants the
+/// policy's scope. Access tokens carry "full"; an API key carries the scope it was made with.
+/// </summary>
+public static class ScopePolicies
+{
+    /// <summary>Claim type of the scope.</summary>
+    public const string Claim = "scope";
+
+    /// <summary>Policy of endpoints that read the mailbox.</summary>
+    public const string Read = "scope:" + ApiKeyScopes.Read;
+
+    /// <summary>Policy of POST /v1/send.</summary>
+    public const string Send = "scope:" + ApiKeyScopes.Send;
+
+    /// <summary>Policy of endpoints that change the mailbox or the account (and so its keys).</summary>
+    public const string Full = "scope:" + ApiKeyScopes.Full;
+
+    /// <summary>Adds the three policies.</summary>
+    public static void Add(AuthorizationOptions options)
+    {
+        foreach (var scope in new[] { ApiKeyScopes.Read, ApiKeyScopes.Send, ApiKeyScopes.Full })
+        {
+            options.AddPolicy("scope:" + scope, policy => policy.RequireAuthenticatedUser().RequireAssertion(context =>
+                context.User.FindFirst(Claim)?.Value is { } granted && ApiKeyScopes.Allows(granted, scope)));
+        }
+    }
+}

@@ -1,0 +1,20 @@
+namespace Mail.Grains.Interfaces.Accounts;
+
+/// <summary>What an API key may do: <see cref="Send"/> mail, <see cref="Read"/> the mailbox, or everything (<see cref="Full"/>).</summary>
+public static class ApiKeyScopes
+{
+    /// <summary>Send mail: POST /v1/send and SMTP submission.</summary>
+    public const string Send = "send";
+
+    /// <summary>Read the mailbox: GET on messages, folders and quota; IMAP and POP3.</summary>
+    public const string Read = "read";
+
+    /// <summary>Everything an account may do, including managing its keys.</summary>
+    public const string Full = "full";
+
+    /// <summary>Whether a scope is one of the three.</summary>
+    public static bool IsValid(string? scope) => scope is Send or Read or Full;
+
+    /// <summary>Whether a key granted <paramref name="granted"/> may do what <paramref name="needed"/> names.</summary>
+    public static bool Allows(string granted, string needed) => granted == Full || granted == needed;
+}
