@@ -47,7 +47,7 @@ stop_services() {
 }
 trap stop_services EXIT
 
-ensure_packages 9>&-
+ensure_packages publicsuffix 9>&-
 bash "$INFRA_DIR/pg.sh" start 9>&-
 bash "$INFRA_DIR/devcert.sh" 9>&-
 if $use_azurite; then
