@@ -3,6 +3,7 @@ using System.Security.Cryptography.X509Certificates;
 using Mail.Frontends.Hosting;
 using Mail.Frontends.Smtp.Protocol;
 using Mail.Frontends.Smtp.Session;
+using Mail.Security;
 using Mail.Storage.Blobs;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.Extensions.Logging;
@@ -20,6 +21,7 @@ public sealed class SmtpConnectionHandler(
     IBlobStore blobs,
     SmtpHandlerSet handlers,
     ServerCertificate certificate,
+    InboundAuthenticator authenticator,
     ILogger<SmtpConnectionHandler> logger) : ConnectionHandler
 {
     // Per listener: MX and submission clients are counted apart.
@@ -35,7 +37,11 @@ public sealed class SmtpConnectionHandler(
         var listener = connection.Items.TryGetValue(ListenerItem, out var kind) && kind is SmtpListener l ? l : SmtpListener.Mx;
         var remote = (connection.RemoteEndPoint as IPEndPoint)?.Address ?? IPAddress.None;
         await using var transport = new ConnectionTransport(connection);
-        var session = new SmtpSession(listener, transport, remote.ToString(), settings, grains, blobs, certificate.Certificate, logger);
+        var session = new SmtpSession(listener, transport, remote.ToString(), settings, grains, blobs, certificate.Certificate, logger)
+        {
+            // Only the MX takes unauthenticated mail from other servers; submission is authenticated (RFC 6409).
+            Authenticator = listener == SmtpListener.Mx && settings.InboundAuth.Enabled ? authenticator : null,
+        };
         var ct = connection.ConnectionClosed;
         if (!_limiter.TryEnter(remote))
         {
