@@ -73,7 +73,7 @@ main() {
 
     # dnsmasq serves the DNS records of domain-verification tests; python3-dkim (python3-nacl for
     # Ed25519) checks DKIM signatures independently of MimeKit.
-    ensure_packages dnsmasq-base python3-dkim python3-nacl publicsuffix 9>&-
+    ensure_packages dnsmasq-base python3-dkim python3-nacl python3-authres publicsuffix 9>&-
     bash "$INFRA_DIR/pg.sh" start 9>&-
     bash "$INFRA_DIR/azurite.sh" start 9>&-
 

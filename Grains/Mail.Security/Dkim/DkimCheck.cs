@@ -1,6 +1,5 @@
 using MimeKit;
 using MimeKit.Cryptography;
-using Org.BouncyCastle.Security;
 
 namespace Mail.Security.Dkim;
 
@@ -40,7 +39,7 @@ public static class DkimCheck
             {
                 (result, reason) = (e.Temporary ? "temperror" : "permerror", e.Message);
             }
-            catch (Exception e) when (e is FormatException or NotSupportedException or ArgumentException or ParseException or InvalidOperationException or SecurityUtilityException)
+            catch (Exception e) when (e is not (OperationCanceledException or IOException))
             {
                 // A malformed field, an unknown or disabled algorithm, a key that does not parse (RFC 6376 §6.1.1).
                 (result, reason) = ("permerror", e.Message);

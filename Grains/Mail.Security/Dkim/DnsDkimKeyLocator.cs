@@ -1,5 +1,4 @@
 using Mail.Security.Dns;
-using MimeKit;
 using MimeKit.Cryptography;
 using Org.BouncyCastle.Crypto;
 
@@ -30,9 +29,9 @@ public sealed class DnsDkimKeyLocator(IAuthDns dns) : DkimPublicKeyLocatorBase
             {
                 return GetPublicKey(record);
             }
-            catch (Exception e) when (e is FormatException or ArgumentException or ParseException or Org.BouncyCastle.Security.SecurityUtilityException or InvalidCastException)
+            catch (Exception e) when (e is not OperationCanceledException)
             {
-                // Try the next record.
+                // A record whose key does not parse is no key (RFC 6376 §6.1.2 step 5 onwards); try the next one.
             }
         }
         throw new DkimKeyUnavailableException($"no key record at {name}", temporary: false);
