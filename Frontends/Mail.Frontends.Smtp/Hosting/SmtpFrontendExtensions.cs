@@ -50,12 +50,13 @@ public static class SmtpFrontendExtensions
     }
 
     /// <summary>
-    /// Sender authentication over the outbound MTA's resolvers ("Mail:Outbound:DnsServers"), so one setting points the
-    /// whole host at its DNS. The public suffix list is read now, when enabled, so a host without it fails at start.
+    /// Sender authentication over its own resolvers when set, else the outbound MTA's ("Mail:Outbound:DnsServers"), so one
+    /// setting points the whole host at its DNS. The public suffix list is read now, when enabled, so a host without it
+    /// fails at start rather than at the first message.
     /// </summary>
     private static InboundAuthenticator InboundAuthenticatorFor(IConfiguration configuration, InboundAuthOptions options)
     {
-        var servers = configuration.GetSection("Mail:Outbound:DnsServers").Get<string[]>() ?? [];
+        var servers = options.DnsServers.Count > 0 ? options.DnsServers.ToArray() : configuration.GetSection("Mail:Outbound:DnsServers").Get<string[]>() ?? [];
         var dns = new AuthDns(new AuthDnsOptions { Servers = servers, Timeout = TimeSpan.FromSeconds(Math.Max(1, options.DnsTimeoutSeconds)) });
         var suffixes = options.Enabled ? PublicSuffixList.Default : PublicSuffixList.Load([]);
         return new InboundAuthenticator(dns, suffixes, () => Random.Shared.Next(100));

@@ -38,7 +38,8 @@ public static class DeliveryHandoff
             InboundDecision? decision = null;
             if (sink.Verifying)
             {
-                decision = await InboundAuthPolicy.DecideAsync(session, envelope, sink, CancellationToken.None);
+                using var budget = new CancellationTokenSource(TimeSpan.FromSeconds(Math.Max(1, session.Options.InboundAuth.TimeoutSeconds)));
+                decision = await InboundAuthPolicy.DecideAsync(session, envelope, sink, budget.Token);
                 if (decision.Refusal is { } refusal)
                 {
                     await sink.AbortAsync();

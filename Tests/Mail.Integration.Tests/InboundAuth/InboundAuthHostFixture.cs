@@ -32,7 +32,7 @@ public class InboundAuthHostFixture : MailHostFixture
     /// <inheritdoc />
     protected override IDictionary<string, string?> Settings => new Dictionary<string, string?>
     {
-        ["Mail:Outbound:DnsServers:0"] = Dns.Endpoint,
+        ["Mail:Smtp:InboundAuth:DnsServers:0"] = Dns.Endpoint,
         ["Mail:Smtp:HostName"] = HostName,
         ["Mail:Smtp:InboundAuth:DnsTimeoutSeconds"] = "2",
     };
