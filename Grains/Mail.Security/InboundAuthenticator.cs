@@ -22,7 +22,16 @@ public sealed class InboundAuthenticator(IAuthDns dns, PublicSuffixList suffixes
     public async Task<InboundAuthVerdict> EvaluateAsync(InboundAuthRequest request, Stream message, CancellationToken ct)
     {
         var (helo, mailFrom) = await SpfAsync(request, ct);
-        var mime = await MimeMessage.LoadAsync(ParserOptions.Default, message, persistent: message.CanSeek, ct);
+        MimeMessage mime;
+        try
+        {
+            mime = await MimeMessage.LoadAsync(ParserOptions.Default, message, persistent: message.CanSeek, ct);
+        }
+        catch (FormatException)
+        {
+            // Nothing MimeKit can read as a header section (an empty message): no signature, no From, DMARC permerror.
+            return new InboundAuthVerdict(mailFrom, helo, [], "none", await Dmarc.EvaluateAsync(null, mailFrom.Result, mailFrom.Domain, [], ct));
+        }
         var dkim = await DkimCheck.VerifyAsync(mime, _keys, ct);
         var arc = await ArcCheck.VerifyAsync(mime, _keys, ct);
         var dmarc = await Dmarc.EvaluateAsync(FromDomain(mime), mailFrom.Result, mailFrom.Domain, dkim, ct);

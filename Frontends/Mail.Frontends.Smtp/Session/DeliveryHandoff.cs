@@ -39,7 +39,16 @@ public static class DeliveryHandoff
             if (sink.Verifying)
             {
                 using var budget = new CancellationTokenSource(TimeSpan.FromSeconds(Math.Max(1, session.Options.InboundAuth.TimeoutSeconds)));
-                decision = await InboundAuthPolicy.DecideAsync(session, envelope, sink, budget.Token);
+                try
+                {
+                    decision = await InboundAuthPolicy.DecideAsync(session, envelope, sink, budget.Token);
+                }
+                catch
+                {
+                    // A large message's staging blob must not outlive a failed check (the client gets 451 and resends).
+                    await sink.AbortAsync();
+                    throw;
+                }
                 if (decision.Refusal is { } refusal)
                 {
                     await sink.AbortAsync();

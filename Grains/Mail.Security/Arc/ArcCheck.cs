@@ -20,7 +20,7 @@ public static class ArcCheck
                 _ => "fail",
             };
         }
-        catch (Exception e) when (e is Dkim.DkimKeyUnavailableException or FormatException)
+        catch (Exception e) when (e is not (OperationCanceledException or IOException))
         {
             // RFC 8617 §5.2: a chain that cannot be validated is a failed chain.
             return "fail";
