@@ -103,6 +103,37 @@ public sealed class InboundAuthTests(InboundAuthHostFixture host) : IClassFixtur
     }
 
     [Fact]
+    public async Task Ed25519AndRsaSignaturesAreEachVerified()
+    {
+        var seed = System.Security.Cryptography.RandomNumberGenerator.GetBytes(32);
+        var publicKey = new Org.BouncyCastle.Crypto.Parameters.Ed25519PrivateKeyParameters(seed, 0).GeneratePublicKey().GetEncoded();
+        host.Dns.AddTxt("ed._domainkey.ed.test", "v=DKIM1; k=ed25519; p=" + Convert.ToBase64String(publicKey));
+        host.PublishKey("rsa", "ed.test");
+        var (to, user) = await ApiUsers.CreateAsync(host);
+        var rsa = await PythonDkim.SignAsync(Message("a@ed.test", to), "rsa", "ed.test", host.KeyPem);
+        var both = await PythonDkim.SignAsync(rsa, "ed", "ed.test", Convert.ToBase64String(seed), "ed25519-sha256");
+
+        Assert.StartsWith("250", await SendAsync(Good, "a@ed.test", to, both));
+
+        var results = ResultsField(await SingleRawAsync(user));
+        Assert.Contains("dkim=pass header.d=ed.test header.s=ed", results);
+        Assert.Contains("dkim=pass header.d=ed.test header.s=rsa", results);
+    }
+
+    [Fact]
+    public async Task AHostedDomainsOwnDkimSignedMailIsAccepted()
+    {
+        await ApiUsers.EnsureDomainAsync(host, "hosted-signed.test");
+        host.PublishKey("sel", "hosted-signed.test");
+        var (to, user) = await ApiUsers.CreateAsync(host);
+        var signed = await PythonDkim.SignAsync(Message("ceo@hosted-signed.test", to), "sel", "hosted-signed.test", host.KeyPem);
+
+        Assert.StartsWith("250", await SendAsync(Bad, "ceo@hosted-signed.test", to, signed));
+
+        Assert.Contains("dkim=pass header.d=hosted-signed.test", ResultsField(await SingleRawAsync(user)));
+    }
+
+    [Fact]
     public async Task DkimPassesOnAMessageLargerThanTheInMemoryHoldAndItIsStoredExactly()
     {
         host.PublishKey("big", "large.test");
