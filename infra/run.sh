@@ -15,7 +15,6 @@
 #   MAIL_DEMO           0 = no demo tenant; run.sh sets 1 when unset (the silo's own default is off,
 #                       so a deployment never gets users with a published password by accident)
 #   MAIL_ADMIN_TOKEN, ...: passed to the silo unchanged
-#   MAIL_ADMIN_TOKEN, ...: passed to the silo unchanged
 #   MAIL_REQUIRE_VERIFIED_DOMAINS  refuse mail to remote recipients from a domain whose DKIM
 #                       record is not verified (default 1; 0 lets the demo send off the box)
 # Set for the silo:
@@ -50,7 +49,7 @@ stop_services() {
 }
 trap stop_services EXIT
 
-ensure_packages 9>&-
+ensure_packages publicsuffix 9>&-
 bash "$INFRA_DIR/pg.sh" start 9>&-
 bash "$INFRA_DIR/devcert.sh" 9>&-
 if $use_azurite; then

@@ -71,8 +71,9 @@ main() {
     trap 'exit 130' INT
     trap 'exit 143' TERM
 
-    # python3-dkim (python3-nacl for Ed25519) checks DKIM signatures independently of MimeKit.
-    ensure_packages python3-dkim python3-nacl 9>&-
+    # python3-dkim (python3-nacl for Ed25519, python3-authres for ARC) signs and checks DKIM independently
+    # of MimeKit; publicsuffix is the list DMARC finds organizational domains with.
+    ensure_packages python3-dkim python3-nacl python3-authres publicsuffix 9>&-
     bash "$INFRA_DIR/pg.sh" start 9>&-
     bash "$INFRA_DIR/azurite.sh" start 9>&-
 

@@ -44,4 +44,7 @@ public sealed class SmtpOptions
 
     /// <summary>Allow AUTH without TLS (loopback development only).</summary>
     public bool AllowPlaintextAuth { get; set; }
+
+    /// <summary>Sender authentication on the MX ("Mail:Smtp:InboundAuth").</summary>
+    public InboundAuthOptions InboundAuth { get; set; } = new();
 }

@@ -18,6 +18,7 @@ public interface IDeliveryAgentGrain : IGrainWithIntegerKey
 /// A stored message with its envelope. <see cref="SubmissionId"/> makes a retry a no-op. A frontend that
 /// already parsed the message or resolved its recipients passes <see cref="Summary"/> and
 /// <see cref="Routes"/> so the agent neither reads the blob back nor asks the address grains again.
+/// <see cref="Folder"/> files local copies elsewhere than INBOX (Junk for mail DMARC asks to quarantine).
 /// </summary>
 [GenerateSerializer, Immutable, Alias("mail.Submission")]
 public sealed record Submission(
@@ -28,7 +29,8 @@ public sealed record Submission(
     [property: Id(4)] string? SenderAccountId,
     [property: Id(5)] DateTimeOffset ReceivedAt,
     [property: Id(6)] MessageSummary? Summary = null,
-    [property: Id(7)] IReadOnlyDictionary<string, AddressRoute>? Routes = null);
+    [property: Id(7)] IReadOnlyDictionary<string, AddressRoute>? Routes = null,
+    [property: Id(8)] string? Folder = null);
 
 /// <summary>What happened to each recipient of a submission.</summary>
 [GenerateSerializer, Immutable, Alias("mail.SubmissionResult")]

@@ -37,6 +37,12 @@ public class MailHostFixture : IAsyncLifetime
     public int Pop3TlsPort { get; } = FreePort.Next();
     private WebApplication? _app;
 
+    /// <summary>
+    /// The MX's sender checks resolve here: a DNS server without records, so every check of a test that does not publish
+    /// any ends at once as "none" (the outbound resolver stays the dead one below).
+    /// </summary>
+    private readonly TestDnsServer _inboundDns = new();
+
     /// <summary>The database of this host.</summary>
     public TestDatabase Database { get; private set; } = null!;
 
@@ -97,6 +103,7 @@ public class MailHostFixture : IAsyncLifetime
         await StopAsync();
         await Database.DisposeAsync();
         _dataDir.Dispose();
+        _inboundDns.Dispose();
     }
 
     private async Task StartAsync()
@@ -131,6 +138,7 @@ public class MailHostFixture : IAsyncLifetime
             ["Mail:Outbound:RequireVerifiedDomains"] = "false",
             // Remote recipients of other tests are deferred at once by a resolver that is not there, never sent to the internet.
             ["Mail:Outbound:DnsServers:0"] = "127.0.0.1:9",
+            ["Mail:Smtp:InboundAuth:DnsServers:0"] = _inboundDns.Endpoint,
         };
         foreach (var (key, value) in Settings) overrides[key] = value;
         _app = await MailHost.CreateAsync([], overrides);

@@ -29,7 +29,7 @@ public sealed record EmailItem(
 /// <summary>A page of a listing.</summary>
 public sealed record EmailPage(IReadOnlyList<EmailItem> Items, int Page, int PageSize, long Total);
 
-/// <summary>A message parsed for display.</summary>
+/// <summary>A message parsed for display; <see cref="Auth"/> is the MX's sender verdict, null for mail that did not come through it.</summary>
 public sealed record EmailDetail(
     EmailItem Summary,
     string? MessageId,
@@ -37,7 +37,11 @@ public sealed record EmailDetail(
     IReadOnlyList<HeaderField> Headers,
     string? Text,
     string? Html,
-    IReadOnlyList<AttachmentInfo> Attachments);
+    IReadOnlyList<AttachmentInfo> Attachments,
+    AuthVerdict? Auth = null);
+
+/// <summary>SPF (for MAIL FROM), DKIM (pass if any signature passed) and DMARC results, as the MX recorded them (RFC 8601 result names).</summary>
+public sealed record AuthVerdict(string? Spf, string? Dkim, string? Dmarc);
 
 /// <summary>One header field.</summary>
 public sealed record HeaderField(string Name, string Value);

@@ -3,6 +3,7 @@ using Mail.Frontends.Http.Errors;
 using Mail.Frontends.Http.Messages;
 using Mail.Grains.Interfaces.Mailboxes;
 using Mail.Storage.Blobs;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
 using MimeKit;
@@ -28,12 +29,13 @@ public static class EmailEndpoints
             return Results.Ok(new EmailPage(result.Items.Select(EmailItem.Of).ToArray(), number, size, result.Total));
         }).WithName("ListEmails").RequireAuthorization(ScopePolicies.Read);
 
-        v1.MapGet("/emails/{id:long}", async (long id, HttpContext http, IGrainFactory grains, IBlobStore blobs, CancellationToken ct) =>
+        v1.MapGet("/emails/{id:long}", async (long id, HttpContext http, IGrainFactory grains, IBlobStore blobs, IConfiguration configuration, CancellationToken ct) =>
         {
             var record = await Mailbox(http, grains).GetMessageAsync(id);
             if (record is null) return Problems.NotFound($"Message {id} does not exist.");
             var message = await LoadAsync(blobs, record, ct);
-            return Results.Ok(MessageView.Render(record, message));
+            // The MX names itself in its results field with the SMTP host name (MAIL_HOSTNAME).
+            return Results.Ok(MessageView.Render(record, message, configuration["Mail:Smtp:HostName"] ?? "localhost"));
         }).WithName("GetEmail").RequireAuthorization(ScopePolicies.Read);
 
         v1.MapGet("/emails/{id:long}/raw", async (long id, HttpContext http, IGrainFactory grains, IBlobStore blobs, CancellationToken ct) =>

@@ -10,15 +10,16 @@ public static class MessageView
 {
     private static readonly HtmlSanitizer Sanitizer = CreateSanitizer();
 
-    /// <summary>The parsed view of a message.</summary>
-    public static EmailDetail Render(MessageRecord record, MimeMessage message) => new(
+    /// <summary>The parsed view of a message; <paramref name="authServId"/> is our MX's name in Authentication-Results.</summary>
+    public static EmailDetail Render(MessageRecord record, MimeMessage message, string authServId) => new(
         EmailItem.Of(record),
         string.IsNullOrEmpty(message.MessageId) ? null : message.MessageId,
         string.IsNullOrEmpty(message.InReplyTo) ? null : message.InReplyTo,
         message.Headers.Select(h => new HeaderField(h.Field, h.Value)).ToArray(),
         message.TextBody,
         message.HtmlBody is { } html ? Sanitizer.Sanitize(html) : null,
-        Attachments(message).Select((part, index) => new AttachmentInfo(index, FileName(part, index), part.ContentType.MimeType, DecodedSize(part))).ToArray());
+        Attachments(message).Select((part, index) => new AttachmentInfo(index, FileName(part, index), part.ContentType.MimeType, DecodedSize(part))).ToArray(),
+        AuthVerdictReader.Read(message, authServId));
 
     /// <summary>The attachments in document order; the index of one is its place in this list.</summary>
     public static IReadOnlyList<MimeEntity> Attachments(MimeMessage message) => message.Attachments.ToArray();

@@ -3,6 +3,7 @@ using System.Security.Cryptography.X509Certificates;
 using Mail.Frontends.Hosting;
 using Mail.Frontends.Smtp.Protocol;
 using Mail.Frontends.Smtp.Session;
+using Mail.Security;
 using Mail.Storage.Blobs;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.Extensions.Logging;
@@ -21,6 +22,7 @@ public sealed class SmtpConnectionHandler(
     SmtpHandlerSet handlers,
     ServerCertificate certificate,
     CredentialVerifier credentials,
+    InboundAuthenticator authenticator,
     ILogger<SmtpConnectionHandler> logger) : ConnectionHandler
 {
     // Per listener: MX and submission clients are counted apart.
@@ -36,7 +38,11 @@ public sealed class SmtpConnectionHandler(
         var listener = connection.Items.TryGetValue(ListenerItem, out var kind) && kind is SmtpListener l ? l : SmtpListener.Mx;
         var remote = (connection.RemoteEndPoint as IPEndPoint)?.Address ?? IPAddress.None;
         await using var transport = new ConnectionTransport(connection);
-        var session = new SmtpSession(listener, transport, remote, settings, grains, credentials, blobs, certificate.Certificate, logger);
+        var session = new SmtpSession(listener, transport, remote, settings, grains, credentials, blobs, certificate.Certificate, logger)
+        {
+            // Only the MX takes unauthenticated mail from other servers; submission is authenticated (RFC 6409).
+            Authenticator = listener == SmtpListener.Mx && settings.InboundAuth.Enabled ? authenticator : null,
+        };
         var ct = connection.ConnectionClosed;
         if (!_limiter.TryEnter(remote))
         {

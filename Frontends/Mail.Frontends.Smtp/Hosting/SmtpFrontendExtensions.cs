@@ -1,6 +1,9 @@
 using System.Net;
 using Mail.Frontends.Hosting;
 using Mail.Frontends.Smtp.Session;
+using Mail.Security;
+using Mail.Security.Dmarc;
+using Mail.Security.Dns;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Hosting;
@@ -33,6 +36,7 @@ public static class SmtpFrontendExtensions
             builder.Services.AddSingleton(handler);
         }
         builder.Services.AddSingleton<SmtpHandlerSet>();
+        builder.Services.AddSingleton(InboundAuthenticatorFor(builder.Configuration, options.InboundAuth));
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.ListenProtocol<SmtpConnectionHandler>(options.BindAddress, options.MxPort, middleware: Tag(SmtpListener.Mx));
@@ -43,6 +47,19 @@ public static class SmtpFrontendExtensions
             }
         });
         return builder;
+    }
+
+    /// <summary>
+    /// Sender authentication over its own resolvers when set, else the outbound MTA's ("Mail:Outbound:DnsServers"), so one
+    /// setting points the whole host at its DNS. The public suffix list is read now, when enabled, so a host without it
+    /// fails at start rather than at the first message.
+    /// </summary>
+    private static InboundAuthenticator InboundAuthenticatorFor(IConfiguration configuration, InboundAuthOptions options)
+    {
+        var servers = options.DnsServers.Count > 0 ? options.DnsServers.ToArray() : configuration.GetSection("Mail:Outbound:DnsServers").Get<string[]>() ?? [];
+        var dns = new AuthDns(new AuthDnsOptions { Servers = servers, Timeout = TimeSpan.FromSeconds(Math.Max(1, options.DnsTimeoutSeconds)) });
+        var suffixes = options.Enabled ? PublicSuffixList.Default : PublicSuffixList.Load([]);
+        return new InboundAuthenticator(dns, suffixes, () => Random.Shared.Next(100));
     }
 
     /// <summary>Makes /health wait for the SMTP listeners.</summary>

@@ -15,9 +15,15 @@ namespace Mail.Frontends.Smtp.Session;
 /// </summary>
 public static class DeliveryHandoff
 {
-    /// <summary>Starts the sink for a transaction's message, with trace headers.</summary>
-    public static MessageSink OpenSink(SmtpSession session, SmtpEnvelope envelope, CancellationToken ct) =>
-        new(session.Blobs, envelope.BlobTenant!, TraceHeaders.For(session, envelope, DateTimeOffset.UtcNow), session.Options.MaxMessageBytes, ct);
+    /// <summary>Starts the sink for a transaction's message, with trace headers; on the MX with sender authentication on, one that holds the message for the checks.</summary>
+    public static MessageSink OpenSink(SmtpSession session, SmtpEnvelope envelope, CancellationToken ct)
+    {
+        var trace = TraceHeaders.For(session, envelope, DateTimeOffset.UtcNow);
+        return session.Authenticator is null
+            ? new MessageSink(session.Blobs, envelope.BlobTenant!, trace, session.Options.MaxMessageBytes, ct)
+            : new MessageSink(session.Blobs, envelope.BlobTenant!, trace, session.Options.MaxMessageBytes,
+                session.Options.InboundAuth.HoldBytes, session.Options.HostName, ct);
+    }
 
     /// <summary>Completes the sink and delivers; returns the reply to send.</summary>
     public static async Task<SmtpReply> CompleteAsync(SmtpSession session, SmtpEnvelope envelope, MessageSink sink)
@@ -29,13 +35,33 @@ public static class DeliveryHandoff
         }
         try
         {
-            var (blob, hash) = await sink.CompleteAsync();
+            InboundDecision? decision = null;
+            if (sink.Verifying)
+            {
+                using var budget = new CancellationTokenSource(TimeSpan.FromSeconds(Math.Max(1, session.Options.InboundAuth.TimeoutSeconds)));
+                try
+                {
+                    decision = await InboundAuthPolicy.DecideAsync(session, envelope, sink, budget.Token);
+                }
+                catch
+                {
+                    // A large message's staging blob must not outlive a failed check (the client gets 451 and resends).
+                    await sink.AbortAsync();
+                    throw;
+                }
+                if (decision.Refusal is { } refusal)
+                {
+                    await sink.AbortAsync();
+                    return refusal;
+                }
+            }
+            var (blob, hash) = await sink.CompleteAsync(decision?.ResultsField);
             var recipients = envelope.Recipients.Select(r => r.Address).ToArray();
             var submissionId = SubmissionId(envelope, recipients, hash);
             var routes = envelope.Recipients.Where(r => r.Route is not null).DistinctBy(r => r.Address).ToDictionary(r => r.Address, r => r.Route!);
             var result = await session.Grains.GetGrain<IDeliveryAgentGrain>(0).SubmitAsync(new Submission(
                 submissionId, new StoredBlob(envelope.BlobTenant!, blob.Name, blob.Length), envelope.From, recipients,
-                session.Account?.AccountId, DateTimeOffset.UtcNow, MessageSummaryReader.Read(sink.Prefix), routes));
+                session.Account?.AccountId, DateTimeOffset.UtcNow, MessageSummaryReader.Read(sink.Prefix), routes, decision?.Folder));
             if (result.Recipients.All(r => r.Status == RecipientStatus.Rejected))
             {
                 var detail = string.Join("; ", result.Recipients.Select(r => $"<{r.Address}>: {r.Detail}"));

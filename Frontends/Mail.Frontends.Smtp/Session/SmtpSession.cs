@@ -4,6 +4,7 @@ using System.IO.Pipelines;
 using System.Security.Cryptography.X509Certificates;
 using Mail.Frontends.Smtp.Protocol;
 using Mail.Grains.Interfaces.Accounts;
+using Mail.Security;
 using Mail.Storage.Blobs;
 using Microsoft.Extensions.Logging;
 
@@ -51,6 +52,9 @@ public sealed class SmtpSession(
 
     /// <summary>Logger.</summary>
     public ILogger Logger { get; } = logger;
+
+    /// <summary>Sender authentication for this session's messages (the MX with it enabled), else null.</summary>
+    public InboundAuthenticator? Authenticator { get; init; }
 
     /// <summary>Session id, used in Received headers and logs.</summary>
     public string Id { get; } = Convert.ToHexString(Guid.NewGuid().ToByteArray())[..16];

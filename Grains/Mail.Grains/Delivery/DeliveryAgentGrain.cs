@@ -105,7 +105,7 @@ public sealed class DeliveryAgentGrain(IBlobStore blobs, OutboundIntake outbound
         try
         {
             await GrainFactory.GetGrain<IMailboxGrain>(route.AccountId).DeliverAsync(new MessageDelivery(
-                $"{submission.SubmissionId}/{route.AccountId}", SpecialFolders.Inbox, blob, summary, [], [], submission.ReceivedAt));
+                $"{submission.SubmissionId}/{route.AccountId}", submission.Folder ?? SpecialFolders.Inbox, blob, summary, [], [], submission.ReceivedAt));
             return new RecipientOutcome(address, RecipientStatus.Delivered, null);
         }
         catch (MailException e) when (e.Code is MailErrorCode.QuotaExceeded or MailErrorCode.NotFound)

@@ -15,7 +15,8 @@ public static class StoredMessages
 
     /// <summary>
     /// Checks that <paramref name="raw"/> is exactly <paramref name="body"/> preceded only by the
-    /// Return-Path and Received trace fields the frontend adds (RFC 5321 §4.4).
+    /// Return-Path and Received trace fields the frontend adds (RFC 5321 §4.4) and, for mail taken by the MX
+    /// (no "A" in the protocol), the one Authentication-Results field of its sender checks (RFC 8601).
     /// </summary>
     public static void AssertIsBodyAfterTraceHeaders(byte[] raw, byte[] body, string from, string? singleRecipient, string protocol = "ESMTP", bool tls = false)
     {
@@ -24,8 +25,9 @@ public static class StoredMessages
         var prefix = Encoding.UTF8.GetString(raw[..^body.Length]);
         var tlsLine = tls ? @"\r\n\t\(using TLSv1\.[23] with cipher [A-Za-z0-9_]+\)" : "";
         var forLine = singleRecipient is null ? "" : $@"\r\n\tfor <{Regex.Escape(singleRecipient)}>";
+        var results = protocol.EndsWith('A') ? "" : @"Authentication-Results: localhost;(\r\n\t[^\r\n]+)+\r\n";
         Assert.Matches(
-            $@"^Return-Path: <{Regex.Escape(from)}>\r\n" +
+            $@"^{results}Return-Path: <{Regex.Escape(from)}>\r\n" +
             @"Received: from client\.example \(\[127\.0\.0\.1\]\)\r\n" +
             $@"\tby localhost \(Mail\) with {protocol} id [0-9A-F]{{16}}{tlsLine}{forLine};\r\n" +
             @"\t(Mon|Tue|Wed|Thu|Fri|Sat|Sun), [0-9]{2} [A-Z][a-z]{2} [0-9]{4} [0-9]{2}:[0-9]{2}:[0-9]{2} \+0000\r\n\z",
