@@ -14,6 +14,12 @@ public static class SmtpReplies
     /// <summary>501 5.5.4 for bad arguments.</summary>
     public static SmtpReply Syntax(string why) => new(501, "5.5.4", why);
 
+    /// <summary>501 5.5.2 for a control character (CR, LF, NUL, other C0, DEL) in a name or path (RFC 5321 §4.1.1.1, §4.1.2).</summary>
+    public static readonly SmtpReply ControlCharacter = new(501, "5.5.2", PathArgument.ControlCharacterError);
+
+    /// <summary>The reply to a path that did not parse: <see cref="ControlCharacter"/> or 501 5.5.4 with the parser's reason.</summary>
+    public static SmtpReply BadPath(string error) => error == PathArgument.ControlCharacterError ? ControlCharacter : Syntax(error);
+
     /// <summary>500 5.5.2 for an over-long line.</summary>
     public static readonly SmtpReply LineTooLong = new(500, "5.5.2", "Error: line too long");
 
