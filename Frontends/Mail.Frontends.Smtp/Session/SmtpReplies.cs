@@ -20,6 +20,10 @@ public static class SmtpReplies
     /// <summary>The reply to a path that did not parse: <see cref="ControlCharacter"/> or 501 5.5.4 with the parser's reason.</summary>
     public static SmtpReply BadPath(string error) => error == PathArgument.ControlCharacterError ? ControlCharacter : Syntax(error);
 
+    /// <summary>521 5.5.2 for a bare CR or LF in DATA or BDAT content; the session then closes (SMTP smuggling).</summary>
+    public static SmtpReply BareLineEnd(string host, DataStatus status) =>
+        new(521, "5.5.2", $"{host} Error: bare {(status == DataStatus.BareLf ? "<LF>" : "<CR>")} received");
+
     /// <summary>500 5.5.2 for an over-long line.</summary>
     public static readonly SmtpReply LineTooLong = new(500, "5.5.2", "Error: line too long");
 
