@@ -45,6 +45,9 @@ public sealed class SmtpOptions
     /// <summary>Allow AUTH without TLS (loopback development only).</summary>
     public bool AllowPlaintextAuth { get; set; }
 
+    /// <summary>On submission, refuse a message whose header From is not the authenticated user's address or alias (550 5.7.1).</summary>
+    public bool RequireOwnHeaderFrom { get; set; } = true;
+
     /// <summary>Sender authentication on the MX ("Mail:Smtp:InboundAuth").</summary>
     public InboundAuthOptions InboundAuth { get; set; } = new();
 }

@@ -1,4 +1,5 @@
 using System.Text;
+using System.Text.RegularExpressions;
 using Mail.Grains.Interfaces.Mailboxes;
 using MimeKit;
 
@@ -12,6 +13,11 @@ public static class MessageSummaryReader
 
     /// <summary>Longest preview kept, in characters.</summary>
     public const int PreviewLength = 200;
+
+    private static readonly Regex ScriptOrStyle = new("<(?:script[^>]*>.*?</script|style[^>]*>.*?</style)>",
+        RegexOptions.Singleline | RegexOptions.IgnoreCase | RegexOptions.CultureInvariant | RegexOptions.NonBacktracking);
+
+    private static readonly Regex Tag = new("<[^>]+>", RegexOptions.CultureInvariant | RegexOptions.NonBacktracking);
 
     /// <summary>Parses the summary, and the header cache, from the first bytes of a message (at most <see cref="ParsedPrefixBytes"/>).</summary>
     public static MessageSummary Read(ReadOnlyMemory<byte> prefix)
@@ -81,11 +87,11 @@ public static class MessageSummaryReader
     }
 
     // Good enough for a preview line: drops tags, scripts and styles; the full view sanitizes properly.
+    // The HTML is the sender's: the non-backtracking engine keeps every replacement linear in its length.
     private static string HtmlText(string html)
     {
-        var withoutBlocks = System.Text.RegularExpressions.Regex.Replace(html, "<(script|style)[^>]*>.*?</\\1>", " ",
-            System.Text.RegularExpressions.RegexOptions.Singleline | System.Text.RegularExpressions.RegexOptions.IgnoreCase);
-        var withoutTags = System.Text.RegularExpressions.Regex.Replace(withoutBlocks, "<[^>]+>", " ");
+        var withoutBlocks = ScriptOrStyle.Replace(html, " ");
+        var withoutTags = Tag.Replace(withoutBlocks, " ");
         return System.Net.WebUtility.HtmlDecode(withoutTags);
     }
 }

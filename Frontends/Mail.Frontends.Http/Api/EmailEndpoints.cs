@@ -56,10 +56,13 @@ public static class EmailEndpoints
             var attachments = MessageView.Attachments(message);
             if (index < 0 || index >= attachments.Count) return Problems.NotFound($"Message {id} has no attachment {index}.");
             var part = attachments[index];
+            // Served from the API's own origin: a download, never a page that could run script there (AttachmentDownload).
             var disposition = new ContentDispositionHeaderValue("attachment");
-            disposition.SetHttpFileName(MessageView.FileName(part, index));
+            disposition.SetHttpFileName(AttachmentDownload.FileName(part, index));
             http.Response.Headers.ContentDisposition = disposition.ToString();
-            http.Response.ContentType = part.ContentType.MimeType;
+            http.Response.Headers.XContentTypeOptions = "nosniff";
+            http.Response.Headers.ContentSecurityPolicy = "default-src 'none'; sandbox";
+            http.Response.ContentType = AttachmentDownload.ContentType(part);
             await MessageView.WriteContentAsync(part, http.Response.Body, ct);
             return Results.Empty;
         }).WithName("GetEmailAttachment").RequireAuthorization(ScopePolicies.Read);

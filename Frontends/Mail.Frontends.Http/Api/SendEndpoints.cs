@@ -82,6 +82,6 @@ public static partial class SendEndpoints
         return false;
     }
 
-    [GeneratedRegex("^[A-Za-z0-9._:-]{1,100}$")]
+    [GeneratedRegex("^[A-Za-z0-9._:-]{1,100}$", RegexOptions.None, matchTimeoutMilliseconds: 100)]
     private static partial Regex IdempotencyKeyPattern();
 }

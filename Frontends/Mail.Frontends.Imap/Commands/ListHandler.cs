@@ -97,6 +97,7 @@ public sealed class ListHandler : IImapCommandHandler
                 _ => Regex.Escape(c.ToString()),
             });
         }
-        return new Regex(builder.Append('$').ToString(), RegexOptions.CultureInvariant | RegexOptions.Singleline, TimeSpan.FromSeconds(1));
+        // A client's pattern of many wildcards would backtrack; the non-backtracking engine is linear in the name.
+        return new Regex(builder.Append('$').ToString(), RegexOptions.CultureInvariant | RegexOptions.Singleline | RegexOptions.NonBacktracking, TimeSpan.FromSeconds(1));
     }
 }

@@ -9,10 +9,14 @@ public sealed record PathArgument(string Address, IReadOnlyDictionary<string, st
     /// <summary>Longest accepted path (RFC 5321 §4.5.3.1.3).</summary>
     public const int MaxPathLength = 256;
 
+    /// <summary>The error for an argument holding a control character (answered 501 5.5.2, RFC 5321 §4.1.2).</summary>
+    public const string ControlCharacterError = "Syntax: control characters are not allowed";
+
     /// <summary>Parses "FROM:&lt;a@b&gt; SIZE=10" after the verb; <paramref name="keyword"/> is "FROM" or "TO". Null with an error text when malformed.</summary>
     public static (PathArgument? Path, string? Error) Parse(string argument, string keyword, bool allowNull)
     {
         var text = argument.TrimStart();
+        if (ControlCharacters.AnyIn(argument)) return (null, ControlCharacterError);
         if (!text.StartsWith(keyword + ":", StringComparison.OrdinalIgnoreCase)) return (null, $"Syntax: expected {keyword}:<address>");
         text = text[(keyword.Length + 1)..].TrimStart();
         if (!text.StartsWith('<')) return (null, "Syntax: the address must be in angle brackets");
@@ -42,7 +46,8 @@ public sealed record PathArgument(string Address, IReadOnlyDictionary<string, st
         var at = path.LastIndexOf('@');
         if (at <= 0 || at == path.Length - 1) return false;
         var domain = path[(at + 1)..];
-        if (domain.StartsWith('[')) return domain.EndsWith(']');
+        // RFC 5321 §4.1.3: dcontent of an address literal is %d33-90 / %d94-126 (no brackets, backslash, space or controls).
+        if (domain.StartsWith('[')) return domain.Length > 2 && domain.EndsWith(']') && domain[1..^1].All(c => c is >= '!' and <= '~' and not '[' and not ']' and not '\\');
         var local = path[..at];
         var quoted = local.Length >= 2 && local[0] == '"' && local[^1] == '"';
         // RFC 5321 §4.1.2: an unquoted local part is a dot-string of atext, so specials need quotes.

@@ -7,6 +7,7 @@ namespace Mail.Frontends.Smtp.Session;
 /// <summary>
 /// BDAT (RFC 3030 CHUNKING): exactly the announced number of octets, no dot-stuffing; LAST ends the
 /// message. The chunk is always read, even when the command is refused, so the stream stays in step.
+/// A bare LF or CR in the content ends the session with 521, as in DATA (<see cref="BareLineEndDetector"/>).
 /// </summary>
 public sealed class BdatHandler : ISmtpCommandHandler
 {
@@ -29,12 +30,18 @@ public sealed class BdatHandler : ISmtpCommandHandler
         SmtpReply? refusal = envelope is null ? SmtpReplies.BadSequence("need MAIL command")
             : envelope.Recipients.Count == 0 ? SmtpReplies.BadSequence("need RCPT command")
             : null;
-        if (refusal is null && session.Chunks is null) session.Chunks = DeliveryHandoff.OpenSink(session, envelope!, ct);
+        if (refusal is null && session.Chunks is null)
+        {
+            session.Chunks = DeliveryHandoff.OpenSink(session, envelope!, ct);
+            session.ChunkLineEnds = new BareLineEndDetector();
+        }
 
-        bool complete;
+        DataStatus status;
         try
         {
-            complete = await CopyAsync(session, size, refusal is null ? session.Chunks : null, ct);
+            status = refusal is null
+                ? await CopyAsync(session, size, session.Chunks, session.ChunkLineEnds, ct)
+                : await CopyAsync(session, size, null, null, ct);
         }
         catch (OperationCanceledException) when (!ct.IsCancellationRequested)
         {
@@ -42,7 +49,15 @@ public sealed class BdatHandler : ISmtpCommandHandler
             session.Closing = true;
             return;
         }
-        if (!complete)
+        if (status == DataStatus.End && refusal is null && last) status = session.ChunkLineEnds!.Finish();
+        if (status is DataStatus.BareLf or DataStatus.BareCr)
+        {
+            await session.ResetTransactionAsync();
+            session.Reply(SmtpReplies.BareLineEnd(session.Options.HostName, status));
+            session.Closing = true;
+            return;
+        }
+        if (status != DataStatus.End)
         {
             session.Closing = true;
             return;
@@ -63,7 +78,8 @@ public sealed class BdatHandler : ISmtpCommandHandler
         await session.ResetTransactionAsync();
     }
 
-    private static async Task<bool> CopyAsync(SmtpSession session, long size, MessageSink? sink, CancellationToken ct)
+    /// <summary>Reads the chunk into <paramref name="sink"/>: End when all of it was read, NeedMore when the client left, BareLf/BareCr at a bare line end.</summary>
+    private static async Task<DataStatus> CopyAsync(SmtpSession session, long size, MessageSink? sink, BareLineEndDetector? lineEnds, CancellationToken ct)
     {
         var input = session.Transport.Input;
         // A client may wait for the replies to its pipelined MAIL and RCPT before it sends the chunk.
@@ -76,13 +92,21 @@ public sealed class BdatHandler : ISmtpCommandHandler
             var take = result.Buffer.Slice(0, Math.Min(size, result.Buffer.Length));
             if (sink is not null)
             {
-                foreach (var segment in take) sink.Write(segment.Span);
+                foreach (var segment in take)
+                {
+                    if (lineEnds!.Check(segment.Span) is var found and not DataStatus.NeedMore)
+                    {
+                        input.AdvanceTo(take.End);
+                        return found;
+                    }
+                    sink.Write(segment.Span);
+                }
             }
             size -= take.Length;
             input.AdvanceTo(take.End);
             if (sink is not null) await sink.FlushAsync(ct);
-            if (size > 0 && result.IsCompleted) return false;
+            if (size > 0 && result.IsCompleted) return DataStatus.NeedMore;
         }
-        return true;
+        return DataStatus.End;
     }
 }

@@ -60,8 +60,7 @@ public sealed class DataHandler : ISmtpCommandHandler
         if (status is DataStatus.BareLf or DataStatus.BareCr)
         {
             await sink.AbortAsync();
-            var what = status == DataStatus.BareLf ? "<LF>" : "<CR>";
-            session.Reply(new SmtpReply(521, "5.5.2", $"{session.Options.HostName} Error: bare {what} received"));
+            session.Reply(SmtpReplies.BareLineEnd(session.Options.HostName, status));
             session.Closing = true;
             return;
         }

@@ -8,8 +8,8 @@ using Microsoft.Extensions.Logging;
 namespace Mail.Frontends.Smtp.Session;
 
 /// <summary>
-/// Ends a transaction: waits for the blob to be durable, hands the message to the delivery agent, and
-/// answers 250 only when every local mailbox has committed it and remote recipients are queued; on any
+/// Ends a transaction: refuses a submission whose header From is not the user's own (<see cref="HeaderFromRule"/>),
+/// waits for the blob to be durable, hands the message to the delivery agent, and answers 250 only when every local mailbox has committed it and remote recipients are queued; on any
 /// failure 451, so the client retries. The submission id is a hash of envelope and content, so a retry
 /// after a lost reply is a no-op.
 /// </summary>
@@ -32,6 +32,11 @@ public static class DeliveryHandoff
         {
             await sink.AbortAsync();
             return SmtpReplies.MessageTooBig;
+        }
+        if (session.Account is { } account && session.Options.RequireOwnHeaderFrom && HeaderFromRule.Refusal(account, sink.Prefix) is { } forged)
+        {
+            await sink.AbortAsync();
+            return forged;
         }
         try
         {

@@ -11,6 +11,11 @@ public sealed class EhloHandler : ISmtpCommandHandler
     /// <inheritdoc />
     public async Task HandleAsync(SmtpSession session, string argument, CancellationToken ct)
     {
+        if (ControlCharacters.AnyIn(argument))
+        {
+            session.Reply(SmtpReplies.ControlCharacter);
+            return;
+        }
         var name = argument.Trim();
         if (name.Length == 0 || name.Contains(' '))
         {

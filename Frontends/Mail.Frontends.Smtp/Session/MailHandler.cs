@@ -25,7 +25,7 @@ public sealed class MailHandler : ISmtpCommandHandler
         if (session.Envelope is not null) return SmtpReplies.BadSequence("nested MAIL command");
         if (session.IsSubmission && session.Account is null) return SmtpReplies.AuthenticationRequired;
         var (path, error) = PathArgument.Parse(argument, "FROM", allowNull: true);
-        if (path is null) return SmtpReplies.Syntax(error!);
+        if (path is null) return SmtpReplies.BadPath(error!);
         if (path.Parameters.Count > 0 && !session.Extended) return new SmtpReply(555, "5.5.4", "Error: parameters need EHLO");
         foreach (var (key, value) in path.Parameters)
         {

@@ -29,7 +29,7 @@ public sealed class RcptHandler(bool requireVerifiedDomains) : ISmtpCommandHandl
     {
         if (session.Envelope is not { } envelope) return SmtpReplies.BadSequence("need MAIL command");
         var (path, error) = PathArgument.Parse(argument, "TO", allowNull: false);
-        if (path is null) return SmtpReplies.Syntax(error!);
+        if (path is null) return SmtpReplies.BadPath(error!);
         if (path.Parameters.Keys.FirstOrDefault(k => !Known.Contains(k)) is { } unknown) return new SmtpReply(555, "5.5.4", $"Error: unsupported parameter {unknown}");
         if (envelope.Recipients.Count >= session.Options.MaxRecipients) return new SmtpReply(452, "4.5.3", "Error: too many recipients");
 

@@ -14,6 +14,16 @@ public static class SmtpReplies
     /// <summary>501 5.5.4 for bad arguments.</summary>
     public static SmtpReply Syntax(string why) => new(501, "5.5.4", why);
 
+    /// <summary>501 5.5.2 for a control character (CR, LF, NUL, other C0, DEL) in a name or path (RFC 5321 §4.1.1.1, §4.1.2).</summary>
+    public static readonly SmtpReply ControlCharacter = new(501, "5.5.2", PathArgument.ControlCharacterError);
+
+    /// <summary>The reply to a path that did not parse: <see cref="ControlCharacter"/> or 501 5.5.4 with the parser's reason.</summary>
+    public static SmtpReply BadPath(string error) => error == PathArgument.ControlCharacterError ? ControlCharacter : Syntax(error);
+
+    /// <summary>521 5.5.2 for a bare CR or LF in DATA or BDAT content; the session then closes (SMTP smuggling).</summary>
+    public static SmtpReply BareLineEnd(string host, DataStatus status) =>
+        new(521, "5.5.2", $"{host} Error: bare {(status == DataStatus.BareLf ? "<LF>" : "<CR>")} received");
+
     /// <summary>500 5.5.2 for an over-long line.</summary>
     public static readonly SmtpReply LineTooLong = new(500, "5.5.2", "Error: line too long");
 

@@ -74,6 +74,9 @@ public sealed class SmtpSession(
     /// <summary>Chunks received by BDAT in this transaction (RFC 3030), or null when not chunking.</summary>
     public MessageSink? Chunks { get; set; }
 
+    /// <summary>The line-end check over this transaction's BDAT chunks, with <see cref="Chunks"/>.</summary>
+    public BareLineEndDetector? ChunkLineEnds { get; set; }
+
     /// <summary>Error replies sent.</summary>
     public int Errors { get; set; }
 
@@ -87,6 +90,7 @@ public sealed class SmtpSession(
     public async Task ResetTransactionAsync()
     {
         Envelope = null;
+        ChunkLineEnds = null;
         if (Chunks is { } chunks)
         {
             Chunks = null;

@@ -146,8 +146,8 @@ public sealed class SmtpDataTranscriptTests(SmtpHostFixture host)
     {
         var (address, user) = await ApiUsers.CreateAsync(host);
         using var _ = user;
-        var chunk1 = Encoding.UTF8.GetBytes("Subject: chunked\r\n\r\n..dots stay\r\n");
-        var chunk2 = Encoding.UTF8.GetBytes(".\r\nbinary-ish \u00e9 and a bare\nLF in BDAT\r\n");
+        var chunk1 = Encoding.UTF8.GetBytes("Subject: chunked\r\n\r\n..dots stay\r");
+        var chunk2 = Encoding.UTF8.GetBytes("\n.\r\nbinary-ish \u00e9 and a CRLF split across chunks\r\n");
         var chunk3 = Encoding.UTF8.GetBytes("end\r\n");
 
         await using (var smtp = await SmtpTranscript.OpenWithEhloAsync(host.SmtpPort))

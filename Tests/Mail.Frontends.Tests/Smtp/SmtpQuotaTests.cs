@@ -86,7 +86,7 @@ public sealed class SmtpQuotaTests(SmtpHostFixture host)
             S: 250 2.0.0 Ok
             S: 354 End data with <CR><LF>.<CR><LF>
             """);
-        await smtp.SendAsync(Message("first", 500) + ".\r\n");
+        await smtp.SendAsync($"From: {sender}\r\n" + Message("first", 500) + ".\r\n");
         await smtp.ExpectLineStartsWithAsync("250 2.0.0 Ok: queued as ");
         using (var admin = host.CreateAdminClient())
         {
@@ -102,7 +102,7 @@ public sealed class SmtpQuotaTests(SmtpHostFixture host)
             S: 250 2.0.0 Ok
             S: 354 End data with <CR><LF>.<CR><LF>
             """);
-        await smtp.SendAsync(Message("second", 500) + ".\r\n");
+        await smtp.SendAsync($"From: {sender}\r\n" + Message("second", 500) + ".\r\n");
         await smtp.ExpectLineStartsWithAsync("552 5.2.2 ");
         await smtp.RunAsync("""
             C: NOOP

@@ -1,8 +1,10 @@
+using System.Text;
+
 namespace Mail.Frontends.Tests.Smtp;
 
 /// <summary>
 /// SMTP smuggling (CVE-2023-51764 family): an end-of-data line made of anything but CRLF "." CRLF, or any
-/// bare LF/CR in DATA, ends the session with 521 before a second, smuggled message can be read.
+/// bare LF/CR in DATA or BDAT content, ends the session with 521 before a second, smuggled message can be read.
 /// </summary>
 [Collection(SmtpHostCollection.Name)]
 public sealed class SmtpSmugglingTests(SmtpHostFixture host)
@@ -101,5 +103,41 @@ public sealed class SmtpSmugglingTests(SmtpHostFixture host)
 
         var item = Assert.Single(await ApiUsers.ListAsync(user));
         Assert.Equal("only", item.GetProperty("subject").GetString());
+    }
+
+    [Theory]
+    [InlineData("Subject: a\r\n\r\nhello\n.\nMAIL FROM:<admin@example.test>\r\n", "<LF>")]
+    [InlineData("Subject: a\r\n\r\nhello\r.\rMAIL FROM:<admin@example.test>\r\n", "<CR>")]
+    [InlineData("Subject: a\r\n\r\nhello\r\n|\nsecond chunk starts with a bare LF\r\n", "<LF>")]
+    [InlineData("Subject: a\r\n\r\nhello\r|x\r\n", "<CR>")]
+    [InlineData("Subject: a\r\n\r\nhello\r|", "<CR>")]
+    public async Task BareLineEndInBdatReturns521ClosesAndStoresNothing(string bdatChunks, string what)
+    {
+        var chunks = bdatChunks.Split('|');
+        var (victim, user) = await ApiUsers.CreateAsync(host);
+        using var _ = user;
+
+        await using (var smtp = await SmtpTranscript.OpenWithEhloAsync(host.SmtpPort))
+        {
+            await smtp.RunAsync($"""
+                C: MAIL FROM:<sender@remote.example>
+                S: 250 2.0.0 Ok
+                C: RCPT TO:<{victim}>
+                S: 250 2.0.0 Ok
+                """);
+            for (var i = 0; i < chunks.Length; i++)
+            {
+                var chunk = Encoding.UTF8.GetBytes(chunks[i]);
+                var last = i == chunks.Length - 1;
+                await smtp.SendAsync([.. Encoding.ASCII.GetBytes($"BDAT {chunk.Length}{(last ? " LAST" : "")}\r\n"), .. chunk]);
+                if (!last) await smtp.ExpectAsync($"250 2.0.0 {chunk.Length} octets received");
+            }
+            await smtp.RunAsync($"""
+                S: 521 5.5.2 localhost Error: bare {what} received
+                S: <closed>
+                """);
+        }
+
+        Assert.Empty(await ApiUsers.ListAsync(user));
     }
 }

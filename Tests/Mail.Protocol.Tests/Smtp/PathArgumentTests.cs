@@ -166,4 +166,36 @@ public sealed class PathArgumentTests
         Assert.Null(error);
         Assert.Equal(expected, path!.Address);
     }
+
+    [Theory]
+    [InlineData("FROM:<a@b.example\r>")]
+    [InlineData("FROM:<a@b.example\n>")]
+    [InlineData("FROM:<a\u0000@b.example>")]
+    [InlineData("FROM:<\"a\u0000\"@b.example>")]
+    [InlineData("FROM:<a@b.ex\u007Fample>")]
+    [InlineData("FROM:<a@[127.0.0.1\u0000]>")]
+    [InlineData("FROM:<a@[127.0.0.1]\r\nX-Injected: 1>")]
+    [InlineData("FROM:<a@b.example> ENVID=x\u0001y")]
+    [InlineData("FROM:<a@b.example>\t")]
+    [InlineData("FROM:<@relay\u0000.example:a@b.example>")]
+    public void ControlCharacterAnywhereInTheArgumentIsRefused(string argument)
+    {
+        var (path, error) = PathArgument.Parse(argument, "FROM", allowNull: true);
+
+        Assert.Null(path);
+        Assert.Equal(PathArgument.ControlCharacterError, error);
+    }
+
+    [Theory]
+    [InlineData("TO:<a@[]>")]
+    [InlineData("TO:<a@[127.0.0.1 ]>")]
+    [InlineData("TO:<a@[1[2]>")]
+    [InlineData("TO:<a@[1\\2]>")]
+    public void MalformedAddressLiteralIsRefused(string argument)
+    {
+        var (path, error) = PathArgument.Parse(argument, "TO", allowNull: false);
+
+        Assert.Null(path);
+        Assert.StartsWith("Syntax: ", error);
+    }
 }

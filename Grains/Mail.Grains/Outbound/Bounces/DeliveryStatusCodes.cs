@@ -53,17 +53,26 @@ public static partial class DeliveryStatusCodes
     /// <summary>The enhanced status code at the start of a reply text ("550 5.1.1 ..." or "5.1.1 ..."), RFC 3463 §2.</summary>
     public static bool TryParseEnhanced(string? replyText, out string status)
     {
-        var match = replyText is null ? null : LeadingCode().Match(replyText);
-        status = match is { Success: true } ? match.Groups["status"].Value : "";
+        status = "";
+        try
+        {
+            var match = replyText is null ? null : LeadingCode().Match(replyText);
+            if (match is { Success: true }) status = match.Groups["status"].Value;
+        }
+        catch (RegexMatchTimeoutException)
+        {
+            // A remote server's reply text is untrusted: one that takes too long to read has no code.
+        }
         return status.Length > 0;
     }
 
     /// <summary>True when <paramref name="status"/> is class.subject.detail as RFC 3463 §2 allows (class 2, 4 or 5; up to 3 digits each).</summary>
     public static bool IsValid(string? status) => status is not null && Exact().IsMatch(status);
 
-    [GeneratedRegex(@"^\s*(?:[2-5][0-9][0-9][ -])?\s*(?<status>[245]\.[0-9]{1,3}\.[0-9]{1,3})(?![0-9.])", RegexOptions.CultureInvariant)]
+    // The reply text comes from remote servers: the whitespace runs are not ambiguous (linear) and a timeout bounds the rest.
+    [GeneratedRegex(@"^\s*(?:[2-5][0-9][0-9][ -]\s*)?(?<status>[245]\.[0-9]{1,3}\.[0-9]{1,3})(?![0-9.])", RegexOptions.CultureInvariant, matchTimeoutMilliseconds: 100)]
     private static partial Regex LeadingCode();
 
-    [GeneratedRegex(@"^[245]\.[0-9]{1,3}\.[0-9]{1,3}$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^[245]\.[0-9]{1,3}\.[0-9]{1,3}$", RegexOptions.CultureInvariant, matchTimeoutMilliseconds: 100)]
     private static partial Regex Exact();
 }
