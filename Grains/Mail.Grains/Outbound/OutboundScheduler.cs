@@ -31,6 +31,8 @@ public sealed class OutboundScheduler(
     private static readonly TimeSpan Backpressure = TimeSpan.FromSeconds(2);
 
     private readonly OutboundOptions _options = options.Value;
+    private long _leased, _refused, _passes;
+    private DateTimeOffset _reported;
 
     /// <inheritdoc />
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -65,6 +67,7 @@ public sealed class OutboundScheduler(
         {
             var pass = await DispatchAsync(ct);
             await dsns.SendOwedAsync(ct);
+            Report();
             if (pass == Pass.Refused)
             {
                 // A destination is full: wait for room (its rows are due again in a moment) instead of leasing in a loop.
@@ -83,6 +86,8 @@ public sealed class OutboundScheduler(
     private async Task<Pass> DispatchAsync(CancellationToken ct)
     {
         var (leasedUntil, rows) = await leases.LeaseDueAsync(_options.BatchSize, TimeSpan.FromSeconds(_options.LeaseSeconds));
+        _passes++;
+        _leased += rows.Count;
         if (rows.Count == 0) return Pass.Partial;
 
         var jobs = rows.GroupBy(r => (r.SubmissionId, r.Domain)).Select(g => new OutboundJob(
@@ -109,6 +114,7 @@ public sealed class OutboundScheduler(
             var accepted = await grains.GetGrain<IDestinationGrain>(site).EnqueueAsync(jobs);
             var refused = jobs.Skip(accepted).SelectMany(j => j.Recipients.Select(r => r.RowId)).ToArray();
             await leases.ReleaseAsync(refused, jobs[0].LeasedUntil, clock.GetUtcNow() + Backpressure);
+            Interlocked.Add(ref _refused, refused.Length);
             return refused.Length > 0;
         }
         catch (Exception e)
@@ -117,6 +123,17 @@ public sealed class OutboundScheduler(
             logger.LogError(e, "Outbound scheduler could not hand {Count} jobs to {Site}", jobs.Length, site);
             return false;
         }
+    }
+
+    /// <summary>Once a minute while it works, what the scheduler did: enough to tell a stalled queue from an idle one.</summary>
+    private void Report()
+    {
+        var now = clock.GetUtcNow();
+        if (now - _reported < TimeSpan.FromMinutes(1)) return;
+        if (_leased > 0) logger.LogInformation("Outbound scheduler: {Passes} passes leased {Leased} rows, {Refused} handed back by full destinations", _passes, _leased, Interlocked.Read(ref _refused));
+        _reported = now;
+        _passes = _leased = 0;
+        Interlocked.Exchange(ref _refused, 0);
     }
 
     /// <summary>How a dispatch pass ended.</summary>
