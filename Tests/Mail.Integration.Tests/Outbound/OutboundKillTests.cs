@@ -87,7 +87,7 @@ public sealed class OutboundKillTests(ITestOutputHelper output) : IAsyncLifetime
         output.WriteLine($"outbound kill: {Messages} queued, {arrivals.Count} delivered, {lost} lost, {redelivered} redelivered (at most {Connections} in flight)");
         if (lost > 0)
         {
-            foreach (var line in File.ReadLines(log).SkipWhile(l => !l.Contains("Outbound", StringComparison.Ordinal)).Take(150))
+            foreach (var line in File.ReadLines(log).Where(l => l.StartsWith("fail", StringComparison.Ordinal) || l.StartsWith("crit", StringComparison.Ordinal) || l.Contains("Outbound", StringComparison.Ordinal) || l.Contains("Exception:", StringComparison.Ordinal)).Take(200))
             {
                 output.WriteLine(line);
             }
