@@ -1,7 +1,7 @@
 namespace Mail.Storage.Blobs;
 
 /// <summary>The plumbing of a forward-only, read-only stream: subclasses implement the span and memory reads.</summary>
-internal abstract class ForwardReadStream : Stream
+public abstract class ForwardReadStream : Stream
 {
     public override bool CanRead => true;
     public override bool CanSeek => false;
