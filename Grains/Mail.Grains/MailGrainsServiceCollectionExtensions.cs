@@ -42,6 +42,7 @@ public static class MailGrainsServiceCollectionExtensions
         services.AddSingleton<TlsPolicyResolver>();
         services.AddSingleton<OutboundRouter>();
         services.AddSingleton<OutboundConnector>();
+        services.AddSingleton<OutcomeWriter>();
         services.AddSingleton<OutcomeRecorder>();
         services.AddSingleton<DestinationContext>();
         services.AddSingleton<OutboundSigner>();
