@@ -45,8 +45,10 @@ public sealed class BdatHandler : ISmtpCommandHandler
         DataStatus status;
         try
         {
+            // A chunk that arrives with the time already spent is not read: a timer of zero fires only after octets already here are.
+            if (remaining <= TimeSpan.Zero) throw new OperationCanceledException();
             using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
-            deadline.CancelAfter(remaining > TimeSpan.Zero ? remaining : TimeSpan.Zero);
+            deadline.CancelAfter(remaining);
             status = refusal is null
                 ? await CopyAsync(session, size, session.Chunks, session.ChunkLineEnds, deadline.Token, ct)
                 : await CopyAsync(session, size, null, null, deadline.Token, ct);

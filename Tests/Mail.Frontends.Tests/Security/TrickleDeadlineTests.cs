@@ -78,9 +78,9 @@ public sealed class TrickleDeadlineTests(DeadlineHostFixture host)
             S: 250 2.0.0 Ok
             C: RCPT TO:<alice@example.test>
             S: 250 2.0.0 Ok
-            C: BDAT 7
+            C: BDAT 9
             C: Subject
-            S: 250 2.0.0 7 octets received
+            S: 250 2.0.0 9 octets received
             """);
         await Task.Delay(TimeSpan.FromSeconds(DeadlineHostFixture.DeadlineSeconds + 0.5));
         await smtp.RunAsync("""
