@@ -1,6 +1,4 @@
 using Mail.Frontends.Hosting;
-using System.Buffers;
-using System.IO.Pipelines;
 using System.Security.Cryptography.X509Certificates;
 using Mail.Frontends.Smtp.Protocol;
 using Mail.Grains.Interfaces.Accounts;
