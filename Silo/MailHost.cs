@@ -98,7 +98,8 @@ public static class MailHost
     public static async Task<PostgresTenantKeyStore> CreateKeyStoreAsync(
         IConfiguration configuration, MailHostOptions options, BlobStoreOptions blobOptions, NpgsqlDataSource dataSource)
     {
-        using var logging = LoggerFactory.Create(b => b.AddSimpleConsole(o => o.SingleLine = true));
+        // Before the host's logging exists; on stderr, which is where a start-up failure is reported too.
+        using var logging = LoggerFactory.Create(b => b.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace));
         return await TenantKeyStoreFactory.CreateAsync(
             configuration.GetSection(KeyOptions.SectionName).Get<KeyOptions>() ?? new KeyOptions(), options.DataDir,
             BlobStoreFactory.LegacyKeyDirectory(blobOptions, options.DataDir), dataSource, logging.CreateLogger(typeof(LegacyTenantKeyImport)));

@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using Mail.Storage.Blobs;
 using Microsoft.Extensions.Logging;
 using Npgsql;
@@ -7,8 +8,9 @@ namespace Mail.Storage.Keys;
 /// <summary>
 /// Moves the plaintext per-tenant key files of earlier releases (&lt;tenant&gt;.key, 32 bytes, 0600) into tenant_keys as
 /// version 0, wrapped under the current master key, at start. Blobs and DKIM keys written before key versions existed
-/// name none and are read under version 0, so they stay readable. A file is deleted only after its row is committed and
-/// unwraps to the same key; a row that holds another key stops the start (data under the file's key would be lost).
+/// name none and are read under version 0, so they stay readable. New data goes under a fresh version 1, since the old
+/// key lay on disk in the clear (and may be in backups). A file is deleted only after its row is committed and unwraps
+/// to the same key; a row that holds another key stops the start (data under the file's key would be lost).
 /// </summary>
 public sealed class LegacyTenantKeyImport(NpgsqlDataSource dataSource, IMasterKeyProvider master, ILogger logger)
 {
@@ -25,7 +27,7 @@ public sealed class LegacyTenantKeyImport(NpgsqlDataSource dataSource, IMasterKe
             if (key.Length != TenantKey.Size)
                 throw new InvalidOperationException($"The legacy tenant key file '{path}' holds {key.Length} bytes, expected {TenantKey.Size}.");
             var current = await master.GetCurrentAsync(ct);
-            await InsertAsync(tenantId, current, key, ct);
+            await InsertAsync(tenantId, TenantKey.LegacyVersion, current, key, ct);
             var stored = await ReadAsync(tenantId, ct);
             if (!stored.AsSpan().SequenceEqual(key))
             {
@@ -33,27 +35,28 @@ public sealed class LegacyTenantKeyImport(NpgsqlDataSource dataSource, IMasterKe
                     $"Tenant '{tenantId}' already has a key version {TenantKey.LegacyVersion} in tenant_keys that differs from '{path}': " +
                     "blobs written under that file's key would become unreadable, so the file is kept and the start refused.");
             }
+            await InsertAsync(tenantId, TenantKey.FirstVersion, current, RandomNumberGenerator.GetBytes(TenantKey.Size), ct);
             File.Delete(path);
             imported++;
         }
         if (imported > 0)
         {
             DirectorySync.Flush(directory);
-            logger.LogInformation("Imported {Count} legacy tenant key files from {Directory} as key version 0, wrapped under the master key, and deleted them",
+            logger.LogInformation("Imported {Count} legacy tenant key files from {Directory} as key version 0 (new data under a fresh version 1), wrapped under the master key, and deleted them",
                 imported, directory);
         }
         if (!Directory.EnumerateFileSystemEntries(directory).Any()) Directory.Delete(directory);
         return imported;
     }
 
-    private async Task InsertAsync(string tenantId, MasterKey current, byte[] key, CancellationToken ct)
+    private async Task InsertAsync(string tenantId, int version, MasterKey current, byte[] key, CancellationToken ct)
     {
         await using var command = dataSource.CreateCommand(
             "INSERT INTO tenant_keys (tenant_id, version, master_key_id, wrapped_key) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING");
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = tenantId });
-        command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = TenantKey.LegacyVersion });
+        command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = version });
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = current.Id });
-        command.Parameters.Add(new NpgsqlParameter<byte[]> { TypedValue = TenantKeyWrap.Wrap(current, tenantId, TenantKey.LegacyVersion, key) });
+        command.Parameters.Add(new NpgsqlParameter<byte[]> { TypedValue = TenantKeyWrap.Wrap(current, tenantId, version, key) });
         await command.ExecuteNonQueryAsync(ct);
     }
 

@@ -41,8 +41,8 @@ public sealed class MasterKeyRotation(NpgsqlDataSource dataSource, IMasterKeyPro
         }
     }
 
-    // Keyset pages, so the walk ends even if rows change under it; a key that fails to unwrap stops the rotation with
-    // its error (the keys before it stay re-wrapped, and a rerun continues from there).
+    // Keyset pages, so the walk ends even if rows change under it. A key that fails to unwrap stops the rotation with
+    // its error and its page is rolled back; earlier pages stay re-wrapped, and a re-wrap continues from there.
     private async Task<int> RewrapAllAsync(NpgsqlConnection connection, MasterKey target, CancellationToken ct)
     {
         var total = 0;
