@@ -43,10 +43,10 @@ public sealed class MasterKeyFileTests : IDisposable
     [Theory]
     [InlineData("", "holds no key")]
     [InlineData("# only a comment\n", "holds no key")]
-    [InlineData("c2VjcmV0c2VjcmV0c2VjcmV0c2VjcmV0c2VjcmV0\n", "Line 1")]
-    [InlineData("0:c2VjcmV0c2VjcmV0c2VjcmV0c2VjcmV0c2VjcmV0\n", "Line 1")]
+    [InlineData("c2VjcmV0c2VjcmV0c2VjcmV0c2VjcmV0c2VjcmV0c2VjcmV0\n", "Line 1")]
+    [InlineData("0:c2VjcmV0c2VjcmV0c2VjcmV0c2VjcmV0c2VjcmV0c2VjcmV0\n", "Line 1")]
     [InlineData("1:not base64!\n", "not base64")]
-    [InlineData("1:c2VjcmV0c2VjcmV0c2VjcmV0c2VjcmV0c2VjcmV0\n1:c2VjcmV0c2VjcmV0c2VjcmV0c2VjcmV0c2VjcmV0\n", "twice")]
+    [InlineData("1:c2VjcmV0c2VjcmV0c2VjcmV0c2VjcmV0c2VjcmV0c2VjcmV0\n1:c2VjcmV0c2VjcmV0c2VjcmV0c2VjcmV0c2VjcmV0c2VjcmV0\n", "twice")]
     public async Task MalformedKeyFileIsRefused(string content, string reason)
     {
         WriteOwnerOnly(content);

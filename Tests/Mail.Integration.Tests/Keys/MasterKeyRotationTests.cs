@@ -21,6 +21,7 @@ public sealed class MasterKeyRotationTests : IAsyncLifetime
     {
         var store = await _bed.OpenAsync();
         var blobs = _bed.Blobs(store);
+        await store.GetCurrentAsync("tenant-b", CancellationToken.None);
         await store.RotateAsync("tenant-b", CancellationToken.None);
         var written = new List<(string Tenant, BlobRef Blob, byte[] Content)>();
         foreach (var tenant in Tenants)
