@@ -6,10 +6,8 @@ using Mail.Grains.Interfaces;
 using Mail.Grains.Outbound;
 using Mail.Grains.Storage;
 using Mail.Silo.Configuration;
-using Mail.Storage.Blobs;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Orleans.Configuration;
 
 namespace Mail.Silo;
@@ -65,9 +63,6 @@ public static class SiloComposition
             // One name for the host: the SMTP greeting's (MAIL_HOSTNAME) unless the outbound side sets its own.
             if (configuration[$"{OutboundOptions.Section}:Hostname"] is null && configuration["Mail:Smtp:HostName"] is { Length: > 0 } name) o.Hostname = name;
         });
-        // Sending domains seal their DKIM keys under the same tenant keys as the blobs.
-        silo.Services.TryAddSingleton(BlobStoreFactory.CreateKeyStore(
-            configuration.GetSection("Mail:Blobs").Get<BlobStoreOptions>() ?? new BlobStoreOptions(), options.DataDir));
         silo.Services.Configure<AuthThrottleOptions>(configuration.GetSection("Mail:Security"));
         return silo;
     }

@@ -14,6 +14,8 @@
 #   MAIL_AZURE_BLOB     Azure Blob Storage connection string
 #   MAIL_DEMO           0 = no demo tenant; run.sh sets 1 when unset (the silo's own default is off,
 #                       so a deployment never gets users with a published password by accident)
+#   MAIL_MASTER_KEY_FILE  the master key file wrapping the tenant keys (default master.key in the data
+#                       directory); created, mode 600, when missing
 #   MAIL_ADMIN_TOKEN, ...: passed to the silo unchanged
 #   MAIL_REQUIRE_VERIFIED_DOMAINS  refuse mail to remote recipients from a domain whose DKIM
 #                       record is not verified (default 1; 0 lets the demo send off the box)
@@ -52,6 +54,7 @@ trap stop_services EXIT
 ensure_packages publicsuffix 9>&-
 bash "$INFRA_DIR/pg.sh" start 9>&-
 bash "$INFRA_DIR/devcert.sh" 9>&-
+ensure_master_key
 if $use_azurite; then
     bash "$INFRA_DIR/azurite.sh" start 9>&-
     export MAIL_AZURE_BLOB="DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;BlobEndpoint=http://127.0.0.1:$MAIL_AZURITE_PORT/devstoreaccount1;"
@@ -83,6 +86,7 @@ if [[ ! ${MAIL_DEMO,,} =~ ^(0|false|no|off)$ ]]; then
     echo "  demo users  alice@example.test / bob@example.test, password demo-password"
 fi
 cat <<EOF
+  master key  ${MAIL_MASTER_KEY_FILE:-$MAIL_DATA_DIR/master.key} (wraps the tenant keys: back it up apart from the data)
   TLS         $MAIL_DATA_DIR/tls/dev.crt (self-signed; trust it or skip verification)
   PostgreSQL  $MAIL_DB
   blobs       ${MAIL_BLOB_STORE:-filesystem}$($use_azurite && echo " (Azurite on 127.0.0.1:$MAIL_AZURITE_PORT)")

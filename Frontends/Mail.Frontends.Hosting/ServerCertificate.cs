@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using Mail.Storage;
 
 namespace Mail.Frontends.Hosting;
 
@@ -10,14 +11,16 @@ public sealed class ServerCertificate(X509Certificate2? certificate)
     public X509Certificate2? Certificate { get; } = certificate;
 
     /// <summary>
-    /// Loads a PKCS#12 file (empty password), or, when none is configured, makes a self-signed
-    /// certificate for localhost in memory so TLS works on a developer machine.
+    /// Loads a PKCS#12 file (empty password; it holds the private key, so it must be readable by its owner only and
+    /// exist once configured: see <see cref="SecretFile.ReadChecked"/>), or, when none is configured, makes a
+    /// self-signed certificate for localhost in memory so TLS works on a developer machine.
     /// </summary>
     public static ServerCertificate Load(string? pfxPath)
     {
-        if (!string.IsNullOrEmpty(pfxPath) && File.Exists(pfxPath))
+        if (!string.IsNullOrEmpty(pfxPath))
         {
-            return new ServerCertificate(X509CertificateLoader.LoadPkcs12FromFile(pfxPath, password: null));
+            var pfx = SecretFile.ReadChecked(pfxPath, 1, "the TLS certificate and key file (MAIL_TLS_CERT)");
+            return new ServerCertificate(X509CertificateLoader.LoadPkcs12(pfx, password: null));
         }
         using var key = RSA.Create(2048);
         var request = new CertificateRequest("CN=localhost", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);

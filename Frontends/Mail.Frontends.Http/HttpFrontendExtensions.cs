@@ -42,9 +42,9 @@ public static class HttpFrontendExtensions
             kestrel.Limits.RequestHeadersTimeout = TimeSpan.FromSeconds(30);
         });
 
-        var adminToken = options.AdminToken ?? SecretFile.ReadOrCreateToken(Path.Combine(dataDir, "admin-token"));
+        var adminToken = options.AdminToken ?? SecretFile.ReadOrCreateToken(Path.Combine(dataDir, "admin-token"), "the admin token file", AdminToken.MinLength);
         builder.Services.AddSingleton(new AdminToken(AdminToken.Checked(adminToken, options.AdminToken is null ? Path.Combine(dataDir, "admin-token") : null)));
-        var issuer = new TokenIssuer(SecretFile.ReadOrCreate(Path.Combine(dataDir, "jwt-signing.key"), () => RandomNumberGenerator.GetBytes(32)),
+        var issuer = new TokenIssuer(SecretFile.ReadOrCreate(Path.Combine(dataDir, "jwt-signing.key"), 32, "the token signing key file", () => RandomNumberGenerator.GetBytes(32)),
             TimeSpan.FromMinutes(options.TokenLifetimeMinutes));
         builder.Services.AddSingleton(issuer);
 

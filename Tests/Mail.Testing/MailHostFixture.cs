@@ -65,6 +65,7 @@ public class MailHostFixture : IAsyncLifetime
     public virtual async Task InitializeAsync()
     {
         Database = await TestDatabase.CreateAsync(GetType().Name);
+        TestKeys.EnsureMasterKey(DataDir);
         await StartAsync();
     }
 

@@ -32,6 +32,8 @@ public sealed class SiloProcess(IReadOnlyDictionary<string, string> environment,
             UseShellExecute = false,
         };
         foreach (var (key, value) in environment) start.Environment[key] = value;
+        // As infra/run.sh does: the silo refuses to start without its master key.
+        if (environment.TryGetValue("MAIL_DATA_DIR", out var dataDir)) TestKeys.EnsureMasterKey(dataDir);
         _process = Process.Start(start) ?? throw new InvalidOperationException("Could not start the silo.");
         _process.OutputDataReceived += (_, line) => Log(line.Data);
         _process.ErrorDataReceived += (_, line) => Log(line.Data);
