@@ -3,12 +3,12 @@ using Mail.Frontends.Http;
 using Mail.Frontends.Imap.Hosting;
 using Mail.Frontends.Pop3.Hosting;
 using Mail.Frontends.Smtp.Hosting;
+using Mail.Silo.Cluster;
 using Mail.Silo.Configuration;
 using Mail.Storage.Blobs;
 using Mail.Storage.Postgres;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
-using Orleans.Configuration;
 
 namespace Mail.Silo;
 
@@ -27,6 +27,8 @@ public static class MailHost
         if (overrides is not null) builder.Configuration.AddInMemoryCollection(overrides);
 
         var options = builder.Configuration.GetSection(MailHostOptions.Section).Get<MailHostOptions>() ?? new MailHostOptions();
+        var frontendOnly = string.Equals(options.Role, "frontend", StringComparison.OrdinalIgnoreCase);
+        if (!frontendOnly) ClusterTls.EnsureSafeBinding(options.Cluster);
         options.DataDir = Path.GetFullPath(options.DataDir);
         Directory.CreateDirectory(options.DataDir);
         builder.Configuration["Mail:DataDir"] = options.DataDir;
@@ -39,22 +41,9 @@ public static class MailHost
         var blobOptions = builder.Configuration.GetSection("Mail:Blobs").Get<BlobStoreOptions>() ?? new BlobStoreOptions();
         builder.Services.AddSingleton(await BlobStoreFactory.CreateAsync(blobOptions, options.DataDir));
 
-        var frontendOnly = string.Equals(options.Role, "frontend", StringComparison.OrdinalIgnoreCase);
         if (frontendOnly)
         {
-            builder.UseOrleansClient(client =>
-            {
-                client.Configure<ClusterOptions>(o =>
-                {
-                    o.ClusterId = options.Cluster.ClusterId;
-                    o.ServiceId = "mail";
-                });
-                client.UseAdoNetClustering(o =>
-                {
-                    o.Invariant = SiloComposition.Invariant;
-                    o.ConnectionString = options.Database;
-                });
-            });
+            builder.UseOrleansClient(client => client.ConfigureMailClient(options, builder.Configuration));
         }
         else
         {
@@ -65,9 +54,9 @@ public static class MailHost
 
         builder.Services.AddSingleton<ReadinessState>();
         builder.Services.AddCredentialVerifier(builder.Configuration);
-        var certificate = ServerCertificate.Load(builder.Configuration["Mail:Tls:CertificatePath"]);
+        var certificate = ServerCertificate.Load(builder.Configuration[ClusterTls.ProtocolCertificateKey]);
         builder.Services.AddSingleton(certificate);
-        builder.AddMailHttpFrontend(options.DataDir);
+        builder.AddMailHttpFrontend(options.DataDir, certificate.Certificate!);
         builder.AddMailSmtpFrontend(certificate);
         builder.AddMailImapFrontend(certificate);
         builder.AddMailPop3Frontend(certificate);
