@@ -63,6 +63,8 @@ public static class HttpFrontendExtensions
             })
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
         builder.Services.AddAuthorization(ScopePolicies.Add);
+        // The limiters themselves are the two option sets MapMailHttpFrontend hands to its two UseRateLimiter calls.
+        builder.Services.AddRateLimiter(_ => { });
 
         builder.Services.Configure<JsonOptions>(o =>
         {
