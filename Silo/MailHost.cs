@@ -3,13 +3,13 @@ using Mail.Frontends.Http;
 using Mail.Frontends.Imap.Hosting;
 using Mail.Frontends.Pop3.Hosting;
 using Mail.Frontends.Smtp.Hosting;
+using Mail.Silo.Cluster;
 using Mail.Silo.Configuration;
 using Mail.Storage.Blobs;
 using Mail.Storage.Keys;
 using Mail.Storage.Postgres;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
-using Orleans.Configuration;
 
 namespace Mail.Silo;
 
@@ -23,6 +23,8 @@ public static class MailHost
     public static async Task<WebApplication> CreateAsync(string[] args, IDictionary<string, string?>? overrides = null)
     {
         var (builder, options) = Configure(args, overrides);
+        var frontendOnly = string.Equals(options.Role, "frontend", StringComparison.OrdinalIgnoreCase);
+        if (!frontendOnly) ClusterTls.EnsureSafeBinding(options.Cluster);
 
         var dataSource = MailDataSource.Create(options.Database);
         await new MigrationRunner(dataSource, NullLogger<MigrationRunner>.Instance).ApplyAsync();
@@ -34,22 +36,9 @@ public static class MailHost
         builder.Services.AddSingleton<ITenantKeyStore>(keys);
         builder.Services.AddSingleton(await BlobStoreFactory.CreateAsync(blobOptions, options.DataDir, keys));
 
-        var frontendOnly = string.Equals(options.Role, "frontend", StringComparison.OrdinalIgnoreCase);
         if (frontendOnly)
         {
-            builder.UseOrleansClient(client =>
-            {
-                client.Configure<ClusterOptions>(o =>
-                {
-                    o.ClusterId = options.Cluster.ClusterId;
-                    o.ServiceId = "mail";
-                });
-                client.UseAdoNetClustering(o =>
-                {
-                    o.Invariant = SiloComposition.Invariant;
-                    o.ConnectionString = options.Database;
-                });
-            });
+            builder.UseOrleansClient(client => client.ConfigureMailClient(options, builder.Configuration));
         }
         else
         {
@@ -60,9 +49,9 @@ public static class MailHost
 
         builder.Services.AddSingleton<ReadinessState>();
         builder.Services.AddCredentialVerifier(builder.Configuration);
-        var certificate = ServerCertificate.Load(builder.Configuration["Mail:Tls:CertificatePath"]);
+        var certificate = ServerCertificate.Load(builder.Configuration[ClusterTls.ProtocolCertificateKey]);
         builder.Services.AddSingleton(certificate);
-        builder.AddMailHttpFrontend(options.DataDir);
+        builder.AddMailHttpFrontend(options.DataDir, certificate.Certificate!);
         builder.AddMailSmtpFrontend(certificate);
         builder.AddMailImapFrontend(certificate);
         builder.AddMailPop3Frontend(certificate);

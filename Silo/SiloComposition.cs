@@ -5,6 +5,7 @@ using Mail.Grains.Security;
 using Mail.Grains.Interfaces;
 using Mail.Grains.Outbound;
 using Mail.Grains.Storage;
+using Mail.Silo.Cluster;
 using Mail.Silo.Configuration;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -12,7 +13,7 @@ using Orleans.Configuration;
 
 namespace Mail.Silo;
 
-/// <summary>How a mail silo is composed: clustering, grain storage and reminders on PostgreSQL, and the grains' services.</summary>
+/// <summary>How a mail silo is composed: clustering, cluster TLS, grain storage and reminders on PostgreSQL, and the grains' services.</summary>
 public static class SiloComposition
 {
     /// <summary>Invariant name of the ADO.NET provider for PostgreSQL.</summary>
@@ -43,6 +44,7 @@ public static class SiloComposition
                     listenOnAnyHostAddress: false);
             }
         }
+        if (ClusterTls.From(options.Cluster.Tls, configuration[ClusterTls.ProtocolCertificateKey]) is { } tls) silo.UseTls(tls.Apply);
         silo.AddAdoNetGrainStorage(Names.GrainStorage, o =>
         {
             o.Invariant = Invariant;

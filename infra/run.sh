@@ -20,7 +20,8 @@
 #   MAIL_REQUIRE_VERIFIED_DOMAINS  refuse mail to remote recipients from a domain whose DKIM
 #                       record is not verified (default 1; 0 lets the demo send off the box)
 # Set for the silo:
-#   MAIL_DATA_DIR, MAIL_DB (Npgsql connection string), MAIL_TLS_CERT (PKCS#12, no password), MAIL_DEMO
+#   MAIL_DATA_DIR, MAIL_DB (Npgsql connection string), MAIL_TLS_CERT (PKCS#12, no password), MAIL_DEMO,
+#   MAIL_HTTPS_URL (default https://127.0.0.1:8443: the API over TLS with the dev certificate)
 #
 # The silo runs with its build output directory as working directory (its content root, as
 # when deployed). Exit code: the silo's.
@@ -66,6 +67,7 @@ log "dotnet build Mail.sln -c Release"
 export MAIL_DB="Host=127.0.0.1;Port=$MAIL_PG_PORT;Username=mail;Database=mail"
 export MAIL_TLS_CERT="$MAIL_DATA_DIR/tls/dev.pfx"
 export MAIL_DEMO="${MAIL_DEMO:-1}"
+export MAIL_HTTPS_URL="${MAIL_HTTPS_URL-https://127.0.0.1:8443}"
 export MAIL_REQUIRE_VERIFIED_DOMAINS="${MAIL_REQUIRE_VERIFIED_DOMAINS:-1}"
 if [[ $MAIL_REQUIRE_VERIFIED_DOMAINS =~ ^(0|false|no|off)$ ]]; then
     sending="any hosted domain may send to remote recipients (MAIL_REQUIRE_VERIFIED_DOMAINS=$MAIL_REQUIRE_VERIFIED_DOMAINS)"
@@ -77,6 +79,7 @@ cat <<EOF
 
 Mail dev server
   HTTP        http://127.0.0.1:8080   (API, /health, /openapi/v1.json)
+  HTTPS       ${MAIL_HTTPS_URL:-off}   (the same, with the dev certificate)
   SMTP        MX 127.0.0.1:2525, submission 2587 (STARTTLS) / 2465 (TLS), AUTH PLAIN/LOGIN
   IMAP        127.0.0.1:2143 (STARTTLS) / 2993 (TLS)
   POP3        127.0.0.1:2110 (STLS) / 2995 (TLS)
