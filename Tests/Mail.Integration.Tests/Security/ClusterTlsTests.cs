@@ -60,6 +60,8 @@ public sealed class ClusterTlsTests(ClusterTlsHostFixture host) : IClassFixture<
         await using var second = await MailHost.CreateAsync([], new Dictionary<string, string?>
         {
             ["Mail:DataDir"] = dataDir.Path,
+            // One cluster, one database, one master key: the tenant keys in the database are wrapped under it.
+            ["Mail:Keys:MasterKeyFile"] = Path.Combine(host.DataDir, "master.key"),
             ["Mail:Database"] = host.Database.ConnectionString,
             ["Mail:Cluster:ClusterId"] = host.ClusterId,
             ["Mail:Cluster:SiloPort"] = FreePort.Next().ToString(),

@@ -30,7 +30,8 @@ public sealed class TransportStartupTests
     {
         using var directory = new TempDirectory();
         var path = Path.Combine(directory.Path, "server-only.pfx");
-        using (var serverOnly = TestCertificate.Create("localhost")) File.WriteAllBytes(path, serverOnly.Export(X509ContentType.Pkcs12));
+        // Created owner-only, as a key file must be, so the refusal is about the missing clientAuth usage.
+        using (var serverOnly = TestCertificate.Create("localhost")) Mail.Storage.SecretFile.ReadOrCreate(path, 0, "the test certificate", () => serverOnly.Export(X509ContentType.Pkcs12));
 
         var refused = await RefusedAsync(new() { ["Mail:Cluster:Tls:Enabled"] = "true", ["Mail:Cluster:Tls:CertificatePath"] = path });
 
@@ -58,6 +59,8 @@ public sealed class TransportStartupTests
         await using var database = await TestDatabase.CreateAsync("transport");
         using var dataDir = new TempDirectory();
         settings["Mail:DataDir"] = dataDir.Path;
+        // A master key as infra/run.sh makes one, so the only thing wrong is what the test sets.
+        TestKeys.EnsureMasterKey(dataDir.Path);
         settings["Mail:Database"] = database.ConnectionString;
         settings["Mail:Http:Url"] = settings.GetValueOrDefault("Mail:Http:Url") ?? $"http://127.0.0.1:{FreePort.Next()}";
         // Should a check fail to refuse, the host must not take the default ports from anything else on the machine.
