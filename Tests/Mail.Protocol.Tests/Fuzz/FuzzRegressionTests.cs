@@ -1,4 +1,6 @@
+using System.Text;
 using Mail.Frontends.Smtp.Protocol;
+using Mail.Frontends.Smtp.Session;
 
 namespace Mail.Protocol.Tests.Fuzz;
 
@@ -35,5 +37,38 @@ public sealed class FuzzRegressionTests
 
         Assert.Null(error);
         Assert.Equal(expected, path!.Address);
+    }
+
+    // data target: a results field whose name is padded with spaces before the colon (RFC 5322 §4.5.3 obs-optional; MimeKit
+    // reads it as Authentication-Results) got through when the name reached past 128 bytes before a chunk ended.
+    [Theory]
+    [InlineData(200)]
+    [InlineData(5000)]
+    [InlineData(ForgedResultsFilter.MaxFieldBytes + 10)]
+    public void ForgedResultsFieldWithAPaddedNameIsRemovedHoweverTheMessageArrives(int spaces)
+    {
+        var input = Encoding.ASCII.GetBytes("Authentication-Results" + new string(' ', spaces) + ": mx.example.net; spf=pass\r\nSubject: x\r\n\r\nbody\r\n");
+
+        foreach (var chunk in new[] { input.Length, 1, 7, 128, 129 })
+        {
+            var output = new List<byte>();
+            var filter = new ForgedResultsFilter("mx.example.net");
+            for (var i = 0; i < input.Length; i += chunk) filter.Write(input.AsSpan(i, Math.Min(chunk, input.Length - i)), s => output.AddRange(s.ToArray()));
+            filter.Complete(s => output.AddRange(s.ToArray()));
+            Assert.Equal("Subject: x\r\n\r\nbody\r\n", Encoding.ASCII.GetString([.. output]));
+        }
+    }
+
+    [Fact]
+    public void LongFieldNamesThatCannotBeOursPassWhole()
+    {
+        var input = Encoding.ASCII.GetBytes("X-" + new string('a', 300) + ": v\r\nAuthentication-Resultsx: mx.example.net\r\n\r\n");
+
+        var output = new List<byte>();
+        var filter = new ForgedResultsFilter("mx.example.net");
+        foreach (var b in input) filter.Write([b], s => output.AddRange(s.ToArray()));
+        filter.Complete(s => output.AddRange(s.ToArray()));
+
+        Assert.Equal(input, output);
     }
 }
