@@ -3,12 +3,13 @@ using Mail.Frontends.Http;
 using Mail.Frontends.Imap.Hosting;
 using Mail.Frontends.Pop3.Hosting;
 using Mail.Frontends.Smtp.Hosting;
+using Mail.Silo.Cluster;
 using Mail.Silo.Configuration;
 using Mail.Storage.Blobs;
+using Mail.Storage.Keys;
 using Mail.Storage.Postgres;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
-using Orleans.Configuration;
 
 namespace Mail.Silo;
 
@@ -21,40 +22,23 @@ public static class MailHost
     /// </summary>
     public static async Task<WebApplication> CreateAsync(string[] args, IDictionary<string, string?>? overrides = null)
     {
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args });
-        builder.Configuration.AddInMemoryCollection(EnvironmentAliases.FromEnvironment());
-        if (args.Length >= 2 && args[0] == "--role") builder.Configuration["Mail:Role"] = args[1];
-        if (overrides is not null) builder.Configuration.AddInMemoryCollection(overrides);
-
-        var options = builder.Configuration.GetSection(MailHostOptions.Section).Get<MailHostOptions>() ?? new MailHostOptions();
-        options.DataDir = Path.GetFullPath(options.DataDir);
-        Directory.CreateDirectory(options.DataDir);
-        builder.Configuration["Mail:DataDir"] = options.DataDir;
-        builder.Services.Configure<MailHostOptions>(builder.Configuration.GetSection(MailHostOptions.Section));
+        var (builder, options) = Configure(args, overrides);
+        var frontendOnly = string.Equals(options.Role, "frontend", StringComparison.OrdinalIgnoreCase);
+        if (!frontendOnly) ClusterTls.EnsureSafeBinding(options.Cluster);
 
         var dataSource = MailDataSource.Create(options.Database);
         await new MigrationRunner(dataSource, NullLogger<MigrationRunner>.Instance).ApplyAsync();
         builder.Services.AddSingleton(dataSource);
 
+        // Blobs and sealed DKIM keys are encrypted under the same tenant keys, so both use this one store.
         var blobOptions = builder.Configuration.GetSection("Mail:Blobs").Get<BlobStoreOptions>() ?? new BlobStoreOptions();
-        builder.Services.AddSingleton(await BlobStoreFactory.CreateAsync(blobOptions, options.DataDir));
+        var keys = await CreateKeyStoreAsync(builder.Configuration, options, blobOptions, dataSource);
+        builder.Services.AddSingleton<ITenantKeyStore>(keys);
+        builder.Services.AddSingleton(await BlobStoreFactory.CreateAsync(blobOptions, options.DataDir, keys));
 
-        var frontendOnly = string.Equals(options.Role, "frontend", StringComparison.OrdinalIgnoreCase);
         if (frontendOnly)
         {
-            builder.UseOrleansClient(client =>
-            {
-                client.Configure<ClusterOptions>(o =>
-                {
-                    o.ClusterId = options.Cluster.ClusterId;
-                    o.ServiceId = "mail";
-                });
-                client.UseAdoNetClustering(o =>
-                {
-                    o.Invariant = SiloComposition.Invariant;
-                    o.ConnectionString = options.Database;
-                });
-            });
+            builder.UseOrleansClient(client => client.ConfigureMailClient(options, builder.Configuration));
         }
         else
         {
@@ -65,9 +49,9 @@ public static class MailHost
 
         builder.Services.AddSingleton<ReadinessState>();
         builder.Services.AddCredentialVerifier(builder.Configuration);
-        var certificate = ServerCertificate.Load(builder.Configuration["Mail:Tls:CertificatePath"]);
+        var certificate = ServerCertificate.Load(builder.Configuration[ClusterTls.ProtocolCertificateKey]);
         builder.Services.AddSingleton(certificate);
-        builder.AddMailHttpFrontend(options.DataDir);
+        builder.AddMailHttpFrontend(options.DataDir, certificate.Certificate!);
         builder.AddMailSmtpFrontend(certificate);
         builder.AddMailImapFrontend(certificate);
         builder.AddMailPop3Frontend(certificate);
@@ -78,5 +62,35 @@ public static class MailHost
         app.UseMailPop3Frontend();
         if (frontendOnly) app.Services.GetRequiredService<ReadinessState>().MarkReady(ReadinessState.Seed);
         return app;
+    }
+
+    /// <summary>
+    /// The builder with the host's configuration (appsettings.json, environment, the MAIL_* aliases, arguments, then
+    /// <paramref name="overrides"/>) and the bound options, the data directory made absolute and created.
+    /// </summary>
+    public static (WebApplicationBuilder Builder, MailHostOptions Options) Configure(string[] args, IDictionary<string, string?>? overrides)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args });
+        builder.Configuration.AddInMemoryCollection(EnvironmentAliases.FromEnvironment());
+        if (args.Length >= 2 && args[0] == "--role") builder.Configuration["Mail:Role"] = args[1];
+        if (overrides is not null) builder.Configuration.AddInMemoryCollection(overrides);
+
+        var options = builder.Configuration.GetSection(MailHostOptions.Section).Get<MailHostOptions>() ?? new MailHostOptions();
+        options.DataDir = Path.GetFullPath(options.DataDir);
+        Directory.CreateDirectory(options.DataDir);
+        builder.Configuration["Mail:DataDir"] = options.DataDir;
+        builder.Services.Configure<MailHostOptions>(builder.Configuration.GetSection(MailHostOptions.Section));
+        return (builder, options);
+    }
+
+    /// <summary>The tenant key store, or the reason the host must not start (no usable master key, tenant keys it cannot unwrap).</summary>
+    public static async Task<PostgresTenantKeyStore> CreateKeyStoreAsync(
+        IConfiguration configuration, MailHostOptions options, BlobStoreOptions blobOptions, NpgsqlDataSource dataSource)
+    {
+        // Before the host's logging exists; on stderr, which is where a start-up failure is reported too.
+        using var logging = LoggerFactory.Create(b => b.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace));
+        return await TenantKeyStoreFactory.CreateAsync(
+            configuration.GetSection(KeyOptions.SectionName).Get<KeyOptions>() ?? new KeyOptions(), options.DataDir,
+            BlobStoreFactory.LegacyKeyDirectory(blobOptions, options.DataDir), dataSource, logging.CreateLogger(typeof(LegacyTenantKeyImport)));
     }
 }

@@ -5,16 +5,15 @@ using Mail.Grains.Security;
 using Mail.Grains.Interfaces;
 using Mail.Grains.Outbound;
 using Mail.Grains.Storage;
+using Mail.Silo.Cluster;
 using Mail.Silo.Configuration;
-using Mail.Storage.Blobs;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Orleans.Configuration;
 
 namespace Mail.Silo;
 
-/// <summary>How a mail silo is composed: clustering, grain storage and reminders on PostgreSQL, and the grains' services.</summary>
+/// <summary>How a mail silo is composed: clustering, cluster TLS, grain storage and reminders on PostgreSQL, and the grains' services.</summary>
 public static class SiloComposition
 {
     /// <summary>Invariant name of the ADO.NET provider for PostgreSQL.</summary>
@@ -45,6 +44,7 @@ public static class SiloComposition
                     listenOnAnyHostAddress: false);
             }
         }
+        if (ClusterTls.From(options.Cluster.Tls, configuration[ClusterTls.ProtocolCertificateKey]) is { } tls) silo.UseTls(tls.Apply);
         silo.AddAdoNetGrainStorage(Names.GrainStorage, o =>
         {
             o.Invariant = Invariant;
@@ -65,9 +65,6 @@ public static class SiloComposition
             // One name for the host: the SMTP greeting's (MAIL_HOSTNAME) unless the outbound side sets its own.
             if (configuration[$"{OutboundOptions.Section}:Hostname"] is null && configuration["Mail:Smtp:HostName"] is { Length: > 0 } name) o.Hostname = name;
         });
-        // Sending domains seal their DKIM keys under the same tenant keys as the blobs.
-        silo.Services.TryAddSingleton(BlobStoreFactory.CreateKeyStore(
-            configuration.GetSection("Mail:Blobs").Get<BlobStoreOptions>() ?? new BlobStoreOptions(), options.DataDir));
         silo.Services.Configure<AuthThrottleOptions>(configuration.GetSection("Mail:Security"));
         return silo;
     }

@@ -1,13 +1,17 @@
 #!/usr/bin/env bash
-# Self-signed development TLS certificate for the STARTTLS / implicit-TLS ports and HTTPS.
+# Self-signed development TLS certificate for the STARTTLS / implicit-TLS ports, HTTPS and the
+# cluster's mutual TLS (Mail:Cluster:Tls: every silo and frontend of a dev cluster shares it).
 #
 # Writes, once, into $MAIL_DATA_DIR/tls:
 #   dev.pfx  PKCS#12 with certificate and key, empty password (what the silo loads:
 #            MAIL_TLS_CERT points here)
 #   dev.crt  the certificate (PEM), to add to a client's trust store
 #   dev.key  the private key (PEM, unencrypted, mode 600)
-# RSA 2048 (every mail client accepts it), SAN localhost + 127.0.0.1, valid 825 days.
-# A later run keeps the files, unless one is missing or the certificate expires within a day.
+# RSA 2048 (every mail client accepts it), SAN localhost + 127.0.0.1, valid 825 days, usable
+# as a server and as a client certificate (Orleans sends a client certificate only when its
+# extended key usage allows clientAuth).
+# A later run keeps the files, unless one is missing, the certificate expires within a day or
+# it was made before it carried clientAuth.
 # Development only: clients must be told to trust dev.crt or to skip validation.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -19,7 +23,8 @@ PFX="$TLS_DIR/dev.pfx"
 
 command -v openssl >/dev/null 2>&1 || die "openssl is not installed (ensure_packages installs it)"
 
-if [[ -s $CRT && -s $KEY && -s $PFX ]] && openssl x509 -in "$CRT" -noout -checkend 86400 >/dev/null 2>&1; then
+if [[ -s $CRT && -s $KEY && -s $PFX ]] && openssl x509 -in "$CRT" -noout -checkend 86400 >/dev/null 2>&1 \
+    && openssl x509 -in "$CRT" -noout -ext extendedKeyUsage 2>/dev/null | grep -q 'TLS Web Client Authentication'; then
     log "dev TLS certificate present: $PFX"
     exit 0
 fi
@@ -36,7 +41,7 @@ openssl req -x509 -newkey rsa:2048 -sha256 -nodes -days 825 \
     -addext "subjectAltName=DNS:localhost,IP:127.0.0.1" \
     -addext "basicConstraints=critical,CA:FALSE" \
     -addext "keyUsage=critical,digitalSignature,keyEncipherment" \
-    -addext "extendedKeyUsage=serverAuth" 2>/dev/null
+    -addext "extendedKeyUsage=serverAuth,clientAuth" 2>/dev/null
 openssl pkcs12 -export -in "$work/dev.crt" -inkey "$work/dev.key" -name "mail-dev" \
     -out "$work/dev.pfx" -passout pass:
 chmod 600 "$work/dev.key" "$work/dev.pfx"

@@ -131,3 +131,22 @@ live_pid_from_file() {
     tr '\0' ' ' <"/proc/$pid/cmdline" | grep -q -- "$pattern" || return 1
     echo "$pid"
 }
+
+# Creates the master key file that wraps the tenant keys when it is missing: $MAIL_MASTER_KEY_FILE
+# (relative to the data directory, as the silo reads it), default $MAIL_DATA_DIR/master.key; one version
+# of 32 random bytes, mode 600. An existing file is never touched: a new key cannot read what the old one
+# wraps. Nothing to do when the master key lives in Azure Key Vault (MAIL_MASTER_KEY_PROVIDER=keyvault).
+ensure_master_key() {
+    local file="${MAIL_MASTER_KEY_FILE:-master.key}" tmp
+    [[ ${MAIL_MASTER_KEY_PROVIDER:-file} == file ]] || return 0
+    [[ $file == /* ]] || file="$MAIL_DATA_DIR/$file"
+    [[ -e $file ]] && return 0
+    mkdir -p "$(dirname "$file")"
+    tmp="$(umask 077 && mktemp "$file.XXXXXX")"
+    printf '1:%s\n' "$(head -c 32 /dev/urandom | base64 -w0)" >"$tmp"
+    chmod 600 "$tmp"
+    # -n: when two runs race, the first key in place is the key.
+    mv -n "$tmp" "$file"
+    rm -f "$tmp"
+    log "created the master key $file (mode 600); keep a copy apart from the data: without it nothing stored can be read"
+}

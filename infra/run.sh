@@ -14,11 +14,14 @@
 #   MAIL_AZURE_BLOB     Azure Blob Storage connection string
 #   MAIL_DEMO           0 = no demo tenant; run.sh sets 1 when unset (the silo's own default is off,
 #                       so a deployment never gets users with a published password by accident)
+#   MAIL_MASTER_KEY_FILE  the master key file wrapping the tenant keys (default master.key in the data
+#                       directory); created, mode 600, when missing
 #   MAIL_ADMIN_TOKEN, ...: passed to the silo unchanged
 #   MAIL_REQUIRE_VERIFIED_DOMAINS  refuse mail to remote recipients from a domain whose DKIM
 #                       record is not verified (default 1; 0 lets the demo send off the box)
 # Set for the silo:
-#   MAIL_DATA_DIR, MAIL_DB (Npgsql connection string), MAIL_TLS_CERT (PKCS#12, no password), MAIL_DEMO
+#   MAIL_DATA_DIR, MAIL_DB (Npgsql connection string), MAIL_TLS_CERT (PKCS#12, no password), MAIL_DEMO,
+#   MAIL_HTTPS_URL (default https://127.0.0.1:8443: the API over TLS with the dev certificate)
 #
 # The silo runs with its build output directory as working directory (its content root, as
 # when deployed). Exit code: the silo's.
@@ -52,6 +55,7 @@ trap stop_services EXIT
 ensure_packages publicsuffix 9>&-
 bash "$INFRA_DIR/pg.sh" start 9>&-
 bash "$INFRA_DIR/devcert.sh" 9>&-
+ensure_master_key
 if $use_azurite; then
     bash "$INFRA_DIR/azurite.sh" start 9>&-
     export MAIL_AZURE_BLOB="DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;BlobEndpoint=http://127.0.0.1:$MAIL_AZURITE_PORT/devstoreaccount1;"
@@ -63,6 +67,7 @@ log "dotnet build Mail.sln -c Release"
 export MAIL_DB="Host=127.0.0.1;Port=$MAIL_PG_PORT;Username=mail;Database=mail"
 export MAIL_TLS_CERT="$MAIL_DATA_DIR/tls/dev.pfx"
 export MAIL_DEMO="${MAIL_DEMO:-1}"
+export MAIL_HTTPS_URL="${MAIL_HTTPS_URL-https://127.0.0.1:8443}"
 export MAIL_REQUIRE_VERIFIED_DOMAINS="${MAIL_REQUIRE_VERIFIED_DOMAINS:-1}"
 if [[ $MAIL_REQUIRE_VERIFIED_DOMAINS =~ ^(0|false|no|off)$ ]]; then
     sending="any hosted domain may send to remote recipients (MAIL_REQUIRE_VERIFIED_DOMAINS=$MAIL_REQUIRE_VERIFIED_DOMAINS)"
@@ -74,6 +79,7 @@ cat <<EOF
 
 Mail dev server
   HTTP        http://127.0.0.1:8080   (API, /health, /openapi/v1.json)
+  HTTPS       ${MAIL_HTTPS_URL:-off}   (the same, with the dev certificate)
   SMTP        MX 127.0.0.1:2525, submission 2587 (STARTTLS) / 2465 (TLS), AUTH PLAIN/LOGIN
   IMAP        127.0.0.1:2143 (STARTTLS) / 2993 (TLS)
   POP3        127.0.0.1:2110 (STLS) / 2995 (TLS)
@@ -83,6 +89,7 @@ if [[ ! ${MAIL_DEMO,,} =~ ^(0|false|no|off)$ ]]; then
     echo "  demo users  alice@example.test / bob@example.test, password demo-password"
 fi
 cat <<EOF
+  master key  ${MAIL_MASTER_KEY_FILE:-$MAIL_DATA_DIR/master.key} (wraps the tenant keys: back it up apart from the data)
   TLS         $MAIL_DATA_DIR/tls/dev.crt (self-signed; trust it or skip verification)
   PostgreSQL  $MAIL_DB
   blobs       ${MAIL_BLOB_STORE:-filesystem}$($use_azurite && echo " (Azurite on 127.0.0.1:$MAIL_AZURITE_PORT)")

@@ -76,6 +76,8 @@ main() {
     ensure_packages python3-dkim python3-nacl python3-authres publicsuffix 9>&-
     bash "$INFRA_DIR/pg.sh" start 9>&-
     bash "$INFRA_DIR/azurite.sh" start 9>&-
+    # For anything that runs a silo on the test data directory; test fixtures write their own into their directories.
+    ensure_master_key
 
     export MAIL_TEST_PG="Host=127.0.0.1;Port=$MAIL_PG_PORT;Username=mail;Maximum Pool Size=50"
     export MAIL_TEST_AZURITE="DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;BlobEndpoint=http://127.0.0.1:$MAIL_AZURITE_PORT/devstoreaccount1;"

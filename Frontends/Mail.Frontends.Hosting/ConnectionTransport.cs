@@ -47,11 +47,28 @@ public sealed class ConnectionTransport(ConnectionContext connection) : IAsyncDi
     }
 
     /// <summary>
-    /// Reads the next command line of at most <paramref name="maxLength"/> octets; null at end of input. A
-    /// longer line is skipped whole and reported as <see cref="LineStatus.TooLong"/>. Queued replies are
-    /// flushed only before it has to wait, so pipelined commands get their replies in one write.
+    /// Waits until input is there (false when the client has closed without sending more), consuming nothing. Queued
+    /// replies are flushed only when it has to wait, so pipelined commands get their replies in one write.
     /// </summary>
-    public async Task<(LineStatus Status, ReadOnlySequence<byte> Line)?> ReadLineAsync(int maxLength, CancellationToken ct)
+    public async ValueTask<bool> WaitForInputAsync(CancellationToken ct)
+    {
+        if (!Input.TryRead(out var result))
+        {
+            await Output.FlushAsync(ct);
+            result = await Input.ReadAsync(ct);
+        }
+        // Nothing examined either, so the next read returns these octets at once.
+        Input.AdvanceTo(result.Buffer.Start);
+        return !result.Buffer.IsEmpty || !result.IsCompleted;
+    }
+
+    /// <summary>
+    /// Reads the next line of at most <paramref name="maxLength"/> octets with <see cref="LineReader"/>; null at end of
+    /// input. A longer line is skipped whole and reported as <see cref="LineStatus.TooLong"/>. Queued replies are
+    /// flushed before it has to wait, unless <paramref name="flush"/> is false (a reader running beside a writer, as
+    /// during IMAP IDLE, must leave the output to it).
+    /// </summary>
+    public async Task<ProtocolLine?> ReadLineAsync(int maxLength, CancellationToken ct, bool flush = true)
     {
         var skipping = false;
         var mustWait = false;
@@ -60,7 +77,7 @@ public sealed class ConnectionTransport(ConnectionContext connection) : IAsyncDi
             ReadResult result;
             if (mustWait || !Input.TryRead(out result))
             {
-                await Output.FlushAsync(ct);
+                if (flush) await Output.FlushAsync(ct);
                 result = await Input.ReadAsync(ct);
             }
             var reader = new SequenceReader<byte>(result.Buffer);
@@ -71,7 +88,7 @@ public sealed class ConnectionTransport(ConnectionContext connection) : IAsyncDi
                 {
                     var copy = new ReadOnlySequence<byte>(line.ToArray());
                     Input.AdvanceTo(reader.Position);
-                    return (status, copy);
+                    return new ProtocolLine(status, copy);
                 }
                 if (status == LineStatus.TooLong)
                 {
@@ -83,7 +100,7 @@ public sealed class ConnectionTransport(ConnectionContext connection) : IAsyncDi
             {
                 var found = LineReader.TrySkipLine(ref reader);
                 Input.AdvanceTo(reader.Position);
-                if (found) return (LineStatus.TooLong, default);
+                if (found) return new ProtocolLine(LineStatus.TooLong, default);
             }
             else
             {

@@ -13,6 +13,9 @@ public sealed class CredentialCheckOptions
     /// <summary>Longest delay, also the answer time of a locked-out attempt.</summary>
     public TimeSpan MaxFailureDelay { get; set; } = TimeSpan.FromSeconds(8);
 
+    /// <summary>Most octets of a decoded SASL response (AUTH PLAIN/LOGIN, AUTHENTICATE); longer ones are refused undecoded.</summary>
+    public int MaxSaslResponseBytes { get; set; } = SaslDecoder.DefaultMaxResponseBytes;
+
     /// <summary>The delay after <paramref name="failures"/> recent failures.</summary>
     public TimeSpan DelayAfter(int failures) =>
         TimeSpan.FromTicks((long)Math.Min(FailureDelayBase.Ticks * Math.Pow(2, failures - 3), MaxFailureDelay.Ticks));

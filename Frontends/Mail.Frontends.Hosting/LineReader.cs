@@ -2,7 +2,12 @@ using System.Buffers;
 
 namespace Mail.Frontends.Hosting;
 
-/// <summary>Reads protocol command lines with a length bound that counts the line end (RFC 5321 §4.5.3.1.4, RFC 2449 §4).</summary>
+/// <summary>
+/// Reads the command lines of SMTP, POP3 and IMAP (its continuation responses and DONE) with a length bound that counts
+/// the line end (RFC 5321 §4.5.3.1.4, RFC 2449 §4). Line ends: CRLF, and a bare LF too (RFC 5321 §2.3.8 leaves that to
+/// the server, and Postfix and Dovecot accept it in commands); a CR anywhere else is part of the line, never an end.
+/// Message content is framed elsewhere, where a bare line end is refused (SMTP smuggling).
+/// </summary>
 public static class LineReader
 {
     /// <summary>Reads one line terminated by LF (a preceding CR is stripped) of at most <paramref name="maxLength"/> octets.</summary>

@@ -1,50 +1,54 @@
 using Mail.Frontends.Hosting;
-using System.Globalization;
 using System.Net;
 using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
-using System.Threading.RateLimiting;
 using Mail.Frontends.Http.Api;
 using Mail.Frontends.Http.Auth;
 using Mail.Frontends.Http.Errors;
+using Mail.Frontends.Http.Pipeline;
 using Mail.Storage;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http.Json;
-using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 
 namespace Mail.Frontends.Http;
 
-/// <summary>Composes the HTTP frontend: REST API v1, authentication, rate limits, problem+json errors, OpenAPI and /health.</summary>
+/// <summary>Composes the HTTP frontend: HTTP and HTTPS endpoints, REST API v1, authentication, rate limits, body limits, security headers, problem+json errors, OpenAPI and /health.</summary>
 public static class HttpFrontendExtensions
 {
     private const string UserScheme = "user";
 
-    /// <summary>Registers the frontend's services; secrets default to files under <paramref name="dataDir"/>.</summary>
-    public static WebApplicationBuilder AddMailHttpFrontend(this WebApplicationBuilder builder, string dataDir)
+    /// <summary>
+    /// Registers the frontend's services and its Kestrel endpoints (HTTPS with <paramref name="certificate"/>, the one
+    /// the mail protocols present); secrets default to files under <paramref name="dataDir"/>.
+    /// </summary>
+    public static WebApplicationBuilder AddMailHttpFrontend(this WebApplicationBuilder builder, string dataDir, X509Certificate2 certificate)
     {
         var section = builder.Configuration.GetSection("Mail:Http");
         var options = section.Get<HttpFrontendOptions>() ?? new HttpFrontendOptions();
         builder.Services.Configure<HttpFrontendOptions>(section);
-        var url = new Uri(options.Url);
+        var listen = HttpListeners.Create(options, certificate);
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             // Listen, not UseUrls: the protocol frontends add their own endpoints, and Kestrel ignores
             // URLs once any endpoint is configured explicitly.
-            kestrel.Listen(url.Host == "localhost" ? IPAddress.Loopback : IPAddress.Parse(url.Host), url.Port);
+            listen(kestrel);
             kestrel.AddServerHeader = false;
-            kestrel.Limits.MaxRequestBodySize = options.MaxRequestBodyBytes;
+            // The server-wide limit is the small one; BodyLimits raises it for the endpoints that take more.
+            kestrel.Limits.MaxRequestBodySize = options.MaxBodyBytes;
             kestrel.Limits.RequestHeadersTimeout = TimeSpan.FromSeconds(30);
         });
 
-        var adminToken = options.AdminToken ?? SecretFile.ReadOrCreateToken(Path.Combine(dataDir, "admin-token"));
+        var adminToken = options.AdminToken ?? SecretFile.ReadOrCreateToken(Path.Combine(dataDir, "admin-token"), "the admin token file", AdminToken.MinLength);
         builder.Services.AddSingleton(new AdminToken(AdminToken.Checked(adminToken, options.AdminToken is null ? Path.Combine(dataDir, "admin-token") : null)));
-        var issuer = new TokenIssuer(SecretFile.ReadOrCreate(Path.Combine(dataDir, "jwt-signing.key"), () => RandomNumberGenerator.GetBytes(32)),
+        var issuer = new TokenIssuer(SecretFile.ReadOrCreate(Path.Combine(dataDir, "jwt-signing.key"), 32, "the token signing key file", () => RandomNumberGenerator.GetBytes(32)),
             TimeSpan.FromMinutes(options.TokenLifetimeMinutes));
         builder.Services.AddSingleton(issuer);
 
@@ -59,26 +63,8 @@ public static class HttpFrontendExtensions
             })
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
         builder.Services.AddAuthorization(ScopePolicies.Add);
-
-        builder.Services.AddRateLimiter(limiter =>
-        {
-            limiter.GlobalLimiter = PartitionedRateLimiter.CreateChained(
-                PartitionedRateLimiter.Create<HttpContext, string>(context =>
-                    RateLimitPartition.GetFixedWindowLimiter($"ip:{context.Connection.RemoteIpAddress ?? IPAddress.None}",
-                        _ => Window(options.RateLimit.PerIpPerMinute))),
-                PartitionedRateLimiter.Create<HttpContext, string>(context =>
-                    context.User.FindFirst("sub")?.Value is { } account
-                        ? RateLimitPartition.GetFixedWindowLimiter($"account:{account}", _ => Window(options.RateLimit.PerAccountPerMinute))
-                        : RateLimitPartition.GetNoLimiter("anonymous")));
-            limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
-            limiter.OnRejected = async (context, ct) =>
-            {
-                var retryAfter = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.FromMinutes(1);
-                context.HttpContext.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
-                await Results.Problem($"Rate limit exceeded; retry after {Math.Ceiling(retryAfter.TotalSeconds)} s.",
-                    statusCode: StatusCodes.Status429TooManyRequests, title: "Too many requests").ExecuteAsync(context.HttpContext);
-            };
-        });
+        // The limiters themselves are the two option sets MapMailHttpFrontend hands to its two UseRateLimiter calls.
+        builder.Services.AddRateLimiter(_ => { });
 
         builder.Services.Configure<JsonOptions>(o =>
         {
@@ -92,13 +78,22 @@ public static class HttpFrontendExtensions
         return builder;
     }
 
-    /// <summary>Adds the middleware and maps every endpoint.</summary>
+    /// <summary>
+    /// Adds the middleware and maps every endpoint. Order matters: the security headers come first so that every answer
+    /// carries them; the client is named (forwarded headers) before anything keys on its address; the per-client limit
+    /// runs before authentication, and the body limit before anything reads a body.
+    /// </summary>
     public static WebApplication MapMailHttpFrontend(this WebApplication app)
     {
+        var options = app.Services.GetRequiredService<IOptions<HttpFrontendOptions>>().Value;
+        app.UseMiddleware<SecurityHeaders>();
+        app.UseForwardedHeaders(ForwardedClients.Options(options.KnownProxies));
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseRateLimiter(RequestRateLimits.PerClient(options.RateLimit));
+        app.UseMiddleware<BodyLimits>();
         app.UseAuthentication();
-        app.UseRateLimiter();
+        app.UseRateLimiter(RequestRateLimits.PerAccount(options.RateLimit));
         app.UseAuthorization();
 
         var readiness = app.Services.GetRequiredService<ReadinessState>();
@@ -119,11 +114,4 @@ public static class HttpFrontendExtensions
         OutboundEndpoints.Map(v1, admin);
         return app;
     }
-
-    private static FixedWindowRateLimiterOptions Window(int permitsPerMinute) => new()
-    {
-        PermitLimit = permitsPerMinute,
-        Window = TimeSpan.FromMinutes(1),
-        QueueLimit = 0,
-    };
 }

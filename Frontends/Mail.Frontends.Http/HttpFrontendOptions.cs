@@ -3,8 +3,29 @@ namespace Mail.Frontends.Http;
 /// <summary>Settings of the HTTP frontend, bound from "Mail:Http".</summary>
 public sealed class HttpFrontendOptions
 {
-    /// <summary>Where Kestrel listens.</summary>
+    /// <summary>Where Kestrel listens for plain HTTP; empty turns plain HTTP off. Only loopback unless <see cref="AllowPlaintextHttp"/>.</summary>
     public string Url { get; set; } = "http://127.0.0.1:8080";
+
+    /// <summary>Where Kestrel listens for HTTPS (e.g. "https://0.0.0.0:8443"), with the mail protocols' certificate; empty: no HTTPS.</summary>
+    public string? HttpsUrl { get; set; }
+
+    /// <summary>Let <see cref="Url"/> (plain HTTP) bind an address other than loopback: only behind a TLS-terminating proxy.</summary>
+    public bool AllowPlaintextHttp { get; set; }
+
+    /// <summary>
+    /// Proxies (addresses, or networks as "10.0.0.0/8") whose X-Forwarded-For and X-Forwarded-Proto are believed; nobody's
+    /// by default, loopback included, so a client cannot name its own address for the rate limiter and the login throttle.
+    /// </summary>
+    public string[] KnownProxies { get; set; } = [];
+
+    /// <summary>Largest request body of endpoints that take credentials (the token request, a password change).</summary>
+    public long MaxCredentialBodyBytes { get; set; } = 8 * 1024;
+
+    /// <summary>Largest request body of every endpoint that does not set its own limit (folders, flags, admin requests).</summary>
+    public long MaxBodyBytes { get; set; } = 64 * 1024;
+
+    /// <summary>The Content-Security-Policy of every response that does not set its own: the API serves no page, so nothing may load.</summary>
+    public string ContentSecurityPolicy { get; set; } = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
 
     /// <summary>The operator token; generated into $MAIL_DATA_DIR/admin-token when not set.</summary>
     public string? AdminToken { get; set; }
@@ -24,8 +45,8 @@ public sealed class HttpFrontendOptions
     /// <summary>Request rate limits.</summary>
     public RateLimitSettings RateLimit { get; set; } = new();
 
-    /// <summary>Largest request body: a message of <see cref="MaxMessageBytes"/> as base64 in JSON, plus room for the envelope.</summary>
-    public long MaxRequestBodyBytes => MaxMessageBytes / 3 * 4 + 1024 * 1024;
+    /// <summary>Largest request body of POST /v1/send: a message of <see cref="MaxMessageBytes"/> as base64 in JSON, plus room for the envelope.</summary>
+    public long MaxSendBodyBytes => MaxMessageBytes / 3 * 4 + 1024 * 1024;
 }
 
 /// <summary>Fixed-window request limits per client IP and per account.</summary>

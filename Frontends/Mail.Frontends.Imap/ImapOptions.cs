@@ -6,6 +6,9 @@ public sealed class ImapOptions
     /// <summary>Simultaneous sessions from one client address, per listener.</summary>
     public int MaxConnectionsPerIp { get; set; } = 100;
 
+    /// <summary>Simultaneous sessions per listener from all clients; over it a new connection gets "* BYE" as its greeting.</summary>
+    public int MaxConnections { get; set; } = 1000;
+
     /// <summary>Address the listeners bind.</summary>
     public string BindAddress { get; set; } = "127.0.0.1";
 
@@ -24,8 +27,20 @@ public sealed class ImapOptions
     /// <summary>Deepest nesting of parenthesized lists and search keys in a command.</summary>
     public int MaxNesting { get; set; } = 16;
 
-    /// <summary>Minutes of inactivity (IDLE included) before the autologout timer closes a session (RFC 9051 §5.4: at least 30).</summary>
+    /// <summary>Minutes of inactivity (IDLE included) before the autologout timer closes a logged-in session (RFC 9051 §5.4: at least 30).</summary>
     public int IdleTimeoutMinutes { get; set; } = 30;
+
+    /// <summary>
+    /// Seconds of inactivity before the autologout timer closes a session that has not logged in; each command, STARTTLS
+    /// handshake and AUTHENTICATE answer there must also arrive within it. RFC 9051 §5.4 does not restrict this timer.
+    /// </summary>
+    public int PreAuthIdleTimeoutSeconds { get; set; } = 60;
+
+    /// <summary>
+    /// Seconds a command may take to arrive in full, literals included, from its first octet (then "* BYE" and close), so
+    /// a client trickling a byte at a time cannot hold a session. Bounds APPEND too: 25 MB in 600 s needs about 42 KB/s.
+    /// </summary>
+    public int CommandTimeoutSeconds { get; set; } = 600;
 
     /// <summary>Milliseconds between polls of the mailbox during IDLE.</summary>
     public int IdlePollMilliseconds { get; set; } = 300;

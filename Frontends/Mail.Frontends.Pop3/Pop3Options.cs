@@ -6,6 +6,9 @@ public sealed class Pop3Options
     /// <summary>Simultaneous sessions from one client address, per listener.</summary>
     public int MaxConnectionsPerIp { get; set; } = 100;
 
+    /// <summary>Simultaneous sessions per listener from all clients; over it a new connection gets -ERR [SYS/TEMP] and is closed.</summary>
+    public int MaxConnections { get; set; } = 1000;
+
     /// <summary>Address the listeners bind.</summary>
     public string BindAddress { get; set; } = "127.0.0.1";
 
@@ -21,8 +24,18 @@ public sealed class Pop3Options
     /// </summary>
     public int MaxLineLength { get; set; } = 1024;
 
-    /// <summary>Seconds to wait for a command before closing without UPDATE (RFC 1939 §3: at least 10 minutes).</summary>
+    /// <summary>
+    /// Seconds to wait for a command, and for its line to arrive in full, before closing without UPDATE (RFC 1939 §3:
+    /// at least 10 minutes).
+    /// </summary>
     public int CommandTimeoutSeconds { get; set; } = 600;
+
+    /// <summary>
+    /// The same in the AUTHORIZATION state (never longer than <see cref="CommandTimeoutSeconds"/>), STLS and the AUTH
+    /// exchange included: a client that has not logged in holds a session no longer than this between commands, as
+    /// Dovecot's login processes do; RFC 1939's ten minutes protect a logged-in client's maildrop lock.
+    /// </summary>
+    public int PreAuthTimeoutSeconds { get; set; } = 60;
 
     /// <summary>Negative responses after which a session is closed.</summary>
     public int MaxErrorsPerSession { get; set; } = 10;

@@ -33,14 +33,29 @@ public sealed class SmtpOptions
     /// <summary>Error replies after which a session is closed with 421.</summary>
     public int MaxErrorsPerSession { get; set; } = 10;
 
-    /// <summary>Simultaneous sessions from one client address.</summary>
+    /// <summary>Simultaneous sessions from one client address, per listener.</summary>
     public int MaxConnectionsPerIp { get; set; } = 100;
 
-    /// <summary>Seconds to wait for a command (RFC 5321 §4.5.3.2.7 suggests 5 minutes).</summary>
+    /// <summary>Simultaneous sessions per listener from all clients; over it a new connection gets 421 4.7.0 and is closed.</summary>
+    public int MaxConnections { get; set; } = 1000;
+
+    /// <summary>Seconds to wait for a command, and for its line to arrive in full (RFC 5321 §4.5.3.2.7 suggests 5 minutes).</summary>
     public int CommandTimeoutSeconds { get; set; } = 300;
+
+    /// <summary>
+    /// The same on a submission port before AUTH succeeds (never longer than <see cref="CommandTimeoutSeconds"/>): a
+    /// client that has not logged in holds a session no longer than this between commands.
+    /// </summary>
+    public int PreAuthTimeoutSeconds { get; set; } = 60;
 
     /// <summary>Seconds to wait for each block of message data (RFC 5321 §4.5.3.2.5 suggests 3 minutes).</summary>
     public int DataTimeoutSeconds { get; set; } = 180;
+
+    /// <summary>
+    /// Seconds a message's content may take in all: DATA from 354 to the final dot, or BDAT from the first chunk to LAST,
+    /// so a client trickling a byte within every <see cref="DataTimeoutSeconds"/> cannot hold the session (then 421 4.4.2).
+    /// </summary>
+    public int DataDeadlineSeconds { get; set; } = 600;
 
     /// <summary>Allow AUTH without TLS (loopback development only).</summary>
     public bool AllowPlaintextAuth { get; set; }

@@ -43,6 +43,7 @@ public static class MailGrainsServiceCollectionExtensions
         services.AddSingleton<TlsPolicyResolver>();
         services.AddSingleton<OutboundRouter>();
         services.AddSingleton<OutboundConnector>();
+        services.AddSingleton<OutcomeWriter>();
         services.AddSingleton<OutcomeRecorder>();
         services.AddSingleton<DestinationContext>();
         // ARC checks use the outbound resolvers, and the seals carry the outbound host name as authserv-id.

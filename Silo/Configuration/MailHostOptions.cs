@@ -37,6 +37,9 @@ public sealed class ClusterSettings
     /// <summary>Client gateway port.</summary>
     public int GatewayPort { get; set; } = 30000;
 
-    /// <summary>Address silos advertise; loopback by default.</summary>
+    /// <summary>Address silos listen on and advertise; loopback by default. Any other needs <see cref="Tls"/>.</summary>
     public string AdvertisedAddress { get; set; } = "127.0.0.1";
+
+    /// <summary>Mutual TLS between silos and from frontends to gateways.</summary>
+    public ClusterTlsSettings Tls { get; set; } = new();
 }

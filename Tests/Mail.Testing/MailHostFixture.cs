@@ -46,6 +46,9 @@ public class MailHostFixture : IAsyncLifetime
     /// <summary>The database of this host.</summary>
     public TestDatabase Database { get; private set; } = null!;
 
+    /// <summary>The Orleans cluster id of this host (its own, so hosts sharing a PostgreSQL server never meet).</summary>
+    public string ClusterId => "test-" + Database.Name;
+
     /// <summary>The data directory (blobs, keys, admin token).</summary>
     public string DataDir => _dataDir.Path;
 
@@ -65,6 +68,7 @@ public class MailHostFixture : IAsyncLifetime
     public virtual async Task InitializeAsync()
     {
         Database = await TestDatabase.CreateAsync(GetType().Name);
+        TestKeys.EnsureMasterKey(DataDir);
         await StartAsync();
     }
 
@@ -116,7 +120,7 @@ public class MailHostFixture : IAsyncLifetime
             ["Mail:Database"] = Database.ConnectionString,
             ["Mail:Cluster:SiloPort"] = siloPort.ToString(),
             ["Mail:Cluster:GatewayPort"] = gatewayPort.ToString(),
-            ["Mail:Cluster:ClusterId"] = "test-" + Database.Name,
+            ["Mail:Cluster:ClusterId"] = ClusterId,
             ["Mail:Http:Url"] = BaseAddress.ToString().TrimEnd('/'),
             ["Mail:Passwords:MemoryKib"] = "1024",
             ["Mail:Passwords:Iterations"] = "1",

@@ -14,10 +14,7 @@ public sealed class SiloProcess(IReadOnlyDictionary<string, string> environment,
         get
         {
             var configuration = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}") ? "Release" : "Debug";
-            var directory = new DirectoryInfo(AppContext.BaseDirectory);
-            while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "Mail.sln"))) directory = directory.Parent;
-            if (directory is null) throw new InvalidOperationException("Mail.sln not found above the test directory.");
-            return Path.Combine(directory.FullName, "Silo", "bin", configuration, "net10.0");
+            return Path.Combine(RepoRoot.Path, "Silo", "bin", configuration, "net10.0");
         }
     }
 
@@ -32,6 +29,8 @@ public sealed class SiloProcess(IReadOnlyDictionary<string, string> environment,
             UseShellExecute = false,
         };
         foreach (var (key, value) in environment) start.Environment[key] = value;
+        // As infra/run.sh does: the silo refuses to start without its master key.
+        if (environment.TryGetValue("MAIL_DATA_DIR", out var dataDir)) TestKeys.EnsureMasterKey(dataDir);
         _process = Process.Start(start) ?? throw new InvalidOperationException("Could not start the silo.");
         _process.OutputDataReceived += (_, line) => Log(line.Data);
         _process.ErrorDataReceived += (_, line) => Log(line.Data);

@@ -80,6 +80,9 @@ public sealed class TestDnsServer : IDisposable
         return this;
     }
 
+    /// <summary>Gives <paramref name="host"/> a DNSSEC-validated (AD) A record, 127.0.0.1 unless one is given, as DANE needs (RFC 7672 §2.2.2).</summary>
+    public TestDnsServer SecureHost(string host, string address = "127.0.0.1") => AddA(host, address).MarkSecure(host);
+
     /// <summary>Marks the TLSA name of a host and port secure.</summary>
     public TestDnsServer MarkTlsaSecure(string host, int port, bool secure = true) => MarkSecure($"_{port}._tcp.{host}", secure);
 

@@ -76,6 +76,7 @@ psql_bench() {
 
 # Starts the silo in the background with the MAIL_* environment and waits for /health (MAIL_HTTP_URL).
 start_silo() {
+    ensure_master_key
     (cd "$BENCH_SILO_DIR" && exec dotnet Mail.Silo.dll) >>"$MAIL_DATA_DIR/silo.log" 2>&1 8>&- 9>&- </dev/null &
     echo $! >"$MAIL_DATA_DIR/silo.pid"
     local pid=$! i

@@ -69,7 +69,7 @@ step "fill the queue ($BENCH_MESSAGES messages)" fill
 drain() {
     rm -f "$MAIL_DATA_DIR/bench-dns" "$MAIL_DATA_DIR/bench-sink-port"
     bench outbound-drain --dir "$MAIL_DATA_DIR" --db "$MAIL_DB" --messages "$BENCH_MESSAGES" --warmup "$BENCH_WARMUP" \
-        --server-pid-file "$MAIL_DATA_DIR/silo.pid" >"$MAIL_DATA_DIR/figures" &
+        --server-pid-file "$MAIL_DATA_DIR/silo.pid" --pg-pid-file "$MAIL_DATA_DIR/pg/data/postmaster.pid" >"$MAIL_DATA_DIR/figures" &
     drain_pid=$!
     local i
     for ((i = 0; i < 120; i++)); do [[ -s $MAIL_DATA_DIR/bench-sink-port ]] && break; sleep 0.5; done

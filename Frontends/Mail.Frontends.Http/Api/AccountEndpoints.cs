@@ -2,6 +2,7 @@ using System.Net;
 using Mail.Frontends.Hosting;
 using Mail.Frontends.Http.Auth;
 using Mail.Frontends.Http.Errors;
+using Mail.Frontends.Http.Pipeline;
 using Mail.Grains.Interfaces.Accounts;
 
 namespace Mail.Frontends.Http.Api;
@@ -51,7 +52,7 @@ public static class AccountEndpoints
             }
             await Account(http, grains).SetPasswordAsync(request.Password ?? "");
             return Results.NoContent();
-        }).WithName("SetPassword").RequireAuthorization(ScopePolicies.Full);
+        }).WithName("SetPassword").RequireAuthorization(ScopePolicies.Full).WithBodyLimit(BodyLimit.Credentials);
 
         v1.MapPost("/account/app-passwords", async (SecretRequest request, HttpContext http, IGrainFactory grains) =>
         {

@@ -2,6 +2,7 @@ using System.Net;
 using Mail.Frontends.Hosting;
 using Mail.Frontends.Http.Auth;
 using Mail.Frontends.Http.Errors;
+using Mail.Frontends.Http.Pipeline;
 using Mail.Grains.Interfaces.Accounts;
 
 namespace Mail.Frontends.Http.Api;
@@ -33,6 +34,6 @@ public static class AuthEndpoints
             if (account is null) return Problems.Unauthorized("Invalid username or password, or the account is suspended.");
             var token = issuer.Issue(account);
             return Results.Ok(new TokenResponse(token, "Bearer", (int)issuer.Lifetime.TotalSeconds));
-        }).AllowAnonymous().WithName("CreateToken");
+        }).AllowAnonymous().WithName("CreateToken").WithBodyLimit(BodyLimit.Credentials);
     }
 }

@@ -3,6 +3,7 @@ using System.Text.RegularExpressions;
 using Mail.Frontends.Hosting;
 using Mail.Frontends.Http.Auth;
 using Mail.Frontends.Http.Errors;
+using Mail.Frontends.Http.Pipeline;
 using Mail.Frontends.Http.Messages;
 using Mail.Grains.Interfaces.Accounts;
 using Mail.Grains.Interfaces.Delivery;
@@ -69,7 +70,7 @@ public static partial class SendEndpoints
             var response = new SendResponse(id, built.Message.MessageId ?? "",
                 result.Recipients.Select(r => new RecipientResult(r.Address, r.Status.ToString().ToLowerInvariant(), r.Detail)).ToArray());
             return Results.Created($"/v1/emails/{id}", response);
-        }).WithName("Send").RequireAuthorization(ScopePolicies.Send);
+        }).WithName("Send").RequireAuthorization(ScopePolicies.Send).WithBodyLimit(BodyLimit.Message);
     }
 
     /// <summary>Whether any recipient's domain is not hosted here, so the message leaves the platform.</summary>

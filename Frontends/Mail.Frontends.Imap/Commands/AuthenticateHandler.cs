@@ -1,4 +1,4 @@
-using System.Text;
+using Mail.Frontends.Hosting;
 using Mail.Frontends.Imap.Protocol;
 using Mail.Frontends.Imap.Session;
 
@@ -25,31 +25,33 @@ public sealed class AuthenticateHandler : IImapCommandHandler
             session.Continuation("");
             await session.FlushAsync(ct);
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
-            timeout.CancelAfter(TimeSpan.FromMinutes(1));
-            response = await session.ReadLineAsync(timeout.Token);
+            timeout.CancelAfter(session.Deadlines.Idle);
+            try
+            {
+                response = await session.ReadLineAsync(timeout.Token);
+            }
+            catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+            {
+                session.Untagged("BYE Autologout; no authentication response in time");
+                session.Closing = true;
+                return ImapResult.Bad("Authentication timed out");
+            }
             if (response is null)
             {
                 session.Closing = true;
                 return ImapResult.Bad("Connection closed");
             }
         }
-        if (response.Trim() == "*") return ImapResult.Bad("Authentication cancelled");
-        string decoded;
-        try
+        // RFC 4616 §2 through the shared decoder (RFC 9051 §6.2.2: "*" cancels; RFC 4959: "=" is an empty initial response).
+        var decoded = session.Sasl.DecodePlain(response);
+        return decoded.Status switch
         {
-            decoded = Encoding.UTF8.GetString(Convert.FromBase64String(response.Trim() == "=" ? "" : response.Trim()));
-        }
-        catch (FormatException)
-        {
-            return ImapResult.Bad("Invalid base64 in authentication response");
-        }
-        // RFC 4616 §2: [authzid] NUL authcid NUL passwd; acting for another user is not offered.
-        var fields = decoded.Split('\0');
-        if (fields.Length != 3 || fields[1].Length == 0) return ImapResult.Bad("Malformed PLAIN response");
-        if (fields[0].Length > 0 && !string.Equals(fields[0], fields[1], StringComparison.OrdinalIgnoreCase))
-        {
-            return await Credentials.CompleteAsync(session, null);
-        }
-        return await Credentials.CompleteAsync(session, await Credentials.VerifyAsync(session, fields[1], fields[2]));
+            SaslStatus.Ok => await Credentials.CompleteAsync(session, await Credentials.VerifyAsync(session, decoded.User, decoded.Secret)),
+            SaslStatus.Cancelled => ImapResult.Bad("Authentication cancelled"),
+            SaslStatus.BadEncoding or SaslStatus.TooLong => ImapResult.Bad("Invalid base64 in authentication response"),
+            SaslStatus.Malformed => ImapResult.Bad("Malformed PLAIN response"),
+            // Acting for another user is not offered: the generic failure, counted like a wrong password.
+            _ => await Credentials.CompleteAsync(session, null),
+        };
     }
 }

@@ -23,7 +23,7 @@ public sealed class IdleHandler : IImapCommandHandler
         await session.FlushAsync(ct);
         var deadline = DateTimeOffset.UtcNow.AddMinutes(session.Options.IdleTimeoutMinutes);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        var done = session.ReadLineAsync(stop.Token);
+        var done = session.ReadLineAsync(stop.Token, flush: false);
         var poll = TimeSpan.FromMilliseconds(Math.Max(50, session.Options.IdlePollMilliseconds));
         while (true)
         {

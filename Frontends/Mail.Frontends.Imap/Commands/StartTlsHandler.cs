@@ -25,7 +25,7 @@ public sealed class StartTlsHandler : IImapCommandHandler
         try
         {
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
-            timeout.CancelAfter(TimeSpan.FromSeconds(60));
+            timeout.CancelAfter(session.Deadlines.Idle);
             await session.Transport.StartTlsAsync(session.Certificate, timeout.Token);
         }
         catch (Exception e) when (e is System.Security.Authentication.AuthenticationException or IOException

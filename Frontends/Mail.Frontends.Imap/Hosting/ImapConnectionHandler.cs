@@ -1,3 +1,4 @@
+using System.Net;
 using Mail.Frontends.Hosting;
 using Mail.Frontends.Imap.Commands;
 using Mail.Frontends.Imap.Protocol;
@@ -11,9 +12,9 @@ using Microsoft.Extensions.Options;
 namespace Mail.Frontends.Imap.Hosting;
 
 /// <summary>
-/// The read loop of one IMAP connection on Kestrel: greeting, then command by command to its handler, checking
-/// the state, bringing the selected mailbox up to date before each tagged response (RFC 9051 §7.5.2), and
-/// enforcing the autologout timer (RFC 9051 §5.4).
+/// One IMAP listener on the shared read loop (<see cref="ProtocolConnectionHandler{TSession, TCommand}"/>): greeting,
+/// then command by command to its handler, checking the state and bringing the selected mailbox up to date before each
+/// tagged response (RFC 9051 §7.5.2). The loop's deadlines are the autologout timer (RFC 9051 §5.4) and the command timeout.
 /// </summary>
 public sealed class ImapConnectionHandler(
     IOptions<ImapOptions> options,
@@ -22,86 +23,62 @@ public sealed class ImapConnectionHandler(
     ImapHandlerSet handlers,
     ServerCertificate certificate,
     CredentialVerifier credentials,
-    ILogger<ImapConnectionHandler> logger) : ConnectionHandler
+    SaslDecoder sasl,
+    ILogger<ImapConnectionHandler> logger)
+    : ProtocolConnectionHandler<ImapSession, FrameStatus>(options.Value.MaxConnectionsPerIp, options.Value.MaxConnections, logger)
 {
-    private readonly ConnectionLimiter _limiter = new(options.Value.MaxConnectionsPerIp);
+    /// <inheritdoc />
+    protected override ImapSession Open(ConnectionContext connection, ConnectionTransport transport, IPAddress remote) =>
+        new(transport, remote, options.Value, grains, credentials, blobs, certificate.Certificate, logger) { Sasl = sasl };
 
     /// <inheritdoc />
-    public override async Task OnConnectedAsync(ConnectionContext connection)
+    protected override void Refuse(ImapSession session, Admission refusal) =>
+        // RFC 9051 §7.1.5: BYE as the greeting refuses the connection.
+        session.Untagged(refusal == Admission.AddressFull
+            ? "BYE [UNAVAILABLE] Too many connections from your address"
+            : "BYE [UNAVAILABLE] Too many connections, try again later");
+
+    /// <inheritdoc />
+    protected override void Greet(ImapSession session) => session.Untagged($"OK [CAPABILITY {session.Capabilities()}] Mail IMAP4rev2 server ready");
+
+    /// <inheritdoc />
+    protected override SessionDeadlines Deadlines(ImapSession session) => session.Deadlines;
+
+    /// <inheritdoc />
+    protected override Task<FrameStatus?> ReadCommandAsync(ImapSession session, CancellationToken ct) => session.ReadCommandAsync(ct);
+
+    /// <inheritdoc />
+    protected override void TimedOut(ImapSession session, SessionTimeout timeout) =>
+        session.Untagged(timeout == SessionTimeout.Idle ? "BYE Autologout; idle for too long" : "BYE Autologout; command not received in time");
+
+    /// <inheritdoc />
+    protected override async Task ExecuteAsync(ImapSession session, FrameStatus status, CancellationToken ct)
     {
-        var settings = options.Value;
-        await using var transport = new ConnectionTransport(connection);
-        var remote = (connection.RemoteEndPoint as System.Net.IPEndPoint)?.Address ?? System.Net.IPAddress.None;
-        var session = new ImapSession(transport, remote, settings, grains, credentials, blobs, certificate.Certificate, logger);
-        var ct = connection.ConnectionClosed;
-        if (!_limiter.TryEnter(remote))
+        switch (status)
         {
-            // RFC 9051 §7.1.5: BYE as the greeting refuses the connection.
-            session.Untagged("BYE [UNAVAILABLE] Too many connections from your address");
-            await session.FlushAsync(ct);
-            return;
+            case FrameStatus.Fatal:
+                session.Untagged("BYE Literal too large");
+                session.Closing = true;
+                return;
+            case FrameStatus.Rejected:
+            {
+                var framer = session.Framer;
+                var result = framer.TooBig && session.State != ImapState.NotAuthenticated
+                    ? ImapResult.No(framer.Error ?? "Too big", "TOOBIG")
+                    : ImapResult.Bad(framer.Error ?? "Command refused");
+                if (framer.Tag is { } tag) session.Tagged(tag, result);
+                else session.Untagged("BAD " + result.Text);
+                break;
+            }
+            default:
+                await RunCommandAsync(session, ct);
+                break;
         }
-        try
-        {
-            session.Untagged($"OK [CAPABILITY {session.Capabilities()}] Mail IMAP4rev2 server ready");
-            await session.FlushAsync(ct);
-            await RunAsync(session, settings, ct);
-            await session.FlushAsync(CancellationToken.None);
-        }
-        catch (Exception e) when (e is OperationCanceledException or IOException or ConnectionResetException or ObjectDisposedException)
-        {
-            logger.LogDebug("IMAP session {Session} ended: {Reason}", session.Id, e.Message);
-        }
-        finally
-        {
-            _limiter.Exit(remote);
-        }
+        // Each command's responses go out at once: IMAP clients often wait for one tagged response before the next command.
+        await session.FlushAsync(ct);
     }
 
-    private async Task RunAsync(ImapSession session, ImapOptions settings, CancellationToken ct)
-    {
-        while (!session.Closing)
-        {
-            FrameStatus? status;
-            using (var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct))
-            {
-                timeout.CancelAfter(TimeSpan.FromMinutes(Math.Max(1, settings.IdleTimeoutMinutes)));
-                try
-                {
-                    status = await session.ReadCommandAsync(timeout.Token);
-                }
-                catch (OperationCanceledException) when (!ct.IsCancellationRequested)
-                {
-                    session.Untagged("BYE Autologout; idle for too long");
-                    return;
-                }
-            }
-            switch (status)
-            {
-                case null:
-                    return;
-                case FrameStatus.Fatal:
-                    session.Untagged("BYE Literal too large");
-                    return;
-                case FrameStatus.Rejected:
-                {
-                    var framer = session.Framer;
-                    var result = framer.TooBig && session.State != ImapState.NotAuthenticated
-                        ? ImapResult.No(framer.Error ?? "Too big", "TOOBIG")
-                        : ImapResult.Bad(framer.Error ?? "Command refused");
-                    if (framer.Tag is { } tag) session.Tagged(tag, result);
-                    else session.Untagged("BAD " + result.Text);
-                    break;
-                }
-                default:
-                    await ExecuteAsync(session, ct);
-                    break;
-            }
-            await session.FlushAsync(ct);
-        }
-    }
-
-    private async Task ExecuteAsync(ImapSession session, CancellationToken ct)
+    private async Task RunCommandAsync(ImapSession session, CancellationToken ct)
     {
         if (!ImapCommandParser.TryParse(session.Framer.Command, session.Options.MaxNesting, out var command, out var tag, out var error))
         {
@@ -144,7 +121,7 @@ public sealed class ImapConnectionHandler(
         {
             result = MailErrors.ToResult(e);
         }
-        catch (Exception e) when (e is not OperationCanceledException and not IOException and not ConnectionResetException)
+        catch (Exception e) when (!IsDisconnect(e))
         {
             logger.LogError(e, "IMAP command {Command} failed in session {Session}", command.Name, session.Id);
             result = ImapResult.No("Internal error, try again later", "SERVERBUG");

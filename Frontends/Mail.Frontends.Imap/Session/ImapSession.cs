@@ -15,7 +15,7 @@ namespace Mail.Frontends.Imap.Session;
 /// The state of one IMAP connection (RFC 9051 §3) and its I/O: framing of commands, responses, the selected
 /// mailbox, and the unsolicited updates that keep the client's view in step with the mailbox change log.
 /// </summary>
-public sealed class ImapSession
+public sealed class ImapSession : IProtocolSession
 {
     private const int HeaderReadLimit = 256 * 1024;
     private readonly Dictionary<long, LoadedMessage> _cache = new();
@@ -65,6 +65,9 @@ public sealed class ImapSession
     /// <summary>Logger.</summary>
     public ILogger Logger { get; }
 
+    /// <summary>The SASL decoder of AUTHENTICATE.</summary>
+    public required SaslDecoder Sasl { get; init; }
+
     /// <summary>Finds command boundaries in the input, within the limits of the current state.</summary>
     public CommandFramer Framer { get; }
 
@@ -97,6 +100,21 @@ public sealed class ImapSession
 
     /// <summary>The account's mailbox grain.</summary>
     public IMailboxGrain Mailbox => _mailbox ?? throw new InvalidOperationException("Not logged in.");
+
+    /// <summary>
+    /// How long the next command may take to begin and to arrive in full: before login the short pre-login timer for
+    /// both; after it the autologout timer (RFC 9051 §5.4) until the first octet, then the command timeout.
+    /// </summary>
+    public SessionDeadlines Deadlines
+    {
+        get
+        {
+            var command = TimeSpan.FromSeconds(Options.CommandTimeoutSeconds);
+            if (State != ImapState.NotAuthenticated) return new SessionDeadlines(TimeSpan.FromMinutes(Options.IdleTimeoutMinutes), command);
+            var preLogin = TimeSpan.FromSeconds(Options.PreAuthIdleTimeoutSeconds);
+            return new SessionDeadlines(preLogin, preLogin < command ? preLogin : command);
+        }
+    }
 
     /// <summary>Whether LOGIN and AUTHENTICATE PLAIN are allowed now (RFC 9051 §6.2.3: not over plaintext).</summary>
     public bool PlaintextAuthAllowed => Transport.IsTls || Options.AllowPlaintextAuth;
@@ -180,30 +198,18 @@ public sealed class ImapSession
         }
     }
 
-    /// <summary>Reads one raw line (AUTHENTICATE responses, IDLE's DONE); null at end of input. Over-long lines read as "*" (cancel).</summary>
-    public async Task<string?> ReadLineAsync(CancellationToken ct)
-    {
-        var skipping = false;
-        while (true)
+    /// <summary>
+    /// Reads one raw line (AUTHENTICATE responses, IDLE's DONE) with the shared line reader, within the line limit of the
+    /// state; null at end of input. An over-long line reads as "*" (cancel). With <paramref name="flush"/> false the
+    /// output is left alone, for a reader running beside a writer (IDLE).
+    /// </summary>
+    public async Task<string?> ReadLineAsync(CancellationToken ct, bool flush = true) =>
+        await Transport.ReadLineAsync(Framer.Limits.MaxLineLength, ct, flush) switch
         {
-            var input = Transport.Input;
-            var result = await input.ReadAsync(ct);
-            var reader = new SequenceReader<byte>(result.Buffer);
-            if (reader.TryReadTo(out ReadOnlySequence<byte> line, (byte)'\n'))
-            {
-                var text = skipping || line.Length > Options.MaxLineLength ? "*" : Encoding.UTF8.GetString(line).TrimEnd('\r');
-                input.AdvanceTo(reader.Position);
-                return text;
-            }
-            if (result.Buffer.Length > Options.MaxLineLength)
-            {
-                skipping = true;
-                input.AdvanceTo(result.Buffer.End);
-            }
-            else input.AdvanceTo(result.Buffer.Start, result.Buffer.End);
-            if (result.IsCompleted) return null;
-        }
-    }
+            null => null,
+            { Status: LineStatus.TooLong } => "*",
+            { Line: var line } => Encoding.UTF8.GetString(line),
+        };
 
     /// <summary>
     /// Brings the client's view of the selected mailbox up to date from the change log (the truth, not stream

@@ -1,3 +1,4 @@
+using System.Net;
 using Mail.Frontends.Hosting;
 using Mail.Frontends.Pop3.Protocol;
 using Mail.Frontends.Pop3.Session;
@@ -9,10 +10,10 @@ using Microsoft.Extensions.Options;
 namespace Mail.Frontends.Pop3.Hosting;
 
 /// <summary>
-/// The read loop of one POP3 connection on Kestrel: greeting, then line by line to the handler of each
-/// command if it is valid in the session's state (RFC 1939 §3), with the error budget and the autologout
-/// timer enforced here. However the session ends, the maildrop lock is released and nothing is deleted
-/// unless QUIT reached the UPDATE state.
+/// One POP3 listener on the shared read loop (<see cref="ProtocolConnectionHandler{TSession, TCommand}"/>): greeting,
+/// then line by line to the handler of each command if it is valid in the session's state (RFC 1939 §3), with the error
+/// budget enforced here. However the session ends, the maildrop lock is released and nothing is deleted unless QUIT
+/// reached the UPDATE state.
 /// </summary>
 public sealed class Pop3ConnectionHandler(
     IOptions<Pop3Options> options,
@@ -21,69 +22,60 @@ public sealed class Pop3ConnectionHandler(
     Pop3HandlerSet handlers,
     ServerCertificate certificate,
     CredentialVerifier credentials,
-    ILogger<Pop3ConnectionHandler> logger) : ConnectionHandler
+    SaslDecoder sasl,
+    ILogger<Pop3ConnectionHandler> logger)
+    : ProtocolConnectionHandler<Pop3Session, ProtocolLine>(options.Value.MaxConnectionsPerIp, options.Value.MaxConnections, logger)
 {
-    private readonly ConnectionLimiter _limiter = new(options.Value.MaxConnectionsPerIp);
+    /// <inheritdoc />
+    protected override Pop3Session Open(ConnectionContext connection, ConnectionTransport transport, IPAddress remote) =>
+        new(transport, options.Value, remote, grains, credentials, blobs, certificate.Certificate, logger) { Sasl = sasl };
 
     /// <inheritdoc />
-    public override async Task OnConnectedAsync(ConnectionContext connection)
+    protected override void Refuse(Pop3Session session, Admission refusal) =>
+        // RFC 2449 §8, RFC 3206 §4: SYS/TEMP tells the client to come back later.
+        session.Reply(Pop3Response.Error(refusal == Admission.AddressFull ? "too many connections from your address" : "too many connections, try again later",
+            Pop3ResponseCodes.SysTemp));
+
+    /// <inheritdoc />
+    protected override void Greet(Pop3Session session) => session.Reply(Pop3Responses.Greeting);
+
+    /// <inheritdoc />
+    protected override SessionDeadlines Deadlines(Pop3Session session) => session.Deadlines;
+
+    /// <inheritdoc />
+    protected override Task<ProtocolLine?> ReadCommandAsync(Pop3Session session, CancellationToken ct) => session.ReadLineAsync(ct);
+
+    /// <inheritdoc />
+    protected override void TimedOut(Pop3Session session, SessionTimeout timeout)
     {
-        var settings = options.Value;
-        await using var transport = new ConnectionTransport(connection);
-        var remote = (connection.RemoteEndPoint as System.Net.IPEndPoint)?.Address ?? System.Net.IPAddress.None;
-        var session = new Pop3Session(transport, settings, remote, grains, credentials, blobs, certificate.Certificate, logger);
-        var ct = connection.ConnectionClosed;
-        if (!_limiter.TryEnter(remote))
+        // RFC 1939 §3: the autologout timer closes the connection with no response and no UPDATE.
+    }
+
+    /// <inheritdoc />
+    protected override async Task ExecuteAsync(Pop3Session session, ProtocolLine read, CancellationToken ct)
+    {
+        if (read.Status == LineStatus.TooLong) session.Reply(Pop3Responses.LineTooLong);
+        else if (!Pop3Command.TryParse(read.Line, out var command, out var error)) session.Reply(Pop3Response.Error(error));
+        else await DispatchAsync(session, command, ct);
+        if (session.Errors >= session.Options.MaxErrorsPerSession && !session.Closing)
         {
-            session.Reply(Pop3Response.Error("too many connections from your address", Pop3ResponseCodes.SysTemp));
-            await session.FlushAsync(ct);
-            return;
-        }
-        try
-        {
-            session.Reply(Pop3Responses.Greeting);
-            await RunAsync(session, settings, ct);
-            await session.FlushAsync(CancellationToken.None);
-        }
-        catch (Exception e) when (e is OperationCanceledException or IOException or ConnectionResetException)
-        {
-            logger.LogDebug("Session {Session} ended: {Reason}", session.Id, e.Message);
-        }
-        finally
-        {
-            await ReleaseAsync(session);
-            _limiter.Exit(remote);
+            session.Reply(Pop3Responses.TooManyErrors);
+            session.Closing = true;
         }
     }
 
-    private async Task RunAsync(Pop3Session session, Pop3Options settings, CancellationToken ct)
+    /// <inheritdoc />
+    protected override async Task CloseAsync(Pop3Session session)
     {
-        while (!session.Closing)
+        if (session.Maildrop is not { } maildrop) return;
+        session.Maildrop = null;
+        try
         {
-            (LineStatus Status, System.Buffers.ReadOnlySequence<byte> Line)? read;
-            using (var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct))
-            {
-                timeout.CancelAfter(session.CommandTimeout);
-                try
-                {
-                    read = await session.ReadLineAsync(timeout.Token);
-                }
-                catch (OperationCanceledException) when (!ct.IsCancellationRequested)
-                {
-                    // RFC 1939 §3: the autologout timer closes the connection with no response and no UPDATE.
-                    logger.LogDebug("Session {Session} timed out", session.Id);
-                    return;
-                }
-            }
-            if (read is null) return;
-            if (read.Value.Status == LineStatus.TooLong) session.Reply(Pop3Responses.LineTooLong);
-            else if (!Pop3Command.TryParse(read.Value.Line, out var command, out var error)) session.Reply(Pop3Response.Error(error));
-            else await DispatchAsync(session, command, ct);
-            if (session.Errors >= settings.MaxErrorsPerSession && !session.Closing)
-            {
-                session.Reply(Pop3Responses.TooManyErrors);
-                return;
-            }
+            await maildrop.ReleaseAsync();
+        }
+        catch (Exception e)
+        {
+            logger.LogWarning(e, "Session {Session}: could not release the maildrop lock; it lapses with its lease", session.Id);
         }
     }
 
@@ -120,24 +112,10 @@ public sealed class Pop3ConnectionHandler(
             }
             await handler.HandleAsync(session, command, ct);
         }
-        catch (Exception e) when (e is not (OperationCanceledException or IOException or ConnectionResetException))
+        catch (Exception e) when (!IsDisconnect(e))
         {
             logger.LogError(e, "Session {Session}: {Command} failed", session.Id, command.Keyword);
             session.Reply(Pop3Responses.TryAgain);
-        }
-    }
-
-    private async Task ReleaseAsync(Pop3Session session)
-    {
-        if (session.Maildrop is not { } maildrop) return;
-        session.Maildrop = null;
-        try
-        {
-            await maildrop.ReleaseAsync();
-        }
-        catch (Exception e)
-        {
-            logger.LogWarning(e, "Session {Session}: could not release the maildrop lock; it lapses with its lease", session.Id);
         }
     }
 }

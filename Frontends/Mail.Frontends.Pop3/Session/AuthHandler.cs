@@ -1,6 +1,6 @@
-using Mail.Frontends.Hosting;
 using System.Buffers;
 using System.Text;
+using Mail.Frontends.Hosting;
 using Mail.Frontends.Pop3.Protocol;
 
 namespace Mail.Frontends.Pop3.Session;
@@ -46,42 +46,38 @@ public sealed class AuthHandler : IPop3CommandHandler
         }
         var response = arguments.Count == 2 ? arguments[1] : await ChallengeAsync(session, ct);
         if (response is null) return;
-        if (response == "*")
+        // RFC 4616 §2 through the shared decoder; RFC 5034 §4: "=" is an empty initial response, "*" cancels.
+        var decoded = session.Sasl.DecodePlain(response);
+        switch (decoded.Status)
         {
-            session.Reply(Pop3Response.Error("authentication cancelled"));
-            return;
+            case SaslStatus.Ok:
+                await Pop3Login.LogInAsync(session, decoded.User, decoded.Secret);
+                return;
+            case SaslStatus.Cancelled:
+                session.Reply(Pop3Response.Error("authentication cancelled"));
+                return;
+            case SaslStatus.BadEncoding or SaslStatus.TooLong:
+                session.Reply(Pop3Response.Error("malformed base64 response"));
+                return;
+            case SaslStatus.Malformed:
+                session.Reply(Pop3Response.Error("malformed PLAIN response"));
+                return;
+            default:
+                session.Reply(Pop3Response.Error("Authentication failed", Pop3ResponseCodes.Auth));
+                return;
         }
-        // RFC 4616 §2: [authzid] NUL authcid NUL passwd; RFC 5034 §4: "=" is an empty initial response.
-        var decoded = Decode(response == "=" ? "" : response);
-        if (decoded is null)
-        {
-            session.Reply(Pop3Response.Error("malformed base64 response"));
-            return;
-        }
-        var fields = decoded.Split('\0');
-        if (fields.Length != 3 || fields[1].Length == 0)
-        {
-            session.Reply(Pop3Response.Error("malformed PLAIN response"));
-            return;
-        }
-        if (fields[0].Length > 0 && !string.Equals(fields[0], fields[1], StringComparison.OrdinalIgnoreCase))
-        {
-            session.Reply(Pop3Response.Error("Authentication failed", Pop3ResponseCodes.Auth));
-            return;
-        }
-        await Pop3Login.LogInAsync(session, fields[1], fields[2]);
     }
 
     /// <summary>
     /// Sends the empty challenge "+ " and reads the client's line. Null when there is no answer to give: the
-    /// client went away or stayed silent past the timeout (closed without a response, RFC 1939 §3).
+    /// client went away or stayed silent past the deadline (closed without a response, RFC 1939 §3).
     /// </summary>
     private static async Task<string?> ChallengeAsync(Pop3Session session, CancellationToken ct)
     {
         session.Transport.Output.Write("+ \r\n"u8);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        timeout.CancelAfter(session.CommandTimeout);
-        (LineStatus Status, ReadOnlySequence<byte> Line)? read;
+        timeout.CancelAfter(session.Deadlines.Idle);
+        ProtocolLine? read;
         try
         {
             read = await session.ReadLineAsync(timeout.Token);
@@ -101,18 +97,6 @@ public sealed class AuthHandler : IPop3CommandHandler
             session.Reply(Pop3Responses.LineTooLong);
             return null;
         }
-        return Encoding.UTF8.GetString(read.Value.Line).Trim();
-    }
-
-    private static string? Decode(string base64)
-    {
-        try
-        {
-            return Encoding.UTF8.GetString(Convert.FromBase64String(base64));
-        }
-        catch (FormatException)
-        {
-            return null;
-        }
+        return Encoding.ASCII.GetString(read.Value.Line);
     }
 }

@@ -1,5 +1,3 @@
-using System.Buffers;
-using System.IO.Pipelines;
 using System.Security.Cryptography.X509Certificates;
 using Mail.Frontends.Hosting;
 using Mail.Frontends.Pop3.Protocol;
@@ -21,7 +19,7 @@ public sealed class Pop3Session(
     CredentialVerifier credentials,
     IBlobStore blobs,
     X509Certificate2? certificate,
-    ILogger logger)
+    ILogger logger) : IProtocolSession
 {
     /// <summary>The connection's pipes.</summary>
     public ConnectionTransport Transport { get; } = transport;
@@ -37,6 +35,9 @@ public sealed class Pop3Session(
 
     /// <summary>The credential check, with its guessing throttle.</summary>
     public CredentialVerifier Credentials { get; } = credentials;
+
+    /// <summary>The SASL decoder of AUTH.</summary>
+    public required SaslDecoder Sasl { get; init; }
 
     /// <summary>The logged-in account, or null before login.</summary>
     public AccountInfo? Account { get; set; }
@@ -71,14 +72,27 @@ public sealed class Pop3Session(
     /// <summary>Whether USER/PASS and AUTH may be used now: under TLS, or when plaintext login is allowed (RFC 2595 §4).</summary>
     public bool MayAuthenticate => Transport.IsTls || Options.AllowPlaintextAuth;
 
-    /// <summary>How long to wait for the next command.</summary>
+    /// <summary>How long to wait for the next command once logged in.</summary>
     public TimeSpan CommandTimeout => TimeSpan.FromSeconds(Options.CommandTimeoutSeconds);
 
+    /// <summary>How long the next command (or an AUTH answer, or the STLS handshake) may take to begin and to arrive: shorter before login.</summary>
+    public SessionDeadlines Deadlines
+    {
+        get
+        {
+            var wait = State == Pop3State.Authorization
+                ? TimeSpan.FromSeconds(Math.Min(Options.PreAuthTimeoutSeconds, Options.CommandTimeoutSeconds))
+                : CommandTimeout;
+            return new SessionDeadlines(wait, wait);
+        }
+    }
+
     /// <summary>
-    /// The maildrop lock lease: longer than the command timeout, so a client that waits the longest allowed
-    /// between commands keeps its lock; each command renews it, and it lapses on its own if this frontend dies.
+    /// The maildrop lock lease: longer than a logged-in client may take from one command to the next (the idle time,
+    /// then its line), so a client within the limits keeps its lock; each command renews it, and it lapses on its own if
+    /// this frontend dies.
     /// </summary>
-    public TimeSpan LockLease => CommandTimeout + TimeSpan.FromMinutes(1);
+    public TimeSpan LockLease => CommandTimeout * 2 + TimeSpan.FromMinutes(1);
 
     /// <summary>Queues a response; it is flushed before the session waits for input.</summary>
     public void Reply(Pop3Response response)
@@ -91,6 +105,6 @@ public sealed class Pop3Session(
     public async Task FlushAsync(CancellationToken ct) => await Transport.Output.FlushAsync(ct);
 
     /// <summary>Reads the next command line within the POP3 line limit (see <see cref="ConnectionTransport.ReadLineAsync"/>).</summary>
-    public Task<(LineStatus Status, ReadOnlySequence<byte> Line)?> ReadLineAsync(CancellationToken ct) =>
+    public Task<ProtocolLine?> ReadLineAsync(CancellationToken ct) =>
         Transport.ReadLineAsync(Options.MaxLineLength, ct);
 }

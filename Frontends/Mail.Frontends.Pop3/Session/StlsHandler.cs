@@ -36,7 +36,7 @@ public sealed class StlsHandler : IPop3CommandHandler
         try
         {
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
-            timeout.CancelAfter(session.CommandTimeout);
+            timeout.CancelAfter(session.Deadlines.Idle);
             await session.Transport.StartTlsAsync(session.Certificate, timeout.Token);
         }
         catch (Exception e) when (e is System.Security.Authentication.AuthenticationException or IOException

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Security.Cryptography.X509Certificates;
 using Mail.Frontends.Hosting;
 using Mail.Frontends.Smtp.Protocol;
 using Mail.Frontends.Smtp.Session;
@@ -12,8 +11,9 @@ using Microsoft.Extensions.Options;
 namespace Mail.Frontends.Smtp.Hosting;
 
 /// <summary>
-/// The read loop of one SMTP connection on Kestrel: greeting, then line by line to the handler of
-/// each verb, with the session limits (commands, errors, timeouts, connections per IP) enforced here.
+/// One SMTP listener on the shared read loop (<see cref="ProtocolConnectionHandler{TSession, TCommand}"/>): greeting,
+/// then line by line to the handler of each verb, with the session limits (commands, errors, revocation) enforced here.
+/// MX and submission listeners each have their own instance, so their clients are counted apart.
 /// </summary>
 public sealed class SmtpConnectionHandler(
     IOptions<SmtpOptions> options,
@@ -22,48 +22,79 @@ public sealed class SmtpConnectionHandler(
     SmtpHandlerSet handlers,
     ServerCertificate certificate,
     CredentialVerifier credentials,
+    SaslDecoder sasl,
     InboundAuthenticator authenticator,
-    ILogger<SmtpConnectionHandler> logger) : ConnectionHandler
+    ILogger<SmtpConnectionHandler> logger)
+    : ProtocolConnectionHandler<SmtpSession, ProtocolLine>(options.Value.MaxConnectionsPerIp, options.Value.MaxConnections, logger)
 {
-    // Per listener: MX and submission clients are counted apart.
-    private readonly ConnectionLimiter _limiter = new(options.Value.MaxConnectionsPerIp);
-
     /// <summary>Key of the connection item that names the listener.</summary>
     public const string ListenerItem = "smtp.listener";
 
     /// <inheritdoc />
-    public override async Task OnConnectedAsync(ConnectionContext connection)
+    protected override SmtpSession Open(ConnectionContext connection, ConnectionTransport transport, IPAddress remote)
     {
         var settings = options.Value;
         var listener = connection.Items.TryGetValue(ListenerItem, out var kind) && kind is SmtpListener l ? l : SmtpListener.Mx;
-        var remote = (connection.RemoteEndPoint as IPEndPoint)?.Address ?? IPAddress.None;
-        await using var transport = new ConnectionTransport(connection);
-        var session = new SmtpSession(listener, transport, remote, settings, grains, credentials, blobs, certificate.Certificate, logger)
+        return new SmtpSession(listener, transport, remote, settings, grains, credentials, blobs, certificate.Certificate, logger)
         {
+            Sasl = sasl,
             // Only the MX takes unauthenticated mail from other servers; submission is authenticated (RFC 6409).
             Authenticator = listener == SmtpListener.Mx && settings.InboundAuth.Enabled ? authenticator : null,
         };
-        var ct = connection.ConnectionClosed;
-        if (!_limiter.TryEnter(remote))
+    }
+
+    /// <inheritdoc />
+    protected override void Refuse(SmtpSession session, Admission refusal) =>
+        // RFC 5321 §3.1: a server that cannot serve now answers 421 instead of 220, then closes.
+        session.Reply(SmtpReplies.TooMany(session.Options.HostName, refusal == Admission.AddressFull ? "connections from your address" : "connections"));
+
+    /// <inheritdoc />
+    protected override void Greet(SmtpSession session) => session.Reply(new SmtpReply(220, null, $"{session.Options.HostName} ESMTP Mail"));
+
+    /// <inheritdoc />
+    protected override SessionDeadlines Deadlines(SmtpSession session) => session.Deadlines;
+
+    /// <inheritdoc />
+    protected override Task<ProtocolLine?> ReadCommandAsync(SmtpSession session, CancellationToken ct) => session.ReadLineAsync(ct);
+
+    /// <inheritdoc />
+    protected override void TimedOut(SmtpSession session, SessionTimeout timeout) => session.Reply(SmtpReplies.Timeout(session.Options.HostName));
+
+    /// <inheritdoc />
+    protected override Task CloseAsync(SmtpSession session) => session.ResetTransactionAsync();
+
+    /// <inheritdoc />
+    protected override async Task ExecuteAsync(SmtpSession session, ProtocolLine read, CancellationToken ct)
+    {
+        var settings = session.Options;
+        if (++session.Commands > settings.MaxCommandsPerSession)
         {
-            session.Reply(SmtpReplies.TooMany(settings.HostName, "connections from your address"));
-            await session.FlushAsync(ct);
+            session.Reply(SmtpReplies.TooMany(settings.HostName, "commands"));
+            session.Closing = true;
             return;
         }
-        try
+        if (read.Status == LineStatus.TooLong)
         {
-            session.Reply(new SmtpReply(220, null, $"{settings.HostName} ESMTP Mail"));
-            await RunAsync(session, settings, ct);
-            await session.FlushAsync(CancellationToken.None);
+            session.Reply(SmtpReplies.LineTooLong);
         }
-        catch (Exception e) when (e is OperationCanceledException or IOException or ConnectionResetException)
+        else if (session.Account is { } account && !await session.Credentials.IsCurrentAsync(account))
         {
-            logger.LogDebug("Session {Session} ended: {Reason}", session.Id, e.Message);
-        }
-        finally
-        {
+            // A suspension or password change ends an authenticated submission session (RFC 5321 §3.8: 421 and close).
             await session.ResetTransactionAsync();
-            _limiter.Exit(remote);
+            session.Reply(new SmtpReply(421, "4.7.0", $"{settings.HostName} Session revoked, closing connection"));
+            session.Closing = true;
+            return;
+        }
+        else
+        {
+            var command = SmtpCommand.Parse(read.Line);
+            if (handlers.TryGet(command.Verb, out var handler)) await HandleAsync(session, handler, command, ct);
+            else session.Reply(SmtpReplies.Unrecognized);
+        }
+        if (session.Errors >= settings.MaxErrorsPerSession && !session.Closing)
+        {
+            session.Reply(SmtpReplies.TooMany(settings.HostName, "errors"));
+            session.Closing = true;
         }
     }
 
@@ -77,61 +108,11 @@ public sealed class SmtpConnectionHandler(
         {
             await handler.HandleAsync(session, command.Argument, ct);
         }
-        catch (Exception e) when (e is not (OperationCanceledException or IOException or ConnectionResetException))
+        catch (Exception e) when (!IsDisconnect(e))
         {
             logger.LogError(e, "Session {Session}: {Verb} failed; answering 451", session.Id, command.Verb);
             await session.ResetTransactionAsync();
             session.Reply(SmtpReplies.TryAgain);
-        }
-    }
-
-    private async Task RunAsync(SmtpSession session, SmtpOptions settings, CancellationToken ct)
-    {
-        var commands = 0;
-        while (!session.Closing)
-        {
-            (LineStatus Status, System.Buffers.ReadOnlySequence<byte> Line)? read;
-            using (var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct))
-            {
-                timeout.CancelAfter(TimeSpan.FromSeconds(settings.CommandTimeoutSeconds));
-                try
-                {
-                    read = await session.ReadLineAsync(timeout.Token);
-                }
-                catch (OperationCanceledException) when (!ct.IsCancellationRequested)
-                {
-                    session.Reply(SmtpReplies.Timeout(settings.HostName));
-                    return;
-                }
-            }
-            if (read is null) return;
-            if (++commands > settings.MaxCommandsPerSession)
-            {
-                session.Reply(SmtpReplies.TooMany(settings.HostName, "commands"));
-                return;
-            }
-            if (read.Value.Status == LineStatus.TooLong)
-            {
-                session.Reply(SmtpReplies.LineTooLong);
-            }
-            else if (session.Account is { } account && !await session.Credentials.IsCurrentAsync(account))
-            {
-                // A suspension or password change ends an authenticated submission session (RFC 5321 §3.8: 421 and close).
-                await session.ResetTransactionAsync();
-                session.Reply(new SmtpReply(421, "4.7.0", $"{settings.HostName} Session revoked, closing connection"));
-                return;
-            }
-            else
-            {
-                var command = SmtpCommand.Parse(read.Value.Line);
-                if (handlers.TryGet(command.Verb, out var handler)) await HandleAsync(session, handler, command, ct);
-                else session.Reply(SmtpReplies.Unrecognized);
-            }
-            if (session.Errors >= settings.MaxErrorsPerSession && !session.Closing)
-            {
-                session.Reply(SmtpReplies.TooMany(settings.HostName, "errors"));
-                return;
-            }
         }
     }
 }

@@ -73,64 +73,54 @@ public sealed class AuthHandler : ISmtpCommandHandler
         if (account is null)
         {
             // RFC 4954 §6: one answer for a wrong user, a wrong password, a suspended account and a throttled client.
-            session.Reply(new SmtpReply(535, "5.7.8", "Authentication credentials invalid"));
+            session.Reply(Invalid);
             return;
         }
         session.Account = account;
         session.Reply(new SmtpReply(235, "2.7.0", "Authentication successful"));
     }
 
-    // RFC 4616 §2: [authzid] NUL authcid NUL passwd. An authzid other than the authcid is refused.
+    private static readonly SmtpReply Cancelled = new(501, "5.7.0", "Authentication cancelled");
+    private static readonly SmtpReply Invalid = new(535, "5.7.8", "Authentication credentials invalid");
+
+    // RFC 4616 §2 through the shared decoder; an authzid other than the authcid gets the generic failure.
     private static async Task<Outcome> PlainAsync(SmtpSession session, string? initial, CancellationToken ct)
     {
         var response = initial ?? await ChallengeAsync(session, "", ct);
-        if (response is null) return Outcome.Fail(new SmtpReply(501, "5.7.0", "Authentication cancelled"));
-        var decoded = Decode(response);
-        if (decoded is null) return Outcome.Fail(new SmtpReply(501, "5.5.2", "Cannot decode response"));
-        var fields = decoded.Split('\0');
-        if (fields.Length != 3 || fields[1].Length == 0) return Outcome.Fail(new SmtpReply(501, "5.5.2", "Malformed PLAIN response"));
-        if (fields[0].Length > 0 && !string.Equals(fields[0], fields[1], StringComparison.OrdinalIgnoreCase))
-        {
-            return Outcome.Fail(new SmtpReply(535, "5.7.8", "Authentication credentials invalid"));
-        }
-        return new Outcome(fields[1], fields[2], null);
+        if (response is null) return Outcome.Fail(Cancelled);
+        var decoded = session.Sasl.DecodePlain(response);
+        return decoded.Status == SaslStatus.Ok ? new Outcome(decoded.User, decoded.Secret, null) : Outcome.Fail(Refusal(decoded.Status, "PLAIN"));
     }
 
     private static async Task<Outcome> LoginAsync(SmtpSession session, string? initial, CancellationToken ct)
     {
-        var user = initial is null ? await ChallengeAsync(session, "VXNlcm5hbWU6", ct) : initial;
-        if (user is null) return Outcome.Fail(new SmtpReply(501, "5.7.0", "Authentication cancelled"));
+        var user = initial ?? await ChallengeAsync(session, "VXNlcm5hbWU6", ct);
+        if (user is null) return Outcome.Fail(Cancelled);
+        var userStatus = session.Sasl.DecodeLoginField(user, out var decodedUser);
+        if (userStatus != SaslStatus.Ok) return Outcome.Fail(Refusal(userStatus, "LOGIN"));
         var password = await ChallengeAsync(session, "UGFzc3dvcmQ6", ct);
-        if (password is null) return Outcome.Fail(new SmtpReply(501, "5.7.0", "Authentication cancelled"));
-        var decodedUser = Decode(user);
-        var decodedPassword = Decode(password);
-        return decodedUser is null || decodedPassword is null
-            ? Outcome.Fail(new SmtpReply(501, "5.5.2", "Cannot decode response"))
-            : new Outcome(decodedUser, decodedPassword, null);
+        if (password is null) return Outcome.Fail(Cancelled);
+        var passwordStatus = session.Sasl.DecodeLoginField(password, out var decodedPassword);
+        return passwordStatus == SaslStatus.Ok ? new Outcome(decodedUser, decodedPassword, null) : Outcome.Fail(Refusal(passwordStatus, "LOGIN"));
     }
 
-    /// <summary>Sends a 334 challenge and reads the answer; null when the client cancels with "*" or goes away.</summary>
+    /// <summary>RFC 4954 §4: 501 for a cancelled or undecodable response, 535 for credentials the server will not accept.</summary>
+    private static SmtpReply Refusal(SaslStatus status, string mechanism) => status switch
+    {
+        SaslStatus.Cancelled => Cancelled,
+        SaslStatus.BadEncoding or SaslStatus.TooLong => new SmtpReply(501, "5.5.2", "Cannot decode response"),
+        SaslStatus.Malformed => new SmtpReply(501, "5.5.2", $"Malformed {mechanism} response"),
+        _ => Invalid,
+    };
+
+    /// <summary>Sends a 334 challenge and reads the answer within the session's deadline; null when the client goes away or sends too much.</summary>
     private static async Task<string?> ChallengeAsync(SmtpSession session, string challenge, CancellationToken ct)
     {
         session.Reply(new SmtpReply(334, null, challenge));
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        timeout.CancelAfter(TimeSpan.FromSeconds(session.Options.CommandTimeoutSeconds));
+        timeout.CancelAfter(session.Deadlines.Idle);
         var line = await session.ReadLineAsync(timeout.Token);
-        if (line is not { Status: LineStatus.Complete } complete) return null;
-        var text = Encoding.ASCII.GetString(complete.Line).Trim();
-        return text == "*" ? null : text;
-    }
-
-    private static string? Decode(string base64)
-    {
-        try
-        {
-            return Encoding.UTF8.GetString(Convert.FromBase64String(base64 == "=" ? "" : base64));
-        }
-        catch (FormatException)
-        {
-            return null;
-        }
+        return line is { Status: LineStatus.Complete } complete ? Encoding.ASCII.GetString(complete.Line) : null;
     }
 
     private sealed record Outcome(string? User, string? Password, SmtpReply? Reply)

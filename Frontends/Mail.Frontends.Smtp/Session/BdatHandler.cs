@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Diagnostics;
 using System.Globalization;
 using Mail.Frontends.Smtp.Protocol;
 
@@ -8,6 +9,8 @@ namespace Mail.Frontends.Smtp.Session;
 /// BDAT (RFC 3030 CHUNKING): exactly the announced number of octets, no dot-stuffing; LAST ends the
 /// message. The chunk is always read, even when the command is refused, so the stream stays in step.
 /// A bare LF or CR in the content ends the session with 521, as in DATA (<see cref="BareLineEndDetector"/>).
+/// Each read must come within <see cref="SmtpOptions.DataTimeoutSeconds"/>, and the transaction's chunks, from the
+/// first, within <see cref="SmtpOptions.DataDeadlineSeconds"/> (a refused chunk on its own), else 421 4.4.2 and close.
 /// </summary>
 public sealed class BdatHandler : ISmtpCommandHandler
 {
@@ -34,14 +37,21 @@ public sealed class BdatHandler : ISmtpCommandHandler
         {
             session.Chunks = DeliveryHandoff.OpenSink(session, envelope!, ct);
             session.ChunkLineEnds = new BareLineEndDetector();
+            session.ChunksStarted = Stopwatch.GetTimestamp();
         }
+        var started = refusal is null ? session.ChunksStarted!.Value : Stopwatch.GetTimestamp();
+        var remaining = session.DataDeadline - Stopwatch.GetElapsedTime(started);
 
         DataStatus status;
         try
         {
+            // A chunk that arrives with the time already spent is not read: a timer of zero fires only after octets already here are.
+            if (remaining <= TimeSpan.Zero) throw new OperationCanceledException();
+            using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            deadline.CancelAfter(remaining);
             status = refusal is null
-                ? await CopyAsync(session, size, session.Chunks, session.ChunkLineEnds, ct)
-                : await CopyAsync(session, size, null, null, ct);
+                ? await CopyAsync(session, size, session.Chunks, session.ChunkLineEnds, deadline.Token, ct)
+                : await CopyAsync(session, size, null, null, deadline.Token, ct);
         }
         catch (OperationCanceledException) when (!ct.IsCancellationRequested)
         {
@@ -78,15 +88,19 @@ public sealed class BdatHandler : ISmtpCommandHandler
         await session.ResetTransactionAsync();
     }
 
-    /// <summary>Reads the chunk into <paramref name="sink"/>: End when all of it was read, NeedMore when the client left, BareLf/BareCr at a bare line end.</summary>
-    private static async Task<DataStatus> CopyAsync(SmtpSession session, long size, MessageSink? sink, BareLineEndDetector? lineEnds, CancellationToken ct)
+    /// <summary>
+    /// Reads the chunk into <paramref name="sink"/>: End when all of it was read, NeedMore when the client left, BareLf/BareCr at
+    /// a bare line end. Reading the client is bounded by <paramref name="deadline"/>; storing is ours and only bound to the connection.
+    /// </summary>
+    private static async Task<DataStatus> CopyAsync(SmtpSession session, long size, MessageSink? sink, BareLineEndDetector? lineEnds,
+        CancellationToken deadline, CancellationToken ct)
     {
         var input = session.Transport.Input;
         // A client may wait for the replies to its pipelined MAIL and RCPT before it sends the chunk.
-        await session.FlushAsync(ct);
+        await session.FlushAsync(deadline);
         while (size > 0)
         {
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(deadline);
             timeout.CancelAfter(TimeSpan.FromSeconds(session.Options.DataTimeoutSeconds));
             var result = await input.ReadAsync(timeout.Token);
             var take = result.Buffer.Slice(0, Math.Min(size, result.Buffer.Length));

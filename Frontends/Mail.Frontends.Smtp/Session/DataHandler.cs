@@ -6,7 +6,9 @@ namespace Mail.Frontends.Smtp.Session;
 /// <summary>
 /// DATA (RFC 5321 §4.1.1.4): 354, then the body streamed through <see cref="DataDecoder"/> into the blob
 /// store. A bare LF or CR ends the session with 521 (SMTP smuggling defence, as Postfix does); an
-/// oversized body is read to its end without being kept and refused with 552.
+/// oversized body is read to its end without being kept and refused with 552. Each read must come within
+/// <see cref="SmtpOptions.DataTimeoutSeconds"/> and the whole content within <see cref="SmtpOptions.DataDeadlineSeconds"/>,
+/// else 421 4.4.2 and close.
 /// </summary>
 public sealed class DataHandler : ISmtpCommandHandler
 {
@@ -78,9 +80,11 @@ public sealed class DataHandler : ISmtpCommandHandler
     {
         var decoder = new DataDecoder();
         var input = session.Transport.Input;
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        deadline.CancelAfter(session.DataDeadline);
         while (true)
         {
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(deadline.Token);
             timeout.CancelAfter(TimeSpan.FromSeconds(session.Options.DataTimeoutSeconds));
             var result = await input.ReadAsync(timeout.Token);
             var buffer = result.Buffer;

@@ -1,6 +1,4 @@
 using Mail.Frontends.Hosting;
-using System.Buffers;
-using System.IO.Pipelines;
 using System.Security.Cryptography.X509Certificates;
 using Mail.Frontends.Smtp.Protocol;
 using Mail.Grains.Interfaces.Accounts;
@@ -24,7 +22,7 @@ public sealed class SmtpSession(
     CredentialVerifier credentials,
     IBlobStore blobs,
     X509Certificate2? certificate,
-    ILogger logger)
+    ILogger logger) : IProtocolSession
 {
     /// <summary>Listener the client connected to.</summary>
     public SmtpListener Listener { get; } = listener;
@@ -53,6 +51,9 @@ public sealed class SmtpSession(
     /// <summary>Logger.</summary>
     public ILogger Logger { get; } = logger;
 
+    /// <summary>The SASL decoder of AUTH.</summary>
+    public required SaslDecoder Sasl { get; init; }
+
     /// <summary>Sender authentication for this session's messages (the MX with it enabled), else null.</summary>
     public InboundAuthenticator? Authenticator { get; init; }
 
@@ -77,6 +78,12 @@ public sealed class SmtpSession(
     /// <summary>The line-end check over this transaction's BDAT chunks, with <see cref="Chunks"/>.</summary>
     public BareLineEndDetector? ChunkLineEnds { get; set; }
 
+    /// <summary>When this transaction's first BDAT chunk began (a <see cref="System.Diagnostics.Stopwatch"/> timestamp), or null.</summary>
+    public long? ChunksStarted { get; set; }
+
+    /// <summary>Command lines read.</summary>
+    public int Commands { get; set; }
+
     /// <summary>Error replies sent.</summary>
     public int Errors { get; set; }
 
@@ -86,11 +93,29 @@ public sealed class SmtpSession(
     /// <summary>Whether this listener is a submission port.</summary>
     public bool IsSubmission => Listener != SmtpListener.Mx;
 
+    /// <summary>
+    /// How long the next command may take to begin and to arrive: the command timeout, shorter on a submission port until
+    /// AUTH succeeds. The MX keeps RFC 5321 §4.5.3.2.7's five minutes: its clients are servers that never log in.
+    /// </summary>
+    public SessionDeadlines Deadlines
+    {
+        get
+        {
+            var command = TimeSpan.FromSeconds(Options.CommandTimeoutSeconds);
+            var wait = IsSubmission && Account is null ? TimeSpan.FromSeconds(Math.Min(Options.PreAuthTimeoutSeconds, Options.CommandTimeoutSeconds)) : command;
+            return new SessionDeadlines(wait, wait);
+        }
+    }
+
+    /// <summary>How long a message's content may take in all (DATA, or BDAT from the first chunk).</summary>
+    public TimeSpan DataDeadline => TimeSpan.FromSeconds(Options.DataDeadlineSeconds);
+
     /// <summary>Forgets the transaction (RSET, EHLO, after a message).</summary>
     public async Task ResetTransactionAsync()
     {
         Envelope = null;
         ChunkLineEnds = null;
+        ChunksStarted = null;
         if (Chunks is { } chunks)
         {
             Chunks = null;
@@ -109,6 +134,6 @@ public sealed class SmtpSession(
     public async Task FlushAsync(CancellationToken ct) => await Transport.Output.FlushAsync(ct);
 
     /// <summary>Reads the next command line within the SMTP line limit (see <see cref="ConnectionTransport.ReadLineAsync"/>).</summary>
-    public Task<(LineStatus Status, ReadOnlySequence<byte> Line)?> ReadLineAsync(CancellationToken ct) =>
+    public Task<ProtocolLine?> ReadLineAsync(CancellationToken ct) =>
         Transport.ReadLineAsync(Options.MaxCommandLineLength, ct);
 }

@@ -30,7 +30,7 @@ public sealed class StartTlsHandler : ISmtpCommandHandler
         try
         {
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
-            timeout.CancelAfter(TimeSpan.FromSeconds(session.Options.CommandTimeoutSeconds));
+            timeout.CancelAfter(session.Deadlines.Idle);
             await session.Transport.StartTlsAsync(session.Certificate, timeout.Token);
         }
         catch (Exception e) when (e is System.Security.Authentication.AuthenticationException or IOException

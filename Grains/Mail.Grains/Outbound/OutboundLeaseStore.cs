@@ -83,57 +83,60 @@ public sealed class OutboundLeaseStore(NpgsqlDataSource dataSource, TimeProvider
     }
 
     /// <summary>
-    /// Records one attempt's outcomes in one round trip. Delivered and failed rows are final whatever lease
-    /// they are under (the remote's answer is the truth); a deferral only applies to rows still under this lease.
+    /// Records the outcomes of many attempts (of many jobs, under their own leases) in one round trip and one
+    /// transaction, so concurrent senders share a commit. Delivered and failed rows are final whatever lease they
+    /// are under (the remote's answer is the truth); a deferral only applies to a row still under its own lease.
     /// </summary>
-    public async Task RecordAsync(IReadOnlyList<RowOutcome> outcomes, DateTimeOffset leasedUntil, DateTimeOffset? warnCreatedBefore)
+    public async Task RecordAsync(IReadOnlyList<LeasedOutcome> outcomes, DateTimeOffset? warnCreatedBefore)
     {
         if (outcomes.Count == 0) return;
         var now = clock.GetUtcNow();
         await using var batch = dataSource.CreateBatch();
-        foreach (var group in outcomes.GroupBy(o => (o.Kind, o.Reply, o.StatusCode, o.RemoteMta)))
+        foreach (var kind in outcomes.GroupBy(o => o.Outcome.Kind))
         {
-            var rows = group.ToArray();
-            var command = group.Key.Kind switch
+            var rows = kind.ToArray();
+            var command = kind.Key switch
             {
                 OutcomeKind.Delivered => new NpgsqlBatchCommand(
                     """
-                    UPDATE outbound_queue SET status = 'delivered', attempts = attempts + 1, last_attempt_at = @now, last_reply = @reply,
-                           remote_mta = @mta, status_code = @code, lease_token = NULL, dsn_pending = NULL, updated_at = @now
-                     WHERE id = ANY(@ids) AND status = 'queued'
+                    UPDATE outbound_queue q SET status = 'delivered', attempts = q.attempts + 1, last_attempt_at = @now, last_reply = u.reply,
+                           remote_mta = u.mta, status_code = u.code, lease_token = NULL, dsn_pending = NULL, updated_at = @now
+                      FROM unnest(@ids, @replies, @mtas, @codes) AS u(id, reply, mta, code)
+                     WHERE q.id = u.id AND q.status = 'queued'
                     """),
                 OutcomeKind.Failed => new NpgsqlBatchCommand(
                     $"""
-                    UPDATE outbound_queue SET status = 'failed', attempts = attempts + 1, last_attempt_at = @now, last_reply = @reply,
-                           remote_mta = @mta, status_code = @code, lease_token = NULL, updated_at = @now,
+                    UPDATE outbound_queue q SET status = 'failed', attempts = q.attempts + 1, last_attempt_at = @now, last_reply = u.reply,
+                           remote_mta = u.mta, status_code = u.code, lease_token = NULL, updated_at = @now,
                            dsn_pending = {OwedDsn("'failed'")}
-                     WHERE id = ANY(@ids) AND status = 'queued'
+                      FROM unnest(@ids, @replies, @mtas, @codes) AS u(id, reply, mta, code)
+                     WHERE q.id = u.id AND q.status = 'queued'
                     """),
                 _ => new NpgsqlBatchCommand(
                     $"""
-                    UPDATE outbound_queue q SET attempts = q.attempts + 1, last_attempt_at = @now, last_reply = @reply,
-                           remote_mta = @mta, status_code = @code, lease_token = NULL, updated_at = @now, next_attempt_at = u.next,
+                    UPDATE outbound_queue q SET attempts = q.attempts + 1, last_attempt_at = @now, last_reply = u.reply,
+                           remote_mta = u.mta, status_code = u.code, lease_token = NULL, updated_at = @now, next_attempt_at = u.next,
                            dsn_pending = CASE WHEN @warn::timestamptz IS NOT NULL AND q.created_at <= @warn AND NOT q.delay_warned
                                               THEN {OwedDsn("'delayed'")} ELSE q.dsn_pending END,
                            delay_warned = q.delay_warned OR (@warn::timestamptz IS NOT NULL AND q.created_at <= @warn)
-                      FROM unnest(@ids, @nexts) AS u(id, next)
-                     WHERE q.id = u.id AND q.status = 'queued' AND q.lease_token = @lease
+                      FROM unnest(@ids, @replies, @mtas, @codes, @nexts, @leases) AS u(id, reply, mta, code, next, lease)
+                     WHERE q.id = u.id AND q.status = 'queued' AND q.lease_token = u.lease
                     """),
             };
-            command.Parameters.AddWithValue("ids", rows.Select(r => r.RowId).ToArray());
+            command.Parameters.AddWithValue("ids", rows.Select(r => r.Outcome.RowId).ToArray());
             command.Parameters.AddWithValue("now", now);
-            command.Parameters.AddWithValue("reply", group.Key.Reply);
-            command.Parameters.AddWithValue("mta", NpgsqlTypes.NpgsqlDbType.Text, (object?)group.Key.RemoteMta ?? DBNull.Value);
-            command.Parameters.AddWithValue("code", NpgsqlTypes.NpgsqlDbType.Text, (object?)group.Key.StatusCode ?? DBNull.Value);
-            if (group.Key.Kind == OutcomeKind.Deferred)
+            command.Parameters.AddWithValue("replies", rows.Select(r => r.Outcome.Reply).ToArray());
+            command.Parameters.AddWithValue("mtas", NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Text, rows.Select(r => r.Outcome.RemoteMta).ToArray());
+            command.Parameters.AddWithValue("codes", NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Text, rows.Select(r => r.Outcome.StatusCode).ToArray());
+            if (kind.Key == OutcomeKind.Deferred)
             {
-                command.Parameters.AddWithValue("nexts", rows.Select(r => r.NextAttemptAt ?? now).ToArray());
-                command.Parameters.AddWithValue("lease", leasedUntil);
+                command.Parameters.AddWithValue("nexts", rows.Select(r => r.Outcome.NextAttemptAt ?? now).ToArray());
+                command.Parameters.AddWithValue("leases", rows.Select(r => r.LeasedUntil).ToArray());
                 command.Parameters.AddWithValue("warn", NpgsqlTypes.NpgsqlDbType.TimestampTz, (object?)warnCreatedBefore ?? DBNull.Value);
             }
             batch.BatchCommands.Add(command);
         }
-        if (outcomes.Any(o => o.Kind != OutcomeKind.Delivered))
+        if (outcomes.Any(o => o.Outcome.Kind != OutcomeKind.Delivered))
         {
             batch.BatchCommands.Add(new NpgsqlBatchCommand($"NOTIFY {OutboundQueueStore.Channel}"));
         }

@@ -57,6 +57,12 @@ public sealed class OutboundOptions
     /// <summary>Idle time after which a destination's open connection is closed.</summary>
     public int ConnectionIdleSeconds { get; set; } = 5;
 
+    /// <summary>
+    /// How long a resolved route (MX hosts with their TLS policy) is reused before DNS is asked again; 0 asks every
+    /// time. Failed lookups are never reused. A route is at most this stale, as behind a caching resolver.
+    /// </summary>
+    public int RouteCacheSeconds { get; set; } = 30;
+
     /// <summary>Overrides by MX host suffix (e.g. "google.com"): connections and messages per connection.</summary>
     public Dictionary<string, DestinationLimits> Providers { get; set; } = new(StringComparer.OrdinalIgnoreCase);
 

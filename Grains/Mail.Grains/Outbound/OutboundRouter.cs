@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Mail.Grains.Outbound.Bounces;
 using Mail.Grains.Outbound.Dns;
 using Microsoft.Extensions.Options;
@@ -9,12 +10,32 @@ namespace Mail.Grains.Outbound;
 /// (RFC 5321 §5.1) filtered and annotated by the TLS policy (DANE, then MTA-STS). The site key is the sorted
 /// MX host set, so every domain a provider hosts shares one destination and its connections.
 /// </summary>
-public sealed class OutboundRouter(IMailDns dns, TlsPolicyResolver tlsPolicy, IOptions<OutboundOptions> options)
+public sealed class OutboundRouter(IMailDns dns, TlsPolicyResolver tlsPolicy, IOptions<OutboundOptions> options, TimeProvider clock)
 {
-    private readonly OutboundOptions _options = options.Value;
+    /// <summary>The most domains whose routes are kept; past it the cache starts over (a bound, not an eviction policy).</summary>
+    private const int MaxCachedRoutes = 10_000;
 
-    /// <summary>The route of <paramref name="domain"/> now; DNS answers are cached by the resolver.</summary>
+    private readonly OutboundOptions _options = options.Value;
+    private readonly ConcurrentDictionary<string, (OutboundRoute Route, DateTimeOffset Until)> _cache = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>
+    /// The route of <paramref name="domain"/>: reused for <see cref="OutboundOptions.RouteCacheSeconds"/> once resolved,
+    /// so a burst to one domain costs one set of lookups (MX, addresses, TLSA, MTA-STS) instead of one per message.
+    /// </summary>
     public async Task<OutboundRoute> RouteAsync(string domain, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        if (_cache.TryGetValue(domain, out var cached) && cached.Until > now) return cached.Route;
+        var route = await ResolveAsync(domain, ct);
+        if (route.Failure is null && _options.RouteCacheSeconds > 0)
+        {
+            if (_cache.Count >= MaxCachedRoutes) _cache.Clear();
+            _cache[domain] = (route, now + TimeSpan.FromSeconds(_options.RouteCacheSeconds));
+        }
+        return route;
+    }
+
+    private async Task<OutboundRoute> ResolveAsync(string domain, CancellationToken ct)
     {
         if (!string.IsNullOrWhiteSpace(_options.RelayHost))
         {

@@ -71,14 +71,14 @@ public sealed class OutboundScheduler(
             if (pass == Pass.Refused)
             {
                 // A destination is full: wait for room (its rows are due again in a moment) instead of leasing in a loop.
-                await listener.WaitAsync(Backpressure, ct);
+                await NotificationWait.WaitAsync(listener, Backpressure, ct);
                 continue;
             }
             if (pass == Pass.Full) continue;
             var next = await leases.NextDueAsync();
             var sleep = next is null ? MaxSleep : next.Value - clock.GetUtcNow();
             if (sleep <= TimeSpan.Zero) continue;
-            await listener.WaitAsync(sleep < MaxSleep ? sleep : MaxSleep, ct);
+            await NotificationWait.WaitAsync(listener, sleep < MaxSleep ? sleep : MaxSleep, ct);
         }
     }
 

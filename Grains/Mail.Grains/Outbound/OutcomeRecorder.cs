@@ -10,7 +10,7 @@ namespace Mail.Grains.Outbound;
 /// 5xx ones failed, 4xx ones deferred by the <see cref="RetrySchedule"/> until their lifetime runs out,
 /// after which they fail with the last temporary reply (as Postfix bounces an expired message).
 /// </summary>
-public sealed class OutcomeRecorder(OutboundLeaseStore leases, TimeProvider clock, IOptions<OutboundOptions> options)
+public sealed class OutcomeRecorder(OutcomeWriter writer, TimeProvider clock, IOptions<OutboundOptions> options)
 {
     private readonly RetrySchedule _schedule = RetrySchedule.From(options.Value);
 
@@ -34,8 +34,7 @@ public sealed class OutcomeRecorder(OutboundLeaseStore leases, TimeProvider cloc
     {
         var now = clock.GetUtcNow();
         var outcomes = attempts.Select(a => Outcome(job, a, now)).ToArray();
-        var warn = options.Value.DelayWarningHours > 0 ? now - TimeSpan.FromHours(options.Value.DelayWarningHours) : (DateTimeOffset?)null;
-        await leases.RecordAsync(outcomes, job.LeasedUntil, warn);
+        await writer.RecordAsync(outcomes, job.LeasedUntil);
         return outcomes;
     }
 

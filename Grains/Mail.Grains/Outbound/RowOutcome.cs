@@ -19,3 +19,6 @@ public sealed record RowOutcome(
     string? StatusCode,
     string? RemoteMta,
     DateTimeOffset? NextAttemptAt = null);
+
+/// <summary>A row's outcome with the lease its attempt held, as the outcome writer records it.</summary>
+public readonly record struct LeasedOutcome(RowOutcome Outcome, DateTimeOffset LeasedUntil);

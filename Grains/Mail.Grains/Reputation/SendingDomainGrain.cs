@@ -3,7 +3,7 @@ using Mail.Grains.Interfaces.Errors;
 using Mail.Grains.Interfaces.Outbound;
 using Mail.Grains.Outbound;
 using Mail.Grains.Outbound.Dns;
-using Mail.Storage.Blobs;
+using Mail.Storage.Keys;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
@@ -80,7 +80,7 @@ public sealed class SendingDomainGrain(
         await EnsureKeysCoreAsync();
         if (!Pending.Any())
         {
-            var tenantKey = await tenantKeys.GetKeyAsync(state.State.TenantId!, CancellationToken.None);
+            var tenantKey = await tenantKeys.GetCurrentAsync(state.State.TenantId!, CancellationToken.None);
             foreach (var algorithm in Algorithms())
             {
                 state.State.Keys.Add(NewKey(tenantKey, algorithm, state.State.ActiveGeneration + 1));
@@ -94,9 +94,13 @@ public sealed class SendingDomainGrain(
     public async Task<IReadOnlyList<DkimSigningKey>> GetSigningKeysAsync()
     {
         if (state.State.TenantId is not { } tenantId) return [];
-        var tenantKey = await tenantKeys.GetKeyAsync(tenantId, CancellationToken.None);
-        return Active.Select(k => new DkimSigningKey(k.Selector, k.Algorithm,
-            DkimKeySealer.Open(tenantKey, Domain, k.Selector, k.SealedPrivateKey))).ToArray();
+        var keys = new List<DkimSigningKey>();
+        foreach (var k in Active.ToArray())
+        {
+            keys.Add(new DkimSigningKey(k.Selector, k.Algorithm,
+                await DkimKeySealer.OpenAsync(tenantKeys, tenantId, Domain, k.Selector, k.SealedPrivateKey, CancellationToken.None)));
+        }
+        return keys;
     }
 
     private async Task EnsureKeysCoreAsync()
@@ -110,7 +114,7 @@ public sealed class SendingDomainGrain(
             state.State = new SendingDomainState { TenantId = owner.TenantId };
             changed = true;
         }
-        var tenantKey = await tenantKeys.GetKeyAsync(owner.TenantId, CancellationToken.None);
+        var tenantKey = await tenantKeys.GetCurrentAsync(owner.TenantId, CancellationToken.None);
         var generations = Pending.Select(k => k.Generation).Append(state.State.ActiveGeneration).Distinct().ToArray();
         foreach (var generation in generations)
         {
@@ -127,7 +131,7 @@ public sealed class SendingDomainGrain(
     private IEnumerable<string> Algorithms() =>
         options.Value.Ed25519 ? [DkimKeyFactory.Rsa, DkimKeyFactory.Ed25519] : [DkimKeyFactory.Rsa];
 
-    private DkimKeyState NewKey(byte[] tenantKey, string algorithm, int generation)
+    private DkimKeyState NewKey(TenantKey tenantKey, string algorithm, int generation)
     {
         var now = DateTimeOffset.UtcNow;
         var selector = DkimKeyFactory.NewSelector(algorithm, now);

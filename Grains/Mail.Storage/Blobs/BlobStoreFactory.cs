@@ -1,12 +1,13 @@
+using Mail.Storage.Keys;
+
 namespace Mail.Storage.Blobs;
 
-/// <summary>Builds the configured <see cref="IBlobStore"/>: encryption over the filesystem or Azure Blob Storage.</summary>
+/// <summary>Builds the configured <see cref="IBlobStore"/>: encryption under the tenant keys over the filesystem or Azure Blob Storage.</summary>
 public static class BlobStoreFactory
 {
     /// <summary>Creates the store; relative or missing paths default to folders under <paramref name="dataDir"/>.</summary>
-    public static async Task<IBlobStore> CreateAsync(BlobStoreOptions options, string dataDir, CancellationToken ct = default)
+    public static async Task<IBlobStore> CreateAsync(BlobStoreOptions options, string dataDir, ITenantKeyStore keys, CancellationToken ct = default)
     {
-        var keys = CreateKeyStore(options, dataDir);
         IRawBlobStore raw = options.Kind.ToLowerInvariant() switch
         {
             BlobStoreOptions.FileSystemKind => new FileSystemBlobStore(options.FileSystemRoot ?? Path.Combine(dataDir, "blobs"), options.PackedBlobMaxBytes),
@@ -18,7 +19,7 @@ public static class BlobStoreFactory
         return new EncryptedBlobStore(raw, keys);
     }
 
-    /// <summary>The per-tenant key store the blob store encrypts with, for other data sealed under the same tenant keys.</summary>
-    public static ITenantKeyStore CreateKeyStore(BlobStoreOptions options, string dataDir) =>
-        new FileTenantKeyStore(options.KeyDirectory ?? Path.Combine(dataDir, "keys"));
+    /// <summary>Where the plaintext per-tenant key files of earlier releases are looked for, to be imported (<see cref="LegacyTenantKeyImport"/>).</summary>
+    public static string LegacyKeyDirectory(BlobStoreOptions options, string dataDir) =>
+        Path.Combine(dataDir, options.KeyDirectory ?? "keys");
 }

@@ -1,6 +1,6 @@
 namespace Mail.Storage.Blobs;
 
-/// <summary>Configuration of the blob store: which backend keeps the bytes, where, and where the tenant keys live.</summary>
+/// <summary>Configuration of the blob store: which backend keeps the bytes, where, and where the tenant key files of earlier releases are imported from.</summary>
 public sealed class BlobStoreOptions
 {
     /// <summary>The configuration section these options bind from.</summary>
@@ -30,6 +30,9 @@ public sealed class BlobStoreOptions
     /// </summary>
     public int PackedBlobMaxBytes { get; set; } = FileSystemBlobStore.DefaultPackedBlobMaxBytes;
 
-    /// <summary>Directory of the per-tenant key files (<see cref="FileTenantKeyStore"/>).</summary>
+    /// <summary>
+    /// Directory of the plaintext per-tenant key files of releases before wrapped keys (default "keys" in the data
+    /// directory): imported at start into PostgreSQL as key version 0, wrapped under the master key, then deleted.
+    /// </summary>
     public string? KeyDirectory { get; set; }
 }

@@ -1,10 +1,11 @@
 using System.Buffers;
 using System.Diagnostics.CodeAnalysis;
 using System.Runtime.ExceptionServices;
+using Mail.Storage.Keys;
 
 namespace Mail.Storage.Blobs;
 
-/// <summary>A read-only stream that decrypts an "MLB1" blob one segment at a time, releasing a segment's plaintext only after its tag verifies.</summary>
+/// <summary>A read-only stream that decrypts an "MLB1" blob (format version 1 or 2) one segment at a time, releasing a segment's plaintext only after its tag verifies.</summary>
 internal sealed class DecryptingReadStream : ForwardReadStream
 {
     private readonly Stream _raw;
@@ -40,14 +41,30 @@ internal sealed class DecryptingReadStream : ForwardReadStream
         _plain = ArrayPool<byte>.Shared.Rent(segmentSize);
     }
 
-    /// <summary>Reads the header from <paramref name="raw"/> (owned by the returned stream, and disposed by the caller if this throws).</summary>
-    public static async Task<DecryptingReadStream> OpenAsync(Stream raw, byte[] key, BlobRef blob, CancellationToken ct)
+    /// <summary>
+    /// Reads the header from <paramref name="raw"/> (owned by the returned stream, and disposed by the caller if this throws)
+    /// and asks <paramref name="keyOf"/> for the tenant key of the version it names.
+    /// </summary>
+    public static async Task<DecryptingReadStream> OpenAsync(Stream raw, Func<int, ValueTask<byte[]>> keyOf, BlobRef blob, CancellationToken ct)
     {
         var header = new byte[SegmentedAesGcm.HeaderSize];
-        var read = await raw.ReadAtLeastAsync(header, header.Length, throwOnEndOfStream: false, ct);
-        if (read < header.Length)
-            throw new BlobCorruptException(blob.Name, $"it is {read} bytes long, shorter than the {header.Length}-byte header");
-        var (segmentSize, baseNonce) = SegmentedAesGcm.ReadHeader(header, blob.Name);
+        var read = await raw.ReadAtLeastAsync(header.AsMemory(0, SegmentedAesGcm.PrefixSize), SegmentedAesGcm.PrefixSize, throwOnEndOfStream: false, ct);
+        if (read < SegmentedAesGcm.PrefixSize)
+            throw new BlobCorruptException(blob.Name, $"it is {read} bytes long, shorter than any header");
+        var headerSize = SegmentedAesGcm.HeaderSizeOf(header, blob.Name);
+        read += await raw.ReadAtLeastAsync(header.AsMemory(read, headerSize - read), headerSize - read, throwOnEndOfStream: false, ct);
+        if (read < headerSize)
+            throw new BlobCorruptException(blob.Name, $"it is {read} bytes long, shorter than the {headerSize}-byte header");
+        var (keyVersion, segmentSize, baseNonce) = SegmentedAesGcm.ReadHeader(header.AsSpan(0, headerSize), blob.Name);
+        byte[] key;
+        try
+        {
+            key = await keyOf(keyVersion);
+        }
+        catch (TenantKeyNotFoundException e)
+        {
+            throw new BlobCorruptException(blob.Name, $"its header names key version {keyVersion}, which its tenant does not have", e);
+        }
         return new DecryptingReadStream(raw, new SegmentedAesGcm(key, blob.Name, baseNonce), blob, segmentSize);
     }
 

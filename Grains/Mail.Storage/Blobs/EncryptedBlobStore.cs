@@ -1,6 +1,8 @@
+using Mail.Storage.Keys;
+
 namespace Mail.Storage.Blobs;
 
-/// <summary>Encrypts message content per tenant (AES-256-GCM, "MLB1" segments) on top of any raw blob store.</summary>
+/// <summary>Encrypts message content per tenant (AES-256-GCM, "MLB1" segments) under the current version of its key, read under the version a blob names, on top of any raw blob store.</summary>
 public sealed class EncryptedBlobStore(IRawBlobStore raw, ITenantKeyStore keys) : IBlobStore
 {
     /// <inheritdoc />
@@ -8,7 +10,7 @@ public sealed class EncryptedBlobStore(IRawBlobStore raw, ITenantKeyStore keys) 
     {
         TenantIdFormat.Validate(tenantId);
         ArgumentNullException.ThrowIfNull(plaintext);
-        var key = await keys.GetKeyAsync(tenantId, ct);
+        var key = await keys.GetCurrentAsync(tenantId, ct);
         var name = BlobName.Create(tenantId, DateTime.UtcNow);
         await using var encrypting = new EncryptingReadStream(plaintext, key, name, SegmentedAesGcm.DefaultSegmentSize);
         var stored = await raw.WriteAsync(name, encrypting, ct);
@@ -26,12 +28,11 @@ public sealed class EncryptedBlobStore(IRawBlobStore raw, ITenantKeyStore keys) 
     public async Task<Stream> OpenReadAsync(string tenantId, BlobRef blob, CancellationToken ct)
     {
         Validate(tenantId, blob);
-        var key = await keys.GetKeyAsync(tenantId, ct);
         var stream = await raw.OpenReadAsync(blob.Name, ct) ?? throw new BlobNotFoundException(blob.Name);
         try
         {
             // The cipher binds the name the content was encrypted under, not where the raw store put it.
-            return await DecryptingReadStream.OpenAsync(stream, key, blob with { Name = BlobName.Logical(blob.Name) }, ct);
+            return await DecryptingReadStream.OpenAsync(stream, version => keys.GetAsync(tenantId, version, ct), blob with { Name = BlobName.Logical(blob.Name) }, ct);
         }
         catch
         {

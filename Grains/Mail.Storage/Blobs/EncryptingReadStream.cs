@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Security.Cryptography;
+using Mail.Storage.Keys;
 
 namespace Mail.Storage.Blobs;
 
@@ -23,8 +24,8 @@ internal sealed class EncryptingReadStream : ForwardReadStream
     private uint _index;
     private bool _finalSealed;
 
-    /// <summary>Encrypts <paramref name="plaintext"/> (not owned) for the blob <paramref name="blobName"/> under <paramref name="key"/>.</summary>
-    public EncryptingReadStream(Stream plaintext, byte[] key, string blobName, int segmentSize)
+    /// <summary>Encrypts <paramref name="plaintext"/> (not owned) for the blob <paramref name="blobName"/> under <paramref name="key"/>, naming its version in the header.</summary>
+    public EncryptingReadStream(Stream plaintext, TenantKey key, string blobName, int segmentSize)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(segmentSize, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(segmentSize, SegmentedAesGcm.MaxSegmentSize);
@@ -32,11 +33,11 @@ internal sealed class EncryptingReadStream : ForwardReadStream
         _segmentSize = segmentSize;
         Span<byte> baseNonce = stackalloc byte[SegmentedAesGcm.NonceSize];
         RandomNumberGenerator.Fill(baseNonce);
-        _cipher = new SegmentedAesGcm(key, blobName, baseNonce);
+        _cipher = new SegmentedAesGcm(key.Key, blobName, baseNonce);
         _plainCapacity = segmentSize + 1;
         _plain = ArrayPool<byte>.Shared.Rent(_plainCapacity);
         _sealed = ArrayPool<byte>.Shared.Rent(Math.Max(SegmentedAesGcm.HeaderSize, segmentSize + SegmentedAesGcm.TagSize));
-        SegmentedAesGcm.WriteHeader(_sealed, segmentSize, baseNonce);
+        SegmentedAesGcm.WriteHeader(_sealed, segmentSize, key.Version, baseNonce);
         _sealedCount = SegmentedAesGcm.HeaderSize;
     }
 

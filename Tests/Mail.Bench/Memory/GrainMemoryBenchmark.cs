@@ -26,6 +26,7 @@ public static class GrainMemoryBenchmark
     public static async Task<int> RunAsync(string connectionString, int count)
     {
         using var dataDir = new TempDirectory();
+        TestKeys.EnsureMasterKey(dataDir.Path);
         var overrides = new Dictionary<string, string?>
         {
             ["Mail:DataDir"] = dataDir.Path,

@@ -1,3 +1,4 @@
+using System.Net;
 using System.Net.Security;
 using System.Net.Sockets;
 using System.Security.Authentication;
@@ -33,10 +34,14 @@ public sealed class SmtpTranscript : IAsyncDisposable
     /// <summary>Whether the connection is under TLS.</summary>
     public bool IsTls => _stream is SslStream;
 
-    /// <summary>Connects to 127.0.0.1:<paramref name="port"/>; with <paramref name="implicitTls"/> the TLS handshake comes first. Reads nothing.</summary>
-    public static async Task<SmtpTranscript> ConnectAsync(int port, bool implicitTls = false)
+    /// <summary>
+    /// Connects to 127.0.0.1:<paramref name="port"/>, from <paramref name="from"/> when given (any of 127.0.0.0/8, to be
+    /// another client address); with <paramref name="implicitTls"/> the TLS handshake comes first. Reads nothing.
+    /// </summary>
+    public static async Task<SmtpTranscript> ConnectAsync(int port, bool implicitTls = false, IPAddress? from = null)
     {
-        var tcp = new TcpClient { NoDelay = true };
+        var tcp = from is null ? new TcpClient() : new TcpClient(new IPEndPoint(from, 0));
+        tcp.NoDelay = true;
         using (var connect = new CancellationTokenSource(DefaultTimeout))
         {
             await tcp.ConnectAsync("127.0.0.1", port, connect.Token);

@@ -2,6 +2,7 @@ using Mail.Grains.Tests.Reputation;
 using Mail.Silo;
 using Mail.Silo.Configuration;
 using Mail.Storage.Blobs;
+using Mail.Storage.Keys;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
@@ -42,6 +43,7 @@ public sealed class MailClusterFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         Database = await TestDatabase.CreateAsync("grains");
+        TestKeys.EnsureMasterKey(_dataDir.Path);
         var builder = new TestClusterBuilder(1);
         builder.Options.ClusterId = "mail";
         builder.Options.ServiceId = "mail";
@@ -88,8 +90,13 @@ public sealed class MailClusterFixture : IAsyncLifetime
                 ["Mail:Security:AccountLockout"] = AccountLockout.ToString(),
             }).Build();
             siloBuilder.ConfigureMailSilo(new MailHostOptions { Database = database, DataDir = dataDir }, settings, includeClustering: false);
-            siloBuilder.Services.AddSingleton(Mail.Storage.Postgres.MailDataSource.Create(database));
-            siloBuilder.Services.AddSingleton(BlobStoreFactory.CreateAsync(new BlobStoreOptions(), dataDir).GetAwaiter().GetResult());
+            var dataSource = Mail.Storage.Postgres.MailDataSource.Create(database);
+            siloBuilder.Services.AddSingleton(dataSource);
+            // As the host does: one tenant key store for the blobs and the sealed DKIM keys.
+            var keys = TenantKeyStoreFactory.CreateAsync(new KeyOptions(), dataDir, Path.Combine(dataDir, "keys"), dataSource,
+                Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance).GetAwaiter().GetResult();
+            siloBuilder.Services.AddSingleton<ITenantKeyStore>(keys);
+            siloBuilder.Services.AddSingleton(BlobStoreFactory.CreateAsync(new BlobStoreOptions(), dataDir, keys).GetAwaiter().GetResult());
         }
     }
 }

@@ -2,6 +2,7 @@ using Mail.Mime;
 using Mail.Grains.Interfaces.Mailboxes;
 using Mail.Grains.Tests.Infrastructure;
 using Mail.Storage.Blobs;
+using Microsoft.Extensions.DependencyInjection;
 using MimeKit;
 
 namespace Mail.Grains.Tests.Mailboxes;
@@ -9,8 +10,6 @@ namespace Mail.Grains.Tests.Mailboxes;
 /// <summary>Builds RFC 5322 messages with MimeKit and stores them through the real (encrypted, filesystem) blob store.</summary>
 public sealed class TestMessages(MailClusterFixture fixture)
 {
-    private IBlobStore? _blobs;
-
     /// <summary>A plain text message; <paramref name="padding"/> extra body characters make it larger.</summary>
     public static MimeMessage Build(
         string subject,
@@ -37,7 +36,7 @@ public sealed class TestMessages(MailClusterFixture fixture)
     }
 
     /// <summary>The blob store the silo uses (same data directory, same tenant keys).</summary>
-    public async Task<IBlobStore> BlobsAsync() => _blobs ??= await BlobStoreFactory.CreateAsync(new BlobStoreOptions(), fixture.DataDir);
+    public Task<IBlobStore> BlobsAsync() => Task.FromResult(fixture.SiloServices.GetRequiredService<IBlobStore>());
 
     /// <summary>Stores a message for a tenant.</summary>
     public async Task<StoredBlob> StoreAsync(string tenantId, MimeMessage message)

@@ -76,7 +76,7 @@ public sealed class TlsPolicyResolverTests : IAsyncLifetime
     public async Task DaneBeatsMtaSts()
     {
         _world.Dns.AddMx("both.test", 10, "mx1.both.test").AddMx("both.test", 20, "mx2.both.test").MarkSecure("both.test");
-        _world.Dns.AddTlsa("mx1.both.test", 25, 3, 1, 1, Hash).MarkTlsaSecure("mx1.both.test", 25);
+        _world.Dns.AddTlsa("mx1.both.test", 25, 3, 1, 1, Hash).MarkTlsaSecure("mx1.both.test", 25).SecureHost("mx1.both.test");
         _world.Publish("both.test", "v1");
         // The policy lists only mx2: mx1 is still used, under DANE, which takes precedence (RFC 8461 §2).
         _world.Policies.SetPolicy("both.test", "enforce", 86400, "mx2.both.test");
@@ -93,7 +93,7 @@ public sealed class TlsPolicyResolverTests : IAsyncLifetime
     public async Task AllHostsUnderDaneNeedNoMtaStsFetch()
     {
         _world.Dns.AddMx("dane.test", 10, "mx.dane.test").MarkSecure("dane.test");
-        _world.Dns.AddTlsa("mx.dane.test", 25, 2, 1, 1, Hash).MarkTlsaSecure("mx.dane.test", 25);
+        _world.Dns.AddTlsa("mx.dane.test", 25, 2, 1, 1, Hash).MarkTlsaSecure("mx.dane.test", 25).SecureHost("mx.dane.test");
         _world.Publish("dane.test", "v1");
         _world.Policies.SetPolicy("dane.test", "enforce", 86400, "mx.dane.test");
 
@@ -107,7 +107,7 @@ public sealed class TlsPolicyResolverTests : IAsyncLifetime
     public async Task TlsaWithoutAdBitIsIgnored()
     {
         _world.Dns.AddMx("half.test", 10, "mx.half.test").MarkSecure("half.test");
-        _world.Dns.AddTlsa("mx.half.test", 25, 3, 1, 1, Hash);
+        _world.Dns.AddTlsa("mx.half.test", 25, 3, 1, 1, Hash).SecureHost("mx.half.test");
 
         var route = await RouteAsync("half.test");
 
@@ -127,10 +127,23 @@ public sealed class TlsPolicyResolverTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task TlsaOfAHostWhoseAddressIsInsecureIsNotLookedUp()
+    {
+        _world.Dns.AddMx("loose.test", 10, "mx.loose.test").MarkSecure("loose.test");
+        _world.Dns.AddA("mx.loose.test", "127.0.0.1");
+        _world.Dns.AddTlsa("mx.loose.test", 25, 3, 1, 1, Hash).MarkTlsaSecure("mx.loose.test", 25);
+
+        var route = await RouteAsync("loose.test");
+
+        Assert.Equal(TlsMode.Opportunistic, Assert.Single(route.Hosts).Tls.Mode);
+        Assert.Equal(0, _world.Dns.Queries("_25._tcp.mx.loose.test", "TLSA"));
+    }
+
+    [Fact]
     public async Task UnusableTlsaUsagesAreIgnored()
     {
         _world.Dns.AddMx("pkix.test", 10, "mx.pkix.test").MarkSecure("pkix.test");
-        _world.Dns.AddTlsa("mx.pkix.test", 25, 1, 1, 1, Hash).MarkTlsaSecure("mx.pkix.test", 25);
+        _world.Dns.AddTlsa("mx.pkix.test", 25, 1, 1, 1, Hash).MarkTlsaSecure("mx.pkix.test", 25).SecureHost("mx.pkix.test");
 
         var route = await RouteAsync("pkix.test");
 
@@ -141,7 +154,7 @@ public sealed class TlsPolicyResolverTests : IAsyncLifetime
     public async Task TlsaLookupFailureOnASecureMxRulesThatHostOut()
     {
         _world.Dns.AddMx("flaky.test", 10, "mx1.flaky.test").AddMx("flaky.test", 20, "mx2.flaky.test").MarkSecure("flaky.test");
-        _world.Dns.AddTlsa("mx1.flaky.test", 25, 3, 1, 1, Hash).SetServFail("_25._tcp.mx1.flaky.test");
+        _world.Dns.AddTlsa("mx1.flaky.test", 25, 3, 1, 1, Hash).SetServFail("_25._tcp.mx1.flaky.test").SecureHost("mx1.flaky.test").SecureHost("mx2.flaky.test");
 
         var route = await RouteAsync("flaky.test");
         _world.Dns.SetServFail("_25._tcp.mx2.flaky.test");

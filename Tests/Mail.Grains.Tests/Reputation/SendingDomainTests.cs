@@ -5,7 +5,8 @@ using Mail.Grains.Interfaces.Outbound;
 using Mail.Grains.Reputation;
 using Mail.Grains.Tests.Accounts;
 using Mail.Grains.Tests.Infrastructure;
-using Mail.Storage.Blobs;
+using Mail.Storage.Keys;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Mail.Grains.Tests.Reputation;
 
@@ -69,7 +70,8 @@ public sealed class SendingDomainTests(MailClusterFixture fixture)
         Assert.False(row.AsSpan().IndexOf(key.PrivateKeyPkcs8.AsSpan(^64..)) >= 0);
         var sealedKey = Convert.FromBase64String(System.Text.Json.JsonDocument.Parse(stored).RootElement
             .GetProperty("keys")[0].GetProperty("sealedPrivateKey").GetString()!);
-        var tenantKey = await new FileTenantKeyStore(Path.Combine(fixture.DataDir, "keys")).GetKeyAsync(tenant.TenantId, CancellationToken.None);
+        var keys = fixture.SiloServices.GetRequiredService<ITenantKeyStore>();
+        var tenantKey = await keys.GetAsync(tenant.TenantId, TenantKey.FirstVersion, CancellationToken.None);
         Assert.Equal(key.PrivateKeyPkcs8, DkimKeySealer.Open(tenantKey, tenant.Domain, key.Selector, sealedKey));
         Assert.ThrowsAny<CryptographicException>(() => DkimKeySealer.Open(tenantKey, tenant.Domain, key.Selector + "x", sealedKey));
         Assert.ThrowsAny<CryptographicException>(() => DkimKeySealer.Open(tenantKey, "other.test", key.Selector, sealedKey));
@@ -180,5 +182,40 @@ public sealed class SendingDomainTests(MailClusterFixture fixture)
         Assert.Equal(
             [(fresh.Name, "dkim", "verified"), (old.Name, "dkim-retired", "verified")],
             switched.Where(r => r.Purpose.StartsWith("dkim", StringComparison.Ordinal)).Select(r => (r.Name, r.Purpose, r.Status)));
+    }
+
+    [Fact]
+    public async Task DkimKeysSealedUnderAnOlderTenantKeyStillSignAfterTheTenantKeyRotates()
+    {
+        var tenant = await TestTenant.CreateAsync(fixture.Grains);
+        var domain = fixture.Grains.GetGrain<ISendingDomainGrain>(tenant.Domain);
+        await domain.EnsureKeysAsync();
+        var before = Assert.Single(await domain.GetSigningKeysAsync());
+        var keys = (PostgresTenantKeyStore)fixture.SiloServices.GetRequiredService<ITenantKeyStore>();
+
+        var rotated = await keys.RotateAsync(tenant.TenantId, CancellationToken.None);
+        await domain.RotateAsync();
+
+        Assert.Equal(TenantKey.FirstVersion + 1, rotated.Version);
+        var after = Assert.Single(await domain.GetSigningKeysAsync());
+        Assert.Equal(before.Selector, after.Selector);
+        Assert.Equal(before.PrivateKeyPkcs8, after.PrivateKeyPkcs8);
+        var sealedKeys = await SealedKeysAsync(before.Selector);
+        Assert.Equal([TenantKey.FirstVersion, rotated.Version], sealedKeys.Select(k => System.Buffers.Binary.BinaryPrimitives.ReadInt32BigEndian(k.AsSpan(1))));
+        Assert.Throws<AuthenticationTagMismatchException>(() => DkimKeySealer.Open(rotated.Key, tenant.Domain, before.Selector, sealedKeys[0]));
+        Assert.Equal(before.PrivateKeyPkcs8, DkimKeySealer.Open(
+            await keys.GetAsync(tenant.TenantId, TenantKey.FirstVersion, CancellationToken.None), tenant.Domain, before.Selector, sealedKeys[0]));
+    }
+
+    /// <summary>The sealed private keys in the persisted state of the sending domain that has <paramref name="selector"/>, in state order.</summary>
+    private async Task<byte[][]> SealedKeysAsync(string selector)
+    {
+        await using var connection = await fixture.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT payload_binary FROM orleans_storage WHERE position(convert_to(@selector, 'UTF8') in payload_binary) > 0";
+        command.Parameters.AddWithValue("selector", selector);
+        var row = Assert.IsType<byte[]>(await command.ExecuteScalarAsync());
+        return System.Text.Json.JsonDocument.Parse(row).RootElement.GetProperty("keys").EnumerateArray()
+            .Select(k => Convert.FromBase64String(k.GetProperty("sealedPrivateKey").GetString()!)).ToArray();
     }
 }

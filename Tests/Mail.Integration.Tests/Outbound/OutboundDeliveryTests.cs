@@ -55,6 +55,19 @@ public sealed class OutboundDeliveryTests(OutboundHostFixture host) : IClassFixt
     }
 
     [Fact]
+    public async Task ABurstToOneDomainLooksItsRouteUpOnce()
+    {
+        var receiver = host.AddDomain("remote11.test", "127.0.0.33");
+        var (_, client) = await ApiUsers.CreateAsync(host);
+        for (var i = 0; i < 5; i++) await ApiUsers.SendAsync(client, new { to = new[] { $"r{i}@remote11.test" }, subject = $"burst {i}", text = "x" });
+
+        for (var i = 0; i < 5; i++) await OutboundProbe.WaitForStateAsync(client, $"r{i}@remote11.test", "delivered");
+        Assert.Equal(5, receiver.MessageCount);
+        // The scheduler and the destination share the route cache: one MX lookup (two if both missed at once), not one per message.
+        Assert.InRange(host.Dns.Queries("remote11.test", "MX"), 1, 2);
+    }
+
+    [Fact]
     public async Task TheNextMxIsTriedWhenThePreferredOneIsDown()
     {
         host.Dns.AddMx("remote3.test", 10, "mx-a.remote3.test").AddA("mx-a.remote3.test", "127.0.0.23")

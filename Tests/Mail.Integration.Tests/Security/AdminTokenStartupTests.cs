@@ -13,6 +13,7 @@ public sealed class AdminTokenStartupTests
     {
         await using var database = await TestDatabase.CreateAsync("admintoken");
         using var dataDir = new TempDirectory();
+        TestKeys.EnsureMasterKey(dataDir.Path);
 
         var refused = await Assert.ThrowsAsync<InvalidOperationException>(() => MailHost.CreateAsync([], new Dictionary<string, string?>
         {
@@ -30,6 +31,7 @@ public sealed class AdminTokenStartupTests
     {
         await using var database = await TestDatabase.CreateAsync("admintoken");
         using var dataDir = new TempDirectory();
+        TestKeys.EnsureMasterKey(dataDir.Path);
 
         await using var app = await MailHost.CreateAsync([], new Dictionary<string, string?>
         {

@@ -100,7 +100,7 @@ public sealed class KillDuringLoadTests : IAsyncLifetime
     {
         var blobs = new Mail.Storage.Blobs.EncryptedBlobStore(
             new Mail.Storage.Blobs.FileSystemBlobStore(Path.Combine(_dataDir.Path, "blobs")),
-            new Mail.Storage.Blobs.FileTenantKeyStore(Path.Combine(_dataDir.Path, "keys")));
+            await TestKeys.OpenStoreAsync(_database.ConnectionString, _dataDir.Path));
         await using var connection = new NpgsqlConnection(_database.ConnectionString);
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand(

@@ -1,14 +1,17 @@
 using System.Text;
 using System.Text.RegularExpressions;
 using Mail.Storage.Blobs;
+using Mail.Storage.Keys;
 
 namespace Mail.Integration.Tests.Storage;
 
 /// <summary>What every <see cref="EncryptedBlobStore"/> must do, whichever raw store it sits on; subclasses supply the raw store.</summary>
 public abstract class EncryptedBlobStoreBehaviour : IDisposable
 {
-    // The on-disk "MLB1" layout, spelled out here so a format change has to change the tests too.
-    protected const int HeaderSize = 21;
+    // The on-disk "MLB1" layout (format version 2: magic, version, segment size, key version, nonce), spelled out
+    // here so a format change has to change the tests too.
+    protected const int HeaderSize = 25;
+    protected const int KeyVersionOffset = 9;
     protected const int TagSize = 16;
     protected const int SegmentSize = 64 * 1024;
     protected const int SealedSegmentSize = SegmentSize + TagSize;
@@ -16,17 +19,15 @@ public abstract class EncryptedBlobStoreBehaviour : IDisposable
     private const string Tenant = "tenant-a.example";
     private const string OtherTenant = "tenant-b.example";
 
-    private readonly TempDirectory _keyDirectory = new();
-
-    protected EncryptedBlobStoreBehaviour(IRawBlobStore raw)
+    protected EncryptedBlobStoreBehaviour(IRawBlobStore raw, TenantKeysFixture keys)
     {
         Raw = raw;
-        Keys = new FileTenantKeyStore(_keyDirectory.Path);
+        Keys = keys.Store;
         Store = new EncryptedBlobStore(raw, Keys);
     }
 
     protected IRawBlobStore Raw { get; }
-    protected FileTenantKeyStore Keys { get; }
+    protected PostgresTenantKeyStore Keys { get; }
     protected EncryptedBlobStore Store { get; }
 
     [Theory]
@@ -59,6 +60,17 @@ public abstract class EncryptedBlobStoreBehaviour : IDisposable
 
         Assert.Equal(HeaderSize + length + segments * TagSize, stored.Length);
         Assert.Equal("MLB1"u8.ToArray(), stored[..4]);
+    }
+
+    [Fact]
+    public async Task HeaderNamesTheTenantKeyVersionItWasWrittenUnder()
+    {
+        var current = await Keys.GetCurrentAsync(Tenant, CancellationToken.None);
+
+        var stored = await ReadRawAsync((await PutAsync(Tenant, RandomBytes(100))).Name);
+
+        Assert.Equal(2, stored[4]);
+        Assert.Equal(current.Version, System.Buffers.Binary.BinaryPrimitives.ReadInt32BigEndian(stored.AsSpan(KeyVersionOffset)));
     }
 
     [Fact]
@@ -145,6 +157,8 @@ public abstract class EncryptedBlobStoreBehaviour : IDisposable
     [InlineData(0)]
     [InlineData(4)]
     [InlineData(8)]
+    [InlineData(KeyVersionOffset)]
+    [InlineData(KeyVersionOffset + 3)]
     [InlineData(HeaderSize - 1)]
     public async Task TamperedHeaderIsReported(int offset)
     {
@@ -329,11 +343,7 @@ public abstract class EncryptedBlobStoreBehaviour : IDisposable
         await Assert.ThrowsAsync<ArgumentException>(() => Store.DeleteAsync(Tenant, new BlobRef(name, 0), CancellationToken.None));
     }
 
-    public virtual void Dispose()
-    {
-        _keyDirectory.Dispose();
-        GC.SuppressFinalize(this);
-    }
+    public virtual void Dispose() => GC.SuppressFinalize(this);
 
     protected static byte[] RandomBytes(int length)
     {
@@ -391,6 +401,8 @@ public abstract class EncryptedBlobStoreBehaviour : IDisposable
     {
         private readonly byte[] _key = RandomBytes(32);
 
-        public ValueTask<byte[]> GetKeyAsync(string tenantId, CancellationToken ct) => ValueTask.FromResult(_key);
+        public ValueTask<TenantKey> GetCurrentAsync(string tenantId, CancellationToken ct) => ValueTask.FromResult(new TenantKey(1, _key));
+
+        public ValueTask<byte[]> GetAsync(string tenantId, int version, CancellationToken ct) => ValueTask.FromResult(_key);
     }
 }

@@ -7,17 +7,17 @@ namespace Mail.Integration.Tests.Storage;
 /// behaviours can rewrite a blob's bytes in place), plus what only the filesystem shows: the files themselves.
 /// Packed blobs: <see cref="PackedBlobStoreTests"/>.
 /// </summary>
-public sealed class EncryptedBlobStoreOnFileSystemTests : EncryptedBlobStoreBehaviour
+public sealed class EncryptedBlobStoreOnFileSystemTests : EncryptedBlobStoreBehaviour, IClassFixture<TenantKeysFixture>
 {
     private readonly TempDirectory _root;
 
-    public EncryptedBlobStoreOnFileSystemTests()
-        : this(new TempDirectory())
+    public EncryptedBlobStoreOnFileSystemTests(TenantKeysFixture keys)
+        : this(new TempDirectory(), keys)
     {
     }
 
-    private EncryptedBlobStoreOnFileSystemTests(TempDirectory root)
-        : base(new FileSystemBlobStore(root.Path, packedBlobMaxBytes: 0))
+    private EncryptedBlobStoreOnFileSystemTests(TempDirectory root, TenantKeysFixture keys)
+        : base(new FileSystemBlobStore(root.Path, packedBlobMaxBytes: 0), keys)
     {
         _root = root;
     }

@@ -6,12 +6,11 @@ namespace Mail.Integration.Tests.Storage;
 /// Small blobs packed into shared, group-committed segment files: many blobs per file, each read back exactly,
 /// deletable, still readable after a restart, bound to their name by the encryption, and large blobs still in files of their own.
 /// </summary>
-public sealed class PackedBlobStoreTests : IDisposable
+public sealed class PackedBlobStoreTests(TenantKeysFixture keys) : IDisposable, IClassFixture<TenantKeysFixture>
 {
     private const int Limit = 100_000;
     private const string Tenant = "tenant-a.example";
     private readonly TempDirectory _root = new();
-    private readonly TempDirectory _keys = new();
 
     private FileSystemBlobStore NewRaw() => new(_root.Path, Limit);
 
@@ -115,7 +114,7 @@ public sealed class PackedBlobStoreTests : IDisposable
     [Fact]
     public async Task EncryptedPackedBlobsRoundTripAndAreBoundToTheirRecord()
     {
-        var store = new EncryptedBlobStore(NewRaw(), new FileTenantKeyStore(_keys.Path));
+        var store = new EncryptedBlobStore(NewRaw(), keys.Store);
         var first = await store.PutAsync(Tenant, new MemoryStream(Bytes(70_000, 1)), CancellationToken.None);
         var second = await store.PutAsync(Tenant, new MemoryStream(Bytes(70_000, 2)), CancellationToken.None);
         Assert.Contains('@', first.Name);
@@ -138,11 +137,7 @@ public sealed class PackedBlobStoreTests : IDisposable
         await Assert.ThrowsAsync<ArgumentException>(() => store.OpenReadAsync("tenant-b.example", first, CancellationToken.None));
     }
 
-    public void Dispose()
-    {
-        _root.Dispose();
-        _keys.Dispose();
-    }
+    public void Dispose() => _root.Dispose();
 
     private static byte[] Bytes(int length, int seed)
     {

@@ -59,36 +59,39 @@ public sealed class TlsPolicyResolver(IMailDns dns, MtaStsResolver mtaSts, Outbo
 
     /// <summary>
     /// Per host: a DANE requirement, a problem that rules the host out, or neither (no DANE: policy decides).
-    /// RFC 7672 §2.2: TLSA records count only behind a DNSSEC-validated MX answer, and only when validated themselves.
+    /// RFC 7672 §2.2: TLSA records count only behind a DNSSEC-validated MX answer, and only when validated themselves;
+    /// §2.2.2: only for a host whose address records are validated too (an insecure A/AAAA answer could point
+    /// anywhere, so its TLSA records prove nothing and are not even looked up).
     /// </summary>
     private async Task<(TlsRequirement? Requirement, string? Problem)[]> DaneAsync(MxLookup mx, CancellationToken ct)
     {
-        var result = new (TlsRequirement?, string?)[mx.Hosts.Count];
         if (!mx.Authenticated)
         {
-            return result;
+            return new (TlsRequirement?, string?)[mx.Hosts.Count];
         }
-        var lookups = mx.Hosts.Select(h => dns.LookupTlsaAsync(h.Name, options.RemotePort, ct)).ToList();
-        for (var i = 0; i < lookups.Count; i++)
+        return await Task.WhenAll(mx.Hosts.Select(h => HostDaneAsync(h.Name, ct)));
+    }
+
+    private async Task<(TlsRequirement? Requirement, string? Problem)> HostDaneAsync(string name, CancellationToken ct)
+    {
+        var addresses = await dns.LookupAddressesAsync(name, ct);
+        if (addresses is not { Status: DnsStatus.Ok, Authenticated: true })
         {
-            var name = mx.Hosts[i].Name;
-            var tlsa = await lookups[i];
-            if (tlsa.Status == DnsStatus.TempFail)
-            {
-                // §2.2: a secure MX whose TLSA cannot be looked up now may have DANE; sending without it could
-                // be exactly the downgrade DANE prevents, so that host is unusable for now.
-                result[i] = (null, $"{name}: TLSA lookup failed ({tlsa.Error})");
-                continue;
-            }
-            var usable = tlsa is { Status: DnsStatus.Ok, Authenticated: true }
-                ? tlsa.Records.Where(r => r.IsUsableForSmtp).ToList()
-                : [];
-            if (usable.Count > 0)
-            {
-                result[i] = (new TlsRequirement(TlsMode.Dane, usable, $"DANE: {usable.Count} usable TLSA record(s) for {name}"), null);
-            }
+            return (null, null);
         }
-        return result;
+        var tlsa = await dns.LookupTlsaAsync(name, options.RemotePort, ct);
+        if (tlsa.Status == DnsStatus.TempFail)
+        {
+            // §2.2: a secure MX whose TLSA cannot be looked up now may have DANE; sending without it could
+            // be exactly the downgrade DANE prevents, so that host is unusable for now.
+            return (null, $"{name}: TLSA lookup failed ({tlsa.Error})");
+        }
+        var usable = tlsa is { Status: DnsStatus.Ok, Authenticated: true }
+            ? tlsa.Records.Where(r => r.IsUsableForSmtp).ToList()
+            : [];
+        return usable.Count > 0
+            ? (new TlsRequirement(TlsMode.Dane, usable, $"DANE: {usable.Count} usable TLSA record(s) for {name}"), null)
+            : (null, null);
     }
 
     /// <summary>The MTA-STS requirement of a host without DANE, or null when enforce mode rules the host out (RFC 8461 §4.1, §5).</summary>

@@ -17,7 +17,7 @@ public sealed partial class OutboundConnection
         if (message.Recipients.Count == 0) throw new ArgumentException("a transaction needs a recipient", nameof(message));
         if (_capabilities.MaxSize > 0 && message.TotalSize > _capabilities.MaxSize)
             return Everyone(message, new SmtpReplyInfo(552, "5.3.4", $"message size {message.TotalSize} exceeds the fixed maximum message size {_capabilities.MaxSize} of {HostName}"));
-        var content = await message.OpenContent(ct);
+        var content = await OpenSeekableAsync(message, ct);
         try
         {
             var traits = await MessageTraits.ScanAsync(message, content, _chunk, ct);
@@ -39,6 +39,23 @@ public sealed partial class OutboundConnection
         finally
         {
             await content.DisposeAsync();
+        }
+    }
+
+    /// <summary>
+    /// The content, held in memory when it is small enough (most mail), so the scan for its traits and the send read
+    /// the blob (and decrypt it) once; larger content stays a stream and is opened twice.
+    /// </summary>
+    private static async ValueTask<Stream> OpenSeekableAsync(OutboundMessage message, CancellationToken ct)
+    {
+        var content = await message.OpenContent(ct);
+        if (content.CanSeek || message.TotalSize > MaxBufferedContent) return content;
+        await using (content)
+        {
+            var buffered = new MemoryStream((int)message.TotalSize);
+            await content.CopyToAsync(buffered, ct);
+            buffered.Position = 0;
+            return buffered;
         }
     }
 

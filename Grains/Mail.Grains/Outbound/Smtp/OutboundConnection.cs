@@ -26,6 +26,9 @@ public sealed partial class OutboundConnection : IAsyncDisposable
 {
     private const int ChunkSize = 64 * 1024;
 
+    /// <summary>Content up to this size is read into memory once per transaction instead of being opened twice.</summary>
+    private const long MaxBufferedContent = 1024 * 1024;
+
     private readonly OutboundEndpoint _endpoint;
     private readonly Socket _socket;
     private readonly TimeSpan _commandTimeout;

@@ -1,11 +1,14 @@
-using Mail.Frontends.Hosting;
 using System.Buffers;
 using System.Text;
-using Mail.Frontends.Smtp.Protocol;
+using Mail.Frontends.Hosting;
+using Mail.Protocol.Tests.Smtp;
 
-namespace Mail.Protocol.Tests.Smtp;
+namespace Mail.Protocol.Tests.Hosting;
 
-/// <summary>Command line framing (RFC 5321 §2.3.8, §4.5.3.1.4): CRLF or LF, a length bound, skipping an over-long line.</summary>
+/// <summary>
+/// The one line reader of SMTP, POP3 and IMAP (RFC 5321 §2.3.8, §4.5.3.1.4): CRLF or a bare LF end a line, a bare CR
+/// never does; a length bound that counts the line end; an over-long line skipped whole.
+/// </summary>
 public sealed class LineReaderTests
 {
     private const int Max = 16;
@@ -30,6 +33,35 @@ public sealed class LineReaderTests
         Assert.Equal(LineStatus.Complete, LineReader.TryRead(ref reader, 2048, out var second));
         Assert.Equal("QUIT", Text(second));
         Assert.True(reader.End);
+    }
+
+    [Fact]
+    public void BareCrDoesNotEndALineEvenAtTheEndOfInput()
+    {
+        var reader = new SequenceReader<byte>(Bytes("NOOP\rQUIT\r"));
+
+        Assert.Equal(LineStatus.Incomplete, LineReader.TryRead(ref reader, 2048, out _));
+        Assert.Equal(0, reader.Consumed);
+    }
+
+    [Fact]
+    public void BareCrInsideALineEndedByABareLfStaysInTheLine()
+    {
+        var reader = new SequenceReader<byte>(Bytes("MAIL FROM:<a@b>\rRCPT TO:<c@d>\n"));
+
+        Assert.Equal(LineStatus.Complete, LineReader.TryRead(ref reader, 2048, out var line));
+        Assert.Equal("MAIL FROM:<a@b>\rRCPT TO:<c@d>", Text(line));
+        Assert.True(reader.End);
+    }
+
+    [Fact]
+    public void BareLfCountsOneOctetTowardsTheLimit()
+    {
+        var fits = new SequenceReader<byte>(Bytes(new string('x', Max - 1) + "\n"));
+        var over = new SequenceReader<byte>(Bytes(new string('x', Max) + "\n"));
+
+        Assert.Equal(LineStatus.Complete, LineReader.TryRead(ref fits, Max, out _));
+        Assert.Equal(LineStatus.TooLong, LineReader.TryRead(ref over, Max, out _));
     }
 
     [Fact]

@@ -1,0 +1,9 @@
+namespace Mail.Frontends.Http.Pipeline;
+
+/// <summary>Declares an endpoint's request-body limit.</summary>
+public static class BodyLimitEndpointExtensions
+{
+    /// <summary>The endpoint takes bodies up to the <paramref name="limit"/> of the options.</summary>
+    public static TBuilder WithBodyLimit<TBuilder>(this TBuilder builder, BodyLimit limit) where TBuilder : IEndpointConventionBuilder =>
+        builder.WithMetadata(new BodyLimitMetadata(limit));
+}
