@@ -18,7 +18,7 @@ public sealed class InboundAuthOptions
     /// </summary>
     public int TimeoutSeconds { get; set; } = 30;
 
-    /// <summary>What a DMARC p=reject failure gets: 550 5.7.1 at the end of DATA, or filing in Junk.</summary>
+    /// <summary>What a DMARC p=reject failure gets for tenants without their own choice (PATCH /v1/admin/tenants/{id}): 550 5.7.1 at the end of DATA, or filing in Junk.</summary>
     public DmarcRejectAction DmarcRejectAction { get; set; } = DmarcRejectAction.Reject;
 
     /// <summary>

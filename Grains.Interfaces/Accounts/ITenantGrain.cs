@@ -16,6 +16,12 @@ public interface ITenantGrain : IGrainWithStringKey
     /// <summary>Suspends or resumes the tenant: a suspended tenant's users cannot log in or send.</summary>
     Task SetSuspendedAsync(bool suspended);
 
+    /// <summary>
+    /// Sets how DMARC "p=reject" failures for this tenant's recipients are handled: <see cref="DmarcRejectActions.Reject"/>,
+    /// <see cref="DmarcRejectActions.Quarantine"/>, or null for the server's default; anything else fails with Invalid.
+    /// </summary>
+    Task SetDmarcRejectActionAsync(string? action);
+
     /// <summary>The tenant's current status.</summary>
     Task<TenantInfo> GetAsync();
 }
@@ -27,9 +33,10 @@ public sealed record NewAccount(
     [property: Id(1)] string Password,
     [property: Id(2)] long? QuotaBytes);
 
-/// <summary>What a tenant is.</summary>
+/// <summary>What a tenant is; <see cref="DmarcRejectAction"/> null means the server's default.</summary>
 [GenerateSerializer, Immutable, Alias("mail.TenantInfo")]
 public sealed record TenantInfo(
     [property: Id(0)] string TenantId,
     [property: Id(1)] IReadOnlyList<string> Domains,
-    [property: Id(2)] bool Suspended);
+    [property: Id(2)] bool Suspended,
+    [property: Id(3)] string? DmarcRejectAction = null);

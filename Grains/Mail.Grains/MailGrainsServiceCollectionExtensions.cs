@@ -5,6 +5,7 @@ using Mail.Grains.Outbound.Bounces;
 using Mail.Grains.Outbound.Dkim;
 using Mail.Grains.Outbound.Dns;
 using Mail.Grains.Security;
+using Mail.Security.Dns;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -45,6 +46,13 @@ public static class MailGrainsServiceCollectionExtensions
         services.AddSingleton<OutcomeWriter>();
         services.AddSingleton<OutcomeRecorder>();
         services.AddSingleton<DestinationContext>();
+        // ARC checks use the outbound resolvers, and the seals carry the outbound host name as authserv-id.
+        services.AddSingleton(sp =>
+        {
+            var options = sp.GetRequiredService<OutboundOptions>();
+            var dns = new AuthDns(new AuthDnsOptions { Servers = options.DnsServers.ToArray(), Timeout = TimeSpan.FromSeconds(Math.Max(1, options.DnsTimeoutSeconds)) });
+            return new ArcSealer(dns, options.Hostname);
+        });
         services.AddSingleton<OutboundSigner>();
         services.AddSingleton<OutboundIntake>();
         services.AddSingleton<AsyncBounceHandler>();

@@ -57,9 +57,10 @@ public static class HeaderCache
         return null;
     }
 
+    /// <summary>The field name before the colon, less the WSP that RFC 5322 §4.5.3 (obs-optional) allows there, in any mix.</summary>
     private static string FieldName(ReadOnlySpan<byte> name)
     {
-        var trimmed = name.TrimEnd((byte)' ').TrimEnd((byte)'\t');
+        var trimmed = name.TrimEnd(" \t"u8);
         return System.Text.Encoding.Latin1.GetString(trimmed);
     }
 }

@@ -27,6 +27,17 @@ public static class PythonDkim
         print(json.dumps([check(i) for i in range(count)]))
         """;
 
+    private const string ArcVerifyScript = """
+        import json, sys, dkim
+        message = open(sys.argv[1], 'rb').read()
+        records = json.load(open(sys.argv[2]))
+        def dnsfunc(name, timeout=5):
+            value = records.get(name.decode().rstrip('.'))
+            return value.encode() if value is not None else None
+        cv, results, comment = dkim.arc_verify(message, dnsfunc=dnsfunc)
+        print(json.dumps({'cv': cv.decode(), 'comment': comment}))
+        """;
+
     private const string SignScript = """
         import sys, dkim
         message = open(sys.argv[1], 'rb').read()
@@ -71,6 +82,25 @@ public static class PythonDkim
         await process.WaitForExitAsync();
         if (process.ExitCode != 0) throw new InvalidOperationException($"python3-dkim signing failed ({process.ExitCode}): {error}");
         return output.ToArray();
+    }
+
+    /// <summary>dkimpy's validation of the ARC chain of <paramref name="message"/> (RFC 8617 §5.2): "pass", "fail" or "none", and why.</summary>
+    public static async Task<(string Cv, string Comment)> ArcVerifyAsync(byte[] message, IReadOnlyDictionary<string, string> keyRecords)
+    {
+        using var directory = new TempDirectory();
+        var messagePath = Path.Combine(directory.Path, "message.eml");
+        var recordsPath = Path.Combine(directory.Path, "records.json");
+        await File.WriteAllBytesAsync(messagePath, message);
+        await File.WriteAllTextAsync(recordsPath, JsonSerializer.Serialize(keyRecords));
+        var start = new ProcessStartInfo("/usr/bin/python3") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var argument in new[] { "-c", ArcVerifyScript, messagePath, recordsPath }) start.ArgumentList.Add(argument);
+        using var process = Process.Start(start)!;
+        var output = await process.StandardOutput.ReadToEndAsync();
+        var error = await process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        if (process.ExitCode != 0) throw new InvalidOperationException($"python3-dkim arc_verify failed ({process.ExitCode}): {error}");
+        using var json = JsonDocument.Parse(output);
+        return (json.RootElement.GetProperty("cv").GetString()!, json.RootElement.GetProperty("comment").GetString() ?? "");
     }
 
     /// <summary>The outcome of each DKIM-Signature field of <paramref name="message"/>, top first.</summary>

@@ -21,8 +21,11 @@ public static class AdminEndpoints
     /// <summary>Body of alias creation.</summary>
     public sealed record AliasRequest(string? Alias);
 
-    /// <summary>Body of PATCH /v1/admin/tenants/{id}.</summary>
-    public sealed record TenantPatch(bool? Suspended);
+    /// <summary>
+    /// Body of PATCH /v1/admin/tenants/{id}: each member left out is left alone; <c>dmarc_reject_action</c> is "reject",
+    /// "quarantine" or "default" (the server's <c>Mail:Smtp:InboundAuth:DmarcRejectAction</c>).
+    /// </summary>
+    public sealed record TenantPatch(bool? Suspended, string? DmarcRejectAction);
 
     /// <summary>A page of accounts.</summary>
     public sealed record AccountListView(IReadOnlyList<AccountEndpoints.AccountView> Items, int Page, int PageSize, long Total);
@@ -55,10 +58,20 @@ public static class AdminEndpoints
             return Results.NoContent();
         });
 
+        admin.MapGet("/tenants/{tenant}", async (string tenant, IGrainFactory grains) =>
+            Results.Ok(await grains.GetGrain<ITenantGrain>(tenant.ToLowerInvariant()).GetAsync()));
+
         admin.MapMethods("/tenants/{tenant}", ["PATCH"], async (string tenant, TenantPatch patch, IGrainFactory grains) =>
         {
             var grain = grains.GetGrain<ITenantGrain>(tenant.ToLowerInvariant());
+            string? dmarc = null;
+            if (patch.DmarcRejectAction is { } requested && !requested.Equals("default", StringComparison.OrdinalIgnoreCase)
+                && (dmarc = DmarcRejectActions.Normalize(requested)) is null)
+            {
+                return Problems.BadRequest("dmarc_reject_action must be \"reject\", \"quarantine\" or \"default\".");
+            }
             if (patch.Suspended is { } suspended) await grain.SetSuspendedAsync(suspended);
+            if (patch.DmarcRejectAction is not null) await grain.SetDmarcRejectActionAsync(dmarc);
             return Results.Ok(await grain.GetAsync());
         });
 

@@ -40,22 +40,40 @@ public sealed record PathArgument(string Address, IReadOnlyDictionary<string, st
         return (new PathArgument(path, parameters), null);
     }
 
-    /// <summary>local-part "@" domain, without spaces or controls; quoted local parts are allowed.</summary>
+    /// <summary>local-part "@" domain (RFC 5321 §4.1.2), without spaces or controls; the local part is checked whatever the domain.</summary>
     private static bool IsMailbox(string path)
     {
         var at = path.LastIndexOf('@');
         if (at <= 0 || at == path.Length - 1) return false;
-        var domain = path[(at + 1)..];
-        // RFC 5321 §4.1.3: dcontent of an address literal is %d33-90 / %d94-126 (no brackets, backslash, space or controls).
-        if (domain.StartsWith('[')) return domain.Length > 2 && domain.EndsWith(']') && domain[1..^1].All(c => c is >= '!' and <= '~' and not '[' and not ']' and not '\\');
-        var local = path[..at];
-        var quoted = local.Length >= 2 && local[0] == '"' && local[^1] == '"';
-        // RFC 5321 §4.1.2: an unquoted local part is a dot-string of atext, so specials need quotes.
-        if (!quoted && local.Any(c => char.IsControl(c) || char.IsWhiteSpace(c) || c is '@' or ',' or ';' or '<' or '>' or '(' or ')' or '[' or ']' or '\\' or '"' or ':'))
+        return IsLocalPart(path[..at]) && IsDomain(path[(at + 1)..]);
+    }
+
+    /// <summary>Local-part = Dot-string / Quoted-string (RFC 5321 §4.1.2): unquoted, specials need quotes.</summary>
+    private static bool IsLocalPart(string local)
+    {
+        if (local.Length >= 2 && local[0] == '"' && local[^1] == '"') return IsQuotedContent(local.AsSpan(1, local.Length - 2));
+        return !local.Any(c => char.IsControl(c) || char.IsWhiteSpace(c) || c is '@' or ',' or ';' or '<' or '>' or '(' or ')' or '[' or ']' or '\\' or '"' or ':');
+    }
+
+    /// <summary>QcontentSMTP (RFC 5321 §4.1.2): qtextSMTP (UTF-8 too, RFC 6531 §3.3) or a quoted-pairSMTP, "\\" then %d32-126; a bare '"' would end the string.</summary>
+    private static bool IsQuotedContent(ReadOnlySpan<char> content)
+    {
+        for (var i = 0; i < content.Length; i++)
         {
-            return false;
+            var c = content[i];
+            if (c == '\\')
+            {
+                if (++i == content.Length || content[i] is < ' ' or > '~') return false;
+            }
+            else if (c == '"' || char.IsControl(c)) return false;
         }
-        return !local.Any(char.IsControl)
-               && !domain.Any(c => char.IsWhiteSpace(c) || char.IsControl(c) || c is '<' or '>' or '"' or ',' or ';' or '\\' or '@');
+        return true;
+    }
+
+    /// <summary>A domain name or an address literal (RFC 5321 §4.1.3: dcontent is %d33-90 / %d94-126, no brackets, backslash, space or controls).</summary>
+    private static bool IsDomain(string domain)
+    {
+        if (domain.StartsWith('[')) return domain.Length > 2 && domain.EndsWith(']') && domain[1..^1].All(c => c is >= '!' and <= '~' and not '[' and not ']' and not '\\');
+        return !domain.Any(c => char.IsWhiteSpace(c) || char.IsControl(c) || c is '<' or '>' or '"' or ',' or ';' or '\\' or '@');
     }
 }

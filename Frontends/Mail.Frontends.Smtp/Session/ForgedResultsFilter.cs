@@ -8,14 +8,14 @@ namespace Mail.Frontends.Smtp.Session;
 /// Removes, while the message streams, every Authentication-Results field of the header section whose authserv-id is
 /// ours (RFC 8601 §5: a receiver must not trust, and should delete, results that claim to be its own). Everything else
 /// passes through unchanged. Only such a field is held, up to <see cref="MaxFieldBytes"/>; a longer one is dropped
-/// whole, as no results field we write comes near that size. After the blank line the body passes untouched.
+/// whole, as no results field we write comes near that size. What is held or passed depends on the bytes only, never on
+/// how they are split into chunks (a name padded with spaces before its colon across a chunk end was passed once). After the blank line the body passes untouched.
 /// </summary>
 public sealed class ForgedResultsFilter(string authServId)
 {
     /// <summary>Largest Authentication-Results field held to read its authserv-id.</summary>
     public const int MaxFieldBytes = 64 * 1024;
 
-    private const int MaxNameBytes = 128;
     private const string FieldName = "Authentication-Results";
 
     private readonly ArrayBufferWriter<byte> _held = new();
@@ -80,9 +80,33 @@ public sealed class ForgedResultsFilter(string authServId)
                     var piece = end < 0 ? data : data[..(end + 1)];
                     _held.Write(piece);
                     data = data[piece.Length..];
-                    if (end < 0 && _held.WrittenCount <= MaxNameBytes) break;
+                    if (end < 0)
+                    {
+                        // The name goes on in the next chunk. Whether it can still be ours depends on the bytes alone,
+                        // never on where a chunk ends: RFC 5322 §4.5.3 (obs-optional) allows any WSP before the colon.
+                        if (!CouldBeOurs(_held.WrittenSpan))
+                        {
+                            emit(_held.WrittenSpan);
+                            _held.Clear();
+                            _mode = Mode.PassLine;
+                        }
+                        else if (_held.WrittenCount > MaxFieldBytes)
+                        {
+                            _held.Clear();
+                            (_holding, _oversized, _mode) = (true, true, Mode.HoldLine);
+                        }
+                        break;
+                    }
+                    if (_held.WrittenCount - 1 > MaxFieldBytes && CouldBeOurs(_held.WrittenSpan[..^1]))
+                    {
+                        // As above, had the name arrived in pieces: too long to be ours, dropped with its line.
+                        var ended = _held.WrittenSpan[^1] == (byte)'\n';
+                        _held.Clear();
+                        (_holding, _oversized, _mode) = (true, true, ended ? Mode.LineStart : Mode.HoldLine);
+                        break;
+                    }
                     var name = Encoding.ASCII.GetString(_held.WrittenSpan).TrimEnd(':', ' ', '\t');
-                    if (end >= 0 && _held.WrittenSpan[^1] == (byte)':' && name.Equals(FieldName, StringComparison.OrdinalIgnoreCase))
+                    if (_held.WrittenSpan[^1] == (byte)':' && name.Equals(FieldName, StringComparison.OrdinalIgnoreCase))
                     {
                         _holding = true;
                         _mode = Mode.HoldLine;
@@ -114,6 +138,21 @@ public sealed class ForgedResultsFilter(string authServId)
     {
         if (_held.WrittenCount + piece.Length > MaxFieldBytes) _oversized = true;
         if (!_oversized) _held.Write(piece);
+    }
+
+    /// <summary>Whether a field name read so far (no colon yet) may still turn out to be Authentication-Results: a prefix of it, or all of it then only WSP.</summary>
+    private static bool CouldBeOurs(ReadOnlySpan<byte> name)
+    {
+        var length = Math.Min(name.Length, FieldName.Length);
+        for (var i = 0; i < length; i++)
+        {
+            if (char.ToLowerInvariant((char)name[i]) != char.ToLowerInvariant(FieldName[i])) return false;
+        }
+        foreach (var b in name[length..])
+        {
+            if (b is not ((byte)' ' or (byte)'\t')) return false;
+        }
+        return true;
     }
 
     /// <summary>Emits the held field unless it claims our authserv-id (or was too long to read).</summary>

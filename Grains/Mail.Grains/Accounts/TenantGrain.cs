@@ -85,5 +85,15 @@ public sealed class TenantGrain(
     }
 
     /// <inheritdoc />
-    public Task<TenantInfo> GetAsync() => Task.FromResult(new TenantInfo(TenantId, state.State.Domains.ToArray(), state.State.Suspended));
+    public async Task SetDmarcRejectActionAsync(string? action)
+    {
+        var normalized = action is null ? null : DmarcRejectActions.Normalize(action)
+            ?? throw new MailException(MailErrorCode.Invalid, $"'{action}' is not a DMARC reject action (reject or quarantine).");
+        state.State.DmarcRejectAction = normalized;
+        await state.WriteStateAsync();
+    }
+
+    /// <inheritdoc />
+    public Task<TenantInfo> GetAsync() =>
+        Task.FromResult(new TenantInfo(TenantId, state.State.Domains.ToArray(), state.State.Suspended, state.State.DmarcRejectAction));
 }

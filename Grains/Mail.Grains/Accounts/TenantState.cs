@@ -8,4 +8,7 @@ public sealed class TenantState
 
     /// <summary>Whether the tenant's users are locked out.</summary>
     public bool Suspended { get; set; }
+
+    /// <summary>The tenant's DMARC reject action (<see cref="Interfaces.Accounts.DmarcRejectActions"/>); null follows the server's setting.</summary>
+    public string? DmarcRejectAction { get; set; }
 }

@@ -10,9 +10,10 @@ namespace Mail.Grains.Outbound.Dkim;
 
 /// <summary>
 /// Makes the DKIM-Signature header fields (RFC 6376 §3.5; RFC 8463 for Ed25519) of a stored message,
-/// to be prepended to it: relaxed/relaxed, SHA-256, one signature per active key of the domain.
+/// to be prepended to it: relaxed/relaxed, SHA-256, one signature per active key of the domain; and, for a message
+/// being relayed, an ARC set on top of them (<see cref="ArcSealer"/>, RFC 8617).
 /// </summary>
-public sealed class OutboundSigner(IGrainFactory grains)
+public sealed class OutboundSigner(IGrainFactory grains, ArcSealer? arc = null)
 {
     /// <summary>How long a domain's keys are reused before the grain is asked again (bulk mail must not call it per message).</summary>
     public static readonly TimeSpan KeyCacheLifetime = TimeSpan.FromSeconds(60);
@@ -31,8 +32,8 @@ public sealed class OutboundSigner(IGrainFactory grains)
 
     /// <summary>
     /// The DKIM-Signature field(s) for <paramref name="message"/> (the stored bytes) signed as
-    /// <paramref name="domain"/>, folded, each ending in CRLF; null when the domain has no keys or the
-    /// message has no From field (RFC 6376 §5.4 requires From to be signed).
+    /// <paramref name="domain"/>, folded, each ending in CRLF, under the ARC set when the message is relayed; null when
+    /// the domain has no keys or the message has no From field (RFC 6376 §5.4 requires From to be signed).
     /// </summary>
     public async Task<string?> SignAsync(string domain, Stream message, CancellationToken ct)
     {
@@ -42,6 +43,9 @@ public sealed class OutboundSigner(IGrainFactory grains)
         // MimeKit keeps the top-level Content-* fields with the body entity, not in the message's headers.
         var headers = SignedHeaders.Where(h => mime.Headers.Contains(h) || mime.Body?.Headers.Contains(h) == true).ToArray();
         if (!headers.Contains("From")) return null;
+        // What the ARC set reports is checked before our own signatures are on the message.
+        var rsa = keys.FirstOrDefault(k => k.Algorithm == DkimSignatureAlgorithm.RsaSha256);
+        var arcResults = arc is not null && rsa is not null && ArcSealer.IsRelayed(mime) ? await arc.CheckAsync(mime, ct) : null;
 
         // CRLF: the canonical form is computed over the message as it travels (RFC 6376 §3.4).
         var format = FormatOptions.Default.Clone();
@@ -55,9 +59,15 @@ public sealed class OutboundSigner(IGrainFactory grains)
             };
             signer.Sign(format, mime, headers);
         }
-        // Each signature was inserted at the top, so the first fields are ours, newest first.
+        var added = keys.Count;
+        if (arcResults is not null)
+        {
+            ArcSealer.Seal(mime, format, arcResults, domain.TrimEnd('.').ToLowerInvariant(), rsa!.Selector, rsa.PrivateKey, headers);
+            added += 3;
+        }
+        // Each field was inserted at the top, so the first fields are ours, newest first.
         var fields = new StringBuilder();
-        foreach (var header in mime.Headers.Take(keys.Count))
+        foreach (var header in mime.Headers.Take(added))
         {
             var value = Encoding.ASCII.GetString(header.RawValue).Replace("\r\n", "\n", StringComparison.Ordinal)
                 .TrimEnd('\n').Replace("\n", "\r\n", StringComparison.Ordinal);

@@ -1,7 +1,7 @@
 using MimeKit.Cryptography;
 using Org.BouncyCastle.Crypto;
 
-namespace Mail.Grains.Tests.Reputation;
+namespace Mail.Testing;
 
 /// <summary>MimeKit's key lookup answered from a name → TXT map (the records the grain lists).</summary>
 public sealed class RecordKeyLocator(IReadOnlyDictionary<string, string> records) : DkimPublicKeyLocatorBase
