@@ -161,6 +161,9 @@ public sealed class TestSmtpReceiver : IAsyncDisposable
             {
                 return;
             }
+            // Replies go out as they are written, as a real MTA's do (Postfix flushes a pipelined group's replies
+            // together; without this, Nagle holds the second reply until the client's delayed ACK, about 40 ms).
+            socket.NoDelay = true;
             Interlocked.Increment(ref _connections);
             var registered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             _sessions[socket] = Task.Run(async () =>
