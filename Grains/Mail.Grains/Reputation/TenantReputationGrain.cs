@@ -81,18 +81,17 @@ public sealed class TenantReputationGrain(
         if (_standing.LiftedAt is { } lifted && now - lifted < TimeSpan.FromHours(t.LiftGraceHours)) return;
         var window = await counters.SumAsync(CounterScopes.Tenant, Tenant, UtcPeriods.HourOf(now).AddHours(1 - t.WindowHours));
         if (window.Delivered + window.Bounces < t.MinimumMessages) return;
-        string Rates() => string.Create(CultureInfo.InvariantCulture,
-            $"bounce rate {window.BounceRate:P1}, complaint rate {window.ComplaintRate:P2} over {t.WindowHours} h ({window.Delivered + window.Bounces} messages)");
+        string Rates() => $"bounce rate {Percent(window.BounceRate)}, complaint rate {Percent(window.ComplaintRate)} over {t.WindowHours} h ({window.Delivered + window.Bounces} messages)";
         if (window.BounceRate > t.PauseBounceRate || window.ComplaintRate > t.PauseComplaintRate)
         {
-            var reason = string.Create(CultureInfo.InvariantCulture, $"{Rates()} passed the pause thresholds ({t.PauseBounceRate:P1} / {t.PauseComplaintRate:P2})");
+            var reason = $"{Rates()} passed the pause thresholds ({Percent(t.PauseBounceRate)} / {Percent(t.PauseComplaintRate)})";
             await SaveAsync(new TenantStanding(TenantStanding.Paused, reason, now, null, true, _standing.LiftedAt), now);
             await events.AddAsync(Event(now, ReputationEventLog.Threshold, "pause", null, null, null, $"tenant {Tenant} paused: {reason}"));
             logger.LogWarning("Tenant {Tenant} paused: {Reason}", Tenant, reason);
         }
         else if (!_standing.Review && (window.BounceRate > t.ReviewBounceRate || window.ComplaintRate > t.ReviewComplaintRate))
         {
-            var reason = string.Create(CultureInfo.InvariantCulture, $"{Rates()} passed the review thresholds ({t.ReviewBounceRate:P1} / {t.ReviewComplaintRate:P2})");
+            var reason = $"{Rates()} passed the review thresholds ({Percent(t.ReviewBounceRate)} / {Percent(t.ReviewComplaintRate)})";
             var state = _standing.State == TenantStanding.Suspended ? TenantStanding.Suspended : TenantStanding.Throttled;
             await SaveAsync(_standing with { State = state, Reason = state == TenantStanding.Throttled ? reason : _standing.Reason, Since = _standing.Since ?? now, Review = true }, now);
             await events.AddAsync(Event(now, ReputationEventLog.Threshold, "review", null, null, null,
@@ -138,6 +137,9 @@ public sealed class TenantReputationGrain(
         _standing = standing;
         if (standing.State != TenantStanding.Throttled) _bucket = null;
     }
+
+    /// <summary>A rate as a percentage with two decimals ("12.50%"), the same in every culture.</summary>
+    private static string Percent(double rate) => (rate * 100).ToString("0.00", CultureInfo.InvariantCulture) + "%";
 
     private TenantReputationView View() => new(Tenant, _standing.State, _standing.Review, _standing.Reason, _standing.Since, _standing.Until,
         _standing.LiftedAt, _standing.State == TenantStanding.Throttled ? policy.TenantReviewRate.ToString() : null);
