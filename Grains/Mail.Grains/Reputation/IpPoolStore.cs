@@ -13,10 +13,12 @@ public sealed class IpPoolStore(NpgsqlDataSource dataSource)
 {
     /// <summary>
     /// Seeds rows for the IPs configuration puts in <paramref name="pool"/> that have none (warm ones warmed, the others on
-    /// day 1 today), then reads every configured IP whose row names this pool (an operator may have moved it here).
+    /// day 1 today), then reads every configured IP whose row names this pool (an operator may have moved it here), and
+    /// those configuration puts here whose row names a pool that is no longer configured.
     /// </summary>
     public async Task<IReadOnlyList<PooledIp>> LoadIpsAsync(string pool, IReadOnlyDictionary<string, ConfiguredIp> configured, DateTimeOffset today)
     {
+        var pools = configured.Values.Select(c => c.Pool).Distinct().ToArray();
         var own = configured.Where(c => c.Value.Pool == pool).ToArray();
         await using var batch = dataSource.CreateBatch();
         var seed = new NpgsqlBatchCommand(
@@ -31,9 +33,14 @@ public sealed class IpPoolStore(NpgsqlDataSource dataSource)
         seed.Parameters.AddWithValue("warm", own.Select(c => c.Value.Warm).ToArray());
         batch.BatchCommands.Add(seed);
         var read = new NpgsqlBatchCommand(
-            "SELECT ip, paused, paused_reason, warmup_started_on, last_used_at FROM ip_addresses WHERE pool = @pool AND ip = ANY(@all)");
+            """
+            SELECT ip, paused, paused_reason, warmup_started_on, last_used_at FROM ip_addresses
+             WHERE ip = ANY(@all) AND (pool = @pool OR (ip = ANY(@own) AND pool <> ALL(@pools)))
+            """);
         read.Parameters.AddWithValue("pool", pool);
         read.Parameters.AddWithValue("all", configured.Keys.ToArray());
+        read.Parameters.AddWithValue("own", own.Select(c => c.Key).ToArray());
+        read.Parameters.AddWithValue("pools", pools);
         batch.BatchCommands.Add(read);
         await using var reader = await batch.ExecuteReaderAsync();
         var ips = new List<PooledIp>();

@@ -24,7 +24,8 @@ public sealed class ReputationOverviewGrain(
     {
         var address = ReputationPolicy.Normalize(ip);
         if (!policy.Ips.TryGetValue(address, out var configured)) return null;
-        return await pools.PoolOfAsync(address) ?? configured.Pool;
+        // A row naming a pool that is no longer configured leaves the IP where configuration puts it.
+        return await pools.PoolOfAsync(address) is { } pool && policy.IsPool(pool) ? pool : configured.Pool;
     }
 
     /// <inheritdoc />
