@@ -18,9 +18,10 @@ public static class MailHost
 {
     /// <summary>
     /// Applies migrations, then builds the host. <paramref name="overrides"/> are applied last (tests use
-    /// them for ports, database and data directory).
+    /// them for ports, database and data directory); <paramref name="services"/> registers services last, so they
+    /// replace the host's (tests give the host a clock they move).
     /// </summary>
-    public static async Task<WebApplication> CreateAsync(string[] args, IDictionary<string, string?>? overrides = null)
+    public static async Task<WebApplication> CreateAsync(string[] args, IDictionary<string, string?>? overrides = null, Action<IServiceCollection>? services = null)
     {
         var (builder, options) = Configure(args, overrides);
         var frontendOnly = string.Equals(options.Role, "frontend", StringComparison.OrdinalIgnoreCase);
@@ -55,6 +56,7 @@ public static class MailHost
         builder.AddMailSmtpFrontend(certificate);
         builder.AddMailImapFrontend(certificate);
         builder.AddMailPop3Frontend(certificate);
+        services?.Invoke(builder.Services);
         var app = builder.Build();
         app.MapMailHttpFrontend();
         app.UseMailSmtpFrontend();

@@ -4,6 +4,7 @@ using Mail.Grains.Accounts;
 using Mail.Grains.Security;
 using Mail.Grains.Interfaces;
 using Mail.Grains.Outbound;
+using Mail.Grains.Reputation.Options;
 using Mail.Grains.Storage;
 using Mail.Silo.Cluster;
 using Mail.Silo.Configuration;
@@ -66,6 +67,7 @@ public static class SiloComposition
             if (configuration[$"{OutboundOptions.Section}:Hostname"] is null && configuration["Mail:Smtp:HostName"] is { Length: > 0 } name) o.Hostname = name;
         });
         silo.Services.Configure<AuthThrottleOptions>(configuration.GetSection("Mail:Security"));
+        silo.Services.Configure<ReputationOptions>(configuration.GetSection(ReputationOptions.Section));
         return silo;
     }
 }

@@ -19,6 +19,8 @@ public interface IDeliveryAgentGrain : IGrainWithIntegerKey
 /// already parsed the message or resolved its recipients passes <see cref="Summary"/> and
 /// <see cref="Routes"/> so the agent neither reads the blob back nor asks the address grains again.
 /// <see cref="Folder"/> files local copies elsewhere than INBOX (Junk for mail DMARC asks to quarantine).
+/// <see cref="StreamClass"/> is the sender's class for remote recipients (<see cref="Outbound.StreamClasses"/>;
+/// null: transactional).
 /// </summary>
 [GenerateSerializer, Immutable, Alias("mail.Submission")]
 public sealed record Submission(
@@ -30,7 +32,8 @@ public sealed record Submission(
     [property: Id(5)] DateTimeOffset ReceivedAt,
     [property: Id(6)] MessageSummary? Summary = null,
     [property: Id(7)] IReadOnlyDictionary<string, AddressRoute>? Routes = null,
-    [property: Id(8)] string? Folder = null);
+    [property: Id(8)] string? Folder = null,
+    [property: Id(9)] string? StreamClass = null);
 
 /// <summary>What happened to each recipient of a submission.</summary>
 [GenerateSerializer, Immutable, Alias("mail.SubmissionResult")]

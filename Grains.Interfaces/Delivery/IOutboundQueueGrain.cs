@@ -32,4 +32,9 @@ public sealed record OutboundItem(
     [property: Id(9)] string? RemoteMta = null,
     [property: Id(10)] string? StatusCode = null,
     [property: Id(11)] string? EnvelopeFrom = null,
-    [property: Id(12)] string? SenderAccountId = null);
+    [property: Id(12)] string? SenderAccountId = null,
+    [property: Id(13)] string? StreamClass = null,
+    [property: Id(14)] string? Pool = null,
+    [property: Id(15)] string? SourceIp = null,
+    [property: Id(16)] string? Provider = null,
+    [property: Id(17)] string? HoldReason = null);

@@ -4,6 +4,8 @@ using Mail.Grains.Outbound;
 using Mail.Grains.Outbound.Bounces;
 using Mail.Grains.Outbound.Dkim;
 using Mail.Grains.Outbound.Dns;
+using Mail.Grains.Reputation;
+using Mail.Grains.Reputation.Options;
 using Mail.Grains.Security;
 using Mail.Security.Dns;
 using Microsoft.Extensions.DependencyInjection;
@@ -27,6 +29,25 @@ public static class MailGrainsServiceCollectionExtensions
         services.AddSingleton<MailboxStore>();
         services.AddSingleton<DirectoryTable>();
         services.AddOutboundMta();
+        services.AddSenderReputation();
+        return services;
+    }
+
+    /// <summary>Sender reputation: IP pools, warm-up, shaping, automation, counters and tenant thresholds (idle unless configured).</summary>
+    private static IServiceCollection AddSenderReputation(this IServiceCollection services)
+    {
+        services.AddOptions<ReputationOptions>().ValidateOnStart();
+        services.AddSingleton<IValidateOptions<ReputationOptions>, ReputationOptionsValidator>();
+        services.AddSingleton<ReputationPolicy>();
+        services.AddSingleton<IpPoolStore>();
+        services.AddSingleton<ReputationQueueStore>();
+        services.AddSingleton<ReputationCounterStore>();
+        services.AddSingleton<TenantReputationStore>();
+        services.AddSingleton<ReputationEventLog>();
+        services.AddSingleton<ReputationCounters>();
+        services.AddSingleton<IReputationEvents>(sp => sp.GetRequiredService<ReputationCounters>());
+        services.AddSingleton<ReputationObserver>();
+        services.AddSingleton<ReputationGate>();
         return services;
     }
 

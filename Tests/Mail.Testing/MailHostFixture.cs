@@ -3,6 +3,7 @@ using Xunit;
 using System.Net.Http.Json;
 using Mail.Silo;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Mail.Testing;
 
@@ -63,6 +64,11 @@ public class MailHostFixture : IAsyncLifetime
 
     /// <summary>Settings of this host beyond the defaults (blob store kind, limits).</summary>
     protected virtual IDictionary<string, string?> Settings => new Dictionary<string, string?>();
+
+    /// <summary>Registers services that replace the host's (a clock the test moves).</summary>
+    protected virtual void ConfigureServices(IServiceCollection services)
+    {
+    }
 
     /// <inheritdoc />
     public virtual async Task InitializeAsync()
@@ -145,7 +151,7 @@ public class MailHostFixture : IAsyncLifetime
             ["Mail:Smtp:InboundAuth:DnsServers:0"] = _inboundDns.Endpoint,
         };
         foreach (var (key, value) in Settings) overrides[key] = value;
-        _app = await MailHost.CreateAsync([], overrides);
+        _app = await MailHost.CreateAsync([], overrides, ConfigureServices);
         await _app.StartAsync();
         using var client = CreateClient();
         var deadline = DateTime.UtcNow.AddSeconds(60);

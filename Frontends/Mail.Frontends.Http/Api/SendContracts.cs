@@ -1,6 +1,6 @@
 namespace Mail.Frontends.Http.Api;
 
-/// <summary>Body of POST /v1/send.</summary>
+/// <summary>Body of POST /v1/send; <see cref="Class"/> is the stream class of remote recipients (transactional, the default, or marketing).</summary>
 public sealed record SendRequest(
     IReadOnlyList<string>? To,
     IReadOnlyList<string>? Cc,
@@ -11,7 +11,8 @@ public sealed record SendRequest(
     IReadOnlyList<AttachmentUpload>? Attachments,
     string? From = null,
     string? InReplyTo = null,
-    IReadOnlyList<string>? References = null);
+    IReadOnlyList<string>? References = null,
+    string? Class = null);
 
 /// <summary>One attachment of a send request.</summary>
 public sealed record AttachmentUpload(string? Filename, string? ContentType, string? ContentBase64);

@@ -8,6 +8,7 @@ using Mail.Frontends.Http.Messages;
 using Mail.Grains.Interfaces.Accounts;
 using Mail.Grains.Interfaces.Delivery;
 using Mail.Grains.Interfaces.Mailboxes;
+using Mail.Grains.Interfaces.Outbound;
 using Mail.Mime;
 using Mail.Storage.Blobs;
 using Microsoft.Extensions.Configuration;
@@ -43,6 +44,9 @@ public static partial class SendEndpoints
                 return Problems.BadRequest($"{IdempotencyHeader} must be 1-100 characters of letters, digits and -_.:");
             }
 
+            var streamClass = StreamClasses.Parse(request.Class);
+            if (request.Class is not null && streamClass is null) return Problems.BadRequest($"class must be {StreamClasses.Transactional} or {StreamClasses.Marketing}.");
+
             var (built, error) = OutgoingMessageBuilder.Build(request, from, options.Value.MaxRecipients);
             if (built is null) return Problems.BadRequest(error!);
             if (configuration.GetValue(VerifiedSenderRule.ConfigurationKey, true)
@@ -65,7 +69,7 @@ public static partial class SendEndpoints
             var submissionId = idempotencyKey.Length > 0 ? $"http:{account.AccountId}:{idempotencyKey}" : $"http:{Guid.NewGuid():N}";
             var result = await grains.GetGrain<IDeliveryAgentGrain>(0).SubmitAsync(new Submission(
                 submissionId, new StoredBlob(account.TenantId, stored.Name, stored.Length), from, built.Recipients,
-                account.AccountId, DateTimeOffset.UtcNow, MessageSummaryReader.Read(built.Message)));
+                account.AccountId, DateTimeOffset.UtcNow, MessageSummaryReader.Read(built.Message), StreamClass: streamClass));
             var id = result.SentMessageId!.Value.ToString(CultureInfo.InvariantCulture);
             var response = new SendResponse(id, built.Message.MessageId ?? "",
                 result.Recipients.Select(r => new RecipientResult(r.Address, r.Status.ToString().ToLowerInvariant(), r.Detail)).ToArray());

@@ -2,6 +2,7 @@ using Mail.Frontends.Smtp.Protocol;
 using Mail.Grains.Interfaces.Delivery;
 using Mail.Grains.Interfaces.Errors;
 using Mail.Grains.Interfaces.Mailboxes;
+using Mail.Grains.Interfaces.Outbound;
 using Mail.Mime;
 using Microsoft.Extensions.Logging;
 
@@ -11,7 +12,8 @@ namespace Mail.Frontends.Smtp.Session;
 /// Ends a transaction: refuses a submission whose header From is not the user's own (<see cref="HeaderFromRule"/>),
 /// waits for the blob to be durable, hands the message to the delivery agent, and answers 250 only when every local mailbox has committed it and remote recipients are queued; on any
 /// failure 451, so the client retries. The submission id is a hash of envelope and content, so a retry
-/// after a lost reply is a no-op.
+/// after a lost reply is a no-op. A submitted message's <c>X-Mail-Class</c> field (transactional, marketing) picks the
+/// stream class its remote recipients are sent under; anything else there counts as transactional.
 /// </summary>
 public static class DeliveryHandoff
 {
@@ -66,7 +68,8 @@ public static class DeliveryHandoff
             var routes = envelope.Recipients.Where(r => r.Route is not null).DistinctBy(r => r.Address).ToDictionary(r => r.Address, r => r.Route!);
             var result = await session.Grains.GetGrain<IDeliveryAgentGrain>(0).SubmitAsync(new Submission(
                 submissionId, new StoredBlob(envelope.BlobTenant!, blob.Name, blob.Length), envelope.From, recipients,
-                session.Account?.AccountId, DateTimeOffset.UtcNow, MessageSummaryReader.Read(sink.Prefix), routes, decision?.Folder));
+                session.Account?.AccountId, DateTimeOffset.UtcNow, MessageSummaryReader.Read(sink.Prefix), routes, decision?.Folder,
+                session.Account is null ? null : StreamClasses.Parse(HeaderFieldReader.First(sink.Prefix, StreamClasses.Header))));
             if (result.Recipients.All(r => r.Status == RecipientStatus.Rejected))
             {
                 var detail = string.Join("; ", result.Recipients.Select(r => $"<{r.Address}>: {r.Detail}"));

@@ -1,3 +1,4 @@
+using Mail.Grains.Reputation;
 using Mail.Storage.Blobs;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -13,6 +14,7 @@ public sealed class DestinationContext(
     OutboundConnector connector,
     OutcomeRecorder recorder,
     IBlobStore blobs,
+    ReputationPolicy reputation,
     ILogger<DestinationPump> logger)
 {
     /// <summary>Outbound settings.</summary>
@@ -39,8 +41,24 @@ public sealed class DestinationContext(
     /// <summary>Log of the destinations.</summary>
     public ILogger Logger { get; } = logger;
 
+    /// <summary>
+    /// The limits of a route from a pool's source IP: the receiving provider's shaping (Mail:Reputation:Providers), any
+    /// setting it leaves out as <see cref="LimitsFor(OutboundRoute)"/> says.
+    /// </summary>
+    public DestinationLimits LimitsFor(OutboundRoute route, string domain, bool fromPool)
+    {
+        var limits = LimitsFor(route);
+        if (!fromPool) return limits;
+        var shaping = reputation.ShapingOf(reputation.Providers.Classify(route.Hosts.Select(h => h.Name), domain));
+        return new DestinationLimits
+        {
+            Connections = shaping.Connections ?? limits.Connections,
+            MessagesPerConnection = shaping.MessagesPerConnection ?? limits.MessagesPerConnection,
+        };
+    }
+
     /// <summary>The limits of a route: the first provider override whose suffix matches one of its hosts, else the defaults.</summary>
-    public DestinationLimits LimitsFor(OutboundRoute route)
+    private DestinationLimits LimitsFor(OutboundRoute route)
     {
         foreach (var (suffix, limits) in Options.Providers)
         {

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Net;
 using System.Text;
 using Mail.Grains.Interfaces.Outbound;
 using Mail.Grains.Outbound.Smtp;
@@ -15,10 +16,12 @@ namespace Mail.Grains.Outbound;
 /// dead destination. Workers run on the thread pool: SMTP I/O never blocks the grain. While the pump holds
 /// jobs (queued or being sent) it extends their rows' leases every third of a lease, so however long a job
 /// waits, the scheduler never hands its rows to a second sender; a row whose lease could not be extended
-/// (this process stalled past it) is dropped from its job instead of being sent.
+/// (this process stalled past it) is dropped from its job instead of being sent. A destination keyed by (site, source
+/// IP) binds that IP and takes the receiving provider's connection limits (<see cref="DestinationKey"/>).
 /// </summary>
 public sealed class DestinationPump(string site, DestinationContext context)
 {
+    private readonly IPAddress? _source = DestinationKey.Parse(site).SourceIp is { } ip ? IPAddress.Parse(ip) : null;
     private readonly ConcurrentQueue<OutboundJob> _queue = new();
     private readonly SemaphoreSlim _signal = new(0);
     private readonly CancellationTokenSource _stopping = new();
@@ -137,12 +140,12 @@ public sealed class DestinationPump(string site, DestinationContext context)
             await RecordAllAsync(job, new DeliveryFailure(failure.Permanent, failure.StatusCode, failure.Text, null));
             return;
         }
-        _limits ??= context.LimitsFor(route);
+        _limits ??= context.LimitsFor(route, job.Domain, _source is not null);
 
         if (!connection.Suits(route, _limits.MessagesPerConnection ?? context.Options.MessagesPerConnection)) await connection.CloseAsync(this);
         if (connection.Current is null)
         {
-            var (opened, host, error) = await context.Connector.ConnectAsync(route, _stopping.Token);
+            var (opened, host, error) = await context.Connector.ConnectAsync(route, _source, _stopping.Token);
             if (opened is null)
             {
                 if (error.SuspendsSite) Suspend(error.Text);

@@ -2,7 +2,7 @@ using Mail.Grains.Interfaces.Mailboxes;
 
 namespace Mail.Grains.Outbound;
 
-/// <summary>A queue row the scheduler leased for a delivery attempt.</summary>
+/// <summary>A queue row the scheduler leased for a delivery attempt, with whose mail it is (tenant, sending domain, stream class).</summary>
 public sealed record LeasedRow(
     long Id,
     string SubmissionId,
@@ -12,4 +12,7 @@ public sealed record LeasedRow(
     StoredBlob Blob,
     string? DkimSignature,
     int Attempts,
-    DateTimeOffset ExpiresAt);
+    DateTimeOffset ExpiresAt,
+    string? TenantId = null,
+    string? SendingDomain = null,
+    string? StreamClass = null);

@@ -9,7 +9,8 @@ namespace Mail.Grains.Outbound;
 
 /// <summary>
 /// Opens a connection to the first reachable host of a route: MX hosts in order, each host's addresses in
-/// order (RFC 5321 §5.1), binding the configured source address and enforcing the host's TLS requirement.
+/// order (RFC 5321 §5.1), binding the source IP a pool granted (else the configured source address) and enforcing
+/// the host's TLS requirement.
 /// </summary>
 public sealed class OutboundConnector(IMailDns dns, IOptions<OutboundOptions> options, ILogger<OutboundConnector> logger)
 {
@@ -17,9 +18,10 @@ public sealed class OutboundConnector(IMailDns dns, IOptions<OutboundOptions> op
     private readonly X509Certificate2Collection _roots = ExtraTrustedRoots.Load(options.Value.ExtraTrustedRootsPath);
     private readonly IPAddress? _source = string.IsNullOrWhiteSpace(options.Value.SourceAddress) ? null : IPAddress.Parse(options.Value.SourceAddress);
 
-    /// <summary>The open connection and its host, or why none could be opened.</summary>
-    public async Task<(OutboundConnection? Connection, RouteHost? Host, DeliveryFailure Failure)> ConnectAsync(OutboundRoute route, CancellationToken ct)
+    /// <summary>The open connection and its host, or why none could be opened; <paramref name="source"/> null binds the configured source address.</summary>
+    public async Task<(OutboundConnection? Connection, RouteHost? Host, DeliveryFailure Failure)> ConnectAsync(OutboundRoute route, IPAddress? source, CancellationToken ct)
     {
+        source ??= _source;
         var failure = new DeliveryFailure(false, "4.4.1", "no host to connect to", null, SuspendsSite: true);
         var unreachableOnly = true;
         foreach (var host in route.Hosts)
@@ -35,7 +37,7 @@ public sealed class OutboundConnector(IMailDns dns, IOptions<OutboundOptions> op
                 var credentials = route.Relay && _options.RelayUsername is { } user ? new SmtpCredentials(user, _options.RelayPassword ?? "") : null;
                 var endpoint = new OutboundEndpoint(host.Name, address, host.Port, host.Tls,
                     (certificate, chain, errors, out reason) => TlsCertificateCheck.IsAcceptable(host.Tls, host.Name, certificate, chain, errors, _roots, out reason),
-                    credentials, _source);
+                    credentials, source);
                 try
                 {
                     return (await OutboundConnection.OpenAsync(endpoint, _options, ct), host, failure);

@@ -1,6 +1,7 @@
 using Mail.Grains.Interfaces.Accounts;
 using Mail.Grains.Interfaces.Delivery;
 using Mail.Grains.Interfaces.Mailboxes;
+using Mail.Grains.Interfaces.Outbound;
 using Mail.Grains.Outbound.Bounces;
 using Mail.Grains.Outbound.Dkim;
 using Mail.Storage.Blobs;
@@ -11,7 +12,8 @@ namespace Mail.Grains.Outbound;
 /// <summary>
 /// Puts a submission's remote recipients on the queue: signs the message once (DKIM, RFC 6376) as it is
 /// queued rather than on every attempt, gives it a VERP return path on the sender's domain so that a later
-/// asynchronous bounce finds its row, and sets its lifetime.
+/// asynchronous bounce finds its row, and sets its lifetime. The rows say whose mail it is (the tenant it is stored
+/// under, the envelope sender's domain) and its stream class (transactional unless the sender said marketing).
 /// </summary>
 public sealed class OutboundIntake(
     OutboundQueueStore queue,
@@ -36,8 +38,10 @@ public sealed class OutboundIntake(
         var token = submission.EnvelopeFrom.Length == 0 ? null : VerpAddress.NewToken();
         var returnPath = token is null ? "" : VerpAddress.Create(token, AddressKey.DomainOf(submission.EnvelopeFrom));
         var now = clock.GetUtcNow();
+        var sendingDomain = submission.EnvelopeFrom.Length == 0 ? null : AddressKey.DomainOf(submission.EnvelopeFrom).ToLowerInvariant();
         await queue.EnqueueAsync(new QueuedMessage(submission.SubmissionId, submission.SenderAccountId, submission.EnvelopeFrom,
-            returnPath, token, blob, signature, now, now + TimeSpan.FromHours(options.Value.QueueLifetimeHours)), recipients);
+            returnPath, token, blob, signature, now, now + TimeSpan.FromHours(options.Value.QueueLifetimeHours),
+            blob.TenantId, sendingDomain, StreamClasses.Parse(submission.StreamClass) ?? StreamClasses.Transactional), recipients);
     }
 
     /// <summary>The From field's domain when the sending tenant (whose key the message is stored under) hosts it.</summary>

@@ -26,10 +26,10 @@ public sealed class OutboundLeaseStore(NpgsqlDataSource dataSource, TimeProvider
             WITH due AS (
                 SELECT id FROM outbound_queue WHERE status = 'queued' AND next_attempt_at <= @now
                 ORDER BY next_attempt_at LIMIT @limit FOR UPDATE SKIP LOCKED)
-            UPDATE outbound_queue q SET next_attempt_at = @lease, lease_token = @lease
+            UPDATE outbound_queue q SET next_attempt_at = @lease, lease_token = @lease, hold_reason = NULL
               FROM due WHERE q.id = due.id
             RETURNING q.id, q.submission_id, q.recipient, q.domain, q.return_path, q.blob_tenant, q.blob_name, q.blob_length,
-                      q.dkim_signature, q.attempts, q.expires_at
+                      q.dkim_signature, q.attempts, q.expires_at, q.tenant_id, q.sending_domain, q.stream_class
             """);
         command.Parameters.AddWithValue("now", now);
         command.Parameters.AddWithValue("limit", limit);
@@ -40,7 +40,9 @@ public sealed class OutboundLeaseStore(NpgsqlDataSource dataSource, TimeProvider
         {
             rows.Add(new LeasedRow(reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetString(4),
                 new StoredBlob(reader.GetString(5), reader.GetString(6), reader.GetInt64(7)),
-                reader.IsDBNull(8) ? null : reader.GetString(8), reader.GetInt32(9), reader.GetFieldValue<DateTimeOffset>(10)));
+                reader.IsDBNull(8) ? null : reader.GetString(8), reader.GetInt32(9), reader.GetFieldValue<DateTimeOffset>(10),
+                reader.IsDBNull(11) ? null : reader.GetString(11), reader.IsDBNull(12) ? null : reader.GetString(12),
+                reader.IsDBNull(13) ? null : reader.GetString(13)));
         }
         return (leasedUntil, rows);
     }

@@ -4,7 +4,7 @@ using Npgsql;
 namespace Mail.Grains.Outbound;
 
 /// <summary>
-/// The durable outbound queue table (migrations 0002, 0005): one row per remote recipient of a message.
+/// The durable outbound queue table (migrations 0002, 0005, 0010): one row per remote recipient of a message.
 /// Enqueueing, listing and operator actions; the sender's leases and outcomes are in
 /// <see cref="OutboundLeaseStore"/>. Every write that makes a row due notifies <see cref="Channel"/>.
 /// </summary>
@@ -18,7 +18,8 @@ public sealed class OutboundQueueStore(NpgsqlDataSource dataSource, TimeProvider
         id, submission_id, recipient,
         CASE WHEN status = 'queued' AND attempts > 0 THEN 'deferred' ELSE status END,
         attempts, created_at, CASE WHEN status = 'queued' THEN next_attempt_at END, last_reply,
-        last_attempt_at, remote_mta, status_code, envelope_from, sender_account_id
+        last_attempt_at, remote_mta, status_code, envelope_from, sender_account_id,
+        stream_class, pool, source_ip, provider, CASE WHEN status = 'queued' THEN hold_reason END
         """;
 
     /// <summary>Queues remote recipients of a message; a retried submission adds nothing twice.</summary>
@@ -28,8 +29,10 @@ public sealed class OutboundQueueStore(NpgsqlDataSource dataSource, TimeProvider
         await using var command = dataSource.CreateCommand(
             $"""
             INSERT INTO outbound_queue (submission_id, sender_account_id, envelope_from, return_path, verp_token, recipient, domain,
-                                        blob_tenant, blob_name, blob_length, dkim_signature, created_at, next_attempt_at, expires_at, updated_at)
-            SELECT @s, @sender, @from, @rp, @verp, r, lower(split_part(r, '@', 2)), @bt, @bn, @bl, @dkim, @now, @now, @expires, @now
+                                        blob_tenant, blob_name, blob_length, dkim_signature, created_at, next_attempt_at, expires_at, updated_at,
+                                        tenant_id, sending_domain, stream_class)
+            SELECT @s, @sender, @from, @rp, @verp, r, lower(split_part(r, '@', 2)), @bt, @bn, @bl, @dkim, @now, @now, @expires, @now,
+                   @tenant, @sending, @class
             FROM unnest(@recipients) AS r
             ON CONFLICT (submission_id, recipient) DO NOTHING;
             NOTIFY {Channel};
@@ -46,6 +49,9 @@ public sealed class OutboundQueueStore(NpgsqlDataSource dataSource, TimeProvider
         command.Parameters.AddWithValue("dkim", (object?)message.DkimSignature ?? DBNull.Value);
         command.Parameters.AddWithValue("now", message.CreatedAt);
         command.Parameters.AddWithValue("expires", message.ExpiresAt);
+        command.Parameters.AddWithValue("tenant", NpgsqlTypes.NpgsqlDbType.Text, (object?)message.TenantId ?? DBNull.Value);
+        command.Parameters.AddWithValue("sending", NpgsqlTypes.NpgsqlDbType.Text, (object?)message.SendingDomain ?? DBNull.Value);
+        command.Parameters.AddWithValue("class", NpgsqlTypes.NpgsqlDbType.Text, (object?)message.StreamClass ?? DBNull.Value);
         await command.ExecuteNonQueryAsync();
     }
 
@@ -134,8 +140,10 @@ public sealed class OutboundQueueStore(NpgsqlDataSource dataSource, TimeProvider
                 reader.IsDBNull(9) ? null : reader.GetString(9),
                 reader.IsDBNull(10) ? null : reader.GetString(10),
                 reader.GetString(11),
-                reader.IsDBNull(12) ? null : reader.GetString(12)));
+                Text(reader, 12), Text(reader, 13), Text(reader, 14), Text(reader, 15), Text(reader, 16), Text(reader, 17)));
         }
         return items;
     }
+
+    private static string? Text(NpgsqlDataReader reader, int i) => reader.IsDBNull(i) ? null : reader.GetString(i);
 }

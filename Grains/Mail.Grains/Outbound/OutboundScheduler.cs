@@ -1,5 +1,6 @@
 using Mail.Grains.Interfaces.Outbound;
 using Mail.Grains.Outbound.Bounces;
+using Mail.Grains.Reputation;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -12,6 +13,8 @@ namespace Mail.Grains.Outbound;
 /// per message and recipient domain), routes each domain and hands the jobs to their destination grains.
 /// It sleeps until the next row comes due or a queue write NOTIFYs it, never on a fixed sweep; several silos
 /// share the work through <c>FOR UPDATE SKIP LOCKED</c> leases. Owed DSNs are sent on the same wake-ups.
+/// Between leasing and handing over, the <see cref="ReputationGate"/> admits jobs by tenant and grants them source IPs
+/// of their pool; a job goes to the destination of its (site, source IP).
 /// </summary>
 public sealed class OutboundScheduler(
     NpgsqlDataSource dataSource,
@@ -19,6 +22,7 @@ public sealed class OutboundScheduler(
     OutboundRouter router,
     OutcomeRecorder recorder,
     DsnNotifier dsns,
+    ReputationGate gate,
     IGrainFactory grains,
     IOptions<OutboundOptions> options,
     TimeProvider clock,
@@ -92,37 +96,56 @@ public sealed class OutboundScheduler(
 
         var jobs = rows.GroupBy(r => (r.SubmissionId, r.Domain)).Select(g => new OutboundJob(
             g.Select(r => new OutboundRecipient(r.Id, r.Recipient, r.Attempts)).ToArray(), g.Key.Domain, g.Key.SubmissionId,
-            g.First().ReturnPath, g.First().Blob, g.First().DkimSignature, g.First().ExpiresAt, leasedUntil)).ToArray();
+            g.First().ReturnPath, g.First().Blob, g.First().DkimSignature, g.First().ExpiresAt, leasedUntil,
+            g.First().TenantId, g.First().SendingDomain, g.First().StreamClass)).ToArray();
         var domains = jobs.Select(j => j.Domain).Distinct().ToArray();
         var routes = (await Task.WhenAll(domains.Select(d => router.RouteAsync(d, ct)))).Zip(domains).ToDictionary(p => p.Second, p => p.First);
 
-        var refused = await Task.WhenAll(jobs.GroupBy(j => routes[j.Domain].Site).Select(site => HandOverAsync(site.Key, site.ToArray(), routes)));
+        var unroutable = jobs.Where(j => routes[j.Domain].Failure is not null).ToArray();
+        var ready = await gate.AdmitAsync(jobs.Where(j => routes[j.Domain].Failure is null).ToArray(), routes);
+        var refused = await Task.WhenAll(ready.GroupBy(r => r.Destination).Select(d => HandOverAsync(d.Key, d.Select(r => r.Job).ToArray()))
+            .Append(FailAsync(unroutable, routes)));
         return refused.Any(r => r) ? Pass.Refused : rows.Count >= _options.BatchSize ? Pass.Full : Pass.Partial;
     }
 
-    /// <summary>Hands a site's jobs to its destination; true when it refused some for want of room.</summary>
-    private async Task<bool> HandOverAsync(string site, OutboundJob[] jobs, Dictionary<string, OutboundRoute> routes)
+    /// <summary>Hands jobs to their destination (site, source IP); true when it refused some for want of room.</summary>
+    private async Task<bool> HandOverAsync(string destination, OutboundJob[] jobs)
     {
         try
         {
-            if (routes[jobs[0].Domain].Failure is { } failure)
-            {
-                var reason = new DeliveryFailure(failure.Permanent, failure.StatusCode, failure.Text, null);
-                foreach (var job in jobs) await recorder.RecordFailureAsync(job, reason);
-                return false;
-            }
-            var accepted = await grains.GetGrain<IDestinationGrain>(site).EnqueueAsync(jobs);
-            var refused = jobs.Skip(accepted).SelectMany(j => j.Recipients.Select(r => r.RowId)).ToArray();
-            await leases.ReleaseAsync(refused, jobs[0].LeasedUntil, clock.GetUtcNow() + Backpressure);
-            Interlocked.Add(ref _refused, refused.Length);
-            return refused.Length > 0;
+            var accepted = await grains.GetGrain<IDestinationGrain>(destination).EnqueueAsync(jobs);
+            var refused = jobs.Skip(accepted).ToArray();
+            var rows = refused.SelectMany(j => j.Recipients.Select(r => r.RowId)).ToArray();
+            await leases.ReleaseAsync(rows, jobs[0].LeasedUntil, clock.GetUtcNow() + Backpressure);
+            if (refused.Length > 0) await gate.RefundAsync(refused);
+            Interlocked.Add(ref _refused, rows.Length);
+            return rows.Length > 0;
         }
         catch (Exception e)
         {
             // The rows stay leased and come due again when the lease lapses; nothing is lost.
-            logger.LogError(e, "Outbound scheduler could not hand {Count} jobs to {Site}", jobs.Length, site);
+            logger.LogError(e, "Outbound scheduler could not hand {Count} jobs to {Destination}", jobs.Length, destination);
             return false;
         }
+    }
+
+    /// <summary>Records the failure of jobs whose domain has no route (null MX, NXDOMAIN, a DNS or TLS-policy failure).</summary>
+    private async Task<bool> FailAsync(OutboundJob[] jobs, Dictionary<string, OutboundRoute> routes)
+    {
+        foreach (var job in jobs)
+        {
+            try
+            {
+                var failure = routes[job.Domain].Failure!;
+                await recorder.RecordFailureAsync(job, new DeliveryFailure(failure.Permanent, failure.StatusCode, failure.Text, null));
+            }
+            catch (Exception e)
+            {
+                // The rows stay leased and come due again when the lease lapses; nothing is lost.
+                logger.LogError(e, "Outbound scheduler could not record the route failure of {Domain}", job.Domain);
+            }
+        }
+        return false;
     }
 
     /// <summary>Once a minute while it works, what the scheduler did: enough to tell a stalled queue from an idle one.</summary>

@@ -1,6 +1,7 @@
 using Mail.Grains.Interfaces.Outbound;
 using Mail.Grains.Outbound.Bounces;
 using Mail.Grains.Outbound.Smtp;
+using Mail.Grains.Reputation;
 using Microsoft.Extensions.Options;
 
 namespace Mail.Grains.Outbound;
@@ -8,9 +9,10 @@ namespace Mail.Grains.Outbound;
 /// <summary>
 /// Turns what happened to a job into row outcomes and records them: accepted recipients are delivered,
 /// 5xx ones failed, 4xx ones deferred by the <see cref="RetrySchedule"/> until their lifetime runs out,
-/// after which they fail with the last temporary reply (as Postfix bounces an expired message).
+/// after which they fail with the last temporary reply (as Postfix bounces an expired message). Once recorded, the
+/// outcomes are counted for sender reputation (<see cref="ReputationObserver"/>).
 /// </summary>
-public sealed class OutcomeRecorder(OutcomeWriter writer, TimeProvider clock, IOptions<OutboundOptions> options)
+public sealed class OutcomeRecorder(OutcomeWriter writer, ReputationObserver reputation, TimeProvider clock, IOptions<OutboundOptions> options)
 {
     private readonly RetrySchedule _schedule = RetrySchedule.From(options.Value);
 
@@ -35,6 +37,7 @@ public sealed class OutcomeRecorder(OutcomeWriter writer, TimeProvider clock, IO
         var now = clock.GetUtcNow();
         var outcomes = attempts.Select(a => Outcome(job, a, now)).ToArray();
         await writer.RecordAsync(outcomes, job.LeasedUntil);
+        await reputation.ObserveAsync(job, outcomes);
         return outcomes;
     }
 

@@ -4,7 +4,8 @@ namespace Mail.Grains.Outbound;
 
 /// <summary>
 /// What the queue keeps of one outbound message: the sender's envelope address, the VERP return path the
-/// remote sees (and its token), the stored content and the DKIM signature made once at queueing.
+/// remote sees (and its token), the stored content and the DKIM signature made once at queueing; whose mail it is
+/// (tenant, sending domain) and its stream class, for the pool rules and the reputation counters.
 /// </summary>
 public sealed record QueuedMessage(
     string SubmissionId,
@@ -15,4 +16,7 @@ public sealed record QueuedMessage(
     StoredBlob Blob,
     string? DkimSignature,
     DateTimeOffset CreatedAt,
-    DateTimeOffset ExpiresAt);
+    DateTimeOffset ExpiresAt,
+    string? TenantId = null,
+    string? SendingDomain = null,
+    string? StreamClass = null);
