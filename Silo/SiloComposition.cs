@@ -4,6 +4,9 @@ using Mail.Grains.Accounts;
 using Mail.Grains.Security;
 using Mail.Grains.Interfaces;
 using Mail.Grains.Outbound;
+using Mail.Grains.Reputation.Feedback;
+using Mail.Grains.Reputation.Suppression;
+using Mail.Grains.Reputation.Webhooks;
 using Mail.Grains.Storage;
 using Mail.Silo.Cluster;
 using Mail.Silo.Configuration;
@@ -66,6 +69,9 @@ public static class SiloComposition
             if (configuration[$"{OutboundOptions.Section}:Hostname"] is null && configuration["Mail:Smtp:HostName"] is { Length: > 0 } name) o.Hostname = name;
         });
         silo.Services.Configure<AuthThrottleOptions>(configuration.GetSection("Mail:Security"));
+        silo.Services.Configure<FeedbackOptions>(configuration.GetSection(FeedbackOptions.Section));
+        silo.Services.Configure<SuppressionOptions>(configuration.GetSection(SuppressionOptions.Section));
+        silo.Services.Configure<WebhookOptions>(configuration.GetSection(WebhookOptions.Section));
         return silo;
     }
 }

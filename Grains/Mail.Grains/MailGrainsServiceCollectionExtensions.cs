@@ -4,6 +4,10 @@ using Mail.Grains.Outbound;
 using Mail.Grains.Outbound.Bounces;
 using Mail.Grains.Outbound.Dkim;
 using Mail.Grains.Outbound.Dns;
+using Mail.Grains.Reputation;
+using Mail.Grains.Reputation.Feedback;
+using Mail.Grains.Reputation.Suppression;
+using Mail.Grains.Reputation.Webhooks;
 using Mail.Grains.Security;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -26,6 +30,26 @@ public static class MailGrainsServiceCollectionExtensions
         services.AddSingleton<MailboxStore>();
         services.AddSingleton<DirectoryTable>();
         services.AddOutboundMta();
+        services.AddFeedback();
+        return services;
+    }
+
+    /// <summary>Suppression lists, complaint and bounce feedback, and the webhook outbox with its dispatcher.</summary>
+    private static IServiceCollection AddFeedback(this IServiceCollection services)
+    {
+        services.AddOptions<SuppressionOptions>();
+        services.AddOptions<FeedbackOptions>();
+        services.AddOptions<WebhookOptions>();
+        services.AddSingleton<HardBounceRule>();
+        services.AddSingleton<SuppressionStore>();
+        services.AddSingleton<FeedbackStore>();
+        services.AddSingleton<FeedbackNotifier>();
+        services.AddSingleton<ComplaintHandler>();
+        services.AddSingleton<WebhookTargets>();
+        services.AddSingleton<WebhookStore>();
+        services.AddSingleton<WebhookDeliveryStore>();
+        services.AddHostedService<WebhookDispatcher>();
+        services.AddHostedService<FeedbackRetention>();
         return services;
     }
 

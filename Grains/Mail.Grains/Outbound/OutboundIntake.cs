@@ -11,7 +11,8 @@ namespace Mail.Grains.Outbound;
 /// <summary>
 /// Puts a submission's remote recipients on the queue: signs the message once (DKIM, RFC 6376) as it is
 /// queued rather than on every attempt, gives it a VERP return path on the sender's domain so that a later
-/// asynchronous bounce finds its row, and sets its lifetime.
+/// asynchronous bounce finds its row, and sets its lifetime. Recipients on the sending tenant's suppression list
+/// are recorded but never sent (<see cref="OutboundQueueStore.EnqueueAsync"/>).
 /// </summary>
 public sealed class OutboundIntake(
     OutboundQueueStore queue,
@@ -21,10 +22,13 @@ public sealed class OutboundIntake(
     IOptions<OutboundOptions> options,
     TimeProvider clock)
 {
-    /// <summary>Queues <paramref name="recipients"/> of the submission; a retried submission queues nothing twice.</summary>
-    public async Task EnqueueAsync(Submission submission, MessageSummary summary, IReadOnlyList<string> recipients)
+    /// <summary>
+    /// Queues <paramref name="recipients"/> of the submission; a retried submission queues nothing twice. Returns those
+    /// that were suppressed instead.
+    /// </summary>
+    public async Task<IReadOnlySet<string>> EnqueueAsync(Submission submission, MessageSummary summary, IReadOnlyList<string> recipients)
     {
-        if (recipients.Count == 0) return;
+        if (recipients.Count == 0) return new HashSet<string>();
         var blob = submission.Blob;
         string? signature = null;
         if (SigningDomain.For(summary.From, submission.EnvelopeFrom, await TenantDomainsAsync(summary.From, blob.TenantId)) is { } domain)
@@ -36,7 +40,7 @@ public sealed class OutboundIntake(
         var token = submission.EnvelopeFrom.Length == 0 ? null : VerpAddress.NewToken();
         var returnPath = token is null ? "" : VerpAddress.Create(token, AddressKey.DomainOf(submission.EnvelopeFrom));
         var now = clock.GetUtcNow();
-        await queue.EnqueueAsync(new QueuedMessage(submission.SubmissionId, submission.SenderAccountId, submission.EnvelopeFrom,
+        return await queue.EnqueueAsync(new QueuedMessage(submission.SubmissionId, submission.SenderAccountId, submission.EnvelopeFrom,
             returnPath, token, blob, signature, now, now + TimeSpan.FromHours(options.Value.QueueLifetimeHours)), recipients);
     }
 
