@@ -112,6 +112,8 @@ public static class HttpFrontendExtensions
         AccountEndpoints.Map(v1);
         var admin = AdminEndpoints.Map(v1);
         OutboundEndpoints.Map(v1, admin);
+        SuppressionEndpoints.Map(v1);
+        WebhookEndpoints.Map(v1);
         return app;
     }
 }
