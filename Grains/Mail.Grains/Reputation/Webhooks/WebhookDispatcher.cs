@@ -133,8 +133,9 @@ public sealed class WebhookDispatcher : BackgroundService
             if (response.IsSuccessStatusCode) return Result(delivery, started, status, null, watch, delivered: true);
             error = await ExcerptAsync(response, ct);
         }
-        catch (Exception e) when (e is HttpRequestException or TaskCanceledException or IOException && !ct.IsCancellationRequested)
+        catch (Exception e) when (!ct.IsCancellationRequested)
         {
+            // Whatever went wrong is this delivery's failed attempt, logged and retried; it must not stop the batch.
             error = e is TaskCanceledException ? $"no answer within {_options.TimeoutSeconds} s" : e.Message;
         }
         return Result(delivery, started, status, error, watch, delivered: false);
