@@ -5,6 +5,9 @@ using Mail.Grains.Security;
 using Mail.Grains.Interfaces;
 using Mail.Grains.Outbound;
 using Mail.Grains.Reputation.Options;
+using Mail.Grains.Reputation.Feedback;
+using Mail.Grains.Reputation.Suppression;
+using Mail.Grains.Reputation.Webhooks;
 using Mail.Grains.Storage;
 using Mail.Silo.Cluster;
 using Mail.Silo.Configuration;
@@ -68,6 +71,9 @@ public static class SiloComposition
         });
         silo.Services.Configure<AuthThrottleOptions>(configuration.GetSection("Mail:Security"));
         silo.Services.Configure<ReputationOptions>(configuration.GetSection(ReputationOptions.Section));
+        silo.Services.Configure<FeedbackOptions>(configuration.GetSection(FeedbackOptions.Section));
+        silo.Services.Configure<SuppressionOptions>(configuration.GetSection(SuppressionOptions.Section));
+        silo.Services.Configure<WebhookOptions>(configuration.GetSection(WebhookOptions.Section));
         return silo;
     }
 }

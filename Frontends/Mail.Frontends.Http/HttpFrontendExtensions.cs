@@ -114,6 +114,8 @@ public static class HttpFrontendExtensions
         OutboundEndpoints.Map(v1, admin);
         IpPoolEndpoints.Map(admin);
         TenantReputationEndpoints.Map(admin);
+        SuppressionEndpoints.Map(v1);
+        WebhookEndpoints.Map(v1);
         return app;
     }
 }

@@ -57,4 +57,6 @@ public enum RecipientStatus
     Queued = 2,
     /// <summary>Refused (unknown local user, quota): the detail says why.</summary>
     Rejected = 3,
+    /// <summary>A remote recipient on the sending tenant's suppression list: recorded, never attempted.</summary>
+    Suppressed = 4,
 }

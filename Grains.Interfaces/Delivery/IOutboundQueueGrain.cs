@@ -7,7 +7,7 @@ public interface IOutboundQueueGrain : IGrainWithIntegerKey
     /// <summary>The queue rows an account submitted, newest first.</summary>
     Task<IReadOnlyList<OutboundItem>> ListForSenderAsync(string accountId, int limit);
 
-    /// <summary>Rows of every sender, newest first, filtered by state (queued, deferred, delivered, failed, cancelled) and domain.</summary>
+    /// <summary>Rows of every sender, newest first, filtered by state (queued, deferred, delivered, failed, cancelled, suppressed) and domain.</summary>
     Task<IReadOnlyList<OutboundItem>> ListAsync(string? state, string? domain, long? beforeId, int limit);
 
     /// <summary>Makes a waiting or failed row due now (a failed row is queued again); false when it is delivered, cancelled or unknown.</summary>

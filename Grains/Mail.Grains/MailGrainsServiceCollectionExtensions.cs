@@ -6,6 +6,9 @@ using Mail.Grains.Outbound.Dkim;
 using Mail.Grains.Outbound.Dns;
 using Mail.Grains.Reputation;
 using Mail.Grains.Reputation.Options;
+using Mail.Grains.Reputation.Feedback;
+using Mail.Grains.Reputation.Suppression;
+using Mail.Grains.Reputation.Webhooks;
 using Mail.Grains.Security;
 using Mail.Security.Dns;
 using Microsoft.Extensions.DependencyInjection;
@@ -30,6 +33,7 @@ public static class MailGrainsServiceCollectionExtensions
         services.AddSingleton<DirectoryTable>();
         services.AddOutboundMta();
         services.AddSenderReputation();
+        services.AddFeedback();
         return services;
     }
 
@@ -48,6 +52,26 @@ public static class MailGrainsServiceCollectionExtensions
         services.AddSingleton<IReputationEvents>(sp => sp.GetRequiredService<ReputationCounters>());
         services.AddSingleton<ReputationObserver>();
         services.AddSingleton<ReputationGate>();
+        return services;
+    }
+
+    /// <summary>Suppression lists, complaint and bounce feedback, and the webhook outbox with its dispatcher.</summary>
+    private static IServiceCollection AddFeedback(this IServiceCollection services)
+    {
+        services.AddOptions<SuppressionOptions>();
+        services.AddOptions<FeedbackOptions>();
+        services.AddOptions<WebhookOptions>();
+        services.AddSingleton<HardBounceRule>();
+        services.AddSingleton<SuppressionStore>();
+        services.AddSingleton<FeedbackStore>();
+        services.AddSingleton<FeedbackNotifier>();
+        services.AddSingleton<IFeedbackObserver, FeedbackCounter>();
+        services.AddSingleton<ComplaintHandler>();
+        services.AddSingleton<WebhookTargets>();
+        services.AddSingleton<WebhookStore>();
+        services.AddSingleton<WebhookDeliveryStore>();
+        services.AddHostedService<WebhookDispatcher>();
+        services.AddHostedService<FeedbackRetention>();
         return services;
     }
 

@@ -9,7 +9,7 @@ namespace Mail.Frontends.Http.Api;
 public static class OutboundEndpoints
 {
     /// <summary>The states a recipient can be in.</summary>
-    private static readonly string[] States = ["queued", "deferred", "delivered", "failed", "cancelled"];
+    private static readonly string[] States = ["queued", "deferred", "delivered", "failed", "cancelled", "suppressed"];
 
     /// <summary>Maps the user endpoints on <paramref name="v1"/> and the operator ones on <paramref name="admin"/>.</summary>
     public static void Map(RouteGroupBuilder v1, RouteGroupBuilder admin)

@@ -15,6 +15,10 @@ public sealed record MailUser(string AccountId, string TenantId, string Address)
     public IEnumerable<Claim> ToClaims() =>
         [new Claim("sub", AccountId), new Claim(TenantClaim, TenantId), new Claim(AddressClaim, Address)];
 
+    /// <summary>The tenant a caller acts for (the <see cref="ScopePolicies.Tenant"/> policy makes sure it has one).</summary>
+    public static string TenantOf(ClaimsPrincipal principal) =>
+        principal.FindFirstValue(TenantClaim) ?? throw new InvalidOperationException("No tenant claim.");
+
     /// <summary>The user of an authenticated principal.</summary>
     public static MailUser From(ClaimsPrincipal principal) => new(
         principal.FindFirstValue("sub") ?? principal.FindFirstValue(ClaimTypes.NameIdentifier) ?? throw new InvalidOperationException("No account claim."),

@@ -5,7 +5,8 @@ namespace Mail.Frontends.Http.Auth;
 
 /// <summary>
 /// Authorization policies named after <see cref="ApiKeyScopes"/>: a request passes when its "scope" claim grants the
-/// policy's scope. Access tokens carry "full"; an API key carries the scope it was made with.
+/// policy's scope. Access tokens carry "full"; an API key carries the scope it was made with. <see cref="Tenant"/> guards
+/// what a tenant manages as a whole.
 /// </summary>
 public static class ScopePolicies
 {
@@ -21,9 +22,17 @@ public static class ScopePolicies
     /// <summary>Policy of endpoints that change the mailbox or the account (and so its keys).</summary>
     public const string Full = "scope:" + ApiKeyScopes.Full;
 
-    /// <summary>Adds the three policies.</summary>
+    /// <summary>
+    /// Policy of the caller's tenant's sending settings (suppression list, webhooks): a full-scope caller that belongs to a
+    /// tenant (its "tenant" claim); the endpoints act only on that tenant.
+    /// </summary>
+    public const string Tenant = "tenant";
+
+    /// <summary>Adds the three scope policies and <see cref="Tenant"/>.</summary>
     public static void Add(AuthorizationOptions options)
     {
+        options.AddPolicy(Tenant, policy => policy.RequireAuthenticatedUser().RequireClaim(MailUser.TenantClaim).RequireAssertion(context =>
+            context.User.FindFirst(Claim)?.Value == ApiKeyScopes.Full));
         foreach (var scope in new[] { ApiKeyScopes.Read, ApiKeyScopes.Send, ApiKeyScopes.Full })
         {
             options.AddPolicy("scope:" + scope, policy => policy.RequireAuthenticatedUser().RequireAssertion(context =>

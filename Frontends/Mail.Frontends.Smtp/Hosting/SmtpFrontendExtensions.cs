@@ -1,6 +1,7 @@
 using System.Net;
 using Mail.Frontends.Hosting;
 using Mail.Frontends.Smtp.Session;
+using Mail.Grains.Interfaces.Reputation;
 using Mail.Security;
 using Mail.Security.Dmarc;
 using Mail.Security.Dns;
@@ -28,7 +29,8 @@ public static class SmtpFrontendExtensions
         foreach (var handler in new ISmtpCommandHandler[]
                  {
                      new EhloHandler(), new HeloHandler(), new MailHandler(),
-                     new RcptHandler(builder.Configuration.GetValue(VerifiedSenderRule.ConfigurationKey, true)), new DataHandler(), new BdatHandler(),
+                     new RcptHandler(builder.Configuration.GetValue(VerifiedSenderRule.ConfigurationKey, true),
+                         builder.Configuration[FeedbackAddress.ConfigurationKey]), new DataHandler(), new BdatHandler(),
                      new RsetHandler(), new NoopHandler(), new QuitHandler(), new VrfyHandler(), new HelpHandler(),
                      new StartTlsHandler(), new AuthHandler(),
                  })

@@ -4,17 +4,19 @@ using Mail.Frontends.Smtp.Protocol;
 using Mail.Grains.Interfaces.Accounts;
 using Mail.Grains.Interfaces.Delivery;
 using Mail.Grains.Interfaces.Mailboxes;
+using Mail.Grains.Interfaces.Reputation;
 
 namespace Mail.Frontends.Smtp.Session;
 
 /// <summary>
 /// RCPT TO (RFC 5321 §4.1.1.3) with NOTIFY/ORCPT (RFC 3461). Unknown local users are refused now
 /// (550 5.1.1), full mailboxes too (552 5.2.2); the MX relays nothing (554 5.7.1) but takes reports to our
-/// VERP return paths; an authenticated submission may address anyone, but a remote recipient only while the
+/// VERP return paths and at the feedback loop address (<paramref name="feedbackAddress"/>, complaint reports: it must be at a
+/// hosted domain, whose tenant stores them); an authenticated submission may address anyone, but a remote recipient only while the
 /// sender's domain is verified for sending when <paramref name="requireVerifiedDomains"/> (550 5.7.1,
 /// <see cref="VerifiedSenderRule"/>).
 /// </summary>
-public sealed class RcptHandler(bool requireVerifiedDomains) : ISmtpCommandHandler
+public sealed class RcptHandler(bool requireVerifiedDomains, string? feedbackAddress = null) : ISmtpCommandHandler
 {
     private static readonly HashSet<string> Known = new(StringComparer.OrdinalIgnoreCase) { "NOTIFY", "ORCPT" };
 
@@ -39,13 +41,14 @@ public sealed class RcptHandler(bool requireVerifiedDomains) : ISmtpCommandHandl
         if (route is null)
         {
             var hosted = await session.Grains.GetGrain<IDomainGrain>(AddressKey.DomainOf(address)).GetAsync();
-            if (hosted is not null && !VerpAddress.TryParse(address, out _, out _))
+            var report = VerpAddress.TryParse(address, out _, out _) || FeedbackAddress.Matches(feedbackAddress, address);
+            if (hosted is not null && !report)
             {
                 return new SmtpReply(550, "5.1.1", $"<{path.Address}>: Recipient address rejected: User unknown");
             }
             if (hosted is not null)
             {
-                // A VERP return path of ours: bounce reports for queued mail come back here (the delivery agent reads them).
+                // A VERP return path of ours or the feedback address: bounce and complaint reports come here (the delivery agent reads them).
                 envelope.BlobTenant ??= hosted.TenantId;
                 envelope.Recipients.Add((address, null));
                 return SmtpReplies.Ok;

@@ -3,21 +3,26 @@ using Mail.Grains.Interfaces.Delivery;
 using Mail.Grains.Interfaces.Errors;
 using Mail.Grains.Interfaces.Mailboxes;
 using Mail.Grains.Outbound;
+using Mail.Grains.Interfaces.Reputation;
 using Mail.Grains.Outbound.Bounces;
+using Mail.Grains.Reputation.Feedback;
 using Mail.Mime;
 using Mail.Storage.Blobs;
+using Microsoft.Extensions.Options;
 using Orleans.Concurrency;
 
 namespace Mail.Grains.Delivery;
 
 /// <summary>
 /// The MDA: parses a stored message once, files it for each local recipient (one stored copy per tenant,
-/// referenced by every recipient's row), files the sender's copy in Sent, queues remote recipients, and
-/// applies bounce reports that come back to a VERP return path.
+/// referenced by every recipient's row), files the sender's copy in Sent, queues remote recipients (those the sending
+/// tenant suppressed are recorded, not sent), applies bounce reports that come back to a VERP return path and hands
+/// complaint reports sent to the feedback loop address to the <see cref="ComplaintHandler"/>.
 /// Delivery ids derive from the submission id, so a retried submission files nothing twice.
 /// </summary>
 [StatelessWorker]
-public sealed class DeliveryAgentGrain(IBlobStore blobs, OutboundIntake outbound, AsyncBounceHandler bounces) : Grain, IDeliveryAgentGrain
+public sealed class DeliveryAgentGrain(IBlobStore blobs, OutboundIntake outbound, AsyncBounceHandler bounces, ComplaintHandler complaints,
+    IOptions<FeedbackOptions> feedback) : Grain, IDeliveryAgentGrain
 {
     /// <inheritdoc />
     public async Task<SubmissionResult> SubmitAsync(Submission submission)
@@ -50,17 +55,20 @@ public sealed class DeliveryAgentGrain(IBlobStore blobs, OutboundIntake outbound
         await Task.WhenAll(localOutcomes.Values);
 
         var remote = targets.Where(t => t.Remote).Select(t => t.Address).Distinct().ToArray();
-        await outbound.EnqueueAsync(submission, summary, remote);
+        var suppressed = await outbound.EnqueueAsync(submission, summary, remote);
         foreach (var token in targets.Select(t => t.VerpToken).OfType<string>().Distinct())
         {
-            await bounces.HandleAsync(token, submission.Blob, CancellationToken.None);
+            await bounces.HandleAsync(token, submission.SubmissionId, submission.Blob, CancellationToken.None);
         }
+        if (targets.Any(t => t.Feedback)) await complaints.HandleAsync(submission.SubmissionId, submission.Blob, CancellationToken.None);
 
         var outcomes = targets.Select(t => t switch
         {
             { Rejection: { } why } => new RecipientOutcome(t.Address, RecipientStatus.Rejected, why),
+            { Remote: true } when suppressed.Contains(t.Address) =>
+                new RecipientOutcome(t.Address, RecipientStatus.Suppressed, "the address is on the suppression list; not sent"),
             { Remote: true } => new RecipientOutcome(t.Address, RecipientStatus.Queued, null),
-            { VerpToken: not null } => new RecipientOutcome(t.Address, RecipientStatus.Delivered, null),
+            { VerpToken: not null } or { Feedback: true } => new RecipientOutcome(t.Address, RecipientStatus.Delivered, null),
             _ => localOutcomes[t.Route!.AccountId].Result with { Address = t.Address },
         }).ToArray();
         return new SubmissionResult(sentId, outcomes);
@@ -90,6 +98,7 @@ public sealed class DeliveryAgentGrain(IBlobStore blobs, OutboundIntake outbound
     {
         var address = AddressKey.Normalize(recipient);
         if (address is null) return new Target(recipient, null, false, "not an e-mail address");
+        if (FeedbackAddress.Matches(feedback.Value.FeedbackAddress, address)) return new Target(address, null, false, null, Feedback: true);
         if (known?.GetValueOrDefault(address) is { } resolved) return new Target(address, resolved, false, null);
         var route = await GrainFactory.GetGrain<IAddressGrain>(address).ResolveAsync();
         if (route is not null) return new Target(address, route, false, null);
@@ -114,6 +123,9 @@ public sealed class DeliveryAgentGrain(IBlobStore blobs, OutboundIntake outbound
         }
     }
 
-    /// <summary>A recipient: local (Route), remote, refused (Rejection), or a VERP return path of ours (VerpToken: a bounce report).</summary>
-    private sealed record Target(string Address, AddressRoute? Route, bool Remote, string? Rejection, string? VerpToken = null);
+    /// <summary>
+    /// A recipient: local (Route), remote, refused (Rejection), a VERP return path of ours (VerpToken: a bounce or complaint
+    /// report), or the feedback loop address (Feedback: a complaint report).
+    /// </summary>
+    private sealed record Target(string Address, AddressRoute? Route, bool Remote, string? Rejection, string? VerpToken = null, bool Feedback = false);
 }

@@ -14,6 +14,7 @@ namespace Mail.Grains.Outbound;
 /// queued rather than on every attempt, gives it a VERP return path on the sender's domain so that a later
 /// asynchronous bounce finds its row, and sets its lifetime. The rows say whose mail it is (the tenant it is stored
 /// under, the envelope sender's domain) and its stream class (transactional unless the sender said marketing).
+/// Recipients on the sending tenant's suppression list are recorded but never sent (<see cref="OutboundQueueStore.EnqueueAsync"/>).
 /// </summary>
 public sealed class OutboundIntake(
     OutboundQueueStore queue,
@@ -23,10 +24,13 @@ public sealed class OutboundIntake(
     IOptions<OutboundOptions> options,
     TimeProvider clock)
 {
-    /// <summary>Queues <paramref name="recipients"/> of the submission; a retried submission queues nothing twice.</summary>
-    public async Task EnqueueAsync(Submission submission, MessageSummary summary, IReadOnlyList<string> recipients)
+    /// <summary>
+    /// Queues <paramref name="recipients"/> of the submission; a retried submission queues nothing twice. Returns those
+    /// that were suppressed instead.
+    /// </summary>
+    public async Task<IReadOnlySet<string>> EnqueueAsync(Submission submission, MessageSummary summary, IReadOnlyList<string> recipients)
     {
-        if (recipients.Count == 0) return;
+        if (recipients.Count == 0) return new HashSet<string>();
         var blob = submission.Blob;
         string? signature = null;
         if (SigningDomain.For(summary.From, submission.EnvelopeFrom, await TenantDomainsAsync(summary.From, blob.TenantId)) is { } domain)
@@ -39,7 +43,7 @@ public sealed class OutboundIntake(
         var returnPath = token is null ? "" : VerpAddress.Create(token, AddressKey.DomainOf(submission.EnvelopeFrom));
         var now = clock.GetUtcNow();
         var sendingDomain = submission.EnvelopeFrom.Length == 0 ? null : AddressKey.DomainOf(submission.EnvelopeFrom).ToLowerInvariant();
-        await queue.EnqueueAsync(new QueuedMessage(submission.SubmissionId, submission.SenderAccountId, submission.EnvelopeFrom,
+        return await queue.EnqueueAsync(new QueuedMessage(submission.SubmissionId, submission.SenderAccountId, submission.EnvelopeFrom,
             returnPath, token, blob, signature, now, now + TimeSpan.FromHours(options.Value.QueueLifetimeHours),
             blob.TenantId, sendingDomain, StreamClasses.Parse(submission.StreamClass) ?? StreamClasses.Transactional), recipients);
     }

@@ -1,4 +1,7 @@
 using Mail.Grains.Interfaces.Mailboxes;
+using Mail.Grains.Interfaces.Reputation;
+using Mail.Grains.Reputation.Suppression;
+using Mail.Grains.Reputation.Webhooks;
 using Npgsql;
 
 namespace Mail.Grains.Outbound;
@@ -10,7 +13,7 @@ namespace Mail.Grains.Outbound;
 /// rows come due again when their lease lapses and nothing is lost; only rows whose remote 250 was seen
 /// but not yet recorded can be sent twice.
 /// </summary>
-public sealed class OutboundLeaseStore(NpgsqlDataSource dataSource, TimeProvider clock)
+public sealed class OutboundLeaseStore(NpgsqlDataSource dataSource, HardBounceRule hardBounces, TimeProvider clock)
 {
     /// <summary>SQL for "a DSN of this kind is owed": only to a local sender, never for a null-sender message (no DSN loops).</summary>
     public static string OwedDsn(string kindSql) =>
@@ -88,6 +91,8 @@ public sealed class OutboundLeaseStore(NpgsqlDataSource dataSource, TimeProvider
     /// Records the outcomes of many attempts (of many jobs, under their own leases) in one round trip and one
     /// transaction, so concurrent senders share a commit. Delivered and failed rows are final whatever lease they
     /// are under (the remote's answer is the truth); a deferral only applies to a row still under its own lease.
+    /// The same statements suppress hard-bounced addresses and queue the webhook events of the rows they changed
+    /// (a join that finds nothing when the tenant has no webhook), so neither is lost nor sent for an unrecorded outcome.
     /// </summary>
     public async Task RecordAsync(IReadOnlyList<LeasedOutcome> outcomes, DateTimeOffset? warnCreatedBefore)
     {
@@ -100,29 +105,39 @@ public sealed class OutboundLeaseStore(NpgsqlDataSource dataSource, TimeProvider
             var command = kind.Key switch
             {
                 OutcomeKind.Delivered => new NpgsqlBatchCommand(
-                    """
-                    UPDATE outbound_queue q SET status = 'delivered', attempts = q.attempts + 1, last_attempt_at = @now, last_reply = u.reply,
-                           remote_mta = u.mta, status_code = u.code, lease_token = NULL, dsn_pending = NULL, updated_at = @now
-                      FROM unnest(@ids, @replies, @mtas, @codes) AS u(id, reply, mta, code)
-                     WHERE q.id = u.id AND q.status = 'queued'
+                    $"""
+                    WITH q AS (
+                        UPDATE outbound_queue q SET status = 'delivered', attempts = q.attempts + 1, last_attempt_at = @now, last_reply = u.reply,
+                               remote_mta = u.mta, status_code = u.code, lease_token = NULL, dsn_pending = NULL, updated_at = @now
+                          FROM unnest(@ids, @replies, @mtas, @codes) AS u(id, reply, mta, code)
+                         WHERE q.id = u.id AND q.status = 'queued'
+                        RETURNING {WebhookOutbox.QueueRowColumns})
+                    {WebhookOutbox.Queue("q", "q.blob_tenant", $"'{WebhookEvents.Delivered}'", WebhookOutbox.QueueRowData("q"), "@now")}
                     """),
                 OutcomeKind.Failed => new NpgsqlBatchCommand(
                     $"""
-                    UPDATE outbound_queue q SET status = 'failed', attempts = q.attempts + 1, last_attempt_at = @now, last_reply = u.reply,
-                           remote_mta = u.mta, status_code = u.code, lease_token = NULL, updated_at = @now,
-                           dsn_pending = {OwedDsn("'failed'")}
-                      FROM unnest(@ids, @replies, @mtas, @codes) AS u(id, reply, mta, code)
-                     WHERE q.id = u.id AND q.status = 'queued'
+                    WITH q AS (
+                        UPDATE outbound_queue q SET status = 'failed', attempts = q.attempts + 1, last_attempt_at = @now, last_reply = u.reply,
+                               remote_mta = u.mta, status_code = u.code, lease_token = NULL, updated_at = @now,
+                               dsn_pending = {OwedDsn("'failed'")}
+                          FROM unnest(@ids, @replies, @mtas, @codes, @hard) AS u(id, reply, mta, code, hard)
+                         WHERE q.id = u.id AND q.status = 'queued'
+                        RETURNING {WebhookOutbox.QueueRowColumns}, u.hard),
+                    s AS ({SuppressionSql.Upsert($"SELECT q.blob_tenant, lower(q.recipient), '{SuppressionReasons.HardBounce}', @now::timestamptz, @expires::timestamptz, q.last_reply FROM q WHERE q.hard")})
+                    {WebhookOutbox.Queue("q", "q.blob_tenant", $"'{WebhookEvents.Bounced}'", WebhookOutbox.QueueRowData("q", "jsonb_build_object('suppressed', q.hard)"), "@now")}
                     """),
                 _ => new NpgsqlBatchCommand(
                     $"""
-                    UPDATE outbound_queue q SET attempts = q.attempts + 1, last_attempt_at = @now, last_reply = u.reply,
-                           remote_mta = u.mta, status_code = u.code, lease_token = NULL, updated_at = @now, next_attempt_at = u.next,
-                           dsn_pending = CASE WHEN @warn::timestamptz IS NOT NULL AND q.created_at <= @warn AND NOT q.delay_warned
-                                              THEN {OwedDsn("'delayed'")} ELSE q.dsn_pending END,
-                           delay_warned = q.delay_warned OR (@warn::timestamptz IS NOT NULL AND q.created_at <= @warn)
-                      FROM unnest(@ids, @replies, @mtas, @codes, @nexts, @leases) AS u(id, reply, mta, code, next, lease)
-                     WHERE q.id = u.id AND q.status = 'queued' AND q.lease_token = u.lease
+                    WITH q AS (
+                        UPDATE outbound_queue q SET attempts = q.attempts + 1, last_attempt_at = @now, last_reply = u.reply,
+                               remote_mta = u.mta, status_code = u.code, lease_token = NULL, updated_at = @now, next_attempt_at = u.next,
+                               dsn_pending = CASE WHEN @warn::timestamptz IS NOT NULL AND q.created_at <= @warn AND NOT q.delay_warned
+                                                  THEN {OwedDsn("'delayed'")} ELSE q.dsn_pending END,
+                               delay_warned = q.delay_warned OR (@warn::timestamptz IS NOT NULL AND q.created_at <= @warn)
+                          FROM unnest(@ids, @replies, @mtas, @codes, @nexts, @leases) AS u(id, reply, mta, code, next, lease)
+                         WHERE q.id = u.id AND q.status = 'queued' AND q.lease_token = u.lease
+                        RETURNING {WebhookOutbox.QueueRowColumns})
+                    {WebhookOutbox.Queue("q", "q.blob_tenant", $"'{WebhookEvents.Deferred}'", WebhookOutbox.QueueRowData("q"), "@now")}
                     """),
             };
             command.Parameters.AddWithValue("ids", rows.Select(r => r.Outcome.RowId).ToArray());
@@ -130,6 +145,11 @@ public sealed class OutboundLeaseStore(NpgsqlDataSource dataSource, TimeProvider
             command.Parameters.AddWithValue("replies", rows.Select(r => r.Outcome.Reply).ToArray());
             command.Parameters.AddWithValue("mtas", NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Text, rows.Select(r => r.Outcome.RemoteMta).ToArray());
             command.Parameters.AddWithValue("codes", NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Text, rows.Select(r => r.Outcome.StatusCode).ToArray());
+            if (kind.Key == OutcomeKind.Failed)
+            {
+                command.Parameters.AddWithValue("hard", rows.Select(r => hardBounces.IsHard(r.Outcome.StatusCode)).ToArray());
+                command.Parameters.AddWithValue("expires", now + hardBounces.Lifetime);
+            }
             if (kind.Key == OutcomeKind.Deferred)
             {
                 command.Parameters.AddWithValue("nexts", rows.Select(r => r.Outcome.NextAttemptAt ?? now).ToArray());
@@ -151,30 +171,6 @@ public sealed class OutboundLeaseStore(NpgsqlDataSource dataSource, TimeProvider
         await using var command = dataSource.CreateCommand("SELECT min(next_attempt_at) FROM outbound_queue WHERE status = 'queued'");
         var value = await command.ExecuteScalarAsync();
         return value is DateTime time ? new DateTimeOffset(DateTime.SpecifyKind(time, DateTimeKind.Utc)) : null;
-    }
-
-    /// <summary>
-    /// Applies an asynchronous bounce that came back to a VERP return path: the recipient's row fails (even if
-    /// the next hop had accepted it) and its sender is owed a DSN. False when no such row is delivered or waiting.
-    /// </summary>
-    public async Task<bool> BounceAsync(string verpToken, string recipient, string statusCode, string diagnostic, string? remoteMta)
-    {
-        var now = clock.GetUtcNow();
-        await using var command = dataSource.CreateCommand(
-            $"""
-            UPDATE outbound_queue SET status = 'failed', status_code = @code, last_reply = @reply,
-                   remote_mta = COALESCE(@mta, remote_mta), lease_token = NULL, updated_at = @now,
-                   dsn_pending = {OwedDsn("'failed'")}
-             WHERE verp_token = @token AND lower(recipient) = lower(@recipient) AND status IN ('queued', 'delivered');
-            NOTIFY {OutboundQueueStore.Channel};
-            """);
-        command.Parameters.AddWithValue("token", verpToken);
-        command.Parameters.AddWithValue("recipient", recipient);
-        command.Parameters.AddWithValue("code", statusCode);
-        command.Parameters.AddWithValue("reply", diagnostic);
-        command.Parameters.AddWithValue("mta", NpgsqlTypes.NpgsqlDbType.Text, (object?)remoteMta ?? DBNull.Value);
-        command.Parameters.AddWithValue("now", now);
-        return await command.ExecuteNonQueryAsync() > 0;
     }
 
     /// <summary>PostgreSQL keeps microseconds: a lease compared for equality must be rounded the same way on both sides.</summary>

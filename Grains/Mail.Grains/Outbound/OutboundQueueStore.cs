@@ -1,4 +1,7 @@
 using Mail.Grains.Interfaces.Delivery;
+using Mail.Grains.Interfaces.Reputation;
+using Mail.Grains.Reputation.Suppression;
+using Mail.Grains.Reputation.Webhooks;
 using Npgsql;
 
 namespace Mail.Grains.Outbound;
@@ -13,6 +16,9 @@ public sealed class OutboundQueueStore(NpgsqlDataSource dataSource, TimeProvider
     /// <summary>The PostgreSQL notification channel the scheduler listens on.</summary>
     public const string Channel = "outbound_queue";
 
+    /// <summary>Status of a row whose recipient was suppressed at enqueue: recorded, never sent.</summary>
+    public const string Suppressed = "suppressed";
+
     private const string Columns =
         """
         id, submission_id, recipient,
@@ -22,19 +28,34 @@ public sealed class OutboundQueueStore(NpgsqlDataSource dataSource, TimeProvider
         stream_class, pool, source_ip, provider, CASE WHEN status = 'queued' THEN hold_reason END
         """;
 
-    /// <summary>Queues remote recipients of a message; a retried submission adds nothing twice.</summary>
-    public async Task EnqueueAsync(QueuedMessage message, IReadOnlyList<string> recipients)
+    /// <summary>
+    /// Queues remote recipients of a message; a retried submission adds nothing twice. A recipient on the sending
+    /// tenant's suppression list (the blob's tenant) gets a row in status <c>suppressed</c> that is never sent, so the
+    /// sender sees it in its listing; the same statement queues the <c>sent</c> and <c>suppressed</c> webhook events.
+    /// Returns the suppressed recipients.
+    /// </summary>
+    public async Task<IReadOnlySet<string>> EnqueueAsync(QueuedMessage message, IReadOnlyList<string> recipients)
     {
-        if (recipients.Count == 0) return;
+        var suppressed = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        if (recipients.Count == 0) return suppressed;
+        var eventName = $"CASE WHEN q.status = '{Suppressed}' THEN '{WebhookEvents.Suppressed}' ELSE '{WebhookEvents.Sent}' END";
         await using var command = dataSource.CreateCommand(
             $"""
-            INSERT INTO outbound_queue (submission_id, sender_account_id, envelope_from, return_path, verp_token, recipient, domain,
-                                        blob_tenant, blob_name, blob_length, dkim_signature, created_at, next_attempt_at, expires_at, updated_at,
-                                        tenant_id, sending_domain, stream_class)
-            SELECT @s, @sender, @from, @rp, @verp, r, lower(split_part(r, '@', 2)), @bt, @bn, @bl, @dkim, @now, @now, @expires, @now,
-                   @tenant, @sending, @class
-            FROM unnest(@recipients) AS r
-            ON CONFLICT (submission_id, recipient) DO NOTHING;
+            WITH r AS (
+                SELECT r AS recipient, {SuppressionSql.ActiveReason("@bt", "lower(r)", "@now")} AS reason FROM unnest(@recipients) AS r),
+            q AS (
+                INSERT INTO outbound_queue AS q (submission_id, sender_account_id, envelope_from, return_path, verp_token, recipient, domain,
+                                                 blob_tenant, blob_name, blob_length, dkim_signature, created_at, next_attempt_at, expires_at,
+                                                 updated_at, tenant_id, sending_domain, stream_class, status, last_reply)
+                SELECT @s, @sender, @from, @rp, @verp, r.recipient, lower(split_part(r.recipient, '@', 2)), @bt, @bn, @bl, @dkim, @now, @now, @expires, @now,
+                       @tenant, @sending, @class,
+                       CASE WHEN r.reason IS NULL THEN 'queued' ELSE '{Suppressed}' END,
+                       'not sent: the address is on the suppression list (' || r.reason || ')'
+                  FROM r
+                ON CONFLICT (submission_id, recipient) DO NOTHING
+                RETURNING {WebhookOutbox.QueueRowColumns}),
+            d AS ({WebhookOutbox.Queue("q", "q.blob_tenant", eventName, WebhookOutbox.QueueRowData("q"), "@now")})
+            SELECT recipient FROM r WHERE reason IS NOT NULL;
             NOTIFY {Channel};
             """);
         command.Parameters.AddWithValue("s", message.SubmissionId);
@@ -52,7 +73,9 @@ public sealed class OutboundQueueStore(NpgsqlDataSource dataSource, TimeProvider
         command.Parameters.AddWithValue("tenant", NpgsqlTypes.NpgsqlDbType.Text, (object?)message.TenantId ?? DBNull.Value);
         command.Parameters.AddWithValue("sending", NpgsqlTypes.NpgsqlDbType.Text, (object?)message.SendingDomain ?? DBNull.Value);
         command.Parameters.AddWithValue("class", NpgsqlTypes.NpgsqlDbType.Text, (object?)message.StreamClass ?? DBNull.Value);
-        await command.ExecuteNonQueryAsync();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync()) suppressed.Add(reader.GetString(0));
+        return suppressed;
     }
 
     /// <summary>The rows a sender queued, newest first.</summary>

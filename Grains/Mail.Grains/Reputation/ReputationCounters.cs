@@ -22,6 +22,7 @@ public sealed class ReputationCounters : IReputationEvents, IAsyncDisposable
     private Dictionary<(string Scope, string Subject, string Provider, DateTimeOffset Hour), long[]> _pending = [];
     private HashSet<string> _tenants = new(StringComparer.Ordinal);
     private DateTimeOffset _pruned;
+    private int _disposed;
 
     /// <summary>Starts the writer when reputation is on.</summary>
     public ReputationCounters(ReputationCounterStore store, IGrainFactory grains, ReputationPolicy policy, TimeProvider clock, ILogger<ReputationCounters> logger)
@@ -85,9 +86,10 @@ public sealed class ReputationCounters : IReputationEvents, IAsyncDisposable
         if (evaluate) await Task.WhenAll(tenants.Select(t => _grains.GetGrain<ITenantReputationGrain>(t).EvaluateAsync()));
     }
 
-    /// <summary>Stops the writer after a last flush.</summary>
+    /// <summary>Stops the writer after a last flush. Idempotent: the container disposes it once as itself and once as <see cref="IReputationEvents"/>.</summary>
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1) return;
         await _stopping.CancelAsync();
         await _writer;
         _stopping.Dispose();

@@ -18,6 +18,9 @@ public sealed class ReputationHostFixture : OutboundHostFixture
     /// <summary>How long the TSS04 rule suspends an IP × yahoo.</summary>
     public static readonly TimeSpan SuspendFor = TimeSpan.FromMinutes(10);
 
+    /// <summary>The feedback loop address complaint reports are sent to.</summary>
+    public const string FeedbackAddress = "fbl@example.test";
+
     /// <summary>The host's clock: real time plus an offset the tests move forward.</summary>
     public OffsetClock Clock { get; } = new();
 
@@ -60,6 +63,7 @@ public sealed class ReputationHostFixture : OutboundHostFixture
             settings["Mail:Reputation:Automation:0:Duration"] = SuspendFor.ToString();
             settings["Mail:Reputation:Thresholds:MinimumMessages"] = "4";
             settings["Mail:Reputation:CounterFlushMilliseconds"] = "200";
+            settings["Mail:Reputation:FeedbackAddress"] = FeedbackAddress;
             return settings;
         }
     }

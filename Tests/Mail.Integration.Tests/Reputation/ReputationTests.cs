@@ -187,6 +187,36 @@ public sealed class ReputationTests(ReputationHostFixture host) : IClassFixture<
     }
 
     [Fact]
+    public async Task AComplaintThatComesBackLaterCountsAgainstTheTenantAndTheIpAndProviderTheMessageLeftFrom()
+    {
+        var receiver = host.AddProviderDomain("complain.test", "mx-complain.gmail.test", "127.0.0.68");
+        var (_, sender) = await SenderAsync(host, "complainer.test");
+        using var admin = host.CreateAdminClient();
+        var before = await IpComplaintsAsync(admin, "127.0.0.5");
+        await ApiUsers.SendAsync(sender, new { to = new[] { "annoyed@complain.test" }, subject = "offer", text = "x" });
+        var received = await receiver.WaitForMessageAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal("127.0.0.5", received.ClientAddress.ToString());
+        await SettledAsync(sender, 1);
+
+        // The report names no source IP: the one the queue row recorded (the default pool's 127.0.0.5) is counted.
+        var report = Feedback.FeedbackProbe.ComplaintReport(received, "annoyed@complain.test", withSourceIp: false);
+        await Feedback.FeedbackProbe.SendToMxAsync(host, report, "fbl@provider.test", ReputationHostFixture.FeedbackAddress);
+
+        await WaitUntilAsync(async () =>
+        {
+            var detail = await admin.GetFromJsonAsync<JsonElement>("/v1/admin/tenants/complainer.test/reputation");
+            return detail.GetProperty("counters").GetProperty("total").GetProperty("last_hour").GetProperty("complaints").GetInt64() == 1;
+        }, "the complaint counted against the tenant");
+        await WaitUntilAsync(async () => await IpComplaintsAsync(admin, "127.0.0.5") == before + 1, "the complaint counted against 127.0.0.5 × gmail");
+    }
+
+    private static async Task<long> IpComplaintsAsync(HttpClient admin, string ip)
+    {
+        var providers = (await admin.GetFromJsonAsync<JsonElement>($"/v1/admin/ips/{ip}")).GetProperty("counters").GetProperty("providers");
+        return providers.TryGetProperty("gmail", out var gmail) ? gmail.GetProperty("last_hour").GetProperty("complaints").GetInt64() : 0;
+    }
+
+    [Fact]
     public async Task AnOperatorPauseStopsSendingFromThatIpAndAResumeSendsFromItAgain()
     {
         var gmail = host.AddProviderDomain("opsg.test", "mx-ops.gmail.test", "127.0.0.67");
