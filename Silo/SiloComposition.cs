@@ -66,6 +66,7 @@ public static class SiloComposition
             if (configuration[$"{OutboundOptions.Section}:Hostname"] is null && configuration["Mail:Smtp:HostName"] is { Length: > 0 } name) o.Hostname = name;
         });
         silo.Services.Configure<AuthThrottleOptions>(configuration.GetSection("Mail:Security"));
+        silo.Services.Configure<Mail.Grains.Reputation.Bulk.BulkOptions>(configuration.GetSection(Mail.Grains.Reputation.Bulk.BulkOptions.Section));
         return silo;
     }
 }

@@ -4,6 +4,9 @@ using Mail.Grains.Outbound;
 using Mail.Grains.Outbound.Bounces;
 using Mail.Grains.Outbound.Dkim;
 using Mail.Grains.Outbound.Dns;
+using Mail.Grains.Reputation.Bulk;
+using Mail.Grains.Reputation.Suppression;
+using Mail.Grains.Reputation.Unsubscribe;
 using Mail.Grains.Security;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -26,6 +29,19 @@ public static class MailGrainsServiceCollectionExtensions
         services.AddSingleton<MailboxStore>();
         services.AddSingleton<DirectoryTable>();
         services.AddOutboundMta();
+        services.AddBulkSending();
+        return services;
+    }
+
+    /// <summary>Bulk jobs, their runner, the suppression list they honour and the one-click unsubscribe tokens they carry.</summary>
+    private static IServiceCollection AddBulkSending(this IServiceCollection services)
+    {
+        services.AddOptions<BulkOptions>();
+        services.AddSingleton<SuppressionStore>();
+        services.AddSingleton<UnsubscribeTokens>();
+        services.AddSingleton<BulkJobStore>();
+        services.AddSingleton<BulkMessageFactory>();
+        services.AddHostedService<BulkRunner>();
         return services;
     }
 

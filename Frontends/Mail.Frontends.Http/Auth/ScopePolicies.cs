@@ -21,9 +21,14 @@ public static class ScopePolicies
     /// <summary>Policy of endpoints that change the mailbox or the account (and so its keys).</summary>
     public const string Full = "scope:" + ApiKeyScopes.Full;
 
-    /// <summary>Adds the three policies.</summary>
+    /// <summary>Policy of /v1/bulk: a tenant key with bulk scope; no account credential, however strong, passes.</summary>
+    public const string Bulk = "tenant:" + ApiKeyScopes.Bulk;
+
+    /// <summary>Adds the three account policies and the tenant one.</summary>
     public static void Add(AuthorizationOptions options)
     {
+        options.AddPolicy(Bulk, policy => policy.RequireAuthenticatedUser().RequireAssertion(context =>
+            TenantPrincipal.IsTenant(context.User) && context.User.FindFirst(Claim)?.Value == ApiKeyScopes.Bulk));
         foreach (var scope in new[] { ApiKeyScopes.Read, ApiKeyScopes.Send, ApiKeyScopes.Full })
         {
             options.AddPolicy("scope:" + scope, policy => policy.RequireAuthenticatedUser().RequireAssertion(context =>

@@ -8,4 +8,7 @@ public sealed class TenantState
 
     /// <summary>Whether the tenant's users are locked out.</summary>
     public bool Suspended { get; set; }
+
+    /// <summary>Tenant API keys, as digests (kind <see cref="AccountSecret.ApiKey"/>).</summary>
+    public List<AccountSecret> ApiKeys { get; set; } = [];
 }

@@ -40,6 +40,21 @@ public sealed class OutboundIntake(
             returnPath, token, blob, signature, now, now + TimeSpan.FromHours(options.Value.QueueLifetimeHours)), recipients);
     }
 
+    /// <summary>
+    /// The queue entry of one message of a bulk job, already made and stored: signed as <paramref name="signingDomain"/>
+    /// (one signature per message, since each personalised message differs), with a VERP return path of its own on the
+    /// sender's domain so that a bounce names its recipient. No local account sent it, so it is owed no DSN.
+    /// </summary>
+    public async Task<QueuedMessage> PrepareBulkAsync(string submissionId, string envelopeFrom, StoredBlob blob, MimeKit.MimeMessage message,
+        string signingDomain, Guid bulkJobId)
+    {
+        var signature = await signer.SignAsync(signingDomain, message);
+        var token = VerpAddress.NewToken();
+        var now = clock.GetUtcNow();
+        return new QueuedMessage(submissionId, null, envelopeFrom, VerpAddress.Create(token, AddressKey.DomainOf(envelopeFrom)), token, blob,
+            signature, now, now + TimeSpan.FromHours(options.Value.QueueLifetimeHours), bulkJobId);
+    }
+
     /// <summary>The From field's domain when the sending tenant (whose key the message is stored under) hosts it.</summary>
     private async Task<IReadOnlyCollection<string>> TenantDomainsAsync(string fromHeader, string tenantId)
     {

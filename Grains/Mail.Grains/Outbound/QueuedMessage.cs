@@ -4,7 +4,8 @@ namespace Mail.Grains.Outbound;
 
 /// <summary>
 /// What the queue keeps of one outbound message: the sender's envelope address, the VERP return path the
-/// remote sees (and its token), the stored content and the DKIM signature made once at queueing.
+/// remote sees (and its token), the stored content, the DKIM signature made once at queueing and, for a message of
+/// a bulk job, the job.
 /// </summary>
 public sealed record QueuedMessage(
     string SubmissionId,
@@ -15,4 +16,5 @@ public sealed record QueuedMessage(
     StoredBlob Blob,
     string? DkimSignature,
     DateTimeOffset CreatedAt,
-    DateTimeOffset ExpiresAt);
+    DateTimeOffset ExpiresAt,
+    Guid? BulkJobId = null);

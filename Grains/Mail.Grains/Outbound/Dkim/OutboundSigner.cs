@@ -34,11 +34,18 @@ public sealed class OutboundSigner(IGrainFactory grains)
     /// <paramref name="domain"/>, folded, each ending in CRLF; null when the domain has no keys or the
     /// message has no From field (RFC 6376 §5.4 requires From to be signed).
     /// </summary>
-    public async Task<string?> SignAsync(string domain, Stream message, CancellationToken ct)
+    public async Task<string?> SignAsync(string domain, Stream message, CancellationToken ct) =>
+        await SignAsync(domain, await MimeMessage.LoadAsync(message, ct));
+
+    /// <summary>
+    /// The same for a message already in memory (a personalised bulk message, signed as it is made): the signature is
+    /// over <paramref name="mime"/> as it serializes with CRLF line ends, which must be the bytes stored. The fields are
+    /// also inserted at the top of <paramref name="mime"/>, so write it out before signing.
+    /// </summary>
+    public async Task<string?> SignAsync(string domain, MimeMessage mime)
     {
         var keys = await KeysAsync(domain.TrimEnd('.').ToLowerInvariant());
         if (keys.Count == 0) return null;
-        var mime = await MimeMessage.LoadAsync(message, ct);
         // MimeKit keeps the top-level Content-* fields with the body entity, not in the message's headers.
         var headers = SignedHeaders.Where(h => mime.Headers.Contains(h) || mime.Body?.Headers.Contains(h) == true).ToArray();
         if (!headers.Contains("From")) return null;
