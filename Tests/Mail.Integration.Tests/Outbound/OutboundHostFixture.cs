@@ -8,7 +8,7 @@ namespace Mail.Integration.Tests.Outbound;
 /// MTA-STS policy server, and SMTP receivers on loopback addresses 127.0.0.x sharing one port (the
 /// host's <c>RemotePort</c>). Each test uses its own recipient domain and receiver address.
 /// </summary>
-public sealed class OutboundHostFixture : MailHostFixture
+public class OutboundHostFixture : MailHostFixture
 {
     private readonly List<TestSmtpReceiver> _receivers = [];
 

@@ -194,6 +194,27 @@ public sealed class BulkJobStore(NpgsqlDataSource dataSource, OutboundQueueStore
         return true;
     }
 
+    /// <summary>
+    /// Cancels the queued, not in-flight outbound rows of jobs cancelled within <paramref name="within"/> (rows that were
+    /// being sent at the cancellation and were deferred); returns how many.
+    /// </summary>
+    public async Task<int> SweepCancelledAsync(TimeSpan within)
+    {
+        var now = clock.GetUtcNow();
+        await using var command = dataSource.CreateCommand(
+            $"""
+            UPDATE outbound_queue q
+               SET status = 'cancelled', status_code = '5.0.0', last_reply = 'bulk job cancelled by the sender', updated_at = @now,
+                   dsn_pending = {OutboundLeaseStore.OwedDsn("'failed'")}
+              FROM bulk_jobs j
+             WHERE j.state = 'cancelled' AND j.finished_at > @since AND q.bulk_job_id = j.id
+               AND q.status = 'queued' AND (q.lease_token IS NULL OR q.next_attempt_at <= @now)
+            """);
+        command.Parameters.AddWithValue("now", now);
+        command.Parameters.AddWithValue("since", now - within);
+        return await command.ExecuteNonQueryAsync();
+    }
+
     /// <summary>Leases the oldest runnable job whose lease is free or lapsed; null when there is none.</summary>
     public async Task<BulkJob?> ClaimAsync(TimeSpan lease)
     {

@@ -33,6 +33,12 @@ public sealed class BulkOptions
     /// <summary>How long a runner holds a job without renewing it before another silo may take it over.</summary>
     public int LeaseSeconds { get; set; } = 120;
 
+    /// <summary>
+    /// How often the runner cancels the outbound rows of cancelled jobs that were in flight at the cancellation and have
+    /// come back deferred since (a cancellation never interrupts a transaction under way).
+    /// </summary>
+    public int SweepSeconds { get; set; } = 60;
+
     /// <summary>A job whose request never finished is deleted after this long.</summary>
     public int AbandonedAfterMinutes { get; set; } = 60;
 }

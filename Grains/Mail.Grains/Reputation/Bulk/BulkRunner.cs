@@ -27,10 +27,9 @@ public sealed class BulkRunner(
     ILogger<BulkRunner> logger) : BackgroundService
 {
     private static readonly TimeSpan MaxSleep = TimeSpan.FromSeconds(15);
-    private static readonly TimeSpan PurgeEvery = TimeSpan.FromMinutes(5);
 
     private readonly BulkOptions _options = options.Value;
-    private DateTimeOffset _purged = DateTimeOffset.MinValue;
+    private DateTimeOffset _maintained = DateTimeOffset.MinValue;
 
     private TimeSpan Lease => TimeSpan.FromSeconds(_options.LeaseSeconds);
 
@@ -67,13 +66,14 @@ public sealed class BulkRunner(
         }
         while (!ct.IsCancellationRequested)
         {
-            await PurgeAbandonedAsync();
+            await MaintainAsync();
             if (await store.ClaimAsync(Lease) is { } job)
             {
                 await RunJobAsync(job, ct);
                 continue;
             }
-            await NotificationWait.WaitAsync(listener, MaxSleep, ct);
+            var sweep = TimeSpan.FromSeconds(_options.SweepSeconds);
+            await NotificationWait.WaitAsync(listener, sweep < MaxSleep ? sweep : MaxSleep, ct);
         }
     }
 
@@ -141,10 +141,13 @@ public sealed class BulkRunner(
         return outcomes;
     }
 
-    private async Task PurgeAbandonedAsync()
+    /// <summary>Every <see cref="BulkOptions.SweepSeconds"/>: late rows of cancelled jobs cancelled, abandoned uploads deleted.</summary>
+    private async Task MaintainAsync()
     {
-        if (DateTimeOffset.UtcNow - _purged < PurgeEvery) return;
-        _purged = DateTimeOffset.UtcNow;
+        if (DateTimeOffset.UtcNow - _maintained < TimeSpan.FromSeconds(_options.SweepSeconds)) return;
+        _maintained = DateTimeOffset.UtcNow;
+        var swept = await store.SweepCancelledAsync(TimeSpan.FromHours(outbound.Value.QueueLifetimeHours));
+        if (swept > 0) logger.LogInformation("Cancelled {Count} outbound rows of cancelled bulk jobs that were in flight at the cancellation", swept);
         var purged = await store.PurgeAbandonedAsync(TimeSpan.FromMinutes(_options.AbandonedAfterMinutes));
         if (purged > 0) logger.LogInformation("Deleted {Count} bulk jobs whose request never finished", purged);
     }

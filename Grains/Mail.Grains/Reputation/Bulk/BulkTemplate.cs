@@ -42,8 +42,9 @@ public sealed class BulkTemplate
             }
             else
             {
-                literal.Append(text, i, open + 2 - i);
-                i = open + 2;
+                // One brace on: in "{{{name}}}" the placeholder starts at the second brace.
+                literal.Append(text, i, open + 1 - i);
+                i = open + 1;
             }
         }
         literal.Append(text, i, text.Length - i);

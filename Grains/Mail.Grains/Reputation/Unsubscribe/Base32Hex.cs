@@ -42,7 +42,7 @@ public static class Base32Hex
                 _ => -1,
             };
             if (value < 0) return false;
-            buffer = ((buffer << 5) | value) & 0x3FF;
+            buffer = ((buffer << 5) | value) & 0xFFF;
             bits += 5;
             if (bits >= 8)
             {
