@@ -86,18 +86,29 @@ public static class BulkEndpoints
             while (true)
             {
                 var read = await body.ReadAsync(ct);
-                if (parser.Done)
+                var consumed = read.Buffer.Start;
+                var full = false;
+                try
                 {
-                    RequireWhiteSpace(read.Buffer);
-                    body.AdvanceTo(read.Buffer.End);
-                    if (read.IsCompleted) break;
-                    continue;
+                    if (parser.Done)
+                    {
+                        RequireWhiteSpace(read.Buffer);
+                        consumed = read.Buffer.End;
+                    }
+                    else
+                    {
+                        consumed = parser.Parse(read.Buffer, read.IsCompleted, batch, options.BatchSize);
+                        full = batch.Count >= options.BatchSize;
+                        if (parser.Done) RequireWhiteSpace(read.Buffer.Slice(consumed));
+                    }
                 }
-                var consumed = parser.Parse(read.Buffer, read.IsCompleted, batch, options.BatchSize);
-                var full = batch.Count >= options.BatchSize;
-                if (parser.Done) RequireWhiteSpace(read.Buffer.Slice(consumed));
-                // A full batch stopped the parser with data left: look at it again at once rather than wait for more.
-                body.AdvanceTo(consumed, full ? consumed : read.Buffer.End);
+                finally
+                {
+                    // Always, even when the body is refused: Kestrel drains an unread body after the answer, which it can
+                    // only do once this read is completed; otherwise it closes the connection under the client. A full
+                    // batch stopped the parser with data left: look at it again at once rather than wait for more.
+                    body.AdvanceTo(consumed, full ? consumed : read.Buffer.End);
+                }
                 if (!senderChecked && parser.From is { } from)
                 {
                     await job.CheckSenderAsync(tenant, from);

@@ -6,14 +6,14 @@ using Mail.Integration.Tests.Outbound;
 namespace Mail.Integration.Tests.Bulk;
 
 /// <summary>
-/// The outbound host with bulk limits small enough to reach in a test (a 1 MB body, 5,000 recipients), a two-second
+/// The outbound host with bulk limits small enough to reach in a test (a 256 KB body, 5,000 recipients), a two-second
 /// sweep of cancelled jobs, and helpers that make a bulk-sending tenant: its domain's records published and verified,
 /// and a tenant API key.
 /// </summary>
 public sealed class BulkHostFixture : OutboundHostFixture
 {
     /// <summary>The body limit of POST /v1/bulk here.</summary>
-    public const int MaxBodyBytes = 1024 * 1024;
+    public const int MaxBodyBytes = 256 * 1024;
 
     /// <summary>The recipient limit of a job here.</summary>
     public const int MaxRecipients = 5000;
