@@ -61,6 +61,7 @@ public sealed class SiloMemory : IAsyncDisposable
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
+        if (_loop.IsCompleted) return;
         await _stop.CancelAsync();
         await _loop;
         _stop.Dispose();

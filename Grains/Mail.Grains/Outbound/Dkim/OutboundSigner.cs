@@ -55,11 +55,12 @@ public sealed class OutboundSigner(IGrainFactory grains)
         format.NewLineFormat = NewLineFormat.Dos;
         foreach (var key in keys)
         {
-            var signer = new DkimSigner(key.PrivateKey, domain.TrimEnd('.').ToLowerInvariant(), key.Selector, key.Algorithm)
-            {
-                HeaderCanonicalizationAlgorithm = DkimCanonicalizationAlgorithm.Relaxed,
-                BodyCanonicalizationAlgorithm = DkimCanonicalizationAlgorithm.Relaxed,
-            };
+            var name = domain.TrimEnd('.').ToLowerInvariant();
+            DkimSigner signer = key.Rsa is { } rsa
+                ? new PlatformRsaDkimSigner(rsa, key.PrivateKey, name, key.Selector)
+                : new DkimSigner(key.PrivateKey, name, key.Selector, key.Algorithm);
+            signer.HeaderCanonicalizationAlgorithm = DkimCanonicalizationAlgorithm.Relaxed;
+            signer.BodyCanonicalizationAlgorithm = DkimCanonicalizationAlgorithm.Relaxed;
             signer.Sign(format, mime, headers);
         }
         // Each signature was inserted at the top, so the first fields are ours, newest first.
@@ -94,11 +95,13 @@ public sealed class OutboundSigner(IGrainFactory grains)
     private async Task<IReadOnlyList<SigningKey>> LoadAsync(string domain)
     {
         var keys = await grains.GetGrain<ISendingDomainGrain>(domain).GetSigningKeysAsync();
-        return keys.Select(k => new SigningKey(k.Selector, PrivateKeyFactory.CreateKey(k.PrivateKeyPkcs8),
-            k.Algorithm == "ed25519" ? DkimSignatureAlgorithm.Ed25519Sha256 : DkimSignatureAlgorithm.RsaSha256)).ToArray();
+        return keys.Select(k => k.Algorithm == "ed25519"
+            ? new SigningKey(k.Selector, PrivateKeyFactory.CreateKey(k.PrivateKeyPkcs8), DkimSignatureAlgorithm.Ed25519Sha256, null)
+            : new SigningKey(k.Selector, PrivateKeyFactory.CreateKey(k.PrivateKeyPkcs8), DkimSignatureAlgorithm.RsaSha256, new RsaKeyPool(k.PrivateKeyPkcs8))).ToArray();
     }
 
-    private sealed record SigningKey(string Selector, AsymmetricKeyParameter PrivateKey, DkimSignatureAlgorithm Algorithm);
+    /// <summary>A key to sign with; RSA keys also as platform key objects (<see cref="Rsa"/>), which make the signature.</summary>
+    private sealed record SigningKey(string Selector, AsymmetricKeyParameter PrivateKey, DkimSignatureAlgorithm Algorithm, RsaKeyPool? Rsa);
 
     private sealed record CachedKeys(DateTimeOffset Expires, Task<IReadOnlyList<SigningKey>> Keys);
 }
