@@ -1,4 +1,5 @@
 using Mail.Grains.Interfaces.Accounts;
+using Mail.Grains.Interfaces.Bulk;
 using Mail.Grains.Interfaces.Delivery;
 using Mail.Grains.Interfaces.Errors;
 using Mail.Grains.Interfaces.Mailboxes;
@@ -12,8 +13,8 @@ namespace Mail.Grains.Delivery;
 
 /// <summary>
 /// The MDA: parses a stored message once, files it for each local recipient (one stored copy per tenant,
-/// referenced by every recipient's row), files the sender's copy in Sent, queues remote recipients, and
-/// applies bounce reports that come back to a VERP return path.
+/// referenced by every recipient's row), files the sender's copy in Sent, queues remote recipients, applies
+/// bounce reports that come back to a VERP return path, and unsubscribes for mail to a List-Unsubscribe mailto.
 /// Delivery ids derive from the submission id, so a retried submission files nothing twice.
 /// </summary>
 [StatelessWorker]
@@ -55,12 +56,17 @@ public sealed class DeliveryAgentGrain(IBlobStore blobs, OutboundIntake outbound
         {
             await bounces.HandleAsync(token, submission.Blob, CancellationToken.None);
         }
+        // RFC 2369 §3.2: a message to the List-Unsubscribe mailto address unsubscribes whom its token names (not its sender).
+        foreach (var token in targets.Select(t => t.UnsubscribeToken).OfType<string>().Distinct())
+        {
+            await GrainFactory.GetGrain<IUnsubscribeGrain>(0).UnsubscribeAsync(token);
+        }
 
         var outcomes = targets.Select(t => t switch
         {
             { Rejection: { } why } => new RecipientOutcome(t.Address, RecipientStatus.Rejected, why),
             { Remote: true } => new RecipientOutcome(t.Address, RecipientStatus.Queued, null),
-            { VerpToken: not null } => new RecipientOutcome(t.Address, RecipientStatus.Delivered, null),
+            { VerpToken: not null } or { UnsubscribeToken: not null } => new RecipientOutcome(t.Address, RecipientStatus.Delivered, null),
             _ => localOutcomes[t.Route!.AccountId].Result with { Address = t.Address },
         }).ToArray();
         return new SubmissionResult(sentId, outcomes);
@@ -95,8 +101,9 @@ public sealed class DeliveryAgentGrain(IBlobStore blobs, OutboundIntake outbound
         if (route is not null) return new Target(address, route, false, null);
         var hosted = await GrainFactory.GetGrain<IDomainGrain>(AddressKey.DomainOf(address)).GetAsync();
         if (hosted is null) return new Target(address, null, true, null);
-        return VerpAddress.TryParse(address, out var token, out _)
-            ? new Target(address, null, false, null, token)
+        if (VerpAddress.TryParse(address, out var token, out _)) return new Target(address, null, false, null, token);
+        return UnsubscribeAddress.TryParse(address, out var unsubscribe)
+            ? new Target(address, null, false, null, UnsubscribeToken: unsubscribe)
             : new Target(address, null, false, "no such user here");
     }
 
@@ -114,6 +121,9 @@ public sealed class DeliveryAgentGrain(IBlobStore blobs, OutboundIntake outbound
         }
     }
 
-    /// <summary>A recipient: local (Route), remote, refused (Rejection), or a VERP return path of ours (VerpToken: a bounce report).</summary>
-    private sealed record Target(string Address, AddressRoute? Route, bool Remote, string? Rejection, string? VerpToken = null);
+    /// <summary>
+    /// A recipient: local (Route), remote, refused (Rejection), a VERP return path of ours (VerpToken: a bounce report), or a
+    /// List-Unsubscribe mailto address (UnsubscribeToken).
+    /// </summary>
+    private sealed record Target(string Address, AddressRoute? Route, bool Remote, string? Rejection, string? VerpToken = null, string? UnsubscribeToken = null);
 }

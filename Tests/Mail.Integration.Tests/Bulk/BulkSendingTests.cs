@@ -142,6 +142,43 @@ public sealed class BulkSendingTests(BulkHostFixture host) : IClassFixture<BulkH
     }
 
     [Fact]
+    public async Task MailToTheUnsubscribeAddressAtOurMxSuppressesWhomTheTokenNames()
+    {
+        var tenant = await host.AddSendingDomainAsync("bulk7.test");
+        var receiver = host.AddDomain("rcpt7.test", "127.0.0.44");
+        using var client = await host.TenantClientAsync(tenant);
+        object Job() => new
+        {
+            from = "news@bulk7.test", subject = "Weekly", html = "<p>news</p>", @class = "marketing",
+            recipients = new[] { new { to = "dee@rcpt7.test" }, new { to = "eve@rcpt7.test" } },
+        };
+        await CreateJobAsync(client, Job());
+        var first = await ReceiveAsync(receiver, 2);
+        var dee = MimeMessage.Load(new MemoryStream(first.Single(m => m.Recipients.Single() == "dee@rcpt7.test").Data));
+        var mailto = dee.Headers["List-Unsubscribe"]!.Split("<mailto:")[1].Split('>')[0];
+        Assert.StartsWith("unsubscribe+", mailto);
+        Assert.EndsWith("@bulk7.test", mailto);
+
+        using (var smtp = new MailKit.Net.Smtp.SmtpClient())
+        {
+            await smtp.ConnectAsync("127.0.0.1", host.SmtpPort, MailKit.Security.SecureSocketOptions.None);
+            var request = new MimeMessage { Subject = "unsubscribe", Body = new TextPart("plain") { Text = "" } };
+            request.From.Add(MailboxAddress.Parse("someone@elsewhere.test"));
+            // A forged token is an unknown user; a case-folded real one still works (RFC 5321 lets relays fold local parts).
+            var forged = await Assert.ThrowsAsync<MailKit.Net.Smtp.SmtpCommandException>(() =>
+                smtp.SendAsync(request, MailboxAddress.Parse("someone@elsewhere.test"), [MailboxAddress.Parse("unsubscribe+0123456789abcdefghij@bulk7.test")]));
+            Assert.Equal(MailKit.Net.Smtp.SmtpStatusCode.MailboxUnavailable, forged.StatusCode);
+            await smtp.SendAsync(request, MailboxAddress.Parse("someone@elsewhere.test"), [MailboxAddress.Parse(mailto.ToUpperInvariant())]);
+            await smtp.DisconnectAsync(true);
+        }
+
+        var second = await CreateJobAsync(client, Job());
+        var status = await WaitForJobAsync(client, second, s => s.GetProperty("state").GetString() == "completed");
+        Assert.Equal(1, Count(status, "suppressed"));
+        Assert.Equal("eve@rcpt7.test", (await receiver.WaitForMessageAsync(Wait)).Recipients.Single());
+    }
+
+    [Fact]
     public async Task GetShowsTheCountsAndDeleteCancelsWhatHasNotGoneOut()
     {
         var tenant = await host.AddSendingDomainAsync("bulk3.test");

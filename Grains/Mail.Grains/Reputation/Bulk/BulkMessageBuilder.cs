@@ -1,3 +1,4 @@
+using Mail.Grains.Interfaces.Bulk;
 using MimeKit;
 using MimeKit.Utils;
 
@@ -28,7 +29,9 @@ public static class BulkMessageBuilder
             var token = signer.Issue(address);
             var url = $"https://{context.PublicHost}/v1/unsubscribe/{token}";
             vars[UnsubscribeUrlVar] = url;
-            message.Headers.Add("List-Unsubscribe", $"<{url}>, <mailto:unsubscribe+{token}@{context.Domain}>");
+            // The mailto is offered only when its address fits a path (a very long recipient address makes a long token).
+            var mailto = UnsubscribeAddress.Create(token, context.Domain);
+            message.Headers.Add("List-Unsubscribe", mailto is null ? $"<{url}>" : $"<{url}>, <mailto:{mailto}>");
             message.Headers.Add("List-Unsubscribe-Post", OneClick);
         }
         message.Subject = context.Subject.Render(vars, TemplateEscaping.HeaderText);
