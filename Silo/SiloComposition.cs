@@ -74,6 +74,7 @@ public static class SiloComposition
         silo.Services.Configure<FeedbackOptions>(configuration.GetSection(FeedbackOptions.Section));
         silo.Services.Configure<SuppressionOptions>(configuration.GetSection(SuppressionOptions.Section));
         silo.Services.Configure<WebhookOptions>(configuration.GetSection(WebhookOptions.Section));
+        silo.Services.Configure<Mail.Grains.Reputation.Bulk.BulkOptions>(configuration.GetSection(Mail.Grains.Reputation.Bulk.BulkOptions.Section));
         return silo;
     }
 }

@@ -34,6 +34,7 @@ public static class HttpFrontendExtensions
         var section = builder.Configuration.GetSection("Mail:Http");
         var options = section.Get<HttpFrontendOptions>() ?? new HttpFrontendOptions();
         builder.Services.Configure<HttpFrontendOptions>(section);
+        builder.Services.Configure<Bulk.BulkApiOptions>(builder.Configuration.GetSection(Bulk.BulkApiOptions.Section));
         var listen = HttpListeners.Create(options, certificate);
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
@@ -110,6 +111,8 @@ public static class HttpFrontendExtensions
         EmailEndpoints.Map(v1);
         FolderEndpoints.Map(v1);
         AccountEndpoints.Map(v1);
+        BulkEndpoints.Map(v1, app.Services.GetRequiredService<IOptions<Bulk.BulkApiOptions>>().Value);
+        UnsubscribeEndpoints.Map(v1);
         var admin = AdminEndpoints.Map(v1);
         OutboundEndpoints.Map(v1, admin);
         IpPoolEndpoints.Map(admin);

@@ -24,7 +24,25 @@ public interface ITenantGrain : IGrainWithStringKey
 
     /// <summary>The tenant's current status.</summary>
     Task<TenantInfo> GetAsync();
+
+    /// <summary>
+    /// Creates a tenant API key (shown once) with a scope (<see cref="ApiKeyScopes.Bulk"/>) and an optional expiry; it acts
+    /// for the tenant, not for any account. Throws NotFound when the tenant hosts no domain.
+    /// </summary>
+    Task<NewSecret> CreateApiKeyAsync(string name, string scope = ApiKeyScopes.Bulk, DateTimeOffset? expiresAt = null);
+
+    /// <summary>Revokes a tenant API key by id.</summary>
+    Task RevokeApiKeyAsync(string keyId);
+
+    /// <summary>Checks a tenant API key; null when wrong, expired, or the tenant is suspended.</summary>
+    Task<TenantApiKeyGrant?> AuthenticateApiKeyAsync(string apiKey);
 }
+
+/// <summary>A valid tenant API key: the tenant it acts for and its scope (<see cref="ApiKeyScopes"/>).</summary>
+[GenerateSerializer, Immutable, Alias("mail.TenantApiKeyGrant")]
+public sealed record TenantApiKeyGrant(
+    [property: Id(0)] string TenantId,
+    [property: Id(1)] string Scope);
 
 /// <summary>A request to create an account.</summary>
 [GenerateSerializer, Immutable, Alias("mail.NewAccount")]

@@ -22,6 +22,9 @@ public interface ISendingDomainGrain : IGrainWithStringKey
     /// <summary>Whether the record of the key mail is signed with has been found in DNS as published.</summary>
     Task<bool> IsDkimVerifiedAsync();
 
+    /// <summary>The last verification outcome of the SPF, DKIM and DMARC records (bulk sending needs all three verified).</summary>
+    Task<SenderAuthentication> GetAuthenticationAsync();
+
     /// <summary>
     /// Creates a new selector and key; it is listed for publishing while signing goes on with the old one,
     /// and replaces it when a verification finds it. A second call before that changes nothing.

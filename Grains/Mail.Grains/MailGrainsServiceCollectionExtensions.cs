@@ -9,6 +9,8 @@ using Mail.Grains.Reputation.Options;
 using Mail.Grains.Reputation.Feedback;
 using Mail.Grains.Reputation.Suppression;
 using Mail.Grains.Reputation.Webhooks;
+using Mail.Grains.Reputation.Bulk;
+using Mail.Grains.Reputation.Unsubscribe;
 using Mail.Grains.Security;
 using Mail.Security.Dns;
 using Microsoft.Extensions.DependencyInjection;
@@ -34,6 +36,7 @@ public static class MailGrainsServiceCollectionExtensions
         services.AddOutboundMta();
         services.AddSenderReputation();
         services.AddFeedback();
+        services.AddBulkSending();
         return services;
     }
 
@@ -72,6 +75,17 @@ public static class MailGrainsServiceCollectionExtensions
         services.AddSingleton<WebhookDeliveryStore>();
         services.AddHostedService<WebhookDispatcher>();
         services.AddHostedService<FeedbackRetention>();
+        return services;
+    }
+
+    /// <summary>Bulk jobs, their runner and the one-click unsubscribe tokens they carry (they honour the suppression list of <see cref="AddFeedback"/>).</summary>
+    private static IServiceCollection AddBulkSending(this IServiceCollection services)
+    {
+        services.AddOptions<BulkOptions>();
+        services.AddSingleton<UnsubscribeTokens>();
+        services.AddSingleton<BulkJobStore>();
+        services.AddSingleton<BulkMessageFactory>();
+        services.AddHostedService<BulkRunner>();
         return services;
     }
 

@@ -17,6 +17,7 @@ public sealed class TestSmtpReceiver : IAsyncDisposable
     private readonly ConcurrentDictionary<string, byte> _rejected = new(StringComparer.OrdinalIgnoreCase);
     private readonly ConcurrentDictionary<string, byte> _deferred = new(StringComparer.OrdinalIgnoreCase);
     private readonly ConcurrentQueue<ReceivedMessage> _messages = new();
+    private int _count;
     private readonly ConcurrentQueue<string> _commands = new();
     private readonly Channel<ReceivedMessage> _arrivals = Channel.CreateUnbounded<ReceivedMessage>();
     private readonly Lock _listening = new();
@@ -63,7 +64,7 @@ public sealed class TestSmtpReceiver : IAsyncDisposable
     public IReadOnlyList<ReceivedMessage> Messages => [.. _messages];
 
     /// <summary>Accepted transactions so far.</summary>
-    public int MessageCount => _messages.Count;
+    public int MessageCount => Volatile.Read(ref _count);
 
     /// <summary>Connections accepted so far.</summary>
     public int ConnectionCount => Volatile.Read(ref _connections);
@@ -140,12 +141,20 @@ public sealed class TestSmtpReceiver : IAsyncDisposable
 
     internal bool IsDeferred(string address) => _deferred.ContainsKey(address);
 
-    internal void RecordCommand(string line) => _commands.Enqueue(line);
+    internal void RecordCommand(string line)
+    {
+        if (Options.KeepMessages) _commands.Enqueue(line);
+    }
 
     internal void Record(ReceivedMessage message)
     {
-        _messages.Enqueue(message);
-        _arrivals.Writer.TryWrite(message);
+        Options.Observer?.Invoke(message);
+        if (Options.KeepMessages)
+        {
+            _messages.Enqueue(message);
+            _arrivals.Writer.TryWrite(message);
+        }
+        Interlocked.Increment(ref _count);
     }
 
     private async Task AcceptAsync(Socket listener)

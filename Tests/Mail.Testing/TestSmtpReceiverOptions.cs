@@ -31,4 +31,13 @@ public sealed class TestSmtpReceiverOptions
 
     /// <summary>The password of <see cref="AuthUser"/>.</summary>
     public string? AuthPassword { get; init; }
+
+    /// <summary>
+    /// Keep every accepted message and command for the test to read (default). A benchmark sink of 100,000 messages turns
+    /// it off and looks at each message in <see cref="Observer"/> instead, so its memory stays flat.
+    /// </summary>
+    public bool KeepMessages { get; init; } = true;
+
+    /// <summary>Called with each accepted message, on the session's thread, before it is counted.</summary>
+    public Action<ReceivedMessage>? Observer { get; init; }
 }

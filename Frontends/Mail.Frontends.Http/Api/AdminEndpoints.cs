@@ -75,6 +75,20 @@ public static class AdminEndpoints
             return Results.Ok(await grain.GetAsync());
         });
 
+        // Tenant API keys act for the whole tenant (bulk sending), never for a mailbox; shown once.
+        admin.MapPost("/tenants/{tenant}/api-keys", async (string tenant, AccountEndpoints.ApiKeyRequest request, IGrainFactory grains) =>
+        {
+            var secret = await grains.GetGrain<ITenantGrain>(tenant.ToLowerInvariant())
+                .CreateApiKeyAsync(request.Name ?? "", request.Scope ?? ApiKeyScopes.Bulk, request.ExpiresAt);
+            return Results.Created($"/v1/admin/tenants/{tenant}/api-keys/{secret.Id}", new AccountEndpoints.SecretView(secret.Id, secret.Name, secret.Secret));
+        });
+
+        admin.MapDelete("/tenants/{tenant}/api-keys/{id}", async (string tenant, string id, IGrainFactory grains) =>
+        {
+            await grains.GetGrain<ITenantGrain>(tenant.ToLowerInvariant()).RevokeApiKeyAsync(id);
+            return Results.NoContent();
+        });
+
         admin.MapPost("/accounts", async (AccountRequest request, IGrainFactory grains) =>
         {
             var address = AddressKey.Normalize(request.Address);

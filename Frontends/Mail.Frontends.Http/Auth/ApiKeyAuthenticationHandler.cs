@@ -7,7 +7,10 @@ using Microsoft.Extensions.Options;
 
 namespace Mail.Frontends.Http.Auth;
 
-/// <summary>Authenticates "Authorization: Bearer mk_…" or "X-Api-Key: mk_…" against the key's account grain.</summary>
+/// <summary>
+/// Authenticates "Authorization: Bearer mk_…" or "X-Api-Key: mk_…" against the key's account grain, and tenant keys
+/// ("mt_…") against the tenant grain: their principal is a <see cref="TenantPrincipal"/>, which no account endpoint admits.
+/// </summary>
 public sealed class ApiKeyAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
     ILoggerFactory logger,
@@ -29,7 +32,7 @@ public sealed class ApiKeyAuthenticationHandler(
         if (authorization.StartsWith(bearer, StringComparison.OrdinalIgnoreCase))
         {
             var token = authorization[bearer.Length..].Trim();
-            if (token.StartsWith(ApiKeyFormat.Prefix, StringComparison.Ordinal)) return token;
+            if (ApiKeyFormat.IsApiKey(token)) return token;
         }
         return null;
     }
@@ -39,6 +42,7 @@ public sealed class ApiKeyAuthenticationHandler(
     {
         var key = KeyOf(Request);
         if (key is null) return AuthenticateResult.NoResult();
+        if (key.StartsWith(ApiKeyFormat.TenantPrefix, StringComparison.Ordinal)) return await AuthenticateTenantAsync(key);
         var accountId = ApiKeyFormat.AccountIdOf(key);
         if (accountId is null) return AuthenticateResult.Fail("Malformed API key.");
         var grant = await grains.GetGrain<IAccountGrain>(accountId).AuthenticateApiKeyAsync(key);
@@ -48,5 +52,14 @@ public sealed class ApiKeyAuthenticationHandler(
         var claims = user.ToClaims().Append(new Claim(ScopePolicies.Claim, grant.Scope));
         var principal = new ClaimsPrincipal(new ClaimsIdentity(claims, SchemeName, MailUser.AddressClaim, null));
         return AuthenticateResult.Success(new AuthenticationTicket(principal, SchemeName));
+    }
+
+    private async Task<AuthenticateResult> AuthenticateTenantAsync(string key)
+    {
+        var tenantId = ApiKeyFormat.TenantIdOf(key);
+        if (tenantId is null) return AuthenticateResult.Fail("Malformed API key.");
+        var grant = await grains.GetGrain<ITenantGrain>(tenantId).AuthenticateApiKeyAsync(key);
+        if (grant is null) return AuthenticateResult.Fail("Invalid or expired API key.");
+        return AuthenticateResult.Success(new AuthenticationTicket(TenantPrincipal.Create(grant, SchemeName), SchemeName));
     }
 }

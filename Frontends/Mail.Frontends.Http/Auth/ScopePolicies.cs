@@ -28,11 +28,16 @@ public static class ScopePolicies
     /// </summary>
     public const string Tenant = "tenant";
 
-    /// <summary>Adds the three scope policies and <see cref="Tenant"/>.</summary>
+    /// <summary>Policy of /v1/bulk: a tenant key with bulk scope; no account credential, however strong, passes.</summary>
+    public const string Bulk = "tenant:" + ApiKeyScopes.Bulk;
+
+    /// <summary>Adds the three scope policies, <see cref="Tenant"/> and <see cref="Bulk"/>.</summary>
     public static void Add(AuthorizationOptions options)
     {
         options.AddPolicy(Tenant, policy => policy.RequireAuthenticatedUser().RequireClaim(MailUser.TenantClaim).RequireAssertion(context =>
             context.User.FindFirst(Claim)?.Value == ApiKeyScopes.Full));
+        options.AddPolicy(Bulk, policy => policy.RequireAuthenticatedUser().RequireAssertion(context =>
+            TenantPrincipal.IsTenant(context.User) && context.User.FindFirst(Claim)?.Value == ApiKeyScopes.Bulk));
         foreach (var scope in new[] { ApiKeyScopes.Read, ApiKeyScopes.Send, ApiKeyScopes.Full })
         {
             options.AddPolicy("scope:" + scope, policy => policy.RequireAuthenticatedUser().RequireAssertion(context =>

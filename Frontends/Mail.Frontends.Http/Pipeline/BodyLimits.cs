@@ -4,8 +4,8 @@ using Microsoft.Extensions.Options;
 namespace Mail.Frontends.Http.Pipeline;
 
 /// <summary>
-/// Gives each endpoint its own request-body limit (<see cref="BodyLimit"/> metadata; Kestrel's server-wide limit is the
-/// small default). A declared Content-Length over the limit is answered 413 before anything reads the body; a chunked
+/// Gives each endpoint its own request-body limit (<see cref="BodyLimit"/> metadata, or a byte count of the endpoint's own
+/// setting; Kestrel's server-wide limit is the small default). A declared Content-Length over the limit is answered 413 before anything reads the body; a chunked
 /// body is cut off at the limit by Kestrel, which the exception handler also answers 413 (RFC 9110 §15.5.14).
 /// </summary>
 public sealed class BodyLimits(RequestDelegate next, IOptions<HttpFrontendOptions> options)
@@ -23,7 +23,8 @@ public sealed class BodyLimits(RequestDelegate next, IOptions<HttpFrontendOption
     /// <summary>Sets this request's limit and refuses a body declared larger.</summary>
     public async Task InvokeAsync(HttpContext context)
     {
-        var limit = BytesOf(context.GetEndpoint()?.Metadata.GetMetadata<BodyLimitMetadata>()?.Limit ?? BodyLimit.Default, _options);
+        var metadata = context.GetEndpoint()?.Metadata.GetMetadata<BodyLimitMetadata>();
+        var limit = metadata?.Bytes ?? BytesOf(metadata?.Limit ?? BodyLimit.Default, _options);
         if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } feature) feature.MaxRequestBodySize = limit;
         if (context.Request.ContentLength > limit)
         {

@@ -20,10 +20,10 @@ public static class RequestRateLimits
             RateLimitPartition.GetFixedWindowLimiter(ThrottleKey.Of(context.Connection.RemoteIpAddress ?? IPAddress.None),
                 _ => Window(settings.PerIpPerMinute))));
 
-    /// <summary>Limits authenticated requests by account: for the pipeline after authentication.</summary>
+    /// <summary>Limits authenticated requests by account (or by tenant, for a tenant key): for the pipeline after authentication.</summary>
     public static RateLimiterOptions PerAccount(RateLimitSettings settings) => Options(
         PartitionedRateLimiter.Create<HttpContext, string>(context =>
-            context.User.FindFirst("sub")?.Value is { } account
+            (context.User.FindFirst("sub")?.Value ?? Auth.TenantPrincipal.PartitionOf(context.User)) is { } account
                 ? RateLimitPartition.GetFixedWindowLimiter(account, _ => Window(settings.PerAccountPerMinute))
                 : RateLimitPartition.GetNoLimiter("anonymous")));
 

@@ -2,6 +2,7 @@ using System.Globalization;
 using Mail.Frontends.Hosting;
 using Mail.Frontends.Smtp.Protocol;
 using Mail.Grains.Interfaces.Accounts;
+using Mail.Grains.Interfaces.Bulk;
 using Mail.Grains.Interfaces.Delivery;
 using Mail.Grains.Interfaces.Mailboxes;
 using Mail.Grains.Interfaces.Reputation;
@@ -11,8 +12,9 @@ namespace Mail.Frontends.Smtp.Session;
 /// <summary>
 /// RCPT TO (RFC 5321 §4.1.1.3) with NOTIFY/ORCPT (RFC 3461). Unknown local users are refused now
 /// (550 5.1.1), full mailboxes too (552 5.2.2); the MX relays nothing (554 5.7.1) but takes reports to our
-/// VERP return paths and at the feedback loop address (<paramref name="feedbackAddress"/>, complaint reports: it must be at a
-/// hosted domain, whose tenant stores them); an authenticated submission may address anyone, but a remote recipient only while the
+/// VERP return paths, at the feedback loop address (<paramref name="feedbackAddress"/>, complaint reports: it must be at a
+/// hosted domain, whose tenant stores them) and at List-Unsubscribe mailto addresses with a valid token; an authenticated
+/// submission may address anyone, but a remote recipient only while the
 /// sender's domain is verified for sending when <paramref name="requireVerifiedDomains"/> (550 5.7.1,
 /// <see cref="VerifiedSenderRule"/>).
 /// </summary>
@@ -42,13 +44,14 @@ public sealed class RcptHandler(bool requireVerifiedDomains, string? feedbackAdd
         {
             var hosted = await session.Grains.GetGrain<IDomainGrain>(AddressKey.DomainOf(address)).GetAsync();
             var report = VerpAddress.TryParse(address, out _, out _) || FeedbackAddress.Matches(feedbackAddress, address);
-            if (hosted is not null && !report)
+            if (hosted is not null && !report && !await IsUnsubscribeAsync(session, address))
             {
                 return new SmtpReply(550, "5.1.1", $"<{path.Address}>: Recipient address rejected: User unknown");
             }
             if (hosted is not null)
             {
-                // A VERP return path of ours or the feedback address: bounce and complaint reports come here (the delivery agent reads them).
+                // A VERP return path of ours or the feedback address (bounce and complaint reports come here), or a
+                // List-Unsubscribe mailto address (RFC 2369): the delivery agent reads the reports and applies the unsubscribe.
                 envelope.BlobTenant ??= hosted.TenantId;
                 envelope.Recipients.Add((address, null));
                 return SmtpReplies.Ok;
@@ -73,4 +76,8 @@ public sealed class RcptHandler(bool requireVerifiedDomains, string? feedbackAdd
         envelope.Recipients.Add((address, route));
         return SmtpReplies.Ok;
     }
+
+    /// <summary>Whether the address is an unsubscribe+token address whose token verifies (a forged one is an unknown user).</summary>
+    private static async Task<bool> IsUnsubscribeAsync(SmtpSession session, string address) =>
+        UnsubscribeAddress.TryParse(address, out var token) && await session.Grains.GetGrain<IUnsubscribeGrain>(0).CheckAsync(token) is not null;
 }

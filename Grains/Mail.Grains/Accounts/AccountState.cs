@@ -34,7 +34,7 @@ public sealed class AccountState
     public List<AccountSecret> Secrets { get; set; } = [];
 }
 
-/// <summary>An app password or API key, stored as a SHA-256 digest.</summary>
+/// <summary>An app password or API key (of an account or a tenant), stored as a SHA-256 digest.</summary>
 public sealed class AccountSecret
 {
     /// <summary>Id used to revoke it.</summary>

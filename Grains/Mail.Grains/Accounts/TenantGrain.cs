@@ -96,4 +96,41 @@ public sealed class TenantGrain(
     /// <inheritdoc />
     public Task<TenantInfo> GetAsync() =>
         Task.FromResult(new TenantInfo(TenantId, state.State.Domains.ToArray(), state.State.Suspended, state.State.DmarcRejectAction));
+
+    /// <inheritdoc />
+    public async Task<NewSecret> CreateApiKeyAsync(string name, string scope = ApiKeyScopes.Bulk, DateTimeOffset? expiresAt = null)
+    {
+        if (state.State.Domains.Count == 0) throw new MailException(MailErrorCode.NotFound, $"Tenant {TenantId} hosts no domain.");
+        if (!ApiKeyScopes.IsValidForTenant(scope)) throw new MailException(MailErrorCode.Invalid, $"A tenant key's scope must be {ApiKeyScopes.Bulk}.");
+        if (expiresAt <= DateTimeOffset.UtcNow) throw new MailException(MailErrorCode.Invalid, "expires_at must be in the future.");
+        var secret = ApiKeyFormat.ComposeTenant(TenantId, SecretDigest.NewSecret());
+        var entry = new AccountSecret
+        {
+            Id = Guid.NewGuid().ToString("N")[..12],
+            Name = string.IsNullOrWhiteSpace(name) ? "tenant-key" : name.Trim(),
+            Kind = AccountSecret.ApiKey,
+            Digest = SecretDigest.Of(secret),
+            CreatedAt = DateTimeOffset.UtcNow,
+            Scope = scope,
+            ExpiresAt = expiresAt,
+        };
+        state.State.ApiKeys.Add(entry);
+        await state.WriteStateAsync();
+        return new NewSecret(entry.Id, entry.Name, secret);
+    }
+
+    /// <inheritdoc />
+    public async Task RevokeApiKeyAsync(string keyId)
+    {
+        if (state.State.ApiKeys.RemoveAll(k => k.Id == keyId) == 0) throw new MailException(MailErrorCode.NotFound, $"No tenant API key with id {keyId}.");
+        await state.WriteStateAsync();
+    }
+
+    /// <inheritdoc />
+    public Task<TenantApiKeyGrant?> AuthenticateApiKeyAsync(string apiKey)
+    {
+        if (ApiKeyFormat.TenantIdOf(apiKey) != TenantId || state.State.Suspended) return Task.FromResult<TenantApiKeyGrant?>(null);
+        var key = state.State.ApiKeys.FirstOrDefault(k => SecretDigest.Matches(apiKey, k.Digest));
+        return Task.FromResult(key is null || key.ExpiresAt <= DateTimeOffset.UtcNow ? null : new TenantApiKeyGrant(TenantId, key.Scope ?? ApiKeyScopes.Bulk));
+    }
 }

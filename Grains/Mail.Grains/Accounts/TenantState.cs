@@ -11,4 +11,7 @@ public sealed class TenantState
 
     /// <summary>The tenant's DMARC reject action (<see cref="Interfaces.Accounts.DmarcRejectActions"/>); null follows the server's setting.</summary>
     public string? DmarcRejectAction { get; set; }
+
+    /// <summary>Tenant API keys, as digests (kind <see cref="AccountSecret.ApiKey"/>).</summary>
+    public List<AccountSecret> ApiKeys { get; set; } = [];
 }

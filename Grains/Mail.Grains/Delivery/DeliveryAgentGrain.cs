@@ -1,4 +1,5 @@
 using Mail.Grains.Interfaces.Accounts;
+using Mail.Grains.Interfaces.Bulk;
 using Mail.Grains.Interfaces.Delivery;
 using Mail.Grains.Interfaces.Errors;
 using Mail.Grains.Interfaces.Mailboxes;
@@ -16,8 +17,9 @@ namespace Mail.Grains.Delivery;
 /// <summary>
 /// The MDA: parses a stored message once, files it for each local recipient (one stored copy per tenant,
 /// referenced by every recipient's row), files the sender's copy in Sent, queues remote recipients (those the sending
-/// tenant suppressed are recorded, not sent), applies bounce reports that come back to a VERP return path and hands
-/// complaint reports sent to the feedback loop address to the <see cref="ComplaintHandler"/>.
+/// tenant suppressed are recorded, not sent), applies bounce reports that come back to a VERP return path, hands
+/// complaint reports sent to the feedback loop address to the <see cref="ComplaintHandler"/>, and unsubscribes for mail
+/// to a List-Unsubscribe mailto.
 /// Delivery ids derive from the submission id, so a retried submission files nothing twice.
 /// </summary>
 [StatelessWorker]
@@ -61,6 +63,11 @@ public sealed class DeliveryAgentGrain(IBlobStore blobs, OutboundIntake outbound
             await bounces.HandleAsync(token, submission.SubmissionId, submission.Blob, CancellationToken.None);
         }
         if (targets.Any(t => t.Feedback)) await complaints.HandleAsync(submission.SubmissionId, submission.Blob, CancellationToken.None);
+        // RFC 2369 §3.2: a message to the List-Unsubscribe mailto address unsubscribes whom its token names (not its sender).
+        foreach (var token in targets.Select(t => t.UnsubscribeToken).OfType<string>().Distinct())
+        {
+            await GrainFactory.GetGrain<IUnsubscribeGrain>(0).UnsubscribeAsync(token);
+        }
 
         var outcomes = targets.Select(t => t switch
         {
@@ -68,7 +75,7 @@ public sealed class DeliveryAgentGrain(IBlobStore blobs, OutboundIntake outbound
             { Remote: true } when suppressed.Contains(t.Address) =>
                 new RecipientOutcome(t.Address, RecipientStatus.Suppressed, "the address is on the suppression list; not sent"),
             { Remote: true } => new RecipientOutcome(t.Address, RecipientStatus.Queued, null),
-            { VerpToken: not null } or { Feedback: true } => new RecipientOutcome(t.Address, RecipientStatus.Delivered, null),
+            { VerpToken: not null } or { Feedback: true } or { UnsubscribeToken: not null } => new RecipientOutcome(t.Address, RecipientStatus.Delivered, null),
             _ => localOutcomes[t.Route!.AccountId].Result with { Address = t.Address },
         }).ToArray();
         return new SubmissionResult(sentId, outcomes);
@@ -104,8 +111,9 @@ public sealed class DeliveryAgentGrain(IBlobStore blobs, OutboundIntake outbound
         if (route is not null) return new Target(address, route, false, null);
         var hosted = await GrainFactory.GetGrain<IDomainGrain>(AddressKey.DomainOf(address)).GetAsync();
         if (hosted is null) return new Target(address, null, true, null);
-        return VerpAddress.TryParse(address, out var token, out _)
-            ? new Target(address, null, false, null, token)
+        if (VerpAddress.TryParse(address, out var token, out _)) return new Target(address, null, false, null, token);
+        return UnsubscribeAddress.TryParse(address, out var unsubscribe)
+            ? new Target(address, null, false, null, UnsubscribeToken: unsubscribe)
             : new Target(address, null, false, "no such user here");
     }
 
@@ -125,7 +133,8 @@ public sealed class DeliveryAgentGrain(IBlobStore blobs, OutboundIntake outbound
 
     /// <summary>
     /// A recipient: local (Route), remote, refused (Rejection), a VERP return path of ours (VerpToken: a bounce or complaint
-    /// report), or the feedback loop address (Feedback: a complaint report).
+    /// report), the feedback loop address (Feedback: a complaint report), or a List-Unsubscribe mailto address (UnsubscribeToken).
     /// </summary>
-    private sealed record Target(string Address, AddressRoute? Route, bool Remote, string? Rejection, string? VerpToken = null, bool Feedback = false);
+    private sealed record Target(string Address, AddressRoute? Route, bool Remote, string? Rejection, string? VerpToken = null, bool Feedback = false,
+        string? UnsubscribeToken = null);
 }

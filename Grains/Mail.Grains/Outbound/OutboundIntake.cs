@@ -48,6 +48,24 @@ public sealed class OutboundIntake(
             blob.TenantId, sendingDomain, StreamClasses.Parse(submission.StreamClass) ?? StreamClasses.Transactional), recipients);
     }
 
+    /// <summary>
+    /// The queue entry of one message of a bulk job, already made and stored: signed as <paramref name="signingDomain"/>
+    /// (one signature per message, since each personalised message differs), with a VERP return path of its own on the
+    /// sender's domain so that a bounce names its recipient, and the job's stream class for the pool rules. No local
+    /// account sent it, so it is owed no DSN.
+    /// </summary>
+    public async Task<QueuedMessage> PrepareBulkAsync(string submissionId, string envelopeFrom, StoredBlob blob, MimeKit.MimeMessage message,
+        string signingDomain, Guid bulkJobId, string streamClass)
+    {
+        var signature = await signer.SignAsync(signingDomain, message);
+        var token = VerpAddress.NewToken();
+        var now = clock.GetUtcNow();
+        var sendingDomain = AddressKey.DomainOf(envelopeFrom);
+        return new QueuedMessage(submissionId, null, envelopeFrom, VerpAddress.Create(token, sendingDomain), token, blob,
+            signature, now, now + TimeSpan.FromHours(options.Value.QueueLifetimeHours), blob.TenantId, sendingDomain.ToLowerInvariant(),
+            StreamClasses.Parse(streamClass) ?? StreamClasses.Transactional, bulkJobId);
+    }
+
     /// <summary>The From field's domain when the sending tenant (whose key the message is stored under) hosts it.</summary>
     private async Task<IReadOnlyCollection<string>> TenantDomainsAsync(string fromHeader, string tenantId)
     {

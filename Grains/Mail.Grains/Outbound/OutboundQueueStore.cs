@@ -78,6 +78,45 @@ public sealed class OutboundQueueStore(NpgsqlDataSource dataSource, TimeProvider
         return suppressed;
     }
 
+    /// <summary>
+    /// Queues many messages of one recipient each in the caller's transaction (a bulk page, committed with its job's
+    /// bookkeeping), as one statement with their <c>sent</c> webhook events; the scheduler is notified when the
+    /// transaction commits.
+    /// </summary>
+    public async Task EnqueueBatchAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<(QueuedMessage Message, string Recipient)> rows)
+    {
+        if (rows.Count == 0) return;
+        await using var command = new NpgsqlCommand(
+            $"""
+            WITH q AS (
+                INSERT INTO outbound_queue AS q (submission_id, sender_account_id, envelope_from, return_path, verp_token, recipient, domain,
+                                                 blob_tenant, blob_name, blob_length, dkim_signature, created_at, next_attempt_at, expires_at,
+                                                 updated_at, bulk_job_id, tenant_id, sending_domain, stream_class)
+                SELECT s, NULL, f, rp, verp, r, lower(split_part(r, '@', 2)), bt, bn, bl, dkim, c, c, e, c, job, bt, sd, sc
+                  FROM unnest(@s, @from, @rp, @verp, @r, @bt, @bn, @bl, @dkim, @created, @expires, @job, @sending, @class)
+                       AS u(s, f, rp, verp, r, bt, bn, bl, dkim, c, e, job, sd, sc)
+                ON CONFLICT (submission_id, recipient) DO NOTHING
+                RETURNING {WebhookOutbox.QueueRowColumns}, q.created_at)
+            {WebhookOutbox.Queue("q", "q.blob_tenant", $"'{WebhookEvents.Sent}'", WebhookOutbox.QueueRowData("q"), "q.created_at")};
+            NOTIFY {Channel};
+            """, connection, transaction);
+        command.Parameters.AddWithValue("s", rows.Select(r => r.Message.SubmissionId).ToArray());
+        command.Parameters.AddWithValue("from", rows.Select(r => r.Message.EnvelopeFrom).ToArray());
+        command.Parameters.AddWithValue("rp", rows.Select(r => r.Message.ReturnPath).ToArray());
+        command.Parameters.AddWithValue("verp", NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Text, rows.Select(r => (object?)r.Message.VerpToken ?? DBNull.Value).ToArray());
+        command.Parameters.AddWithValue("r", rows.Select(r => r.Recipient).ToArray());
+        command.Parameters.AddWithValue("bt", rows.Select(r => r.Message.Blob.TenantId).ToArray());
+        command.Parameters.AddWithValue("bn", rows.Select(r => r.Message.Blob.Name).ToArray());
+        command.Parameters.AddWithValue("bl", rows.Select(r => r.Message.Blob.Length).ToArray());
+        command.Parameters.AddWithValue("dkim", NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Text, rows.Select(r => (object?)r.Message.DkimSignature ?? DBNull.Value).ToArray());
+        command.Parameters.AddWithValue("created", rows.Select(r => r.Message.CreatedAt).ToArray());
+        command.Parameters.AddWithValue("expires", rows.Select(r => r.Message.ExpiresAt).ToArray());
+        command.Parameters.AddWithValue("job", NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Uuid, rows.Select(r => (object?)r.Message.BulkJobId ?? DBNull.Value).ToArray());
+        command.Parameters.AddWithValue("sending", NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Text, rows.Select(r => (object?)r.Message.SendingDomain ?? DBNull.Value).ToArray());
+        command.Parameters.AddWithValue("class", NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Text, rows.Select(r => (object?)r.Message.StreamClass ?? DBNull.Value).ToArray());
+        await command.ExecuteNonQueryAsync();
+    }
+
     /// <summary>The rows a sender queued, newest first.</summary>
     public async Task<IReadOnlyList<OutboundItem>> ListForSenderAsync(string accountId, int limit)
     {

@@ -75,6 +75,18 @@ public sealed class SendingDomainGrain(
     }
 
     /// <inheritdoc />
+    public Task<SenderAuthentication> GetAuthenticationAsync()
+    {
+        var records = Records();
+        string StatusOf(string purpose) => records.FirstOrDefault(r => r.Purpose == purpose)?.Status ?? DnsRecordStatuses.Unverified;
+        // The DKIM status is the signing RSA key's record, as IsDkimVerifiedAsync decides.
+        var rsa = Active.FirstOrDefault(k => k.Algorithm == DkimKeyFactory.Rsa);
+        var dkim = rsa is null ? DnsRecordStatuses.Missing
+            : records.FirstOrDefault(r => r.Name == SendingDomainRecords.DkimName(rsa.Selector, Domain))?.Status ?? DnsRecordStatuses.Unverified;
+        return Task.FromResult(new SenderAuthentication(StatusOf(DnsRecordPurposes.Spf), dkim, StatusOf(DnsRecordPurposes.Dmarc)));
+    }
+
+    /// <inheritdoc />
     public async Task<IReadOnlyList<DnsRecordInfo>> RotateAsync()
     {
         await EnsureKeysCoreAsync();

@@ -127,6 +127,31 @@ public sealed class SendingDomainTests(MailClusterFixture fixture)
     }
 
     [Fact]
+    public async Task AuthenticationStatusNamesSpfDkimAndDmarcAndNeedsAllThreeVerified()
+    {
+        var tenant = await TestTenant.CreateAsync(fixture.Grains);
+        var domain = fixture.Grains.GetGrain<ISendingDomainGrain>(tenant.Domain);
+        var records = await domain.GetDnsRecordsAsync();
+        Assert.Equal(new SenderAuthentication("unverified", "unverified", "unverified"), await domain.GetAuthenticationAsync());
+
+        using (PublishedRecords.On(fixture.Dns, records.Where(r => r.Purpose is "spf" or "dkim").ToArray()))
+        {
+            await domain.VerifyAsync();
+        }
+        var partial = await domain.GetAuthenticationAsync();
+        Assert.Equal(new SenderAuthentication("verified", "verified", "missing"), partial);
+        Assert.False(partial.AllVerified);
+
+        using (PublishedRecords.On(fixture.Dns, records.Where(r => r.Purpose is "spf" or "dkim").Append(
+                   records.Single(r => r.Purpose == "dmarc") with { Value = "v=DMARC1; p=reject" }).ToArray()))
+        {
+            await domain.VerifyAsync();
+        }
+        // Any one valid DMARC record will do: a stricter policy than the suggested one is still a policy.
+        Assert.True((await domain.GetAuthenticationAsync()).AllVerified);
+    }
+
+    [Fact]
     public async Task UnansweredLookupsAreReportedAsFailedNotMissing()
     {
         var tenant = await TestTenant.CreateAsync(fixture.Grains);

@@ -35,34 +35,42 @@ public sealed class OutboundSigner(IGrainFactory grains, ArcSealer? arc = null)
     /// <paramref name="domain"/>, folded, each ending in CRLF, under the ARC set when the message is relayed; null when
     /// the domain has no keys or the message has no From field (RFC 6376 §5.4 requires From to be signed).
     /// </summary>
-    public async Task<string?> SignAsync(string domain, Stream message, CancellationToken ct)
+    public async Task<string?> SignAsync(string domain, Stream message, CancellationToken ct) =>
+        await SignAsync(domain, await MimeMessage.LoadAsync(message, ct), ct);
+
+    /// <summary>
+    /// The same for a message already in memory (a personalised bulk message, signed as it is made): the signature is
+    /// over <paramref name="mime"/> as it serializes with CRLF line ends, which must be the bytes stored. The fields are
+    /// also inserted at the top of <paramref name="mime"/>, so write it out before signing.
+    /// </summary>
+    public async Task<string?> SignAsync(string domain, MimeMessage mime, CancellationToken ct = default)
     {
         var keys = await KeysAsync(domain.TrimEnd('.').ToLowerInvariant());
         if (keys.Count == 0) return null;
-        var mime = await MimeMessage.LoadAsync(message, ct);
         // MimeKit keeps the top-level Content-* fields with the body entity, not in the message's headers.
         var headers = SignedHeaders.Where(h => mime.Headers.Contains(h) || mime.Body?.Headers.Contains(h) == true).ToArray();
         if (!headers.Contains("From")) return null;
         // What the ARC set reports is checked before our own signatures are on the message.
-        var rsa = keys.FirstOrDefault(k => k.Algorithm == DkimSignatureAlgorithm.RsaSha256);
-        var arcResults = arc is not null && rsa is not null && ArcSealer.IsRelayed(mime) ? await arc.CheckAsync(mime, ct) : null;
+        var arcKey = keys.FirstOrDefault(k => k.Algorithm == DkimSignatureAlgorithm.RsaSha256);
+        var arcResults = arc is not null && arcKey is not null && ArcSealer.IsRelayed(mime) ? await arc.CheckAsync(mime, ct) : null;
 
         // CRLF: the canonical form is computed over the message as it travels (RFC 6376 §3.4).
         var format = FormatOptions.Default.Clone();
         format.NewLineFormat = NewLineFormat.Dos;
         foreach (var key in keys)
         {
-            var signer = new DkimSigner(key.PrivateKey, domain.TrimEnd('.').ToLowerInvariant(), key.Selector, key.Algorithm)
-            {
-                HeaderCanonicalizationAlgorithm = DkimCanonicalizationAlgorithm.Relaxed,
-                BodyCanonicalizationAlgorithm = DkimCanonicalizationAlgorithm.Relaxed,
-            };
+            var name = domain.TrimEnd('.').ToLowerInvariant();
+            DkimSigner signer = key.Rsa is { } rsa
+                ? new PlatformRsaDkimSigner(rsa, key.PrivateKey, name, key.Selector)
+                : new DkimSigner(key.PrivateKey, name, key.Selector, key.Algorithm);
+            signer.HeaderCanonicalizationAlgorithm = DkimCanonicalizationAlgorithm.Relaxed;
+            signer.BodyCanonicalizationAlgorithm = DkimCanonicalizationAlgorithm.Relaxed;
             signer.Sign(format, mime, headers);
         }
         var added = keys.Count;
         if (arcResults is not null)
         {
-            ArcSealer.Seal(mime, format, arcResults, domain.TrimEnd('.').ToLowerInvariant(), rsa!.Selector, rsa.PrivateKey, headers);
+            ArcSealer.Seal(mime, format, arcResults, domain.TrimEnd('.').ToLowerInvariant(), arcKey!.Selector, arcKey.PrivateKey, headers);
             added += 3;
         }
         // Each field was inserted at the top, so the first fields are ours, newest first.
@@ -97,11 +105,13 @@ public sealed class OutboundSigner(IGrainFactory grains, ArcSealer? arc = null)
     private async Task<IReadOnlyList<SigningKey>> LoadAsync(string domain)
     {
         var keys = await grains.GetGrain<ISendingDomainGrain>(domain).GetSigningKeysAsync();
-        return keys.Select(k => new SigningKey(k.Selector, PrivateKeyFactory.CreateKey(k.PrivateKeyPkcs8),
-            k.Algorithm == "ed25519" ? DkimSignatureAlgorithm.Ed25519Sha256 : DkimSignatureAlgorithm.RsaSha256)).ToArray();
+        return keys.Select(k => k.Algorithm == "ed25519"
+            ? new SigningKey(k.Selector, PrivateKeyFactory.CreateKey(k.PrivateKeyPkcs8), DkimSignatureAlgorithm.Ed25519Sha256, null)
+            : new SigningKey(k.Selector, PrivateKeyFactory.CreateKey(k.PrivateKeyPkcs8), DkimSignatureAlgorithm.RsaSha256, new RsaKeyPool(k.PrivateKeyPkcs8))).ToArray();
     }
 
-    private sealed record SigningKey(string Selector, AsymmetricKeyParameter PrivateKey, DkimSignatureAlgorithm Algorithm);
+    /// <summary>A key to sign with; RSA keys also as platform key objects (<see cref="Rsa"/>), which make the signature.</summary>
+    private sealed record SigningKey(string Selector, AsymmetricKeyParameter PrivateKey, DkimSignatureAlgorithm Algorithm, RsaKeyPool? Rsa);
 
     private sealed record CachedKeys(DateTimeOffset Expires, Task<IReadOnlyList<SigningKey>> Keys);
 }
