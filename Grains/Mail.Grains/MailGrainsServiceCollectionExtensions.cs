@@ -71,6 +71,7 @@ public static class MailGrainsServiceCollectionExtensions
         services.AddSingleton<IFeedbackObserver, FeedbackCounter>();
         services.AddSingleton<ComplaintHandler>();
         services.AddSingleton<WebhookTargets>();
+        services.AddSingleton<WebhookSecretSealer>();
         services.AddSingleton<WebhookStore>();
         services.AddSingleton<WebhookDeliveryStore>();
         services.AddHostedService<WebhookDispatcher>();

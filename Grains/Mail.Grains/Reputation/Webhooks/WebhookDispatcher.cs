@@ -114,8 +114,13 @@ public sealed class WebhookDispatcher : BackgroundService
 
     private async Task<DeliveryResult> PostAsync(PendingDelivery delivery, CancellationToken ct)
     {
-        var body = WebhookBody.For(delivery);
         var started = _clock.GetUtcNow();
+        if (delivery.Secret is null)
+        {
+            // Unsigned bodies must never go out: the attempt fails, is logged, and is retried like any other.
+            return Result(delivery, started, null, "the endpoint's sealed signing secret does not open; nothing was sent", Stopwatch.StartNew(), delivered: false);
+        }
+        var body = WebhookBody.For(delivery);
         var timestamp = started.ToUnixTimeSeconds();
         using var request = new HttpRequestMessage(HttpMethod.Post, delivery.Url) { Content = new ByteArrayContent(body) };
         request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };
