@@ -25,7 +25,7 @@ public static class MailGrainsServiceCollectionExtensions
     /// <summary>Adds the grains' stores and options.</summary>
     public static IServiceCollection AddMailGrains(this IServiceCollection services)
     {
-        services.AddOptions<PasswordHashingOptions>();
+        services.AddOptions<PasswordHashingOptions>().Validate(o => o.IsValid, PasswordHashingOptions.Bounds).ValidateOnStart();
         services.AddOptions<AccountDefaults>();
         services.AddOptions<OutboundOptions>();
         services.AddOptions<AuthThrottleOptions>();

@@ -1,11 +1,12 @@
 using Mail.Bench.Delivery;
 using Mail.Bench.Memory;
+using Mail.Bench.Passwords;
 using Mail.Bench.Seeding;
 using Mail.Bench.Smtp;
 
 namespace Mail.Bench;
 
-/// <summary>Entry point: `dotnet Mail.Bench.dll api-delivery|seed-mailbox|grain-memory|smtp-load|imap-load|outbound-fill|outbound-drain|bulk --option value ...`.</summary>
+/// <summary>Entry point: `dotnet Mail.Bench.dll api-delivery|seed-mailbox|grain-memory|password-hash|smtp-load|imap-load|outbound-fill|outbound-drain|bulk --option value ...`.</summary>
 public static class Program
 {
     /// <summary>Runs one subcommand; its figure line goes to stdout, progress and errors to stderr.</summary>
@@ -13,7 +14,7 @@ public static class Program
     {
         if (args.Length == 0)
         {
-            await Console.Error.WriteLineAsync("usage: Mail.Bench api-delivery|seed-mailbox|grain-memory|smtp-load|imap-load|outbound-fill|outbound-drain|bulk --option value ...");
+            await Console.Error.WriteLineAsync("usage: Mail.Bench api-delivery|seed-mailbox|grain-memory|password-hash|smtp-load|imap-load|outbound-fill|outbound-drain|bulk --option value ...");
             return 2;
         }
         try
@@ -29,6 +30,7 @@ public static class Program
                 "outbound-drain" => await Outbound.OutboundDrain.RunAsync(options),
                 "bulk" => await Bulk.BulkBenchmark.RunAsync(options),
                 "grain-memory" => await GrainMemoryBenchmark.RunAsync(options.Required("db"), options.Int("count", 2000)),
+                "password-hash" => PasswordHashBenchmark.Run(options),
                 _ => throw new ArgumentException($"unknown subcommand '{args[0]}'"),
             };
         }
