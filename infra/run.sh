@@ -69,6 +69,15 @@ export MAIL_TLS_CERT="$MAIL_DATA_DIR/tls/dev.pfx"
 export MAIL_DEMO="${MAIL_DEMO:-1}"
 export MAIL_HTTPS_URL="${MAIL_HTTPS_URL-https://127.0.0.1:8443}"
 export MAIL_REQUIRE_VERIFIED_DOMAINS="${MAIL_REQUIRE_VERIFIED_DOMAINS:-1}"
+# The demo's sending IPs (issue 10): transactional mail leaves from two warm loopback addresses, marketing mail
+# (bulk jobs, class "marketing") from two new ones that warm up, so the operator console has something to show.
+# Complaint reports go to fbl@example.test. Set MAIL_DEMO_POOLS=0 to send from the default address instead.
+if [[ $MAIL_DEMO != 0 && ${MAIL_DEMO_POOLS:-1} != 0 ]]; then
+    export Mail__Reputation__Pools__transactional__WarmIps__0=127.0.0.2 Mail__Reputation__Pools__transactional__WarmIps__1=127.0.0.3
+    export Mail__Reputation__Pools__marketing__Ips__0=127.0.0.4 Mail__Reputation__Pools__marketing__Ips__1=127.0.0.5
+    export Mail__Reputation__Rules__0__Class=marketing Mail__Reputation__Rules__0__Pool=marketing
+    export Mail__Reputation__DefaultPool=transactional Mail__Reputation__FeedbackAddress=fbl@example.test
+fi
 if [[ $MAIL_REQUIRE_VERIFIED_DOMAINS =~ ^(0|false|no|off)$ ]]; then
     sending="any hosted domain may send to remote recipients (MAIL_REQUIRE_VERIFIED_DOMAINS=$MAIL_REQUIRE_VERIFIED_DOMAINS)"
 else
@@ -95,6 +104,7 @@ cat <<EOF
   blobs       ${MAIL_BLOB_STORE:-filesystem}$($use_azurite && echo " (Azurite on 127.0.0.1:$MAIL_AZURITE_PORT)")
   data        $MAIL_DATA_DIR
   sending     $sending
+$([[ $MAIL_DEMO != 0 && ${MAIL_DEMO_POOLS:-1} != 0 ]] && echo "  IP pools    transactional: 127.0.0.2, 127.0.0.3 (warm); marketing: 127.0.0.4, 127.0.0.5 (warming up); FBL fbl@example.test")
 Ctrl-C stops the server.
 
 EOF
