@@ -18,17 +18,15 @@ public static class OpsConsoleEndpoints
         var assets = OpsConsoleAssets.Load();
         var policy = options.ContentSecurityPolicy;
 
-        // The page's URLs are relative to /ops/, so the bare path redirects there.
-        app.MapGet(BasePath, (HttpContext context) =>
-        {
-            context.Response.Headers.ContentSecurityPolicy = policy;
-            return Results.Redirect(context.Request.PathBase + BasePath + "/");
-        }).AllowAnonymous().ExcludeFromDescription();
-
         app.MapGet(BasePath + "/{**path}", (string? path, HttpContext context) =>
         {
             var response = context.Response;
             response.Headers.ContentSecurityPolicy = policy;
+            // The page's URLs are relative to /ops/, so the bare path (which this route matches too) redirects there.
+            if (string.IsNullOrEmpty(path) && context.Request.Path.Value?.EndsWith('/') != true)
+            {
+                return Results.Redirect(context.Request.PathBase + BasePath + "/");
+            }
             if (assets.Find(path) is not { } asset) return Results.NotFound();
             // Revalidated on every load (the ETag makes that a 304), so an upgraded host never runs a stale script.
             response.Headers.CacheControl = "no-cache";
