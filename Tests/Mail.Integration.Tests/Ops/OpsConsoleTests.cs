@@ -96,13 +96,19 @@ public sealed class OpsConsoleTests(ReputationHostFixture host, ChromiumBrowser 
         Assert.Equal([3, 3, 3, 3], use.Series("hourly cap").Data);
         Assert.All(use.Datasets, d => Assert.Equal(use.Labels.Length, d.Drawn));
 
+        // Each hour's rate in percent, or a gap (null) in an hour without the rate's divisor.
         var hourly = detail.GetProperty("counters").GetProperty("hourly").EnumerateArray().Select(b => b.GetProperty("counts")).ToArray();
+        long Count(JsonElement c, string name) => c.GetProperty(name).GetInt64();
         Assert.Equal(48, rates!.Labels.Length);
-        foreach (var (label, field) in new[] { ("delivery", "delivery_rate"), ("deferral", "deferral_rate"), ("bounce", "bounce_rate"), ("complaint", "complaint_rate") })
+        foreach (var (label, field, divisor) in new (string, string, Func<JsonElement, long>)[]
         {
-            Assert.Equal(hourly.Select(c => (double?)(c.GetProperty(field).GetDouble() * 100)), rates.Series(label).Data);
+            ("delivery", "delivery_rate", c => Count(c, "sent")), ("deferral", "deferral_rate", c => Count(c, "sent")),
+            ("bounce", "bounce_rate", c => Count(c, "delivered") + Count(c, "bounces")), ("complaint", "complaint_rate", c => Count(c, "delivered")),
+        })
+        {
+            Assert.Equal(hourly.Select(c => divisor(c) == 0 ? null : (double?)(c.GetProperty(field).GetDouble() * 100)), rates.Series(label).Data);
         }
-        Assert.Equal(100, rates.Series("delivery").Data[^1]);
+        Assert.Equal([100, 0, 0, 0], rates.Datasets.Select(d => d.Data[^1]));
         Assert.All(rates.Datasets, d => Assert.Equal(48, d.Drawn));
         Assert.Equal("3", await ops.Page.Locator("#provider-table tr[data-provider='gmail'] td").Nth(1).TextContentAsync());
         Assert.Empty(ops.Errors);

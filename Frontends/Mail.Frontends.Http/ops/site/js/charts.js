@@ -27,22 +27,25 @@ export function providerChartData(status) {
   };
 }
 
-/** Labels and datasets of the rate chart from an IP's hourly counters, rates in percent. */
+/**
+ * Labels and datasets of the rate chart from an IP's hourly counters, rates in percent. An hour without the rate's
+ * divisor (nothing sent, nothing delivered) has no rate: it is a gap, not a 0% that would read as "all failed".
+ */
 export function rateChartData(hourly) {
-  const series = (label, color, pick) => ({
+  const series = (label, color, rate, divisor) => ({
     label,
     borderColor: color,
     backgroundColor: color,
     pointRadius: 2,
-    data: hourly.map((bucket) => pick(bucket.counts) * 100),
+    data: hourly.map(({ counts }) => (divisor(counts) === 0 ? null : counts[rate] * 100)),
   });
   return {
     labels: hourly.map((bucket) => new Date(bucket.hour).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })),
     datasets: [
-      series('delivery', colors.delivery, (c) => c.delivery_rate),
-      series('deferral', colors.deferral, (c) => c.deferral_rate),
-      series('bounce', colors.bounce, (c) => c.bounce_rate),
-      series('complaint', colors.complaint, (c) => c.complaint_rate),
+      series('delivery', colors.delivery, 'delivery_rate', (c) => c.sent),
+      series('deferral', colors.deferral, 'deferral_rate', (c) => c.sent),
+      series('bounce', colors.bounce, 'bounce_rate', (c) => c.delivered + c.bounces),
+      series('complaint', colors.complaint, 'complaint_rate', (c) => c.delivered),
     ],
   };
 }
