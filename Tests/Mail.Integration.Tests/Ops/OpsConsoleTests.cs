@@ -24,6 +24,12 @@ public sealed class OpsConsoleTests(ReputationHostFixture host, ChromiumBrowser 
             Assert.Equal(HttpStatusCode.OK, served.StatusCode);
             Assert.Equal(new OpsConsoleOptions().ContentSecurityPolicy, served.Headers.GetValues("Content-Security-Policy").Single());
             Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync("/ops/js/missing.js")).StatusCode);
+            var script = await client.GetAsync("/ops/vendor/chart.umd.js");
+            Assert.Equal("text/javascript", script.Content.Headers.ContentType!.MediaType);
+            Assert.Contains("Chart.js v4.6.1", await script.Content.ReadAsStringAsync());
+            using var revalidate = new HttpRequestMessage(HttpMethod.Get, "/ops/vendor/chart.umd.js");
+            revalidate.Headers.IfNoneMatch.Add(script.Headers.ETag!);
+            Assert.Equal(HttpStatusCode.NotModified, (await client.SendAsync(revalidate)).StatusCode);
         }
 
         await using var browser = await chromium.OpenAsync(host.BaseAddress);
