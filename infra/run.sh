@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The run command: infra/run.sh [silo arguments, e.g. --role frontend]
 #
-# Installs what is missing, starts PostgreSQL (and Azurite when MAIL_BLOB_STORE=azure),
+# Installs what is missing (Debian and npm packages), starts PostgreSQL (and Azurite when MAIL_BLOB_STORE=azure),
 # makes the dev TLS certificate, builds Mail.sln in Release and runs the silo in the
 # foreground. Ctrl-C or SIGTERM stops the silo gracefully, then PostgreSQL and Azurite.
 # Run data lives in $MAIL_DATA_DIR (default $REPO_ROOT/.data); a second run reuses it.
@@ -53,6 +53,7 @@ stop_services() {
 trap stop_services EXIT
 
 ensure_packages publicsuffix 9>&-
+ensure_node_modules 9>&-
 bash "$INFRA_DIR/pg.sh" start 9>&-
 bash "$INFRA_DIR/devcert.sh" 9>&-
 ensure_master_key
@@ -88,6 +89,7 @@ cat <<EOF
 
 Mail dev server
   HTTP        http://127.0.0.1:8080   (API, /health, /openapi/v1.json)
+  operators   http://127.0.0.1:8080/ops   (console: pools, IPs, tenants; log in with the admin token)
   HTTPS       ${MAIL_HTTPS_URL:-off}   (the same, with the dev certificate)
   SMTP        MX 127.0.0.1:2525, submission 2587 (STARTTLS) / 2465 (TLS), AUTH PLAIN/LOGIN
   IMAP        127.0.0.1:2143 (STARTTLS) / 2993 (TLS)

@@ -20,7 +20,7 @@ using Microsoft.Extensions.Options;
 
 namespace Mail.Frontends.Http;
 
-/// <summary>Composes the HTTP frontend: HTTP and HTTPS endpoints, REST API v1, authentication, rate limits, body limits, security headers, problem+json errors, OpenAPI and /health.</summary>
+/// <summary>Composes the HTTP frontend: HTTP and HTTPS endpoints, REST API v1, the operator console, authentication, rate limits, body limits, security headers, problem+json errors, OpenAPI and /health.</summary>
 public static class HttpFrontendExtensions
 {
     private const string UserScheme = "user";
@@ -119,6 +119,7 @@ public static class HttpFrontendExtensions
         TenantReputationEndpoints.Map(admin);
         SuppressionEndpoints.Map(v1);
         WebhookEndpoints.Map(v1);
+        OpsConsole.OpsConsoleEndpoints.Map(app, options.Ops);
         return app;
     }
 }
