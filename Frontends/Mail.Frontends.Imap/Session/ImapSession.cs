@@ -228,7 +228,19 @@ public sealed class ImapSession : IProtocolSession
         var vanished = new List<long>();
         while (true)
         {
-            var changes = await mailbox.GetChangesAsync(selected.LogPosition, 500);
+            IReadOnlyList<MailboxChange> changes;
+            try
+            {
+                changes = await mailbox.GetChangesAsync(selected.LogPosition, 500);
+            }
+            catch (Mail.Grains.Interfaces.Errors.MailException e) when (e.Code == Mail.Grains.Interfaces.Errors.MailErrorCode.HistoryPruned)
+            {
+                // The log was pruned past what this session showed: no update can be vouched for. RFC 9051 §7.1.5: BYE,
+                // and the client reconnects and resynchronizes (QRESYNC then answers without the log).
+                Untagged("BYE [UNAVAILABLE] The mailbox changed more than this session can follow; reconnect");
+                Closing = true;
+                return;
+            }
             var stopped = false;
             foreach (var change in changes)
             {
