@@ -22,12 +22,6 @@ public sealed class ImapSession : IProtocolSession
     private readonly List<StreamedLiteral> _literals = new();
     private IMailboxGrain? _mailbox;
 
-    /// <summary>
-    /// APPEND literals at least this large are streamed into the blob store as they arrive (<see cref="StreamedLiteral"/>);
-    /// smaller ones stay in the command, whose size the limits bound.
-    /// </summary>
-    public const int StreamedLiteralThreshold = 64 * 1024;
-
     /// <summary>A result a handler returns when it has already written its tagged response (STARTTLS, IDLE).</summary>
     public static readonly ImapResult AlreadyAnswered = new("", "");
 
@@ -151,7 +145,7 @@ public sealed class ImapSession : IProtocolSession
         _mailbox = Grains.GetGrain<IMailboxGrain>(account.AccountId);
         State = ImapState.Authenticated;
         Framer.Limits = ImapLimits.Authenticated(Options.MaxLineLength, Options.MaxLiteralBytes, Options.MaxNesting);
-        Framer.StreamLiteral = IsAppendMessageLiteral;
+        Framer.StreamLiteral = AppendLiteralRule.Streams;
     }
 
     /// <summary>The next literal streamed for the current command, without taking it (null when there is none).</summary>
@@ -174,33 +168,6 @@ public sealed class ImapSession : IProtocolSession
             if (literal.Blob is { } blob) await Blobs.DeleteAsync(Account!.TenantId, blob, CancellationToken.None);
         }
         _literals.Clear();
-    }
-
-    /// <summary>
-    /// Whether a literal is an APPEND message to stream (RFC 9051 §6.3.12): large enough, in an APPEND command, and not
-    /// a CATENATE TEXT part (RFC 4469 §5), which is a piece of a message rather than one.
-    /// </summary>
-    private static bool IsAppendMessageLiteral(ReadOnlyMemory<byte> earlierLines, ReadOnlySequence<byte> line, long size)
-    {
-        if (size < StreamedLiteralThreshold) return false;
-        Span<byte> head = stackalloc byte[64 + 1 + 7];
-        scoped ReadOnlySpan<byte> first;
-        if (earlierLines.IsEmpty)
-        {
-            var length = (int)Math.Min(line.Length, head.Length);
-            line.Slice(0, length).CopyTo(head);
-            first = head[..length];
-        }
-        else
-        {
-            first = earlierLines.Span[..Math.Min(earlierLines.Length, head.Length)];
-        }
-        // "tag APPEND ...", tags being at most 64 octets.
-        var space = first.IndexOf((byte)' ');
-        if (space < 0 || first.Length - space - 1 < 7 || !Ascii.EqualsIgnoreCase(first.Slice(space + 1, 7), "APPEND "u8)) return false;
-        var text = Encoding.ASCII.GetString(line.Slice(Math.Max(0, line.Length - 40)).ToArray());
-        var before = text[..text.LastIndexOf('{')].TrimEnd().TrimEnd('~');
-        return !before.EndsWith("TEXT", StringComparison.OrdinalIgnoreCase);
     }
 
     /// <summary>Selects a mailbox (or none).</summary>

@@ -27,8 +27,11 @@ public sealed class ImapAppendStreamingTests(ImapHostFixture host)
         var body = new BodyBuilder { TextBody = "See attached." };
         body.Attachments.Add("data.bin", attachment);
         message.Body = body.ToMessageBody();
+        // As MailKit sends it: CRLF line ends.
+        var format = FormatOptions.Default.Clone();
+        format.NewLineFormat = NewLineFormat.Dos;
         using var raw = new MemoryStream();
-        await message.WriteToAsync(raw);
+        await message.WriteToAsync(format, raw);
 
         using var client = new ImapClient { ServerCertificateValidationCallback = (_, _, _, _) => true };
         await client.ConnectAsync("127.0.0.1", host.ImapPort, SecureSocketOptions.StartTls);
