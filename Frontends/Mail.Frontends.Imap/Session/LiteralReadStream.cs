@@ -22,21 +22,26 @@ internal sealed class LiteralReadStream(PipeReader input, long length, int prefi
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
         if (_remaining == 0 || buffer.IsEmpty) return 0;
-        var result = await input.ReadAsync(cancellationToken);
-        var available = result.Buffer;
-        if (available.IsEmpty && result.IsCompleted)
+        while (true)
         {
+            var result = await input.ReadAsync(cancellationToken);
+            var available = result.Buffer;
+            if (!available.IsEmpty)
+            {
+                var take = (int)Math.Min(Math.Min(buffer.Length, _remaining), available.Length);
+                var slice = available.Slice(0, take);
+                slice.CopyTo(buffer.Span);
+                input.AdvanceTo(slice.End);
+                _remaining -= take;
+                var keep = Math.Min(take, prefixBytes - _prefix.WrittenCount);
+                if (keep > 0) _prefix.Write(buffer.Span[..keep]);
+                return take;
+            }
             input.AdvanceTo(available.End);
-            throw new IOException("The connection closed in the middle of a literal.");
+            // Never 0 before the end: the store would take a short message for a whole one.
+            if (result.IsCompleted) throw new IOException("The connection closed in the middle of a literal.");
+            if (result.IsCanceled) throw new OperationCanceledException("Reading the literal was cancelled.");
         }
-        var take = (int)Math.Min(Math.Min(buffer.Length, _remaining), available.Length);
-        var slice = available.Slice(0, take);
-        slice.CopyTo(buffer.Span);
-        input.AdvanceTo(slice.End);
-        _remaining -= take;
-        var keep = Math.Min(take, prefixBytes - _prefix.WrittenCount);
-        if (keep > 0) _prefix.Write(buffer.Span[..keep]);
-        return take;
     }
 
     /// <summary>Reads and drops what is left of the literal (after the store gave up), so the next command starts where it should.</summary>

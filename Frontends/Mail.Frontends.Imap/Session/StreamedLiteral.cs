@@ -34,7 +34,9 @@ public sealed class StreamedLiteral
         try
         {
             var blob = await blobs.PutAsync(tenantId, literal, ct);
-            return new StreamedLiteral(blob, length, literal.Prefix, null);
+            if (blob.Length == length) return new StreamedLiteral(blob, length, literal.Prefix, null);
+            await blobs.DeleteAsync(tenantId, blob, CancellationToken.None);
+            throw new InvalidOperationException($"The blob store kept {blob.Length} of the literal's {length} octets.");
         }
         catch (Exception e) when (!ProtocolConnectionHandler<ImapSession, Protocol.FrameStatus>.IsDisconnect(e))
         {
