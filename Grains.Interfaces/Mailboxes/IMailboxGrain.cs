@@ -91,7 +91,11 @@ public interface IMailboxGrain : IGrainWithStringKey
     /// <summary>Quota use and limit.</summary>
     Task<QuotaInfo> GetQuotaAsync();
 
-    /// <summary>Changes after a MODSEQ, oldest first: the log consumers replay from.</summary>
+    /// <summary>
+    /// Changes after a MODSEQ, oldest first: the log consumers replay from. Throws <c>MailException</c> with
+    /// <c>HistoryPruned</c> when changes after <paramref name="afterModseq"/> are behind the retention horizon (the
+    /// caller must resynchronize in full), never a delta with a gap.
+    /// </summary>
     Task<IReadOnlyList<MailboxChange>> GetChangesAsync(long afterModseq, int limit);
 
     /// <summary>The mailbox's highest MODSEQ, from memory: a cheap poll for "anything changed?" (IMAP IDLE).</summary>

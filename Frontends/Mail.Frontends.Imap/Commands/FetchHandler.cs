@@ -38,10 +38,21 @@ public sealed class FetchHandler : IImapCommandHandler
 
         if (fetch.Vanished && fetch.ChangedSince is { } since)
         {
-            var expunged = await SelectHandler.ExpungedSinceAsync(session, selected.FolderId, since, long.MaxValue);
-            var largest = Math.Max(selected.MaxUid, expunged.Count == 0 ? 0 : expunged.Max());
-            var reported = expunged.Where(uid => fetch.Set.Contains(uid, largest) && selected.IndexOfUid(uid) < 0).Order().ToList();
-            if (reported.Count > 0) session.Untagged("VANISHED (EARLIER) " + SequenceSet.Format(reported));
+            try
+            {
+                var expunged = await SelectHandler.ExpungedSinceAsync(session, selected.FolderId, since, long.MaxValue);
+                var largest = Math.Max(selected.MaxUid, expunged.Count == 0 ? 0 : expunged.Max());
+                var reported = expunged.Where(uid => fetch.Set.Contains(uid, largest) && selected.IndexOfUid(uid) < 0).Order().ToList();
+                if (reported.Count > 0) session.Untagged("VANISHED (EARLIER) " + SequenceSet.Format(reported));
+            }
+            catch (MailException e) when (e.Code == MailErrorCode.HistoryPruned)
+            {
+                // RFC 7162 §3.2.6: without the log back to CHANGEDSINCE, every UID of the set that is not there is reported.
+                var folder = (await session.Mailbox.ListFoldersAsync()).FirstOrDefault(f => f.FolderId == selected.FolderId);
+                var absent = VanishedWithoutHistory.Absent(selected.Messages.Select(m => m.Uid), fetch.Set, 0,
+                    (folder?.UidNext ?? selected.MaxUid + 1) - 1, selected.MaxUid);
+                if (absent.Length > 0) session.Untagged("VANISHED (EARLIER) " + absent);
+            }
         }
 
         var need = items.Where(NeedsContent).Select(Need).DefaultIfEmpty((ContentNeed?)null).Max();

@@ -69,19 +69,31 @@ public sealed class SelectHandler : IImapCommandHandler
         session.Select(selected);
         if (select.Qresync is { } qresync && qresync.UidValidity == folder.UidValidity)
         {
-            await ResyncAsync(session, selected, qresync);
+            await ResyncAsync(session, selected, qresync, folder.UidNext);
         }
         return ImapResult.Ok(command.Name + " completed", select.ReadOnly ? "READ-ONLY" : "READ-WRITE");
     }
 
-    /// <summary>RFC 7162 §3.2.5.1: the UIDs expunged since the client's MODSEQ, then the messages changed since it.</summary>
-    private static async Task ResyncAsync(ImapSession session, SelectedFolder selected, QresyncParameters qresync)
+    /// <summary>
+    /// RFC 7162 §3.2.5.1: the UIDs expunged since the client's MODSEQ, then the messages changed since it. When the
+    /// change log was pruned past that MODSEQ, the expunges are answered without it (<see cref="VanishedWithoutHistory"/>).
+    /// </summary>
+    private static async Task ResyncAsync(ImapSession session, SelectedFolder selected, QresyncParameters qresync, long uidNext)
     {
-        var vanished = await ExpungedSinceAsync(session, selected.FolderId, qresync.Modseq, selected.LogPosition);
         var known = qresync.KnownUids;
-        var largest = Math.Max(selected.MaxUid, vanished.Count == 0 ? 0 : vanished.Max());
-        var reported = vanished.Where(uid => known is null || known.Contains(uid, largest)).Order().ToList();
-        if (reported.Count > 0) session.Untagged("VANISHED (EARLIER) " + SequenceSet.Format(reported));
+        try
+        {
+            var vanished = await ExpungedSinceAsync(session, selected.FolderId, qresync.Modseq, selected.LogPosition);
+            var largest = Math.Max(selected.MaxUid, vanished.Count == 0 ? 0 : vanished.Max());
+            var reported = vanished.Where(uid => known is null || known.Contains(uid, largest)).Order().ToList();
+            if (reported.Count > 0) session.Untagged("VANISHED (EARLIER) " + SequenceSet.Format(reported));
+        }
+        catch (MailException e) when (e.Code == MailErrorCode.HistoryPruned)
+        {
+            var floor = VanishedWithoutHistory.MatchedFloor(qresync.KnownSequence, qresync.KnownSequenceUids, selected.Messages.Count, i => selected.Messages[i].Uid);
+            var absent = VanishedWithoutHistory.Absent(selected.Messages.Select(m => m.Uid), known, floor, uidNext - 1, uidNext - 1);
+            if (absent.Length > 0) session.Untagged("VANISHED (EARLIER) " + absent);
+        }
         for (var i = 0; i < selected.Messages.Count; i++)
         {
             var message = selected.Messages[i];

@@ -18,9 +18,8 @@ namespace Mail.Frontends.Imap.Session;
 public sealed class ImapSession : IProtocolSession
 {
     private const int HeaderReadLimit = 256 * 1024;
-    private readonly Dictionary<long, LoadedMessage> _cache = new();
-    private readonly Queue<long> _cacheOrder = new();
     private readonly Dictionary<long, MessageContent> _contents = new();
+    private readonly List<StreamedLiteral> _literals = new();
     private IMailboxGrain? _mailbox;
 
     /// <summary>A result a handler returns when it has already written its tagged response (STARTTLS, IDLE).</summary>
@@ -39,7 +38,11 @@ public sealed class ImapSession : IProtocolSession
         Certificate = certificate;
         Logger = logger;
         Framer = new CommandFramer(ImapLimits.Unauthenticated(options.MaxLineLength));
+        Cache = new MessageCache(options.MessageCacheBytes);
     }
+
+    /// <summary>Messages kept between the commands that read them, bounded by their octets.</summary>
+    public MessageCache Cache { get; }
 
     /// <summary>The connection's pipes.</summary>
     public ConnectionTransport Transport { get; }
@@ -142,6 +145,29 @@ public sealed class ImapSession : IProtocolSession
         _mailbox = Grains.GetGrain<IMailboxGrain>(account.AccountId);
         State = ImapState.Authenticated;
         Framer.Limits = ImapLimits.Authenticated(Options.MaxLineLength, Options.MaxLiteralBytes, Options.MaxNesting);
+        Framer.StreamLiteral = AppendLiteralRule.Streams;
+    }
+
+    /// <summary>The next literal streamed for the current command, without taking it (null when there is none).</summary>
+    public StreamedLiteral? PeekStreamedLiteral() => _literals.Count == 0 ? null : _literals[0];
+
+    /// <summary>Takes the next literal streamed for the current command: the caller files its blob, or deletes it.</summary>
+    public StreamedLiteral? TakeStreamedLiteral()
+    {
+        if (_literals.Count == 0) return null;
+        var literal = _literals[0];
+        _literals.RemoveAt(0);
+        return literal;
+    }
+
+    /// <summary>Deletes the blobs of streamed literals no command filed (it failed before): no row references them.</summary>
+    public async Task DiscardStreamedLiteralsAsync()
+    {
+        foreach (var literal in _literals)
+        {
+            if (literal.Blob is { } blob) await Blobs.DeleteAsync(Account!.TenantId, blob, CancellationToken.None);
+        }
+        _literals.Clear();
     }
 
     /// <summary>Selects a mailbox (or none).</summary>
@@ -149,8 +175,7 @@ public sealed class ImapSession : IProtocolSession
     {
         Selected = folder;
         State = folder is null ? ImapState.Authenticated : ImapState.Selected;
-        _cache.Clear();
-        _cacheOrder.Clear();
+        Cache.Clear();
     }
 
     /// <summary>The capability list for the current state (RFC 9051 §7.2.2).</summary>
@@ -178,6 +203,7 @@ public sealed class ImapSession : IProtocolSession
     /// <summary>Reads the next command; null when the client has gone.</summary>
     public async Task<FrameStatus?> ReadCommandAsync(CancellationToken ct)
     {
+        if (_literals.Count > 0) await DiscardStreamedLiteralsAsync();
         Framer.Reset();
         while (true)
         {
@@ -192,6 +218,17 @@ public sealed class ImapSession : IProtocolSession
                 continue;
             }
             input.AdvanceTo(reader.Position);
+            if (status == FrameStatus.Literal)
+            {
+                if (Framer.PendingSynchronizing)
+                {
+                    Continuation("Ready for literal data");
+                    await FlushAsync(ct);
+                }
+                _literals.Add(await StreamedLiteral.ReceiveAsync(input, Framer.PendingLiteral, Blobs, Account!.TenantId, ct));
+                Framer.LiteralStreamed();
+                continue;
+            }
             if (status != FrameStatus.Continue) return status;
             Continuation("Ready for literal data");
             await FlushAsync(ct);
@@ -228,7 +265,19 @@ public sealed class ImapSession : IProtocolSession
         var vanished = new List<long>();
         while (true)
         {
-            var changes = await mailbox.GetChangesAsync(selected.LogPosition, 500);
+            IReadOnlyList<MailboxChange> changes;
+            try
+            {
+                changes = await mailbox.GetChangesAsync(selected.LogPosition, 500);
+            }
+            catch (Mail.Grains.Interfaces.Errors.MailException e) when (e.Code == Mail.Grains.Interfaces.Errors.MailErrorCode.HistoryPruned)
+            {
+                // The log was pruned past what this session showed: no update can be vouched for. RFC 9051 §7.1.5: BYE,
+                // and the client reconnects and resynchronizes (QRESYNC then answers without the log).
+                Untagged("BYE [UNAVAILABLE] The mailbox changed more than this session can follow; reconnect");
+                Closing = true;
+                return;
+            }
             var stopped = false;
             foreach (var change in changes)
             {
@@ -358,7 +407,7 @@ public sealed class ImapSession : IProtocolSession
     /// </summary>
     public async Task<LoadedMessage?> LoadMessageAsync(MessageState state, ContentNeed need, CancellationToken ct)
     {
-        if (_cache.TryGetValue(state.MessageId, out var cached) && cached.Coverage >= need) return cached;
+        if (Cache.TryGet(state.MessageId, out var cached) && cached.Coverage >= need) return cached;
         if (!_contents.TryGetValue(state.MessageId, out var content))
         {
             var found = await Mailbox.GetContentsAsync([state.MessageId]);
@@ -378,9 +427,7 @@ public sealed class ImapSession : IProtocolSession
             bytes = coverage == ContentNeed.Header ? await ReadHeaderAsync(stream, ct) : await ReadAllAsync(stream, content.Blob.Length, ct);
         }
         var loaded = new LoadedMessage(bytes, MimeStructure.Parse(bytes), coverage);
-        if (!_cache.ContainsKey(state.MessageId)) _cacheOrder.Enqueue(state.MessageId);
-        _cache[state.MessageId] = loaded;
-        while (_cacheOrder.Count > 4) _cache.Remove(_cacheOrder.Dequeue());
+        Cache.Put(state.MessageId, loaded);
         return loaded;
     }
 

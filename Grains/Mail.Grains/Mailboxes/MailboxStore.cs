@@ -161,7 +161,7 @@ public sealed class MailboxStore(NpgsqlDataSource dataSource)
         }
     }
 
-    /// <summary>Deletes every row of the mailbox.</summary>
+    /// <summary>Deletes every row of the mailbox (the change horizon goes with the mailbox row; the blobs are released by the delete's trigger).</summary>
     public async Task PurgeAsync(string accountId)
     {
         await using var batch = dataSource.CreateBatch();
@@ -257,11 +257,21 @@ public sealed class MailboxStore(NpgsqlDataSource dataSource)
         return slots;
     }
 
-    /// <summary>The change log after a MODSEQ.</summary>
+    /// <summary>
+    /// The change log after a MODSEQ. Throws <see cref="MailErrorCode.HistoryPruned"/> when changes after
+    /// <paramref name="afterModseq"/> may have been pruned: the horizon and the rows are read in one statement, so
+    /// a concurrent prune can never leave a gap in what is returned.
+    /// </summary>
     public async Task<IReadOnlyList<MailboxChange>> GetChangesAsync(string accountId, long afterModseq, int limit)
     {
         await using var command = dataSource.CreateCommand(
-            "SELECT modseq, kind, folder_id, message_id, uid FROM mailbox_changes WHERE account_id = @a AND modseq > @m ORDER BY modseq LIMIT @l");
+            """
+            SELECT h.pruned_through, c.modseq, c.kind, c.folder_id, c.message_id, c.uid
+            FROM (SELECT COALESCE((SELECT pruned_through FROM mailbox_change_horizons WHERE account_id = @a), 0) AS pruned_through) h
+            LEFT JOIN LATERAL (
+                SELECT modseq, kind, folder_id, message_id, uid FROM mailbox_changes
+                WHERE account_id = @a AND modseq > @m AND @m >= h.pruned_through ORDER BY modseq LIMIT @l) c ON true
+            """);
         command.Parameters.AddWithValue("a", accountId);
         command.Parameters.AddWithValue("m", afterModseq);
         command.Parameters.AddWithValue("l", limit);
@@ -269,8 +279,15 @@ public sealed class MailboxStore(NpgsqlDataSource dataSource)
         var changes = new List<MailboxChange>();
         while (await reader.ReadAsync())
         {
-            changes.Add(new MailboxChange(reader.GetInt64(0), (MailboxChangeKind)reader.GetInt16(1), reader.GetInt32(2),
-                reader.IsDBNull(3) ? null : reader.GetInt64(3), reader.IsDBNull(4) ? null : reader.GetInt64(4)));
+            var prunedThrough = reader.GetInt64(0);
+            if (afterModseq < prunedThrough)
+            {
+                throw new MailException(MailErrorCode.HistoryPruned,
+                    $"Changes up to MODSEQ {prunedThrough} were pruned; changes after {afterModseq} cannot be given. Resynchronize in full.");
+            }
+            if (reader.IsDBNull(1)) break;
+            changes.Add(new MailboxChange(reader.GetInt64(1), (MailboxChangeKind)reader.GetInt16(2), reader.GetInt32(3),
+                reader.IsDBNull(4) ? null : reader.GetInt64(4), reader.IsDBNull(5) ? null : reader.GetInt64(5)));
         }
         return changes;
     }
