@@ -31,7 +31,7 @@ public sealed class WebhookDeliveryStore(NpgsqlDataSource dataSource, WebhookSec
         while (await reader.ReadAsync())
         {
             var (tenant, url) = (reader.GetString(1), reader.GetString(6));
-            // Rows made before secrets were sealed (migration 0013) keep a plain one.
+            // Rows made before secrets were sealed (migration 0014) keep a plain one.
             var secret = reader.IsDBNull(8) ? reader.GetString(7) : await OpenAsync(tenant, url, reader.GetFieldValue<byte[]>(8));
             leased.Add(new PendingDelivery(reader.GetInt64(0), tenant, reader.GetString(2), reader.GetString(3),
                 reader.GetFieldValue<DateTimeOffset>(4), reader.GetInt32(5), url, secret));
