@@ -42,6 +42,7 @@ public sealed class FolderMapBuilder
         {
             page = new MapPage(FirstPageCapacity, _owner);
             _pages.Add(page);
+            CopiedPages++;
         }
         else
         {
@@ -54,6 +55,18 @@ public sealed class FolderMapBuilder
         page.Bits[offset] = bits;
         page.SetKeywords(offset, Intern(keywords));
         Count++;
+    }
+
+    /// <summary>Pages this builder has copied so far (what its result holds apart from the map it started from).</summary>
+    public int CopiedPages { get; private set; }
+
+    /// <summary>The index of the message with <paramref name="uid"/> as built so far, or -1 (linear in the number of pages).</summary>
+    public int IndexOfUid(long uid)
+    {
+        var (p, offset) = Find(uid);
+        if (offset < 0) return -1;
+        for (var i = 0; i < p; i++) offset += _pages[i].Count;
+        return offset;
     }
 
     /// <summary>Records keywords as the folder's (<see cref="FolderMap.Keywords"/>) without giving them to a message.</summary>
@@ -121,6 +134,7 @@ public sealed class FolderMapBuilder
         if (ReferenceEquals(page.Owner, _owner)) return page;
         page = page.CopyFor(_owner, Math.Min(FolderMap.PageSize, page.Count + extra));
         _pages[p] = page;
+        CopiedPages++;
         return page;
     }
 
