@@ -274,7 +274,7 @@ public sealed class ImapSession : IProtocolSession
                 if (stopped) break;
                 selected.LogPosition = change.Modseq;
             }
-            selected.Apply(view);
+            if (view.CopiedPages > 0) selected.Apply(view);
             if (changes.Count < ChangePage) break;
         }
         FlushExists(selected.Count, ref existsDirty);
@@ -285,7 +285,10 @@ public sealed class ImapSession : IProtocolSession
         {
             var current = await mailbox.GetFolderViewAsync(selected.FolderId);
             // The grain's map is this view when the folder has not changed since the position replayed to.
-            if (current.Folder.HighestModseq <= selected.LogPosition) selected.Rebase(current.Map);
+            if (current.Folder.HighestModseq <= selected.LogPosition && !selected.Rebase(current.Map))
+            {
+                Logger.LogWarning("Session {Session}: the view of folder {Folder} differs from the grain's map at the same MODSEQ", Id, selected.FolderId);
+            }
         }
 
         void FlushExists(int count, ref bool dirty)

@@ -57,12 +57,16 @@ public sealed class SelectedFolder(string name, int folderId, long uidValidity, 
         Map = edit.ToMap();
     }
 
-    /// <summary>Takes the grain's map, which holds exactly this view, and so gives up the pages held alone.</summary>
-    public void Rebase(FolderMap map)
+    /// <summary>
+    /// Takes the grain's map when it holds exactly this view, and so gives up the pages held alone; false (and nothing
+    /// changes) when it plainly does not.
+    /// </summary>
+    public bool Rebase(FolderMap map)
     {
-        if (map.Count != Map.Count || map.MaxUid != Map.MaxUid) throw new InvalidOperationException("The grain's map is not this session's view.");
+        if (map.Count != Map.Count || map.MaxUid != Map.MaxUid) return false;
         Map = map;
         PrivatePages = 0;
+        return true;
     }
 
     /// <summary>Records MODSEQs the session's own write took: log replay does not announce those changes again.</summary>
@@ -100,6 +104,7 @@ public sealed class SelectedFolder(string name, int folderId, long uidValidity, 
         {
             if (range.Start != SequenceSet.Star && range.Start > count || range.End != SequenceSet.Star && range.End > count) return null;
             var (low, high) = Bounds(range, count);
+            if (low < 1) return null;
             ranges.Add(((int)low - 1, (int)high - 1));
         }
         return MessageIndexes.FromRanges(ranges);

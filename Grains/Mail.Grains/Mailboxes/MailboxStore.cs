@@ -242,15 +242,16 @@ public sealed class MailboxStore(NpgsqlDataSource dataSource)
 
     /// <summary>
     /// A folder's map: UID, message id, system flag bits and keywords of every message by ascending UID. The bits are
-    /// worked out by PostgreSQL, so only messages with keywords bring an array over the wire.
+    /// worked out by PostgreSQL (bracketed: its | and &lt;&lt; bind alike, left to right), so only messages with keywords
+    /// bring an array over the wire.
     /// </summary>
     public async Task<FolderMap> LoadMapAsync(string accountId, int folderId)
     {
         await using var command = dataSource.CreateCommand(
             """
             SELECT uid, message_id,
-                   (@seen = ANY(flags))::int | (@answered = ANY(flags))::int << 1 | (@flagged = ANY(flags))::int << 2
-                   | (@deleted = ANY(flags))::int << 3 | (@draft = ANY(flags))::int << 4,
+                   (@seen = ANY(flags))::int | ((@answered = ANY(flags))::int << 1) | ((@flagged = ANY(flags))::int << 2)
+                   | ((@deleted = ANY(flags))::int << 3) | ((@draft = ANY(flags))::int << 4),
                    CASE WHEN flags <@ @system THEN NULL ELSE ARRAY(SELECT f FROM unnest(flags) f WHERE NOT f = ANY(@system)) END
             FROM mailbox_messages WHERE account_id = @a AND folder_id = @f ORDER BY uid
             """);

@@ -119,7 +119,7 @@ public sealed partial class ImapSelectedViewTests(ImapHostFixture host)
                 if (uids.Count > 4)
                 {
                     var doomed = uids.Where((_, n) => (n + round) % 3 == 0).Take(3).ToList();
-                    await writer.Inbox.AddFlagsAsync(doomed, MessageFlags.Deleted, silent: true);
+                    await writer.Inbox.AddFlagsAsync(doomed, MailKit.MessageFlags.Deleted, silent: true);
                     await writer.Inbox.ExpungeAsync();
                 }
             }
