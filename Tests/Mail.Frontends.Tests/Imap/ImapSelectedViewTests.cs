@@ -39,7 +39,7 @@ public sealed partial class ImapSelectedViewTests(ImapHostFixture host)
         using var _ = api;
         await using var first = await ImapTestMail.LoginAsync(host, address);
         await using var second = await ImapTestMail.LoginAsync(host, address);
-        for (var uid = 1; uid <= 6; uid++) await ImapMessages.AppendAsync(first, "INBOX", "", ImapMessages.Simple($"M{uid}"), uid);
+        for (var uid = 1; uid <= 6; uid++) await ImapMessages.AppendAsync(first, "INBOX", "(\\Seen) ", ImapMessages.Simple($"M{uid}"), uid);
         await first.RunAsync("C: s1 SELECT INBOX\n" + Select(6));
         await second.RunAsync("C: s1 SELECT INBOX\n" + Select(6) + """
 
@@ -50,17 +50,17 @@ public sealed partial class ImapSelectedViewTests(ImapHostFixture host)
             S: * 3 EXPUNGE
             S: x2 OK EXPUNGE completed
             """);
-        await second.RunAsync(ImapMessages.AppendScript("ap", "INBOX", "", ImapMessages.Simple("M7")) + "S: * 5 EXISTS");
+        await second.RunAsync(ImapMessages.AppendScript("ap", "INBOX", "(\\Seen) ", ImapMessages.Simple("M7")) + "S: * 5 EXISTS");
         Assert.EndsWith(" 7] APPEND completed", await second.ExpectLineStartsWithAsync("ap OK [APPENDUID "));
 
         // Until the first session is told, UIDs 2 and 4 keep their numbers; their flags are gone, so FETCH skips them,
         // and neither EXPUNGE nor the EXISTS that comes after them in the log may be sent during FETCH.
         await first.RunAsync("""
             C: f1 FETCH 1:* (UID FLAGS)
-            S: * 1 FETCH (UID 1 FLAGS ())
-            S: * 3 FETCH (UID 3 FLAGS ())
-            S: * 5 FETCH (UID 5 FLAGS ())
-            S: * 6 FETCH (UID 6 FLAGS ())
+            S: * 1 FETCH (UID 1 FLAGS (\Seen))
+            S: * 3 FETCH (UID 3 FLAGS (\Seen))
+            S: * 5 FETCH (UID 5 FLAGS (\Seen))
+            S: * 6 FETCH (UID 6 FLAGS (\Seen))
             S: f1 OK FETCH completed
             C: f2 FETCH 2,4 (UID)
             S: * 2 FETCH (UID 2)
