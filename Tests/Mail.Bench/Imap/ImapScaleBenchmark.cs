@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Globalization;
 using Mail.Bench.Memory;
 using Mail.Bench.Seeding;
+using Mail.Frontends.Hosting;
 using Mail.Grains.Interfaces.Accounts;
 using Mail.Grains.Interfaces.Mailboxes;
 using Mail.Silo;
@@ -64,7 +65,7 @@ public static class ImapScaleBenchmark
         await app.StartAsync();
         var grains = app.Services.GetRequiredService<IGrainFactory>();
 
-        var mailbox = await SeedAsync(grains, connectionString, count);
+        var mailbox = await SeedAsync(grains, app.Services.GetRequiredService<ReadinessState>(), connectionString, count);
         var before = HeapSnapshot.Take();
         await using var first = await RawImapClient.LoginAsync(imapPort, User, Password);
         var cold = await RunAsync(first, "SELECT INBOX");
@@ -116,15 +117,12 @@ public static class ImapScaleBenchmark
     /// Deactivates the demo user's mailbox grain, seeds its INBOX by SQL (the grain loads its counters on activation, so
     /// it must not be active), and checks that the next activation sees the seeded messages.
     /// </summary>
-    private static async Task<IMailboxGrain> SeedAsync(IGrainFactory grains, string connectionString, int count)
+    private static async Task<IMailboxGrain> SeedAsync(IGrainFactory grains, ReadinessState readiness, string connectionString, int count)
     {
-        AddressRoute? route = null;
-        for (var i = 0; i < 600 && route is null; i++)
-        {
-            route = await grains.GetGrain<IAddressGrain>(User).ResolveAsync();
-            if (route is null) await Task.Delay(100);
-        }
-        if (route is null) throw new InvalidOperationException($"the demo user {User} was not created");
+        // The demo seeder marks the host ready once alice and bob exist.
+        for (var i = 0; i < 1200 && !readiness.IsReady; i++) await Task.Delay(100);
+        var route = await grains.GetGrain<IAddressGrain>(User).ResolveAsync();
+        if (!readiness.IsReady || route is null) throw new InvalidOperationException($"the demo user {User} was not created");
         var mailbox = grains.GetGrain<IMailboxGrain>(route.AccountId);
         await mailbox.SetQuotaLimitAsync(long.MaxValue / 2);
         await grains.GetGrain<IManagementGrain>(0).DeactivateGrain(mailbox.GetGrainId(), CancellationToken.None);
