@@ -6,7 +6,7 @@ using Mail.Bench.Smtp;
 
 namespace Mail.Bench;
 
-/// <summary>Entry point: `dotnet Mail.Bench.dll api-delivery|seed-mailbox|grain-memory|password-hash|smtp-load|imap-load|outbound-fill|outbound-drain|bulk --option value ...`.</summary>
+/// <summary>Entry point: `dotnet Mail.Bench.dll api-delivery|seed-mailbox|grain-memory|password-hash|smtp-load|imap-load|imap-scale|outbound-fill|outbound-drain|bulk --option value ...`.</summary>
 public static class Program
 {
     /// <summary>Runs one subcommand; its figure line goes to stdout, progress and errors to stderr.</summary>
@@ -14,7 +14,7 @@ public static class Program
     {
         if (args.Length == 0)
         {
-            await Console.Error.WriteLineAsync("usage: Mail.Bench api-delivery|seed-mailbox|grain-memory|password-hash|smtp-load|imap-load|outbound-fill|outbound-drain|bulk --option value ...");
+            await Console.Error.WriteLineAsync("usage: Mail.Bench api-delivery|seed-mailbox|grain-memory|password-hash|smtp-load|imap-load|imap-scale|outbound-fill|outbound-drain|bulk --option value ...");
             return 2;
         }
         try
@@ -26,6 +26,7 @@ public static class Program
                 "seed-mailbox" => await MailboxSeeder.RunAsync(options.Required("db"), options.Required("address"), options.Int("count", 100_000)),
                 "smtp-load" => await SmtpLoadBenchmark.RunAsync(SmtpLoadSettings.From(options)),
                 "imap-load" => await Imap.ImapLoadBenchmark.RunAsync(Imap.ImapLoadSettings.From(options)),
+                "imap-scale" => await Imap.ImapScaleBenchmark.RunAsync(options),
                 "outbound-fill" => await Outbound.OutboundFill.RunAsync(options),
                 "outbound-drain" => await Outbound.OutboundDrain.RunAsync(options),
                 "bulk" => await Bulk.BulkBenchmark.RunAsync(options),

@@ -23,14 +23,13 @@ public sealed class SortHandler : IImapCommandHandler
     {
         var sort = (SortCommand)command;
         if (!SearchHandler.IsSupportedCharset(sort.Charset)) return SearchHandler.BadCharset();
-        var selected = session.Selected!;
-        var matches = await SearchHandler.MatchingAsync(session, sort.Search, ct);
+        var states = new List<(int Index, MessageState State)>();
+        await SearchHandler.MatchingAsync(session, sort.Search, ct, MessageDetail.Slot, (index, state) => states.Add((index, state)));
         var needsSummary = sort.Criteria.Any(c => c.Key is not (SortKey.Arrival or SortKey.Size));
-        var summaries = needsSummary ? await session.SummariesAsync(matches.Select(i => selected.Messages[i])) : [];
-        var entries = new List<SortEntry>(matches.Count);
-        foreach (var index in matches)
+        var summaries = needsSummary ? await session.SummariesAsync(states.Select(m => m.State)) : [];
+        var entries = new List<SortEntry>(states.Count);
+        foreach (var (index, state) in states)
         {
-            var state = selected.Messages[index];
             entries.Add(new SortEntry(index, state, summaries.GetValueOrDefault(state.MessageId)));
         }
         entries.Sort((a, b) =>
