@@ -1,3 +1,4 @@
+using Mail.Grains.Hosting;
 using Mail.Storage.Blobs;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -26,7 +27,7 @@ namespace Mail.Grains.Lifecycle;
 /// which is what its encryption is bound to.
 /// </summary>
 public sealed class BlobCollector(NpgsqlDataSource dataSource, BlobReferenceStore references, IBlobStore blobs, IOptions<BlobCollectionOptions> options,
-    TimeProvider clock, ILogger<BlobCollector> logger, IBlobStoreMaintenance? maintenance = null) : BackgroundService
+    TimeProvider clock, ILogger<BlobCollector> logger, IBlobStoreMaintenance? maintenance = null) : PeriodicService("Blob collection")
 {
     /// <summary>Runs one pass now (unless another silo is running one); what it did.</summary>
     public async Task<BlobCollectionPass> RunOnceAsync(CancellationToken ct)
@@ -102,34 +103,25 @@ public sealed class BlobCollector(NpgsqlDataSource dataSource, BlobReferenceStor
     }
 
     /// <inheritdoc />
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override ILogger Logger => logger;
+
+    /// <inheritdoc />
+    protected override TimeProvider Clock => clock;
+
+    /// <inheritdoc />
+    protected override TimeSpan Interval => TimeSpan.FromMinutes(Math.Max(1, options.Value.IntervalMinutes));
+
+    /// <inheritdoc />
+    protected override bool Enabled => options.Value.Enabled;
+
+    /// <inheritdoc />
+    protected override async Task PassAsync(CancellationToken ct)
     {
-        while (!stoppingToken.IsCancellationRequested)
+        var pass = await RunOnceAsync(ct);
+        if (pass.Released + pass.Orphans > 0)
         {
-            if (options.Value.Enabled)
-            {
-                try
-                {
-                    var pass = await RunOnceAsync(stoppingToken);
-                    if (pass.Released + pass.Orphans > 0)
-                    {
-                        logger.LogInformation("Blob collection: deleted {Released} released and {Orphans} orphaned blobs, compaction gave back {Bytes} bytes",
-                            pass.Released, pass.Orphans, pass.ReclaimedBytes);
-                    }
-                }
-                catch (Exception e) when (!stoppingToken.IsCancellationRequested)
-                {
-                    logger.LogError(e, "Blob collection pass failed; trying again next interval");
-                }
-            }
-            try
-            {
-                await Task.Delay(TimeSpan.FromMinutes(Math.Max(1, options.Value.IntervalMinutes)), clock, stoppingToken);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
+            logger.LogInformation("Blob collection: deleted {Released} released and {Orphans} orphaned blobs, compaction gave back {Bytes} bytes",
+                pass.Released, pass.Orphans, pass.ReclaimedBytes);
         }
     }
 }

@@ -1,3 +1,4 @@
+using Mail.Grains.Hosting;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -12,7 +13,7 @@ namespace Mail.Grains.Lifecycle;
 /// <c>HistoryPruned</c> and resynchronizes in full; it is never handed a delta with a gap.
 /// </summary>
 public sealed class MailboxRetention(NpgsqlDataSource dataSource, RetentionStore store, IOptions<RetentionOptions> options, TimeProvider clock,
-    ILogger<MailboxRetention> logger) : BackgroundService
+    ILogger<MailboxRetention> logger) : PeriodicService("Retention")
 {
     private const int PageSize = 500;
 
@@ -76,34 +77,25 @@ public sealed class MailboxRetention(NpgsqlDataSource dataSource, RetentionStore
     }
 
     /// <inheritdoc />
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override ILogger Logger => logger;
+
+    /// <inheritdoc />
+    protected override TimeProvider Clock => clock;
+
+    /// <inheritdoc />
+    protected override TimeSpan Interval => TimeSpan.FromMinutes(Math.Max(1, options.Value.IntervalMinutes));
+
+    /// <inheritdoc />
+    protected override bool Enabled => options.Value.Enabled;
+
+    /// <inheritdoc />
+    protected override async Task PassAsync(CancellationToken ct)
     {
-        while (!stoppingToken.IsCancellationRequested)
+        var pass = await RunOnceAsync(ct);
+        if (pass.Changes + pass.Deliveries > 0)
         {
-            if (options.Value.Enabled)
-            {
-                try
-                {
-                    var pass = await RunOnceAsync(stoppingToken);
-                    if (pass.Changes + pass.Deliveries > 0)
-                    {
-                        logger.LogInformation("Retention: pruned {Changes} changes of {Mailboxes} mailboxes and {Deliveries} delivery ids",
-                            pass.Changes, pass.Mailboxes, pass.Deliveries);
-                    }
-                }
-                catch (Exception e) when (!stoppingToken.IsCancellationRequested)
-                {
-                    logger.LogError(e, "Retention pass failed; trying again next interval");
-                }
-            }
-            try
-            {
-                await Task.Delay(TimeSpan.FromMinutes(Math.Max(1, options.Value.IntervalMinutes)), clock, stoppingToken);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
+            logger.LogInformation("Retention: pruned {Changes} changes of {Mailboxes} mailboxes and {Deliveries} delivery ids",
+                pass.Changes, pass.Mailboxes, pass.Deliveries);
         }
     }
 }
