@@ -49,6 +49,7 @@ public sealed class ExpungeHandler : IImapCommandHandler
             var index = selected.IndexOfUid(message.Uid);
             if (index < 0) continue;
             selected.Messages.RemoveAt(index);
+            session.Recent.Removed(message.Uid);
             if (session.Qresync) uids.Add(message.Uid);
             else session.Untagged($"{index + 1} EXPUNGE");
         }

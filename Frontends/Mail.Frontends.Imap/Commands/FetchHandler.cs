@@ -33,7 +33,7 @@ public sealed class FetchHandler : IImapCommandHandler
         if (indexes is null) return ImapResult.Bad("Invalid message sequence number");
         var items = fetch.Items.ToList();
         if (fetch.Uid && !items.Any(i => i.Kind == FetchItemKind.Uid)) items.Insert(0, new FetchItem(FetchItemKind.Uid));
-        if (items.Any(i => i.Kind == FetchItemKind.Modseq) || fetch.ChangedSince is not null) session.Condstore = true;
+        if (items.Any(i => i.Kind == FetchItemKind.Modseq) || fetch.ChangedSince is not null) session.EnableCondstore();
         if (fetch.ChangedSince is not null && !items.Any(i => i.Kind == FetchItemKind.Modseq)) items.Add(new FetchItem(FetchItemKind.Modseq));
 
         if (fetch.Vanished && fetch.ChangedSince is { } since)
@@ -80,6 +80,7 @@ public sealed class FetchHandler : IImapCommandHandler
                 if (loaded is null) continue;
             }
             var flagsChanged = seenNow.Contains(state.MessageId);
+            if (flagsChanged || items.Any(i => i.Kind == FetchItemKind.Flags)) session.AnnounceKeywords(state.Flags);
             var w = session.Writer().Raw($"* {index + 1} FETCH ").Open();
             foreach (var item in items)
             {
@@ -124,7 +125,7 @@ public sealed class FetchHandler : IImapCommandHandler
                 break;
             case FetchItemKind.Flags:
                 w.Atom("FLAGS").Open();
-                foreach (var flag in state.Flags) w.Atom(flag);
+                foreach (var flag in session.FlagsOf(state)) w.Atom(flag);
                 w.Close();
                 break;
             case FetchItemKind.InternalDate:

@@ -29,12 +29,17 @@ public sealed class SearchHandler : IImapCommandHandler
         var selected = session.Selected!;
         var matches = await MatchingAsync(session, search.Criteria, ct);
         var usesModseq = UsesModseq(search.Criteria);
-        if (usesModseq) session.Condstore = true;
+        if (usesModseq) session.EnableCondstore();
         var numbers = matches.Select(i => search.Uid ? selected.Messages[i].Uid : i + 1).ToList();
-        long? highest = usesModseq && matches.Count > 0 ? matches.Max(i => selected.Messages[i].Modseq) : null;
         if (search.Extended || session.Rev2)
         {
             var returns = search.Return == SearchReturn.None ? SearchReturn.All : search.Return;
+            // RFC 4731 §3.2 (RFC 7162 §3.1.5): MODSEQ is the highest of the messages the answer returns: only the MIN
+            // and MAX messages when those are all it returns, else every match.
+            var returned = returns.HasFlag(SearchReturn.All) || returns.HasFlag(SearchReturn.Count) || matches.Count == 0
+                ? matches
+                : new[] { returns.HasFlag(SearchReturn.Min) ? matches[0] : -1, returns.HasFlag(SearchReturn.Max) ? matches[^1] : -1 }.Where(i => i >= 0).ToList();
+            long? highest = usesModseq && returned.Count > 0 ? returned.Max(i => selected.Messages[i].Modseq) : null;
             var builder = new StringBuilder("ESEARCH (TAG \"").Append(search.Tag).Append("\")");
             if (search.Uid) builder.Append(" UID");
             if (numbers.Count > 0 && returns.HasFlag(SearchReturn.Min)) builder.Append(" MIN ").Append(numbers.Min());
@@ -46,6 +51,7 @@ public sealed class SearchHandler : IImapCommandHandler
         }
         else
         {
+            long? highest = usesModseq && matches.Count > 0 ? matches.Max(i => selected.Messages[i].Modseq) : null;
             var builder = new StringBuilder("SEARCH");
             foreach (var n in numbers) builder.Append(' ').Append(n);
             if (highest is { } modseq) builder.Append(" (MODSEQ ").Append(modseq).Append(')');
@@ -109,10 +115,10 @@ public sealed class SearchHandler : IImapCommandHandler
                     return await MatchAsync(key.Children[0], index) || await MatchAsync(key.Children[1], index);
                 case SearchKeyKind.Not:
                     return !await MatchAsync(key.Children[0], index);
-                case SearchKeyKind.All or SearchKeyKind.Old:
+                case SearchKeyKind.All:
                     return true;
                 case SearchKeyKind.Recent:
-                    return false;
+                    return session.IsRecent(state.Uid);
                 case SearchKeyKind.SequenceSet:
                     return key.Set!.Contains(index + 1, selected.Messages.Count);
                 case SearchKeyKind.Uid:

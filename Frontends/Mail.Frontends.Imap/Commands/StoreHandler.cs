@@ -30,7 +30,7 @@ public sealed class StoreHandler : IImapCommandHandler
         var indexes = selected.Resolve(store.Set, store.Uid);
         if (indexes is null) return ImapResult.Bad("Invalid message sequence number");
         if (!TryCheckFlags(store.Flags, out var flags, out var bad)) return ImapResult.Bad(bad!);
-        if (store.UnchangedSince is not null) session.Condstore = true;
+        if (store.UnchangedSince is not null) session.EnableCondstore();
         var mode = store.Mode switch
         {
             StoreMode.Add => FlagStoreMode.Add,

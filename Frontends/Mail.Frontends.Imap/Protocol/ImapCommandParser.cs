@@ -287,9 +287,10 @@ public static class ImapCommandParser
             date = parsed;
             r.Sp();
         }
-        if (r.Peek() is not ('{' or '~')) throw r.Error("Expected a literal with the message");
+        var binary = r.IsLiteral8Start();
+        if (r.Peek() != '{' && !binary) throw r.Error("Expected a literal with the message");
         var message = r.Literal();
-        return new AppendCommand(tag, mailbox, flags, date, message);
+        return new AppendCommand(tag, mailbox, flags, date, message) { Binary = binary };
     }
 
     private static FetchCommand Fetch(ImapReader r, string tag)
@@ -577,8 +578,9 @@ public static class ImapCommandParser
                 case "KEYWORD": r.Sp(); return Flag(r.Atom(), true);
                 case "UNKEYWORD": r.Sp(); return Flag(r.Atom(), false);
                 case "RECENT": return new(SearchKeyKind.Recent);
-                case "NEW": return new(SearchKeyKind.Recent);
-                case "OLD": return new(SearchKeyKind.Old);
+                // RFC 3501 §6.4.4: NEW is RECENT UNSEEN, OLD is NOT RECENT.
+                case "NEW": return new(SearchKeyKind.And) { Children = [new(SearchKeyKind.Recent), Flag("\\Seen", false)] };
+                case "OLD": return new(SearchKeyKind.Not) { Children = [new(SearchKeyKind.Recent)] };
                 case "LARGER": r.Sp(); return new(SearchKeyKind.Larger) { Number = r.Number64() };
                 case "SMALLER": r.Sp(); return new(SearchKeyKind.Smaller) { Number = r.Number64() };
                 case "BEFORE": return DateKey(r, SearchKeyKind.Before);

@@ -19,10 +19,8 @@ public enum SearchKeyKind
     Flag,
     /// <summary>A flag that must not be set (UNANSWERED, ... UNKEYWORD).</summary>
     NoFlag,
-    /// <summary>RECENT, NEW: never true here (no session claims \Recent).</summary>
+    /// <summary>RECENT: \Recent in this session (RFC 3501 §2.3.2); NEW and OLD are built from it. Never true in IMAP4rev2.</summary>
     Recent,
-    /// <summary>OLD: always true here.</summary>
-    Old,
     /// <summary>LARGER n.</summary>
     Larger,
     /// <summary>SMALLER n.</summary>

@@ -6,8 +6,8 @@ namespace Mail.Frontends.Imap.Protocol;
 /// <summary>A sequence-set (RFC 9051 §9): numbers and ranges, "*" meaning the largest number in use.</summary>
 public sealed record SequenceSet(IReadOnlyList<SequenceRange> Ranges)
 {
-    /// <summary>The value standing for "*".</summary>
-    public const uint Star = uint.MaxValue;
+    /// <summary>The value standing for "*": above every seq-number and UID (RFC 9051 §9: those go up to 4294967295).</summary>
+    public const long Star = long.MaxValue;
 
     /// <summary>Whether <paramref name="value"/> is in the set when the largest number in use is <paramref name="largest"/>.</summary>
     public bool Contains(long value, long largest)
@@ -51,5 +51,5 @@ public sealed record SequenceSet(IReadOnlyList<SequenceRange> Ranges)
         if (end != start) builder.Append(':').Append(end.ToString(CultureInfo.InvariantCulture));
     }
 
-    private static string Number(uint n) => n == Star ? "*" : n.ToString(CultureInfo.InvariantCulture);
+    private static string Number(long n) => n == Star ? "*" : n.ToString(CultureInfo.InvariantCulture);
 }

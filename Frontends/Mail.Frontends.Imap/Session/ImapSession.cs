@@ -38,7 +38,7 @@ public sealed class ImapSession : IProtocolSession
         Blobs = blobs;
         Certificate = certificate;
         Logger = logger;
-        Framer = new CommandFramer(ImapLimits.Unauthenticated(options.MaxLineLength));
+        Framer = new CommandFramer(ImapLimits.Unauthenticated(options.PreAuthMaxLineLength));
     }
 
     /// <summary>The connection's pipes.</summary>
@@ -86,11 +86,29 @@ public sealed class ImapSession : IProtocolSession
     /// <summary>CONDSTORE enabled (RFC 7162 §3.1): MODSEQ in FETCH responses.</summary>
     public bool Condstore { get; set; }
 
+    /// <summary>
+    /// Turns CONDSTORE on for a CONDSTORE-enabling command (RFC 7162 §3.1: FETCH MODSEQ, CHANGEDSINCE, SEARCH MODSEQ,
+    /// STORE UNCHANGEDSINCE); the first one while a mailbox is selected is answered with its HIGHESTMODSEQ, the position
+    /// up to which this session has reported the mailbox's changes.
+    /// </summary>
+    public void EnableCondstore()
+    {
+        if (Condstore) return;
+        Condstore = true;
+        if (Selected is { } selected) Untagged($"OK [HIGHESTMODSEQ {selected.LogPosition}] Highest");
+    }
+
     /// <summary>QRESYNC enabled (RFC 7162 §3.2): VANISHED instead of EXPUNGE.</summary>
     public bool Qresync { get; set; }
 
     /// <summary>The selected mailbox.</summary>
     public SelectedFolder? Selected { get; private set; }
+
+    /// <summary>The flags and keywords announced for the selected mailbox (set by SELECT/EXAMINE).</summary>
+    public AnnouncedFlags? Flags { get; set; }
+
+    /// <summary>The messages that are \Recent in this session (IMAP4rev1 only; RFC 3501 §2.3.2).</summary>
+    public RecentUids Recent { get; private set; } = new();
 
     /// <summary>Failed LOGIN/AUTHENTICATE attempts.</summary>
     public int AuthFailures { get; set; }
@@ -149,6 +167,8 @@ public sealed class ImapSession : IProtocolSession
     {
         Selected = folder;
         State = folder is null ? ImapState.Authenticated : ImapState.Selected;
+        Flags = null;
+        Recent = new RecentUids();
         _cache.Clear();
         _cacheOrder.Clear();
     }
@@ -224,7 +244,8 @@ public sealed class ImapSession : IProtocolSession
         var mailbox = Mailbox;
         var head = await mailbox.GetHighestModseqAsync();
         if (head <= selected.LogPosition) return;
-        var existsDirty = false;
+        // The first UID added by this replay and not yet announced with EXISTS (0: none).
+        long firstAdded = 0;
         var vanished = new List<long>();
         while (true)
         {
@@ -243,7 +264,7 @@ public sealed class ImapSession : IProtocolSession
                             {
                                 FlushVanished(vanished);
                                 selected.Messages.Add(new MessageState(record.MessageId, record.Uid, record.Modseq, record.Flags, record.Size, record.InternalDate));
-                                existsDirty = true;
+                                if (firstAdded == 0) firstAdded = record.Uid;
                             }
                             break;
                         }
@@ -257,7 +278,7 @@ public sealed class ImapSession : IProtocolSession
                             state.Modseq = record.Modseq;
                             if (state.Flags.SequenceEqual(record.Flags) && !Condstore) break;
                             state.Flags = record.Flags;
-                            FlushExists(ref existsDirty);
+                            await FlushExistsAsync();
                             FlushVanished(vanished);
                             WriteFlags(index, state, includeUid: true);
                             break;
@@ -271,8 +292,9 @@ public sealed class ImapSession : IProtocolSession
                                 stopped = true;
                                 break;
                             }
-                            FlushExists(ref existsDirty);
+                            await FlushExistsAsync();
                             selected.Messages.RemoveAt(index);
+                            Recent.Removed(uid);
                             if (Qresync) vanished.Add(uid);
                             else Untagged($"{index + 1} EXPUNGE");
                             break;
@@ -290,24 +312,65 @@ public sealed class ImapSession : IProtocolSession
             }
             if (stopped || changes.Count < 500) break;
         }
-        FlushExists(ref existsDirty);
+        await FlushExistsAsync();
         FlushVanished(vanished);
 
-        void FlushExists(ref bool dirty)
+        // RFC 3501 §7.3.2: RECENT goes with EXISTS; the new messages this session claims are recent here only.
+        async Task FlushExistsAsync()
         {
-            if (!dirty) return;
+            if (firstAdded == 0) return;
             Untagged($"{selected.Messages.Count} EXISTS");
-            dirty = false;
+            if (await ClaimRecentAsync(firstAdded)) Untagged($"{Recent.Count} RECENT");
+            firstAdded = 0;
         }
     }
+
+    /// <summary>
+    /// Claims \Recent (RFC 3501 §2.3.2) for the view's messages from UID <paramref name="firstUid"/> on that no other
+    /// session has claimed: a read-write selection takes them from the mailbox grain, a read-only one only looks. False
+    /// for IMAP4rev2, which has no \Recent (RFC 9051 Appendix E).
+    /// </summary>
+    public async Task<bool> ClaimRecentAsync(long firstUid)
+    {
+        var selected = Selected;
+        if (selected is null || Rev2) return false;
+        var limit = selected.MaxUid + 1;
+        if (firstUid < limit)
+        {
+            var unclaimed = await Mailbox.ClaimRecentAsync(selected.FolderId, limit, claim: !selected.ReadOnly);
+            var first = Math.Max(unclaimed, firstUid);
+            if (first < limit) Recent.Add(first, limit - 1, selected.CountFromUid(first));
+        }
+        return true;
+    }
+
+    /// <summary>Whether a message of the selected mailbox is \Recent in this session.</summary>
+    public bool IsRecent(long uid) => !Rev2 && Recent.Contains(uid);
+
+    /// <summary>The flags a FETCH shows for a message: its own, and \Recent when it is recent in this session.</summary>
+    public IEnumerable<string> FlagsOf(MessageState state) => IsRecent(state.Uid) ? state.Flags.Prepend("\\Recent") : state.Flags;
+
+    /// <summary>
+    /// Announces keywords of <paramref name="flags"/> the client has not been told of, with FLAGS and PERMANENTFLAGS
+    /// (RFC 9051 §7.3.5, RFC 3501 §7.2.6), before the FETCH response that shows them is written.
+    /// </summary>
+    public void AnnounceKeywords(IEnumerable<string> flags)
+    {
+        if (Flags is not { } announced || Selected is not { } selected || !announced.TryAdd(flags)) return;
+        announced.WriteFlags(this);
+        announced.WritePermanentFlags(this, selected.ReadOnly);
+    }
+
+
 
     /// <summary>Writes "* n FETCH (UID u FLAGS (...) MODSEQ (m))" for a message whose flags the client must learn.</summary>
     public void WriteFlags(int index, MessageState state, bool includeUid)
     {
+        AnnounceKeywords(state.Flags);
         var w = Writer().Raw($"* {index + 1} FETCH ").Open();
         if (includeUid) w.Atom("UID").Number(state.Uid);
         w.Atom("FLAGS").Open();
-        foreach (var flag in state.Flags) w.Atom(flag);
+        foreach (var flag in FlagsOf(state)) w.Atom(flag);
         w.Close();
         if (Condstore) w.Atom("MODSEQ").Open().Number(state.Modseq).Close();
         w.Close().Crlf();

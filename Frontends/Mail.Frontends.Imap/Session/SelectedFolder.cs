@@ -44,6 +44,19 @@ public sealed class SelectedFolder(string name, int folderId, long uidValidity, 
         return -1;
     }
 
+    /// <summary>How many messages of the view have a UID of at least <paramref name="uid"/>.</summary>
+    public int CountFromUid(long uid)
+    {
+        int low = 0, high = Messages.Count;
+        while (low < high)
+        {
+            var mid = (low + high) >>> 1;
+            if (Messages[mid].Uid < uid) low = mid + 1;
+            else high = mid;
+        }
+        return Messages.Count - low;
+    }
+
     /// <summary>
     /// The indexes a set names, ascending; null when a message sequence number is out of range (RFC 9051 §9:
     /// a BAD). A UID range "n:*" always includes the last message (RFC 9051 §6.4.9).
