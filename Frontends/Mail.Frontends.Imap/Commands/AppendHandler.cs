@@ -1,3 +1,4 @@
+using Mail.Frontends.Imap.Mime;
 using Mail.Frontends.Imap.Protocol;
 using Mail.Frontends.Imap.Session;
 using Mail.Grains.Interfaces.Errors;
@@ -8,7 +9,8 @@ namespace Mail.Frontends.Imap.Commands;
 
 /// <summary>
 /// APPEND (RFC 9051 §6.3.12): stores the literal in the blob store, files it through the mailbox grain, and
-/// answers OK [APPENDUID uidvalidity uid] (UIDPLUS, RFC 4315 §3) only once both are durable.
+/// answers OK [APPENDUID uidvalidity uid] (UIDPLUS, RFC 4315 §3) only once both are durable. A literal8 (RFC 3516 §4.4)
+/// has its binary parts base64-encoded first (<see cref="BinaryAppend"/>).
 /// </summary>
 public sealed class AppendHandler : IImapCommandHandler
 {
@@ -36,6 +38,7 @@ public sealed class AppendHandler : IImapCommandHandler
     {
         var append = (AppendCommand)command;
         if (append.Message.IsEmpty) return ImapResult.No("Empty message");
+        var message = append.Binary && BinaryAppend.Encode(append.Message) is { } encoded ? encoded : append.Message;
         var name = session.DecodeMailbox(append.Mailbox);
         var folders = await session.Mailbox.ListFoldersAsync();
         var folder = folders.FirstOrDefault(f => StatusHandler.SameName(f.Name, name));
@@ -43,13 +46,13 @@ public sealed class AppendHandler : IImapCommandHandler
         if (!StoreHandler.TryCheckFlags(append.Flags, out var flags, out var bad)) return ImapResult.Bad(bad!);
         var account = session.Account!;
         var quota = await session.Mailbox.GetQuotaAsync();
-        if (quota.UsedBytes + append.Message.Length > quota.LimitBytes) return ImapResult.No("Mailbox is over quota", "OVERQUOTA");
-        var blob = await session.Blobs.PutAsync(account.TenantId, new MemoryStream(append.Message.ToArray(), writable: false), ct);
+        if (quota.UsedBytes + message.Length > quota.LimitBytes) return ImapResult.No("Mailbox is over quota", "OVERQUOTA");
+        var blob = await session.Blobs.PutAsync(account.TenantId, new MemoryStream(message.ToArray(), writable: false), ct);
         try
         {
             var result = await session.Mailbox.DeliverAsync(new MessageDelivery(
                 "imap-append/" + Guid.NewGuid().ToString("N"), folder.Name, new StoredBlob(account.TenantId, blob.Name, blob.Length),
-                Summary(append.Message), flags, [], append.InternalDate ?? DateTimeOffset.UtcNow));
+                Summary(message), flags, [], append.InternalDate ?? DateTimeOffset.UtcNow));
             var record = await session.Mailbox.GetMessageAsync(result.MessageId);
             return ImapResult.Ok("APPEND completed", record is null ? null : $"APPENDUID {folder.UidValidity} {record.Uid}");
         }

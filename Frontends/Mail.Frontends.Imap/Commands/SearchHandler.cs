@@ -88,6 +88,7 @@ public sealed class SearchHandler : IImapCommandHandler
     private static ContentNeed? Needs(SearchKey key) => key.Kind switch
     {
         SearchKeyKind.Body or SearchKeyKind.Text => ContentNeed.Message,
+        SearchKeyKind.Address => ContentNeed.CachedFields,
         SearchKeyKind.Header when HeaderCache.Fields.Contains(key.Field!) => ContentNeed.CachedFields,
         SearchKeyKind.Header => ContentNeed.Header,
         SearchKeyKind.SentBefore or SearchKeyKind.SentOn or SearchKeyKind.SentSince => ContentNeed.CachedFields,
@@ -156,7 +157,12 @@ public sealed class SearchHandler : IImapCommandHandler
                 case SearchKeyKind.Header:
                 {
                     var loaded = await LoadAsync(index);
-                    return loaded is not null && HeaderContains(loaded, key.Field!, key.Text!);
+                    return loaded is not null && HeaderContains(loaded, key.Field!, key.Text!, addresses: false);
+                }
+                case SearchKeyKind.Address:
+                {
+                    var loaded = await LoadAsync(index);
+                    return loaded is not null && HeaderContains(loaded, key.Field!, key.Text!, addresses: true);
                 }
                 case SearchKeyKind.Body or SearchKeyKind.Text:
                 {
@@ -180,15 +186,16 @@ public sealed class SearchHandler : IImapCommandHandler
             return _loaded;
         }
 
-        private static bool HeaderContains(LoadedMessage loaded, string field, string text)
+        private static bool HeaderContains(LoadedMessage loaded, string field, string text, bool addresses)
         {
             var span = loaded.Bytes.Span;
             foreach (var header in loaded.Root.Fields)
             {
                 if (!header.Name.Equals(field, StringComparison.OrdinalIgnoreCase)) continue;
                 if (text.Length == 0) return true;
-                var decoded = Rfc2047.DecodeText(MimeStructure.RawValue(span, header));
-                if (decoded.Contains(text, StringComparison.OrdinalIgnoreCase)) return true;
+                var raw = MimeStructure.RawValue(span, header);
+                if (Rfc2047.DecodeText(raw).Contains(text, StringComparison.OrdinalIgnoreCase)) return true;
+                if (addresses && AddressSearch.Contains(raw, text)) return true;
             }
             return false;
         }

@@ -589,7 +589,10 @@ public static class ImapCommandParser
                 case "SENTBEFORE": return DateKey(r, SearchKeyKind.SentBefore);
                 case "SENTON": return DateKey(r, SearchKeyKind.SentOn);
                 case "SENTSINCE": return DateKey(r, SearchKeyKind.SentSince);
-                case "FROM" or "TO" or "CC" or "BCC" or "SUBJECT":
+                case "FROM" or "TO" or "CC" or "BCC":
+                    r.Sp();
+                    return new(SearchKeyKind.Address) { Field = word, Text = r.AString() };
+                case "SUBJECT":
                     r.Sp();
                     return new(SearchKeyKind.Header) { Field = word, Text = r.AString() };
                 case "HEADER":

@@ -37,8 +37,10 @@ public enum SearchKeyKind
     SentOn,
     /// <summary>SENTSINCE date.</summary>
     SentSince,
-    /// <summary>HEADER field string; FROM, TO, CC, BCC and SUBJECT map to it.</summary>
+    /// <summary>HEADER field string (SUBJECT maps to it): a substring of the decoded field.</summary>
     Header,
+    /// <summary>FROM, TO, CC, BCC string: a substring of the field or of one of its addresses as parsed (RFC 5322 §3.4).</summary>
+    Address,
     /// <summary>BODY string.</summary>
     Body,
     /// <summary>TEXT string: header and body.</summary>
