@@ -124,9 +124,9 @@ public sealed class ImapSessionTranscriptTests(ImapHostFixture host)
     public async Task AnOverLongLineIsRefusedAndTheSessionGoesOn()
     {
         await using var imap = await ImapTestMail.OpenTlsAsync(host);
-        await imap.SendAsync("a1 NOOP " + new string('x', 10_000) + "\r\n");
+        await imap.SendAsync("a1 NOOP " + new string('x', 40_000) + "\r\n");
         await imap.RunAsync("""
-            S: a1 BAD Line longer than 4096 octets
+            S: a1 BAD Line longer than 36864 octets
             C: a2 NOOP
             S: a2 OK NOOP completed
             """);

@@ -129,6 +129,37 @@ public sealed class ImapCommandParserTests
     }
 
     [Fact]
+    public void SequenceNumbersGoUpTo4294967295AndStarStandsAnywhere()
+    {
+        var set = Assert.IsType<FetchCommand>(Parse("a UID FETCH 4294967295,*:7,1:* FLAGS")).Set;
+        Assert.Equal("4294967295,*:7,1:*", set.ToString());
+        Assert.True(set.Contains(4294967295, 10));
+        Assert.True(set.Contains(8, 10));
+        Assert.Equal("Number too large", Error("a UID FETCH 4294967296 FLAGS"));
+    }
+
+    [Fact]
+    public void ATildeStartsALiteral8OnlyBeforeABrace()
+    {
+        Assert.Equal("~foo", Assert.IsType<SelectCommand>(Parse("a SELECT ~foo")).Mailbox);
+        Assert.Equal("!#$&'+,-.:;<=>?@^_`|[}", Assert.IsType<SelectCommand>(Parse("a SELECT !#$&'+,-.:;<=>?@^_`|[}")).Mailbox);
+        var append = Assert.IsType<AppendCommand>(Parse("a APPEND ~box ~{3}\r\nx\0y"));
+        Assert.Equal("~box", append.Mailbox);
+        Assert.True(append.Binary);
+        Assert.False(Assert.IsType<AppendCommand>(Parse("a APPEND box {1}\r\nx")).Binary);
+    }
+
+    [Fact]
+    public void NewAndOldAreBuiltFromRecent()
+    {
+        var criteria = Assert.IsType<SearchCommand>(Parse("a SEARCH NEW OLD")).Criteria;
+        Assert.Equal([SearchKeyKind.And, SearchKeyKind.Not], criteria.Children.Select(c => c.Kind));
+        Assert.Equal([SearchKeyKind.Recent, SearchKeyKind.NoFlag], criteria.Children[0].Children.Select(c => c.Kind));
+        Assert.Equal(SearchKeyKind.Recent, criteria.Children[1].Children[0].Kind);
+        Assert.Equal(SearchKeyKind.Address, Assert.IsType<SearchCommand>(Parse("a SEARCH CC x")).Criteria.Kind);
+    }
+
+    [Fact]
     public void TheParserNeverThrowsOnRandomInput()
     {
         var random = new Random(9051);
