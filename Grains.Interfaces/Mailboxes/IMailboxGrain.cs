@@ -121,4 +121,7 @@ public interface IMailboxGrain : IGrainWithStringKey
 
     /// <summary>How many messages of a folder no session has claimed as recent (STATUS RECENT, RFC 3501 §6.3.10).</summary>
     Task<int> CountRecentAsync(int folderId);
+
+    /// <summary>How many messages of a folder have the \Deleted flag (STATUS DELETED, RFC 9051 §6.3.11).</summary>
+    Task<int> CountDeletedAsync(int folderId);
 }

@@ -26,7 +26,8 @@ public sealed class CopyHandler : IImapCommandHandler
         var move = copy.Name == "MOVE";
         var selected = session.Selected!;
         if (move && selected.ReadOnly) return ImapResult.No("Mailbox is read-only", "READ-ONLY");
-        var indexes = selected.Resolve(copy.Set, copy.Uid);
+        var (set, byUid) = session.Substitute(copy.Set, copy.Uid);
+        var indexes = selected.Resolve(set, byUid);
         if (indexes is null) return ImapResult.Bad("Invalid message sequence number");
         var name = session.DecodeMailbox(copy.Mailbox);
         var folders = await session.Mailbox.ListFoldersAsync();

@@ -21,7 +21,7 @@ public sealed class ExpungeHandler : IImapCommandHandler
         if (selected.ReadOnly) return ImapResult.No("Mailbox is read-only", "READ-ONLY");
         // The view must be current first, so that \Deleted set elsewhere counts and sequence numbers are right.
         await session.SyncAsync(allowExpunge: true);
-        var set = (command as ExpungeCommand)?.Set;
+        var set = command is ExpungeCommand { Set: var named } ? session.Substitute(named, uid: true).Set : null;
         var doomed = selected.Messages
             .Where(m => m.Flags.Contains(MessageFlags.Deleted) && (set is null || set.Contains(m.Uid, selected.MaxUid)))
             .ToList();

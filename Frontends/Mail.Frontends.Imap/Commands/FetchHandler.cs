@@ -29,7 +29,8 @@ public sealed class FetchHandler : IImapCommandHandler
         var fetch = (FetchCommand)command;
         var selected = session.Selected!;
         if (fetch.Vanished && (!fetch.Uid || !session.Qresync)) return ImapResult.Bad("VANISHED needs UID FETCH and QRESYNC");
-        var indexes = selected.Resolve(fetch.Set, fetch.Uid);
+        var (set, byUid) = session.Substitute(fetch.Set, fetch.Uid);
+        var indexes = selected.Resolve(set, byUid);
         if (indexes is null) return ImapResult.Bad("Invalid message sequence number");
         var items = fetch.Items.ToList();
         if (fetch.Uid && !items.Any(i => i.Kind == FetchItemKind.Uid)) items.Insert(0, new FetchItem(FetchItemKind.Uid));

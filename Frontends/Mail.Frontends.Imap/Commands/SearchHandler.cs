@@ -25,20 +25,26 @@ public sealed class SearchHandler : IImapCommandHandler
     public async Task<ImapResult> HandleAsync(ImapSession session, ImapCommand command, CancellationToken ct)
     {
         var search = (SearchCommand)command;
-        if (search.Charset is { } charset && !IsSupportedCharset(charset)) return BadCharset();
+        var saving = search.Return.HasFlag(SearchReturn.Save);
+        if (search.Charset is { } charset && !IsSupportedCharset(charset))
+        {
+            // RFC 5182 §2.1: a SEARCH that fails leaves "$" empty.
+            if (saving) session.SavedResult = [];
+            return BadCharset();
+        }
         var selected = session.Selected!;
         var matches = await MatchingAsync(session, search.Criteria, ct);
+        if (saving) session.SavedResult = Saved(search.Return, matches).Select(i => selected.Messages[i].Uid).ToArray();
         var usesModseq = UsesModseq(search.Criteria);
         if (usesModseq) session.EnableCondstore();
         var numbers = matches.Select(i => search.Uid ? selected.Messages[i].Uid : i + 1).ToList();
+        if (search.Return == SearchReturn.Save) return ImapResult.Ok("SEARCH completed");
         if (search.Extended || session.Rev2)
         {
-            var returns = search.Return == SearchReturn.None ? SearchReturn.All : search.Return;
+            var returns = search.Return is SearchReturn.None ? SearchReturn.All : search.Return;
             // RFC 4731 §3.2 (RFC 7162 §3.1.5): MODSEQ is the highest of the messages the answer returns: only the MIN
-            // and MAX messages when those are all it returns, else every match.
-            var returned = returns.HasFlag(SearchReturn.All) || returns.HasFlag(SearchReturn.Count) || matches.Count == 0
-                ? matches
-                : new[] { returns.HasFlag(SearchReturn.Min) ? matches[0] : -1, returns.HasFlag(SearchReturn.Max) ? matches[^1] : -1 }.Where(i => i >= 0).ToList();
+            // and MAX messages when those are all it returns, else every match (the messages SAVE would keep).
+            var returned = Saved(returns, matches);
             long? highest = usesModseq && returned.Count > 0 ? returned.Max(i => selected.Messages[i].Modseq) : null;
             var builder = new StringBuilder("ESEARCH (TAG \"").Append(search.Tag).Append("\")");
             if (search.Uid) builder.Append(" UID");
@@ -58,6 +64,23 @@ public sealed class SearchHandler : IImapCommandHandler
             session.Untagged(builder.ToString());
         }
         return ImapResult.Ok("SEARCH completed");
+    }
+
+    /// <summary>
+    /// The messages an ESEARCH answer stands for, which SAVE keeps (RFC 5182 §2.4): with MIN or MAX but neither ALL nor
+    /// COUNT, only the lowest and highest matching messages; otherwise every match.
+    /// </summary>
+    private static List<int> Saved(SearchReturn returns, List<int> matches)
+    {
+        if (matches.Count == 0 || returns.HasFlag(SearchReturn.All) || returns.HasFlag(SearchReturn.Count)
+            || !returns.HasFlag(SearchReturn.Min) && !returns.HasFlag(SearchReturn.Max))
+        {
+            return matches;
+        }
+        var kept = new List<int>(2);
+        if (returns.HasFlag(SearchReturn.Min)) kept.Add(matches[0]);
+        if (returns.HasFlag(SearchReturn.Max) && (kept.Count == 0 || kept[0] != matches[^1])) kept.Add(matches[^1]);
+        return kept;
     }
 
     /// <summary>Whether a SEARCH, SORT or THREAD charset is one the key evaluation understands.</summary>
@@ -120,6 +143,8 @@ public sealed class SearchHandler : IImapCommandHandler
                     return true;
                 case SearchKeyKind.Recent:
                     return session.IsRecent(state.Uid);
+                case SearchKeyKind.SequenceSet or SearchKeyKind.Uid when key.Set!.IsSavedResult:
+                    return session.SavedResult.Contains(state.Uid);
                 case SearchKeyKind.SequenceSet:
                     return key.Set!.Contains(index + 1, selected.Messages.Count);
                 case SearchKeyKind.Uid:

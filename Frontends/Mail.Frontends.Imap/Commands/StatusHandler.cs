@@ -6,7 +6,7 @@ using Mail.Grains.Interfaces.Mailboxes;
 namespace Mail.Frontends.Imap.Commands;
 
 /// <summary>
-/// STATUS (RFC 9051 §6.3.11): MESSAGES, UIDNEXT, UIDVALIDITY, UNSEEN, SIZE, HIGHESTMODSEQ (RFC 7162), and RECENT (RFC 3501
+/// STATUS (RFC 9051 §6.3.11): MESSAGES, UIDNEXT, UIDVALIDITY, UNSEEN, DELETED, SIZE, HIGHESTMODSEQ (RFC 7162), and RECENT (RFC 3501
 /// §6.3.10): the messages no session has claimed as \Recent yet.
 /// </summary>
 public sealed class StatusHandler : IImapCommandHandler
@@ -40,6 +40,7 @@ public sealed class StatusHandler : IImapCommandHandler
     public static async Task<string?> RenderAsync(ImapSession session, FolderInfo folder, IReadOnlyList<string> items)
     {
         var recent = items.Contains("RECENT") ? await session.Mailbox.CountRecentAsync(folder.FolderId) : 0;
+        var deleted = items.Contains("DELETED") ? await session.Mailbox.CountDeletedAsync(folder.FolderId) : 0;
         var builder = new StringBuilder();
         foreach (var item in items)
         {
@@ -52,6 +53,7 @@ public sealed class StatusHandler : IImapCommandHandler
                 "SIZE" => folder.TotalSize,
                 "HIGHESTMODSEQ" => folder.HighestModseq,
                 "RECENT" => recent,
+                "DELETED" => deleted,
                 _ => null,
             };
             if (value is null) return null;

@@ -465,6 +465,7 @@ public static class ImapCommandParser
                     "MAX" => SearchReturn.Max,
                     "ALL" => SearchReturn.All,
                     "COUNT" => SearchReturn.Count,
+                    "SAVE" => SearchReturn.Save,
                     _ => throw r.Error($"Unsupported RETURN option {option}"),
                 };
                 return option;

@@ -223,6 +223,8 @@ internal sealed class ImapReader(ReadOnlyMemory<byte> data, int maxNesting)
     /// <summary>sequence-set (RFC 9051 §9).</summary>
     public SequenceSet SequenceSet()
     {
+        // RFC 5182 §2.1: "$" stands alone, never in a list or a range.
+        if (TryChar('$')) return Protocol.SequenceSet.SavedResult;
         var ranges = new List<SequenceRange>();
         do
         {
@@ -242,7 +244,7 @@ internal sealed class ImapReader(ReadOnlyMemory<byte> data, int maxNesting)
     private long SeqNumber()
     {
         if (TryChar('*')) return Protocol.SequenceSet.Star;
-        if (Peek() == '$') throw Error("Saved search results ($) are not supported");
+        if (Peek() == '$') throw Error("\"$\" is a sequence set on its own");
         return NzNumber();
     }
 

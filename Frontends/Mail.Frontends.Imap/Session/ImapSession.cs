@@ -110,6 +110,9 @@ public sealed class ImapSession : IProtocolSession
     /// <summary>The messages that are \Recent in this session (IMAP4rev1 only; RFC 3501 §2.3.2).</summary>
     public RecentUids Recent { get; private set; } = new();
 
+    /// <summary>The UIDs of the last SEARCH RETURN (SAVE) in the selected mailbox, which "$" names (RFC 5182 §2.1).</summary>
+    public IReadOnlyList<long> SavedResult { get; set; } = [];
+
     /// <summary>Failed LOGIN/AUTHENTICATE attempts.</summary>
     public int AuthFailures { get; set; }
 
@@ -169,9 +172,17 @@ public sealed class ImapSession : IProtocolSession
         State = folder is null ? ImapState.Authenticated : ImapState.Selected;
         Flags = null;
         Recent = new RecentUids();
+        SavedResult = [];
         _cache.Clear();
         _cacheOrder.Clear();
     }
+
+    /// <summary>
+    /// The set a command names: "$" becomes the UIDs of the saved search result (RFC 5182 §2.1), which are UIDs whether the
+    /// command is a UID command or not; expunged ones are no longer in the view and drop out.
+    /// </summary>
+    public (SequenceSet Set, bool Uid) Substitute(SequenceSet set, bool uid) =>
+        set.IsSavedResult ? (new SequenceSet(SavedResult.Select(u => new SequenceRange(u, u)).ToList()), true) : (set, uid);
 
     /// <summary>The capability list for the current state (RFC 9051 §7.2.2).</summary>
     public string Capabilities()
@@ -184,7 +195,7 @@ public sealed class ImapSession : IProtocolSession
             return builder.ToString();
         }
         builder.Append(" IDLE NAMESPACE UNSELECT UIDPLUS MOVE CHILDREN SPECIAL-USE LIST-EXTENDED LIST-STATUS")
-            .Append(" CONDSTORE QRESYNC ESEARCH QUOTA QUOTA=RES-STORAGE STATUS=SIZE BINARY SORT THREAD=ORDEREDSUBJECT THREAD=REFERENCES")
+            .Append(" CONDSTORE QRESYNC ESEARCH SEARCHRES QUOTA QUOTA=RES-STORAGE STATUS=SIZE BINARY SORT THREAD=ORDEREDSUBJECT THREAD=REFERENCES")
             .Append(" APPENDLIMIT=").Append(Options.MaxLiteralBytes);
         return builder.ToString();
     }

@@ -482,6 +482,15 @@ public sealed class MailboxGrain(MailboxStore store) : Grain, IMailboxGrain
         return await store.CountFromUidAsync(AccountId, folderId, folder.RecentUid);
     }
 
+    /// <inheritdoc />
+    [ReadOnly]
+    public async Task<int> CountDeletedAsync(int folderId)
+    {
+        RequireHead();
+        if (!_folders.TryGetValue(folderId, out var folder) || folder.MessageCount == 0) return 0;
+        return await store.CountFlaggedAsync(AccountId, folderId, MessageFlags.Deleted);
+    }
+
     private async Task LoadAsync()
     {
         var loaded = await store.ActivateAsync(AccountId);

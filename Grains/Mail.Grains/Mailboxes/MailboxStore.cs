@@ -276,6 +276,17 @@ public sealed class MailboxStore(NpgsqlDataSource dataSource)
         return (int)(long)(await command.ExecuteScalarAsync())!;
     }
 
+    /// <summary>How many messages of a folder carry <paramref name="flag"/> (STATUS DELETED).</summary>
+    public async Task<int> CountFlaggedAsync(string accountId, int folderId, string flag)
+    {
+        await using var command = dataSource.CreateCommand(
+            "SELECT count(*) FROM mailbox_messages WHERE account_id = @a AND folder_id = @f AND @flag = ANY(flags)");
+        command.Parameters.AddWithValue("a", accountId);
+        command.Parameters.AddWithValue("f", folderId);
+        command.Parameters.AddWithValue("flag", flag);
+        return (int)(long)(await command.ExecuteScalarAsync())!;
+    }
+
     /// <summary>The change log after a MODSEQ.</summary>
     public async Task<IReadOnlyList<MailboxChange>> GetChangesAsync(string accountId, long afterModseq, int limit)
     {

@@ -107,7 +107,7 @@ public sealed class ImapCommandParserTests
     [InlineData("a1 LOGIN {10}\r\nabc", "Literal shorter than announced")]
     [InlineData("a1 SEARCH BEFORE 31-Feb-2024", "Invalid date 31-Feb-2024")]
     [InlineData("a1 STORE 1 FLAGZ (\\Seen)", "Unknown STORE item FLAGZ")]
-    [InlineData("a1 FETCH $ FLAGS", "Saved search results ($) are not supported")]
+    [InlineData("a1 FETCH 1,$ FLAGS", "\"$\" is a sequence set on its own")]
     [InlineData("a1 FETCH 1 FLAGS (VANISHED)", "VANISHED needs CHANGEDSINCE")]
     public void BadSyntaxGivesAReason(string command, string reason) => Assert.Equal(reason, Error(command));
 
@@ -147,6 +147,15 @@ public sealed class ImapCommandParserTests
         Assert.Equal("~box", append.Mailbox);
         Assert.True(append.Binary);
         Assert.False(Assert.IsType<AppendCommand>(Parse("a APPEND box {1}\r\nx")).Binary);
+    }
+
+    [Fact]
+    public void DollarIsTheSavedResultAndSaveIsAReturnOption()
+    {
+        Assert.True(Assert.IsType<FetchCommand>(Parse("a FETCH $ FLAGS")).Set.IsSavedResult);
+        Assert.True(Assert.IsType<SearchCommand>(Parse("a UID SEARCH UID $")).Criteria.Set!.IsSavedResult);
+        Assert.Equal(SearchReturn.Save | SearchReturn.Min, Assert.IsType<SearchCommand>(Parse("a SEARCH RETURN (SAVE MIN) ALL")).Return);
+        Assert.Equal("$", Assert.IsType<CopyCommand>(Parse("a MOVE $ Trash")).Set.ToString());
     }
 
     [Fact]
