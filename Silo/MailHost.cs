@@ -35,7 +35,9 @@ public static class MailHost
         var blobOptions = builder.Configuration.GetSection("Mail:Blobs").Get<BlobStoreOptions>() ?? new BlobStoreOptions();
         var keys = await CreateKeyStoreAsync(builder.Configuration, options, blobOptions, dataSource);
         builder.Services.AddSingleton<ITenantKeyStore>(keys);
-        builder.Services.AddSingleton(await BlobStoreFactory.CreateAsync(blobOptions, options.DataDir, keys));
+        var rawBlobs = await BlobStoreFactory.CreateRawAsync(blobOptions, options.DataDir);
+        builder.Services.AddSingleton<IBlobStore>(new EncryptedBlobStore(rawBlobs, keys));
+        if (rawBlobs is IBlobStoreMaintenance maintenance) builder.Services.AddSingleton(maintenance);
 
         if (frontendOnly)
         {

@@ -71,6 +71,25 @@ ensure_packages() {
     [[ -x $PG_BIN/postgres ]] || die "postgresql-15 installed but $PG_BIN/postgres is missing"
 }
 
+# npm projects whose files the build embeds (the operator console's Chart.js). `npm ci` installs exactly what the
+# lock file names; it runs only when the lock file's hash differs from the one stamped into node_modules by the last
+# install, so a second run costs nothing and works offline.
+NPM_PROJECTS=(Frontends/Mail.Frontends.Http/ops)
+
+ensure_node_modules() {
+    local project dir
+    command -v npm >/dev/null 2>&1 || die "npm is not installed (ensure_packages installs it)"
+    for project in "${NPM_PROJECTS[@]}"; do
+        dir="$REPO_ROOT/$project"
+        if [[ -f $dir/node_modules/.mail-lock && $(cat "$dir/node_modules/.mail-lock") == "$(sha256sum <"$dir/package-lock.json")" ]]; then
+            continue
+        fi
+        log "npm ci in $project"
+        (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error >&2) || die "npm ci failed in $project"
+        sha256sum <"$dir/package-lock.json" >"$dir/node_modules/.mail-lock"
+    done
+}
+
 # PostgreSQL refuses to run as root, so as root the cluster belongs to the 'postgres' system
 # user; as any other user it simply belongs to that user.
 pg_os_user() {

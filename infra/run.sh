@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The run command: infra/run.sh [silo arguments, e.g. --role frontend]
 #
-# Installs what is missing, starts PostgreSQL (and Azurite when MAIL_BLOB_STORE=azure),
+# Installs what is missing (Debian and npm packages), starts PostgreSQL (and Azurite when MAIL_BLOB_STORE=azure),
 # makes the dev TLS certificate, builds Mail.sln in Release and runs the silo in the
 # foreground. Ctrl-C or SIGTERM stops the silo gracefully, then PostgreSQL and Azurite.
 # Run data lives in $MAIL_DATA_DIR (default $REPO_ROOT/.data); a second run reuses it.
@@ -53,6 +53,7 @@ stop_services() {
 trap stop_services EXIT
 
 ensure_packages publicsuffix 9>&-
+ensure_node_modules 9>&-
 bash "$INFRA_DIR/pg.sh" start 9>&-
 bash "$INFRA_DIR/devcert.sh" 9>&-
 ensure_master_key
@@ -69,6 +70,15 @@ export MAIL_TLS_CERT="$MAIL_DATA_DIR/tls/dev.pfx"
 export MAIL_DEMO="${MAIL_DEMO:-1}"
 export MAIL_HTTPS_URL="${MAIL_HTTPS_URL-https://127.0.0.1:8443}"
 export MAIL_REQUIRE_VERIFIED_DOMAINS="${MAIL_REQUIRE_VERIFIED_DOMAINS:-1}"
+# The demo's sending IPs (issue 10): transactional mail leaves from two warm loopback addresses, marketing mail
+# (bulk jobs, class "marketing") from two new ones that warm up, so the operator console has something to show.
+# Complaint reports go to fbl@example.test. Set MAIL_DEMO_POOLS=0 to send from the default address instead.
+if [[ $MAIL_DEMO != 0 && ${MAIL_DEMO_POOLS:-1} != 0 ]]; then
+    export Mail__Reputation__Pools__transactional__WarmIps__0=127.0.0.2 Mail__Reputation__Pools__transactional__WarmIps__1=127.0.0.3
+    export Mail__Reputation__Pools__marketing__Ips__0=127.0.0.4 Mail__Reputation__Pools__marketing__Ips__1=127.0.0.5
+    export Mail__Reputation__Rules__0__Class=marketing Mail__Reputation__Rules__0__Pool=marketing
+    export Mail__Reputation__DefaultPool=transactional Mail__Reputation__FeedbackAddress=fbl@example.test
+fi
 if [[ $MAIL_REQUIRE_VERIFIED_DOMAINS =~ ^(0|false|no|off)$ ]]; then
     sending="any hosted domain may send to remote recipients (MAIL_REQUIRE_VERIFIED_DOMAINS=$MAIL_REQUIRE_VERIFIED_DOMAINS)"
 else
@@ -79,6 +89,7 @@ cat <<EOF
 
 Mail dev server
   HTTP        http://127.0.0.1:8080   (API, /health, /openapi/v1.json)
+  operators   http://127.0.0.1:8080/ops   (console: pools, IPs, tenants; log in with the admin token)
   HTTPS       ${MAIL_HTTPS_URL:-off}   (the same, with the dev certificate)
   SMTP        MX 127.0.0.1:2525, submission 2587 (STARTTLS) / 2465 (TLS), AUTH PLAIN/LOGIN
   IMAP        127.0.0.1:2143 (STARTTLS) / 2993 (TLS)
@@ -95,6 +106,7 @@ cat <<EOF
   blobs       ${MAIL_BLOB_STORE:-filesystem}$($use_azurite && echo " (Azurite on 127.0.0.1:$MAIL_AZURITE_PORT)")
   data        $MAIL_DATA_DIR
   sending     $sending
+$([[ $MAIL_DEMO != 0 && ${MAIL_DEMO_POOLS:-1} != 0 ]] && echo "  IP pools    transactional: 127.0.0.2, 127.0.0.3 (warm); marketing: 127.0.0.4, 127.0.0.5 (warming up); FBL fbl@example.test")
 Ctrl-C stops the server.
 
 EOF

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The test command: infra/test.sh [extra dotnet test arguments, e.g. --filter Name~Smtp]
 #
-# Installs what is missing (Debian packages, Azurite), starts a PostgreSQL test server and
+# Installs what is missing (Debian packages with Chromium, Azurite, the console's npm packages), starts a PostgreSQL test server and
 # Azurite, builds Mail.sln in Release, runs every test project, stops the services again
 # (also on failure or Ctrl-C) and ends with one line:
 #     tests: N passed, N failed, N skipped
@@ -48,6 +48,7 @@ main() {
     export MAIL_PG_PORT="${MAIL_PG_PORT:-55433}"
     export MAIL_AZURITE_PORT="${MAIL_AZURITE_PORT:-10001}"
     export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+    export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
     # The summary is parsed from dotnet's output: keep it in English.
     export DOTNET_CLI_UI_LANGUAGE=en
 
@@ -73,7 +74,11 @@ main() {
 
     # python3-dkim (python3-nacl for Ed25519, python3-authres for ARC) signs and checks DKIM independently
     # of MimeKit; publicsuffix is the list DMARC finds organizational domains with.
-    ensure_packages python3-dkim python3-nacl python3-authres publicsuffix 9>&-
+    # chromium (Debian's) is the browser the Playwright tests drive; Playwright never downloads one (PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD).
+    local browser=()
+    [[ -x /usr/bin/chromium ]] || browser=(chromium)
+    ensure_packages python3-dkim python3-nacl python3-authres publicsuffix "${browser[@]}" 9>&-
+    ensure_node_modules 9>&-
     bash "$INFRA_DIR/pg.sh" start 9>&-
     bash "$INFRA_DIR/azurite.sh" start 9>&-
     # For anything that runs a silo on the test data directory; test fixtures write their own into their directories.

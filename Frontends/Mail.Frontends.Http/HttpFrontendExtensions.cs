@@ -20,7 +20,7 @@ using Microsoft.Extensions.Options;
 
 namespace Mail.Frontends.Http;
 
-/// <summary>Composes the HTTP frontend: HTTP and HTTPS endpoints, REST API v1, authentication, rate limits, body limits, security headers, problem+json errors, OpenAPI and /health.</summary>
+/// <summary>Composes the HTTP frontend: HTTP and HTTPS endpoints, REST API v1, the operator console, authentication, rate limits, body limits, security headers, problem+json errors, OpenAPI and /health.</summary>
 public static class HttpFrontendExtensions
 {
     private const string UserScheme = "user";
@@ -110,6 +110,7 @@ public static class HttpFrontendExtensions
         SendEndpoints.Map(v1);
         EmailEndpoints.Map(v1);
         FolderEndpoints.Map(v1);
+        ChangeEndpoints.Map(v1);
         AccountEndpoints.Map(v1);
         BulkEndpoints.Map(v1, app.Services.GetRequiredService<IOptions<Bulk.BulkApiOptions>>().Value);
         UnsubscribeEndpoints.Map(v1);
@@ -119,6 +120,7 @@ public static class HttpFrontendExtensions
         TenantReputationEndpoints.Map(admin);
         SuppressionEndpoints.Map(v1);
         WebhookEndpoints.Map(v1);
+        OpsConsole.OpsConsoleEndpoints.Map(app, options.Ops);
         return app;
     }
 }

@@ -27,6 +27,9 @@ public sealed class HttpFrontendOptions
     /// <summary>The Content-Security-Policy of every response that does not set its own: the API serves no page, so nothing may load.</summary>
     public string ContentSecurityPolicy { get; set; } = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
 
+    /// <summary>The operator console under /ops: whether it is served and its own Content-Security-Policy.</summary>
+    public OpsConsole.OpsConsoleOptions Ops { get; set; } = new();
+
     /// <summary>The operator token; generated into $MAIL_DATA_DIR/admin-token when not set.</summary>
     public string? AdminToken { get; set; }
 

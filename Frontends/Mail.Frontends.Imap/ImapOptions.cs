@@ -54,6 +54,12 @@ public sealed class ImapOptions
     /// <summary>Milliseconds between polls of the mailbox during IDLE.</summary>
     public int IdlePollMilliseconds { get; set; } = 300;
 
+    /// <summary>
+    /// Octets of whole messages one session keeps between the commands that read them again (least recently used out
+    /// first); a larger message is served without being kept. 0 keeps none.
+    /// </summary>
+    public long MessageCacheBytes { get; set; } = 4 * 1024 * 1024;
+
     /// <summary>Allow LOGIN and AUTHENTICATE without TLS (loopback development only).</summary>
     public bool AllowPlaintextAuth { get; set; }
 }

@@ -27,7 +27,10 @@ public sealed class SmtpOptions
     /// <summary>Longest command line, CRLF included (512 in RFC 5321 §4.5.3.1.4, raised for ESMTP parameters).</summary>
     public int MaxCommandLineLength { get; set; } = 2048;
 
-    /// <summary>Commands after which a session is closed with 421.</summary>
+    /// <summary>
+    /// Commands outside completed transactions after which a session is closed with 421: the count starts again at
+    /// every message accepted (250), so only a client that keeps talking without delivering anything reaches it.
+    /// </summary>
     public int MaxCommandsPerSession { get; set; } = 1000;
 
     /// <summary>Error replies after which a session is closed with 421.</summary>

@@ -17,4 +17,9 @@ public enum MailErrorCode
     Forbidden = 6,
     /// <summary>Another activation of this mailbox took over; this one was fenced off and wrote nothing.</summary>
     Fenced = 7,
+    /// <summary>
+    /// The change history asked for was pruned (it is older than the retention horizon): no delta can be given, the
+    /// caller must resynchronize in full (RFC 7162 §3.2.5.2 for IMAP, 410 Gone for the API).
+    /// </summary>
+    HistoryPruned = 8,
 }

@@ -79,8 +79,43 @@ public interface IMailboxGrain : IGrainWithStringKey
     /// <summary>Removes a message for good.</summary>
     Task ExpungeMessageAsync(long messageId);
 
-    /// <summary>A folder's counters and every message slot in it, by ascending UID (what IMAP SELECT and POP3 need).</summary>
-    Task<FolderSnapshot> SnapshotFolderAsync(string folder);
+    /// <summary>
+    /// Removes the messages of a folder with these UIDs for good, in one write (IMAP EXPUNGE and CLOSE, POP3 QUIT), each
+    /// with its own MODSEQ and change-log row; UIDs not (or no longer) in the folder are skipped. Returns the UIDs removed,
+    /// ascending. At most <see cref="MaxSlotBatch"/> UIDs per call.
+    /// </summary>
+    Task<IReadOnlyList<long>> ExpungeUidsAsync(int folderId, IReadOnlyList<long> uids);
+
+    /// <summary>
+    /// Opens a folder for IMAP SELECT/EXAMINE or a POP3 maildrop: its counters and its <see cref="FolderMap"/>, both as of
+    /// the folder's HIGHESTMODSEQ. The map is the grain's own (kept up to date by every write once loaded), so within a
+    /// process every session of the folder shares it; a session follows later changes through the change log.
+    /// </summary>
+    Task<FolderView> OpenFolderAsync(string folder);
+
+    /// <summary>The same as <see cref="OpenFolderAsync"/> for a folder id (a selected session catching up with the grain's map).</summary>
+    Task<FolderView> GetFolderViewAsync(int folderId);
+
+    /// <summary>
+    /// The current flags of the messages of a folder with these UIDs, from memory (no database read): the UIDs still in
+    /// the folder, ascending, with their flags. At most <see cref="MaxSlotBatch"/> UIDs per call.
+    /// </summary>
+    Task<FlagPage> GetFlagsAsync(int folderId, IReadOnlyList<long> uids);
+
+    /// <summary>
+    /// The slots (MODSEQ, flags, size, internal date) of the messages of a folder with these UIDs, ascending, read in one
+    /// query; UIDs no longer in the folder are left out. At most <see cref="MaxSlotBatch"/> UIDs per call.
+    /// </summary>
+    Task<IReadOnlyList<MessageSlot>> GetSlotsAsync(int folderId, IReadOnlyList<long> uids);
+
+    /// <summary>
+    /// The slots of a folder's messages whose MODSEQ is above <paramref name="changedSince"/> and whose UID is above
+    /// <paramref name="afterUid"/>, ascending by UID, at most <paramref name="limit"/> (RFC 7162 CHANGEDSINCE, QRESYNC).
+    /// </summary>
+    Task<IReadOnlyList<MessageSlot>> GetSlotsChangedSinceAsync(int folderId, long changedSince, long afterUid, int limit);
+
+    /// <summary>Most UIDs <see cref="GetFlagsAsync"/>, <see cref="GetSlotsAsync"/> and <see cref="ExpungeUidsAsync"/> take at once.</summary>
+    const int MaxSlotBatch = 5000;
 
     /// <summary>
     /// Takes the POP3 maildrop lock (RFC 1939 §8) for <paramref name="holder"/> for at most <paramref name="lease"/>;
@@ -94,7 +129,11 @@ public interface IMailboxGrain : IGrainWithStringKey
     /// <summary>Quota use and limit.</summary>
     Task<QuotaInfo> GetQuotaAsync();
 
-    /// <summary>Changes after a MODSEQ, oldest first: the log consumers replay from.</summary>
+    /// <summary>
+    /// Changes after a MODSEQ, oldest first: the log consumers replay from. Throws <c>MailException</c> with
+    /// <c>HistoryPruned</c> when changes after <paramref name="afterModseq"/> are behind the retention horizon (the
+    /// caller must resynchronize in full), never a delta with a gap.
+    /// </summary>
     Task<IReadOnlyList<MailboxChange>> GetChangesAsync(long afterModseq, int limit);
 
     /// <summary>The mailbox's highest MODSEQ, from memory: a cheap poll for "anything changed?" (IMAP IDLE).</summary>

@@ -95,11 +95,17 @@ public sealed record MessageFlagState(
     [property: Id(1)] IReadOnlyList<string> Flags,
     [property: Id(2)] long Modseq);
 
-/// <summary>The outcome of a flag store: every message found (changed or not), and those left alone for UNCHANGEDSINCE.</summary>
+/// <summary>
+/// The outcome of a flag store: every message found (changed or not), those left alone for UNCHANGEDSINCE, and the
+/// MODSEQs the write took (<see cref="FirstModseq"/> to <see cref="LastModseq"/>; 0 and 0 when nothing changed), by which
+/// a session tells its own changes in the change log from other sessions' ones.
+/// </summary>
 [GenerateSerializer, Immutable, Alias("mail.FlagStoreResult")]
 public sealed record FlagStoreResult(
     [property: Id(0)] IReadOnlyList<MessageFlagState> Stored,
-    [property: Id(1)] IReadOnlyList<long> Modified);
+    [property: Id(1)] IReadOnlyList<long> Modified,
+    [property: Id(2)] long FirstModseq = 0,
+    [property: Id(3)] long LastModseq = 0);
 
 /// <summary>Where a copied or moved message landed: its source id, its id there (the same for a move) and its UID there.</summary>
 [GenerateSerializer, Immutable, Alias("mail.PlacedMessage")]
@@ -133,11 +139,17 @@ public sealed record MessageSlot(
     [property: Id(4)] long Size,
     [property: Id(5)] DateTimeOffset InternalDate);
 
-/// <summary>A folder and all its message slots by ascending UID.</summary>
-[GenerateSerializer, Immutable, Alias("mail.FolderSnapshot")]
-public sealed record FolderSnapshot(
+/// <summary>A folder's counters and its UID map, both as of the folder's HIGHESTMODSEQ (IMAP SELECT, POP3 login).</summary>
+[GenerateSerializer, Immutable, Alias("mail.FolderView")]
+public sealed record FolderView(
     [property: Id(0)] FolderInfo Folder,
-    [property: Id(1)] IReadOnlyList<MessageSlot> Messages);
+    [property: Id(1)] FolderMap Map);
+
+/// <summary>Current flags of some messages of a folder: <see cref="Uids"/> ascending, <see cref="Flags"/> by position.</summary>
+[GenerateSerializer, Immutable, Alias("mail.FlagPage")]
+public sealed record FlagPage(
+    [property: Id(0)] long[] Uids,
+    [property: Id(1)] IReadOnlyList<string>[] Flags);
 
 /// <summary>Quota use of a mailbox.</summary>
 [GenerateSerializer, Immutable, Alias("mail.QuotaInfo")]

@@ -67,7 +67,8 @@ public sealed record CounterWindows(
 
 /// <summary>
 /// Counts of one window or hour, with the rates derived from them: bounce rate = bounces / (delivered + bounces),
-/// complaint rate = complaints / delivered, deferral rate = deferred / sent (0 when the divisor is 0).
+/// complaint rate = complaints / delivered, deferral rate = deferred / sent, delivery rate = delivered / sent (0 when the
+/// divisor is 0).
 /// </summary>
 [GenerateSerializer, Immutable, Alias("mail.Counts")]
 public sealed record Counts(
@@ -89,6 +90,9 @@ public sealed record Counts(
 
     /// <summary>Deferrals per attempt.</summary>
     public double DeferralRate => Sent == 0 ? 0 : (double)Deferred / Sent;
+
+    /// <summary>Deliveries per attempt.</summary>
+    public double DeliveryRate => Sent == 0 ? 0 : (double)Delivered / Sent;
 
     /// <summary>All zero.</summary>
     public static Counts Zero { get; } = new(0, 0, 0, 0, 0, 0);

@@ -1,4 +1,5 @@
 using Mail.Grains.Accounts;
+using Mail.Grains.Lifecycle;
 using Mail.Grains.Mailboxes;
 using Mail.Grains.Outbound;
 using Mail.Grains.Outbound.Bounces;
@@ -25,7 +26,7 @@ public static class MailGrainsServiceCollectionExtensions
     /// <summary>Adds the grains' stores and options.</summary>
     public static IServiceCollection AddMailGrains(this IServiceCollection services)
     {
-        services.AddOptions<PasswordHashingOptions>();
+        services.AddOptions<PasswordHashingOptions>().Validate(o => o.IsValid, PasswordHashingOptions.Bounds).ValidateOnStart();
         services.AddOptions<AccountDefaults>();
         services.AddOptions<OutboundOptions>();
         services.AddOptions<AuthThrottleOptions>();
@@ -37,6 +38,21 @@ public static class MailGrainsServiceCollectionExtensions
         services.AddSenderReputation();
         services.AddFeedback();
         services.AddBulkSending();
+        services.AddLifecycle();
+        return services;
+    }
+
+    /// <summary>Retention of mailbox history and collection of unreferenced blobs (README, Security: Data lifecycle).</summary>
+    private static IServiceCollection AddLifecycle(this IServiceCollection services)
+    {
+        services.AddOptions<RetentionOptions>();
+        services.AddSingleton<RetentionStore>();
+        services.AddSingleton<MailboxRetention>();
+        services.AddHostedService(sp => sp.GetRequiredService<MailboxRetention>());
+        services.AddOptions<BlobCollectionOptions>();
+        services.AddSingleton<BlobReferenceStore>();
+        services.AddSingleton<BlobCollector>();
+        services.AddHostedService(sp => sp.GetRequiredService<BlobCollector>());
         return services;
     }
 
@@ -71,6 +87,7 @@ public static class MailGrainsServiceCollectionExtensions
         services.AddSingleton<IFeedbackObserver, FeedbackCounter>();
         services.AddSingleton<ComplaintHandler>();
         services.AddSingleton<WebhookTargets>();
+        services.AddSingleton<WebhookSecretSealer>();
         services.AddSingleton<WebhookStore>();
         services.AddSingleton<WebhookDeliveryStore>();
         services.AddHostedService<WebhookDispatcher>();

@@ -1,11 +1,12 @@
 using Mail.Bench.Delivery;
 using Mail.Bench.Memory;
+using Mail.Bench.Passwords;
 using Mail.Bench.Seeding;
 using Mail.Bench.Smtp;
 
 namespace Mail.Bench;
 
-/// <summary>Entry point: `dotnet Mail.Bench.dll api-delivery|seed-mailbox|grain-memory|smtp-load|imap-load|outbound-fill|outbound-drain|bulk --option value ...`.</summary>
+/// <summary>Entry point: `dotnet Mail.Bench.dll api-delivery|seed-mailbox|grain-memory|password-hash|smtp-load|imap-load|imap-scale|outbound-fill|outbound-drain|bulk --option value ...`.</summary>
 public static class Program
 {
     /// <summary>Runs one subcommand; its figure line goes to stdout, progress and errors to stderr.</summary>
@@ -13,7 +14,7 @@ public static class Program
     {
         if (args.Length == 0)
         {
-            await Console.Error.WriteLineAsync("usage: Mail.Bench api-delivery|seed-mailbox|grain-memory|smtp-load|imap-load|outbound-fill|outbound-drain|bulk --option value ...");
+            await Console.Error.WriteLineAsync("usage: Mail.Bench api-delivery|seed-mailbox|grain-memory|password-hash|smtp-load|imap-load|imap-scale|outbound-fill|outbound-drain|bulk --option value ...");
             return 2;
         }
         try
@@ -25,10 +26,12 @@ public static class Program
                 "seed-mailbox" => await MailboxSeeder.RunAsync(options.Required("db"), options.Required("address"), options.Int("count", 100_000)),
                 "smtp-load" => await SmtpLoadBenchmark.RunAsync(SmtpLoadSettings.From(options)),
                 "imap-load" => await Imap.ImapLoadBenchmark.RunAsync(Imap.ImapLoadSettings.From(options)),
+                "imap-scale" => await Imap.ImapScaleBenchmark.RunAsync(options),
                 "outbound-fill" => await Outbound.OutboundFill.RunAsync(options),
                 "outbound-drain" => await Outbound.OutboundDrain.RunAsync(options),
                 "bulk" => await Bulk.BulkBenchmark.RunAsync(options),
                 "grain-memory" => await GrainMemoryBenchmark.RunAsync(options.Required("db"), options.Int("count", 2000)),
+                "password-hash" => PasswordHashBenchmark.Run(options),
                 _ => throw new ArgumentException($"unknown subcommand '{args[0]}'"),
             };
         }

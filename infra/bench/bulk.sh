@@ -6,7 +6,7 @@
 # 127.0.0.5 that accepts everything and keeps only counts), the silo starts pointed at them, then the tool
 # hosts bench.test, publishes its SPF, DKIM and DMARC records on its DNS server and verifies them (bulk needs
 # all three), makes a tenant API key and streams in one marketing job of BENCH_MESSAGES recipients, each with
-# a BENCH_SIZE text body and two substitutions. No sending caps apply (there are none on this branch).
+# a BENCH_SIZE text body and two substitutions. No sending caps apply: the bench configures no IP pools.
 # Prints the time to 202 (the job stored), `bulk: N messages in S s = R msg/s` from the POST to the last
 # delivery (every message personalised, stored, DKIM-signed, queued and sent over SMTP), the silo's CPU per
 # message, the load average, and the silo's resident memory before, at its peak and as the job progresses.

@@ -11,6 +11,9 @@ public sealed record IpDetailView(IpView Status, CounterReport Counters, IReadOn
 /// <summary>Answer of GET /v1/admin/tenants/{tenant}/reputation: standing, counters, counters per sending domain, events.</summary>
 public sealed record TenantDetailView(TenantReputationView Standing, CounterReport Counters, IReadOnlyList<CounterReport> Domains, IReadOnlyList<ReputationEventView> Events);
 
+/// <summary>One row of GET /v1/admin/reputation/tenants: the tenant's last day and its standing now (so a paused tenant shows as such).</summary>
+public sealed record TenantRankView(string Tenant, Counts LastDay, TenantReputationView Standing);
+
 /// <summary>Body of POST /v1/admin/ips/{ip}/pause.</summary>
 public sealed record PauseRequest(string? Reason);
 

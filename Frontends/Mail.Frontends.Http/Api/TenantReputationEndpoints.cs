@@ -28,8 +28,11 @@ public static class TenantReputationEndpoints
             .WithName("AdminLiftTenant");
 
         admin.MapGet("/reputation/tenants", async (IGrainFactory grains, int? limit) =>
-            Results.Ok(await grains.GetGrain<IReputationOverviewGrain>(0).RankTenantsAsync(limit ?? 50)))
-            .WithName("AdminRankTenants");
+        {
+            var ranks = await grains.GetGrain<IReputationOverviewGrain>(0).RankTenantsAsync(limit ?? 50);
+            var standings = await Task.WhenAll(ranks.Select(r => grains.GetGrain<ITenantReputationGrain>(r.Tenant).GetAsync()));
+            return Results.Ok(ranks.Zip(standings, (rank, standing) => new TenantRankView(rank.Tenant, rank.LastDay, standing)));
+        }).WithName("AdminRankTenants");
 
         admin.MapGet("/reputation/events", async (IGrainFactory grains, string? ip, string? tenant, long? before, int? limit) =>
             Results.Ok(await grains.GetGrain<IReputationOverviewGrain>(0).ListEventsAsync(ip, tenant, before, limit ?? 100)))

@@ -37,6 +37,7 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILo
             MailErrorCode.Suspended => (StatusCodes.Status403Forbidden, "Suspended", e.Message),
             MailErrorCode.Forbidden => (StatusCodes.Status403Forbidden, "Forbidden", e.Message),
             MailErrorCode.Fenced => (StatusCodes.Status503ServiceUnavailable, "Try again", e.Message),
+            MailErrorCode.HistoryPruned => (StatusCodes.Status410Gone, "Changes no longer available", e.Message),
             _ => (StatusCodes.Status500InternalServerError, "Error", e.Message),
         },
         BadHttpRequestException e when e.StatusCode == StatusCodes.Status413PayloadTooLarge =>

@@ -1,7 +1,6 @@
 using Mail.Frontends.Imap.Protocol;
 using Mail.Frontends.Imap.Session;
 using Mail.Grains.Interfaces.Errors;
-using Mail.Grains.Interfaces.Mailboxes;
 
 namespace Mail.Frontends.Imap.Commands;
 
@@ -18,19 +17,18 @@ public sealed class CloseHandler : IImapCommandHandler
     public async Task<ImapResult> HandleAsync(ImapSession session, ImapCommand command, CancellationToken ct)
     {
         var selected = session.Selected!;
-        session.Select(null);
-        if (selected.ReadOnly) return ImapResult.Ok("CLOSE completed");
-        foreach (var message in selected.Messages.Where(m => m.Flags.Contains(MessageFlags.Deleted)).ToList())
+        if (!selected.ReadOnly)
         {
             try
             {
-                await session.Mailbox.ExpungeMessageAsync(message.MessageId);
+                await ExpungeHandler.ExpungeDeletedAsync(session, MessageIndexes.All(selected.Count));
             }
             catch (MailException e) when (e.Code == MailErrorCode.NotFound)
             {
-                // Already gone through another session.
+                // The folder was deleted meanwhile: nothing is left to remove.
             }
         }
+        session.Select(null);
         return ImapResult.Ok("CLOSE completed");
     }
 }

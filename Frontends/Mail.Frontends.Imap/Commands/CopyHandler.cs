@@ -41,7 +41,7 @@ public sealed class CopyHandler : IImapCommandHandler
         try
         {
             // One grain call, one transaction: all of it happens or none (RFC 9051 §6.4.7).
-            placed = await session.Mailbox.PlaceMessagesAsync(indexes.Select(i => selected.Messages[i].MessageId).ToArray(), target.Name, move);
+            placed = await session.Mailbox.PlaceMessagesAsync(indexes.Select(selected.MessageIdAt).ToArray(), target.Name, move);
         }
         catch (MailException e)
         {
@@ -50,20 +50,17 @@ public sealed class CopyHandler : IImapCommandHandler
         var byId = placed.ToDictionary(p => p.SourceMessageId);
         var sources = new List<long>();
         var destinations = new List<long>();
-        var moved = new List<MessageState>();
         foreach (var index in indexes)
         {
-            var state = selected.Messages[index];
-            if (!byId.TryGetValue(state.MessageId, out var landed)) continue; // expunged meanwhile by another session
-            sources.Add(state.Uid);
+            if (!byId.TryGetValue(selected.MessageIdAt(index), out var landed)) continue; // expunged meanwhile by another session
+            sources.Add(selected.UidAt(index));
             destinations.Add(landed.Uid);
-            if (move) moved.Add(state);
         }
         var code = sources.Count == 0 ? null : $"COPYUID {target.UidValidity} {SequenceSet.Format(sources)} {SequenceSet.Format(destinations)}";
         if (move)
         {
             if (code is not null) session.Untagged($"OK [{code}] Moved");
-            ExpungeHandler.Report(session, selected, moved);
+            ExpungeHandler.Report(session, selected, sources);
             return ImapResult.Ok("MOVE completed");
         }
         return ImapResult.Ok("COPY completed", code);

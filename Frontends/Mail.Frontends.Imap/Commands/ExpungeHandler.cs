@@ -5,7 +5,11 @@ using Mail.Grains.Interfaces.Mailboxes;
 
 namespace Mail.Frontends.Imap.Commands;
 
-/// <summary>EXPUNGE (RFC 9051 §6.4.3) and UID EXPUNGE (§6.4.9, RFC 4315 §2.1): removes \Deleted messages and reports each removal.</summary>
+/// <summary>
+/// EXPUNGE (RFC 9051 §6.4.3) and UID EXPUNGE (§6.4.9, RFC 4315 §2.1): removes \Deleted messages and reports each removal.
+/// The \Deleted messages are found in the grain's memory a page at a time and removed with one write per
+/// <see cref="IMailboxGrain.MaxSlotBatch"/> messages.
+/// </summary>
 public sealed class ExpungeHandler : IImapCommandHandler
 {
     /// <inheritdoc />
@@ -22,37 +26,61 @@ public sealed class ExpungeHandler : IImapCommandHandler
         // The view must be current first, so that \Deleted set elsewhere counts and sequence numbers are right.
         await session.SyncAsync(allowExpunge: true);
         var set = command is ExpungeCommand { Set: var named } ? session.Substitute(named, uid: true).Set : null;
-        var doomed = selected.Messages
-            .Where(m => m.Flags.Contains(MessageFlags.Deleted) && (set is null || set.Contains(m.Uid, selected.MaxUid)))
-            .ToList();
-        foreach (var message in doomed)
+        List<long> removed;
+        try
         {
-            try
-            {
-                await session.Mailbox.ExpungeMessageAsync(message.MessageId);
-            }
-            catch (MailException e) when (e.Code == MailErrorCode.NotFound)
-            {
-                // Removed meanwhile by another session; still gone from this view.
-            }
+            removed = await ExpungeDeletedAsync(session, set is null ? MessageIndexes.All(selected.Count) : selected.Resolve(set, uid: true)!);
         }
-        Report(session, selected, doomed);
+        catch (MailException e)
+        {
+            return MailErrors.ToResult(e);
+        }
+        Report(session, selected, removed);
         return ImapResult.Ok("EXPUNGE completed");
     }
 
-    /// <summary>Removes messages from the view and announces each: EXPUNGE with shifting sequence numbers, or one VANISHED with QRESYNC.</summary>
-    public static void Report(ImapSession session, SelectedFolder selected, IReadOnlyList<MessageState> removed)
+    /// <summary>Removes the messages at <paramref name="indexes"/> that have \Deleted (as the grain has their flags now); returns their UIDs, ascending.</summary>
+    public static async Task<List<long>> ExpungeDeletedAsync(ImapSession session, IReadOnlyList<int> indexes)
     {
-        var uids = new List<long>();
-        foreach (var message in removed)
+        var folderId = session.Selected!.FolderId;
+        var removed = new List<long>();
+        var doomed = new List<long>();
+        await foreach (var page in session.PagesAsync(indexes, MessageDetail.Flags, IMailboxGrain.MaxSlotBatch))
         {
-            var index = selected.IndexOfUid(message.Uid);
-            if (index < 0) continue;
-            selected.Messages.RemoveAt(index);
-            session.Recent.Removed(message.Uid);
-            if (session.Qresync) uids.Add(message.Uid);
-            else session.Untagged($"{index + 1} EXPUNGE");
+            doomed.AddRange(page.States.OfType<MessageState>().Where(m => m.Flags.Contains(MessageFlags.Deleted)).Select(m => m.Uid));
+            while (doomed.Count >= IMailboxGrain.MaxSlotBatch) await RemoveAsync(IMailboxGrain.MaxSlotBatch);
         }
-        if (uids.Count > 0) session.Untagged("VANISHED " + SequenceSet.Format(uids.Order()));
+        if (doomed.Count > 0) await RemoveAsync(doomed.Count);
+        return removed;
+
+        async Task RemoveAsync(int count)
+        {
+            removed.AddRange(await session.Mailbox.ExpungeUidsAsync(folderId, doomed.GetRange(0, count)));
+            doomed.RemoveRange(0, count);
+        }
+    }
+
+    /// <summary>
+    /// Removes messages (by UID, ascending) from the view and announces each: EXPUNGE with the sequence number it has when
+    /// announced (each earlier removal shifts it down by one), or one VANISHED with QRESYNC.
+    /// </summary>
+    public static void Report(ImapSession session, SelectedFolder selected, IReadOnlyList<long> removed)
+    {
+        if (removed.Count == 0) return;
+        var view = selected.Map.ToBuilder();
+        var uids = new List<long>();
+        var shift = 0;
+        foreach (var uid in removed)
+        {
+            var index = selected.IndexOfUid(uid);
+            if (index < 0) continue;
+            view.Remove(uid);
+            session.Recent.Removed(uid);
+            if (session.Qresync) uids.Add(uid);
+            else session.Untagged($"{index - shift + 1} EXPUNGE");
+            shift++;
+        }
+        selected.Apply(view);
+        if (uids.Count > 0) session.Untagged("VANISHED " + SequenceSet.Format(uids));
     }
 }

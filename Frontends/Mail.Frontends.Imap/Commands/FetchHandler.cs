@@ -8,7 +8,8 @@ using Mail.Mime;
 namespace Mail.Frontends.Imap.Commands;
 
 /// <summary>
-/// FETCH and UID FETCH (RFC 9051 §6.4.5, §6.4.9): flags, dates and sizes from the session's view; ENVELOPE,
+/// FETCH and UID FETCH (RFC 9051 §6.4.5, §6.4.9), a page at a time: flags from the mailbox grain's memory, dates,
+/// sizes and MODSEQs from one database read per page, UIDs from the session's map; ENVELOPE,
 /// BODYSTRUCTURE and body sections cut from the stored octets (only the header is read when that suffices);
 /// BINARY (RFC 3516); MODSEQ and CHANGEDSINCE / VANISHED (RFC 7162 §3.1.4, §3.2.6). A body fetch without PEEK
 /// sets \Seen and reports the new flags.
@@ -39,65 +40,92 @@ public sealed class FetchHandler : IImapCommandHandler
 
         if (fetch.Vanished && fetch.ChangedSince is { } since)
         {
-            var expunged = await SelectHandler.ExpungedSinceAsync(session, selected.FolderId, since, long.MaxValue);
-            var largest = Math.Max(selected.MaxUid, expunged.Count == 0 ? 0 : expunged.Max());
-            var reported = expunged.Where(uid => fetch.Set.Contains(uid, largest) && selected.IndexOfUid(uid) < 0).Order().ToList();
-            if (reported.Count > 0) session.Untagged("VANISHED (EARLIER) " + SequenceSet.Format(reported));
+            try
+            {
+                var expunged = await SelectHandler.ExpungedSinceAsync(session, selected.FolderId, since, long.MaxValue);
+                var largest = Math.Max(selected.MaxUid, expunged.Count == 0 ? 0 : expunged.Max());
+                var reported = expunged.Where(uid => fetch.Set.Contains(uid, largest) && selected.IndexOfUid(uid) < 0).Order().ToList();
+                if (reported.Count > 0) session.Untagged("VANISHED (EARLIER) " + SequenceSet.Format(reported));
+            }
+            catch (MailException e) when (e.Code == MailErrorCode.HistoryPruned)
+            {
+                // RFC 7162 §3.2.6: without the log back to CHANGEDSINCE, every UID of the set that is not there is reported.
+                var folder = (await session.Mailbox.ListFoldersAsync()).FirstOrDefault(f => f.FolderId == selected.FolderId);
+                var absent = VanishedWithoutHistory.Absent(Enumerable.Range(0, selected.Count).Select(i => selected.UidAt(i)), fetch.Set, 0,
+                    (folder?.UidNext ?? selected.MaxUid + 1) - 1, selected.MaxUid);
+                if (absent.Length > 0) session.Untagged("VANISHED (EARLIER) " + absent);
+            }
         }
 
         var need = items.Where(NeedsContent).Select(Need).DefaultIfEmpty((ContentNeed?)null).Max();
         var setsSeen = !selected.ReadOnly && items.Any(i =>
             i.Kind is FetchItemKind.Rfc822 or FetchItemKind.Rfc822Text || i.Kind is FetchItemKind.BodySection or FetchItemKind.Binary && !i.Peek);
+        var detail = fetch.ChangedSince is not null || items.Any(i => i.Kind is FetchItemKind.Modseq or FetchItemKind.InternalDate or FetchItemKind.Rfc822Size)
+            ? MessageDetail.Slot
+            : setsSeen || items.Any(i => i.Kind == FetchItemKind.Flags) ? MessageDetail.Flags : MessageDetail.None;
+        // Pages of the set, each read with one grain call while the previous one is written: the response streams.
+        var pageSize = need is null ? IMailboxGrain.MaxSlotBatch : ImapSession.PrefetchChunk;
         long written = 0;
-        var seenNow = new HashSet<long>();
-        for (var position = 0; position < indexes.Count; position++)
+        await foreach (var page in session.PagesAsync(indexes, detail, pageSize))
         {
-            var index = indexes[position];
-            var state = selected.Messages[index];
-            if (need is not null) await session.PrefetchChunkAsync(indexes, position, i => selected.Messages[i]);
-            if (setsSeen && position % ImapSession.PrefetchChunk == 0)
+            if (need is not null) await session.PrefetchContentsAsync(page.States.OfType<MessageState>());
+            var seenNow = setsSeen ? await MarkSeenAsync(session, page, fetch.ChangedSince) : null;
+            for (var k = 0; k < page.Indexes.Length; k++)
             {
-                // \Seen for the chunk's unseen messages in one write, before their content goes out.
-                var chunk = indexes.GetRange(position, Math.Min(ImapSession.PrefetchChunk, indexes.Count - position)).Select(i => selected.Messages[i])
-                    .Where(m => (fetch.ChangedSince is not { } since || m.Modseq > since) && !m.Flags.Contains(MessageFlags.Seen)).ToList();
-                if (chunk.Count > 0)
+                var index = page.Indexes[k];
+                // Expunged by another session and not yet announced: nothing to show (RFC 2180 §4.1.3).
+                if (page.States[k] is not { } state) continue;
+                if (fetch.ChangedSince is { } changedSince && state.Modseq <= changedSince) continue;
+                LoadedMessage? loaded = null;
+                if (need is { } needed)
                 {
-                    var result = await session.Mailbox.StoreFlagsAsync(chunk.Select(m => m.MessageId).ToArray(), FlagStoreMode.Add, [MessageFlags.Seen], null);
-                    var byId = result.Stored.ToDictionary(r => r.MessageId);
-                    foreach (var message in chunk)
-                    {
-                        if (!byId.TryGetValue(message.MessageId, out var updated)) continue; // expunged meanwhile
-                        message.Flags = updated.Flags;
-                        message.Modseq = updated.Modseq;
-                        seenNow.Add(message.MessageId);
-                    }
+                    loaded = await session.LoadMessageAsync(state, needed, ct);
+                    if (loaded is null) continue;
                 }
-            }
-            if (fetch.ChangedSince is { } changedSince && state.Modseq <= changedSince) continue;
-            LoadedMessage? loaded = null;
-            if (need is { } needed)
-            {
-                loaded = await session.LoadMessageAsync(state, needed, ct);
-                if (loaded is null) continue;
-            }
-            var flagsChanged = seenNow.Contains(state.MessageId);
-            if (flagsChanged || items.Any(i => i.Kind == FetchItemKind.Flags)) session.AnnounceKeywords(state.Flags);
-            var w = session.Writer().Raw($"* {index + 1} FETCH ").Open();
-            foreach (var item in items)
-            {
-                if (!WriteItem(session, w, item, state, loaded)) return ImapResult.No("Unknown content transfer encoding", "UNKNOWN-CTE");
-            }
-            if (flagsChanged && !items.Any(i => i.Kind == FetchItemKind.Flags)) WriteItem(session, w, new FetchItem(FetchItemKind.Flags), state, loaded);
-            if (flagsChanged && session.Condstore && !items.Any(i => i.Kind == FetchItemKind.Modseq)) WriteItem(session, w, new FetchItem(FetchItemKind.Modseq), state, loaded);
-            w.Close().Crlf();
-            written += w.Written;
-            if (written > FlushThreshold)
-            {
-                await session.FlushAsync(ct);
-                written = 0;
+                var flagsChanged = seenNow?.Contains(state.MessageId) == true;
+                if (flagsChanged || items.Any(i => i.Kind == FetchItemKind.Flags)) session.AnnounceKeywords(state.Flags);
+                var w = session.Writer().Raw($"* {index + 1} FETCH ").Open();
+                foreach (var item in items)
+                {
+                    if (!WriteItem(session, w, item, state, loaded)) return ImapResult.No("Unknown content transfer encoding", "UNKNOWN-CTE");
+                }
+                if (flagsChanged && !items.Any(i => i.Kind == FetchItemKind.Flags)) WriteItem(session, w, new FetchItem(FetchItemKind.Flags), state, loaded);
+                if (flagsChanged && session.Condstore && !items.Any(i => i.Kind == FetchItemKind.Modseq)) WriteItem(session, w, new FetchItem(FetchItemKind.Modseq), state, loaded);
+                w.Close().Crlf();
+                written += w.Written;
+                if (written > FlushThreshold)
+                {
+                    await session.FlushAsync(ct);
+                    written = 0;
+                }
             }
         }
         return ImapResult.Ok("FETCH completed");
+    }
+
+    /// <summary>
+    /// Sets \Seen on the page's unseen messages in one write, before their content goes out (RFC 9051 §6.4.5), and
+    /// returns the ids of those it changed; their states take the new flags and MODSEQ.
+    /// </summary>
+    private static async Task<HashSet<long>> MarkSeenAsync(ImapSession session, MessageBatch page, long? changedSince)
+    {
+        var unseen = page.States.OfType<MessageState>()
+            .Where(m => (changedSince is not { } since || m.Modseq > since) && !m.Flags.Contains(MessageFlags.Seen)).ToList();
+        var seenNow = new HashSet<long>();
+        foreach (var chunk in unseen.Chunk(IMailboxGrain.MaxContentBatch))
+        {
+            var result = await session.Mailbox.StoreFlagsAsync(chunk.Select(m => m.MessageId).ToArray(), FlagStoreMode.Add, [MessageFlags.Seen], null);
+            session.Selected!.NoteOwnChanges(result.FirstModseq, result.LastModseq);
+            var byId = result.Stored.ToDictionary(r => r.MessageId);
+            foreach (var message in chunk)
+            {
+                if (!byId.TryGetValue(message.MessageId, out var updated)) continue; // expunged meanwhile
+                message.Flags = updated.Flags;
+                message.Modseq = updated.Modseq;
+                seenNow.Add(message.MessageId);
+            }
+        }
+        return seenNow;
     }
 
     private static bool NeedsContent(FetchItem item) => item.Kind is FetchItemKind.Envelope or FetchItemKind.BodyStructure or FetchItemKind.Body

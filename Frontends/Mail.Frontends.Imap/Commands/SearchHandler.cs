@@ -2,6 +2,7 @@ using System.Text;
 using Mail.Frontends.Imap.Mime;
 using Mail.Frontends.Imap.Protocol;
 using Mail.Frontends.Imap.Session;
+using Mail.Grains.Interfaces.Mailboxes;
 using Mail.Mime;
 using MimeKit;
 using MimeKit.Utils;
@@ -9,8 +10,8 @@ using MimeKit.Utils;
 namespace Mail.Frontends.Imap.Commands;
 
 /// <summary>
-/// SEARCH and UID SEARCH (RFC 9051 §6.4.4) over the selected mailbox: flag, size, date, UID, sequence and MODSEQ
-/// keys from the session's view; header keys from the stored header; BODY and TEXT from the decoded text parts.
+/// SEARCH and UID SEARCH (RFC 9051 §6.4.4) over the selected mailbox, a page at a time: UID and sequence keys from the
+/// session's map, flag keys from the grain's memory, size, date and MODSEQ keys from the database; header keys from the stored header; BODY and TEXT from the decoded text parts.
 /// Answers ESEARCH (RFC 4731) when RETURN is given or IMAP4rev2 is enabled, else the IMAP4rev1 SEARCH response.
 /// </summary>
 public sealed class SearchHandler : IImapCommandHandler
@@ -33,11 +34,14 @@ public sealed class SearchHandler : IImapCommandHandler
             return BadCharset();
         }
         var selected = session.Selected!;
-        var matches = await MatchingAsync(session, search.Criteria, ct);
-        if (saving) session.SavedResult = Saved(search.Return, matches).Select(i => selected.Messages[i].Uid).ToArray();
         var usesModseq = UsesModseq(search.Criteria);
         if (usesModseq) session.EnableCondstore();
-        var numbers = matches.Select(i => search.Uid ? selected.Messages[i].Uid : i + 1).ToList();
+        // The MODSEQ of each match, when a MODSEQ criterion asks for it in the answer (RFC 7162 §3.1.5).
+        var modseqs = usesModseq ? new Dictionary<int, long>() : null;
+        var matches = await MatchingAsync(session, search.Criteria, ct, usesModseq ? MessageDetail.Slot : MessageDetail.None,
+            modseqs is null ? null : (index, state) => modseqs[index] = state.Modseq);
+        if (saving) session.SavedResult = Saved(search.Return, matches).Select(selected.UidAt).ToArray();
+        var numbers = matches.Select(i => search.Uid ? selected.UidAt(i) : i + 1).ToList();
         if (search.Return == SearchReturn.Save) return ImapResult.Ok("SEARCH completed");
         if (search.Extended || session.Rev2)
         {
@@ -45,7 +49,7 @@ public sealed class SearchHandler : IImapCommandHandler
             // RFC 4731 §3.2 (RFC 7162 §3.1.5): MODSEQ is the highest of the messages the answer returns: only the MIN
             // and MAX messages when those are all it returns, else every match (the messages SAVE would keep).
             var returned = Saved(returns, matches);
-            long? highest = usesModseq && returned.Count > 0 ? returned.Max(i => selected.Messages[i].Modseq) : null;
+            long? highest = modseqs is not null && returned.Count > 0 ? returned.Max(i => modseqs[i]) : null;
             var builder = new StringBuilder("ESEARCH (TAG \"").Append(search.Tag).Append("\")");
             if (search.Uid) builder.Append(" UID");
             if (numbers.Count > 0 && returns.HasFlag(SearchReturn.Min)) builder.Append(" MIN ").Append(numbers.Min());
@@ -57,7 +61,7 @@ public sealed class SearchHandler : IImapCommandHandler
         }
         else
         {
-            long? highest = usesModseq && matches.Count > 0 ? matches.Max(i => selected.Messages[i].Modseq) : null;
+            long? highest = modseqs is not null && matches.Count > 0 ? matches.Max(i => modseqs[i]) : null;
             var builder = new StringBuilder("SEARCH");
             foreach (var n in numbers) builder.Append(' ').Append(n);
             if (highest is { } modseq) builder.Append(" (MODSEQ ").Append(modseq).Append(')');
@@ -90,20 +94,41 @@ public sealed class SearchHandler : IImapCommandHandler
     /// <summary>The NO answer to an unsupported charset.</summary>
     internal static ImapResult BadCharset() => ImapResult.No("Unsupported charset", "BADCHARSET (UTF-8 US-ASCII)");
 
-    /// <summary>The indexes (0-based) of the selected mailbox's messages that match <paramref name="criteria"/>, in order.</summary>
-    internal static async Task<List<int>> MatchingAsync(ImapSession session, SearchKey criteria, CancellationToken ct)
+    /// <summary>
+    /// The indexes (0-based) of the selected mailbox's messages that match <paramref name="criteria"/>, in order, walked a
+    /// page at a time with what the keys need (flags from the grain's memory, sizes and dates from the database, content
+    /// from the blobs) and at least <paramref name="detail"/>; <paramref name="matched"/> sees each match's state.
+    /// </summary>
+    internal static async Task<List<int>> MatchingAsync(ImapSession session, SearchKey criteria, CancellationToken ct,
+        MessageDetail detail = MessageDetail.None, Action<int, MessageState>? matched = null)
     {
         var selected = session.Selected!;
         var needs = Needs(criteria);
         var context = new SearchContext(session, selected, needs ?? ContentNeed.CachedFields, ct);
         var matches = new List<int>();
-        for (var i = 0; i < selected.Messages.Count; i++)
+        var pageSize = needs is null ? IMailboxGrain.MaxSlotBatch : ImapSession.PrefetchChunk;
+        await foreach (var page in session.PagesAsync(MessageIndexes.All(selected.Count), (MessageDetail)Math.Max((int)detail, (int)Detail(criteria)), pageSize))
         {
-            if (needs is not null) await session.PrefetchChunkAsync(selected.Messages, i, m => m);
-            if (await context.MatchAsync(criteria, i)) matches.Add(i);
+            if (needs is not null) await session.PrefetchContentsAsync(page.States.OfType<MessageState>());
+            for (var k = 0; k < page.Indexes.Length; k++)
+            {
+                // A message another session expunged matches nothing (RFC 2180 §4.1.3).
+                if (page.States[k] is not { } state || !await context.MatchAsync(criteria, page.Indexes[k], state)) continue;
+                matches.Add(page.Indexes[k]);
+                matched?.Invoke(page.Indexes[k], state);
+            }
         }
         return matches;
     }
+
+    /// <summary>What a criteria tree needs of each message besides its content: flags, or the database's slot (size, dates, MODSEQ).</summary>
+    private static MessageDetail Detail(SearchKey key) => key.Kind switch
+    {
+        SearchKeyKind.Larger or SearchKeyKind.Smaller or SearchKeyKind.Modseq or SearchKeyKind.Before or SearchKeyKind.On or SearchKeyKind.Since
+            => MessageDetail.Slot,
+        SearchKeyKind.Flag or SearchKeyKind.NoFlag => MessageDetail.Flags,
+        _ => key.Children.Select(Detail).DefaultIfEmpty(MessageDetail.None).Max(),
+    };
 
     private static bool UsesModseq(SearchKey key) => key.Kind == SearchKeyKind.Modseq || key.Children.Any(UsesModseq);
 
@@ -124,21 +149,20 @@ public sealed class SearchHandler : IImapCommandHandler
         private LoadedMessage? _loaded;
         private MimeMessage? _parsed;
 
-        public async Task<bool> MatchAsync(SearchKey key, int index)
+        public async Task<bool> MatchAsync(SearchKey key, int index, MessageState state)
         {
-            var state = selected.Messages[index];
             switch (key.Kind)
             {
                 case SearchKeyKind.And:
                     foreach (var child in key.Children)
                     {
-                        if (!await MatchAsync(child, index)) return false;
+                        if (!await MatchAsync(child, index, state)) return false;
                     }
                     return true;
                 case SearchKeyKind.Or:
-                    return await MatchAsync(key.Children[0], index) || await MatchAsync(key.Children[1], index);
+                    return await MatchAsync(key.Children[0], index, state) || await MatchAsync(key.Children[1], index, state);
                 case SearchKeyKind.Not:
-                    return !await MatchAsync(key.Children[0], index);
+                    return !await MatchAsync(key.Children[0], index, state);
                 case SearchKeyKind.All:
                     return true;
                 case SearchKeyKind.Recent:
@@ -146,7 +170,7 @@ public sealed class SearchHandler : IImapCommandHandler
                 case SearchKeyKind.SequenceSet or SearchKeyKind.Uid when key.Set!.IsSavedResult:
                     return session.SavedResult.Contains(state.Uid);
                 case SearchKeyKind.SequenceSet:
-                    return key.Set!.Contains(index + 1, selected.Messages.Count);
+                    return key.Set!.Contains(index + 1, selected.Count);
                 case SearchKeyKind.Uid:
                     return key.Set!.Contains(state.Uid, selected.MaxUid);
                 case SearchKeyKind.Flag:
@@ -167,7 +191,7 @@ public sealed class SearchHandler : IImapCommandHandler
                     return DateOnly.FromDateTime(state.InternalDate.UtcDateTime) >= key.Date;
                 case SearchKeyKind.SentBefore or SearchKeyKind.SentOn or SearchKeyKind.SentSince:
                 {
-                    var loaded = await LoadAsync(index);
+                    var loaded = await LoadAsync(index, state);
                     var text = loaded is null ? null : MimeStructure.HeaderValue(loaded.Bytes.Span, loaded.Root, "Date");
                     if (text is null || !DateUtils.TryParse(text, out var sent)) return false;
                     // RFC 9051 §6.4.4: the date of the Date header, disregarding time and timezone.
@@ -181,17 +205,17 @@ public sealed class SearchHandler : IImapCommandHandler
                 }
                 case SearchKeyKind.Header:
                 {
-                    var loaded = await LoadAsync(index);
+                    var loaded = await LoadAsync(index, state);
                     return loaded is not null && HeaderContains(loaded, key.Field!, key.Text!, addresses: false);
                 }
                 case SearchKeyKind.Address:
                 {
-                    var loaded = await LoadAsync(index);
+                    var loaded = await LoadAsync(index, state);
                     return loaded is not null && HeaderContains(loaded, key.Field!, key.Text!, addresses: true);
                 }
                 case SearchKeyKind.Body or SearchKeyKind.Text:
                 {
-                    var loaded = await LoadAsync(index);
+                    var loaded = await LoadAsync(index, state);
                     if (loaded is null) return false;
                     if (key.Kind == SearchKeyKind.Text && HeaderText(loaded).Contains(key.Text!, StringComparison.OrdinalIgnoreCase)) return true;
                     _parsed ??= MimeMessage.Load(new MemoryStream(loaded.Bytes.ToArray(), writable: false));
@@ -202,12 +226,12 @@ public sealed class SearchHandler : IImapCommandHandler
             }
         }
 
-        private async Task<LoadedMessage?> LoadAsync(int index)
+        private async Task<LoadedMessage?> LoadAsync(int index, MessageState state)
         {
             if (_loadedIndex == index) return _loaded;
             _loadedIndex = index;
             _parsed = null;
-            _loaded = await session.LoadMessageAsync(selected.Messages[index], needs, ct);
+            _loaded = await session.LoadMessageAsync(state, needs, ct);
             return _loaded;
         }
 

@@ -30,29 +30,30 @@ public sealed class SelectHandler : IImapCommandHandler
             // RFC 7162 §3.2.11, RFC 9051 §6.3.2: the previous mailbox is closed before the new one's responses.
             session.Untagged("OK [CLOSED] Previous mailbox closed");
         }
-        FolderSnapshot snapshot;
+        FolderView view;
         try
         {
-            snapshot = await session.Mailbox.SnapshotFolderAsync(session.DecodeMailbox(select.Mailbox));
+            // The grain's own map of the folder, by reference: nothing is copied per message (RFC 9051 §6.3.2 needs only counts).
+            view = await session.Mailbox.OpenFolderAsync(session.DecodeMailbox(select.Mailbox));
         }
         catch (MailException e)
         {
             return MailErrors.ToResult(e);
         }
         if (select.Condstore) session.Condstore = true;
-        var folder = snapshot.Folder;
-        var messages = snapshot.Messages.Select(s => new MessageState(s.MessageId, s.Uid, s.Modseq, s.Flags, s.Size, s.InternalDate)).ToList();
-        var selected = new SelectedFolder(folder.Name, folder.FolderId, folder.UidValidity, select.ReadOnly, folder.HighestModseq, messages);
+        var folder = view.Folder;
+        var map = view.Map;
+        var selected = new SelectedFolder(folder.Name, folder.FolderId, folder.UidValidity, select.ReadOnly, folder.HighestModseq, map);
 
-        var announced = new AnnouncedFlags(messages.SelectMany(m => m.Flags));
+        var announced = new AnnouncedFlags(map.Keywords);
         session.Select(selected);
         session.Flags = announced;
         announced.WriteFlags(session);
-        session.Untagged($"{messages.Count} EXISTS");
+        session.Untagged($"{map.Count} EXISTS");
         if (await session.ClaimRecentAsync(1)) session.Untagged($"{session.Recent.Count} RECENT");
         if (!session.Rev2)
         {
-            var firstUnseen = messages.FindIndex(m => !m.Flags.Contains(MessageFlags.Seen));
+            var firstUnseen = map.FirstIndexWithout(FlagBits.Seen);
             if (firstUnseen >= 0) session.Untagged($"OK [UNSEEN {firstUnseen + 1}] First unseen");
         }
         session.Untagged($"OK [UIDVALIDITY {folder.UidValidity}] UIDs valid");
@@ -66,25 +67,55 @@ public sealed class SelectHandler : IImapCommandHandler
         }
         if (select.Qresync is { } qresync && qresync.UidValidity == folder.UidValidity)
         {
-            await ResyncAsync(session, selected, qresync);
+            await ResyncAsync(session, selected, qresync, folder.UidNext);
         }
         return ImapResult.Ok(command.Name + " completed", select.ReadOnly ? "READ-ONLY" : "READ-WRITE");
     }
 
-    /// <summary>RFC 7162 §3.2.5.1: the UIDs expunged since the client's MODSEQ, then the messages changed since it.</summary>
-    private static async Task ResyncAsync(ImapSession session, SelectedFolder selected, QresyncParameters qresync)
+    /// <summary>
+    /// RFC 7162 §3.2.5.1: the UIDs expunged since the client's MODSEQ, then the messages changed since it. When the
+    /// change log was pruned past that MODSEQ, the expunges are answered without it (<see cref="VanishedWithoutHistory"/>).
+    /// </summary>
+    private static async Task ResyncAsync(ImapSession session, SelectedFolder selected, QresyncParameters qresync, long uidNext)
     {
-        var vanished = await ExpungedSinceAsync(session, selected.FolderId, qresync.Modseq, selected.LogPosition);
         var known = qresync.KnownUids;
-        var largest = Math.Max(selected.MaxUid, vanished.Count == 0 ? 0 : vanished.Max());
-        var reported = vanished.Where(uid => known is null || known.Contains(uid, largest)).Order().ToList();
-        if (reported.Count > 0) session.Untagged("VANISHED (EARLIER) " + SequenceSet.Format(reported));
-        for (var i = 0; i < selected.Messages.Count; i++)
+        try
         {
-            var message = selected.Messages[i];
-            if (message.Modseq <= qresync.Modseq) continue;
+            var vanished = await ExpungedSinceAsync(session, selected.FolderId, qresync.Modseq, selected.LogPosition);
+            var largest = Math.Max(selected.MaxUid, vanished.Count == 0 ? 0 : vanished.Max());
+            var reported = vanished.Where(uid => known is null || known.Contains(uid, largest)).Order().ToList();
+            if (reported.Count > 0) session.Untagged("VANISHED (EARLIER) " + SequenceSet.Format(reported));
+        }
+        catch (MailException e) when (e.Code == MailErrorCode.HistoryPruned)
+        {
+            var floor = VanishedWithoutHistory.MatchedFloor(qresync.KnownSequence, qresync.KnownSequenceUids, selected.Count, selected.UidAt);
+            var absent = VanishedWithoutHistory.Absent(Enumerable.Range(0, selected.Count).Select(i => selected.UidAt(i)), known, floor, uidNext - 1, uidNext - 1);
+            if (absent.Length > 0) session.Untagged("VANISHED (EARLIER) " + absent);
+        }
+        await foreach (var message in ChangedSinceAsync(session, selected, qresync.Modseq))
+        {
             if (known is not null && !known.Contains(message.Uid, selected.MaxUid)) continue;
-            session.WriteFlags(i, message, includeUid: true);
+            session.WriteFlags(selected.IndexOfUid(message.Uid), message, includeUid: true);
+        }
+    }
+
+    /// <summary>
+    /// The messages of the view whose MODSEQ is above <paramref name="since"/>, ascending (RFC 7162 CHANGEDSINCE), read a
+    /// page at a time from the database by MODSEQ rather than walking the whole folder.
+    /// </summary>
+    public static async IAsyncEnumerable<MessageState> ChangedSinceAsync(ImapSession session, SelectedFolder selected, long since)
+    {
+        var after = 0L;
+        while (true)
+        {
+            var slots = await session.Mailbox.GetSlotsChangedSinceAsync(selected.FolderId, since, after, IMailboxGrain.MaxSlotBatch);
+            foreach (var slot in slots)
+            {
+                if (slot.Uid > selected.MaxUid) yield break;
+                if (selected.IndexOfUid(slot.Uid) >= 0) yield return new MessageState(slot.MessageId, slot.Uid, slot.Modseq, slot.Flags, slot.Size, slot.InternalDate);
+            }
+            if (slots.Count < IMailboxGrain.MaxSlotBatch) yield break;
+            after = slots[^1].Uid;
         }
     }
 

@@ -24,21 +24,20 @@ public sealed class SortHandler : IImapCommandHandler
     {
         var sort = (SortCommand)command;
         if (!SearchHandler.IsSupportedCharset(sort.Charset)) return SearchHandler.BadCharset();
-        var selected = session.Selected!;
-        var matches = await SearchHandler.MatchingAsync(session, sort.Search, ct);
+        var states = new List<(int Index, MessageState State)>();
+        await SearchHandler.MatchingAsync(session, sort.Search, ct, MessageDetail.Slot, (index, state) => states.Add((index, state)));
         var needsSummary = sort.Criteria.Any(c => c.Key is not (SortKey.Arrival or SortKey.Size));
-        var summaries = needsSummary ? await session.SummariesAsync(matches.Select(i => selected.Messages[i])) : [];
+        var summaries = needsSummary ? await session.SummariesAsync(states.Select(m => m.State)) : [];
         var addressFields = sort.Criteria.Select(c => c.Key switch { SortKey.From => "From", SortKey.To => "To", SortKey.Cc => "Cc", _ => null })
             .OfType<string>().Distinct().ToArray();
-        var entries = new List<SortEntry>(matches.Count);
-        for (var position = 0; position < matches.Count; position++)
+        var entries = new List<SortEntry>(states.Count);
+        for (var position = 0; position < states.Count; position++)
         {
-            var index = matches[position];
-            var state = selected.Messages[index];
+            var (index, state) = states[position];
             var entry = new SortEntry(index, state, summaries.GetValueOrDefault(state.MessageId));
             if (addressFields.Length > 0)
             {
-                await session.PrefetchChunkAsync(matches, position, i => selected.Messages[i]);
+                await session.PrefetchChunkAsync(states, position, m => m.State);
                 await entry.LoadAddressKeysAsync(session, addressFields, ct);
             }
             entries.Add(entry);

@@ -45,30 +45,31 @@ public sealed class StoreHandler : IImapCommandHandler
             FlagStoreResult result;
             try
             {
-                result = await session.Mailbox.StoreFlagsAsync(chunk.Select(i => selected.Messages[i].MessageId).ToArray(), mode, flags, store.UnchangedSince);
+                result = await session.Mailbox.StoreFlagsAsync(chunk.Select(selected.MessageIdAt).ToArray(), mode, flags, store.UnchangedSince);
             }
             catch (MailException e)
             {
                 return MailErrors.ToResult(e);
             }
+            selected.NoteOwnChanges(result.FirstModseq, result.LastModseq);
             var stored = result.Stored.ToDictionary(s => s.MessageId);
             var refused = result.Modified.ToHashSet();
             foreach (var index in chunk)
             {
-                var state = selected.Messages[index];
-                if (refused.Contains(state.MessageId))
+                var (id, uid) = (selected.MessageIdAt(index), selected.UidAt(index));
+                if (refused.Contains(id))
                 {
-                    modified.Add(store.Uid ? state.Uid : index + 1);
+                    modified.Add(store.Uid ? uid : index + 1);
                     continue;
                 }
-                if (!stored.TryGetValue(state.MessageId, out var updated)) continue; // expunged meanwhile
-                var changed = updated.Modseq != state.Modseq || !updated.Flags.SequenceEqual(state.Flags);
-                state.Flags = updated.Flags;
-                state.Modseq = Math.Max(state.Modseq, updated.Modseq);
+                if (!stored.TryGetValue(id, out var updated)) continue; // expunged meanwhile
+                var changed = updated.Modseq >= result.FirstModseq && updated.Modseq <= result.LastModseq;
+                var state = new MessageState(id, uid, updated.Modseq, updated.Flags, 0, default);
                 // RFC 7162 §3.1.3: with CONDSTORE the new MODSEQ is reported even for .SILENT.
                 if (!store.Silent) session.WriteFlags(index, state, includeUid: store.Uid || session.Condstore);
-                else if (session.Condstore && changed) session.Untagged($"{index + 1} FETCH (UID {state.Uid} MODSEQ ({state.Modseq}))");
+                else if (session.Condstore && changed) session.Untagged($"{index + 1} FETCH (UID {uid} MODSEQ ({updated.Modseq}))");
             }
+            await session.FlushAsync(ct);
         }
         if (modified.Count > 0) return ImapResult.Ok("Conditional STORE failed", "MODIFIED " + SequenceSet.Format(modified.Order()));
         return ImapResult.Ok("STORE completed");

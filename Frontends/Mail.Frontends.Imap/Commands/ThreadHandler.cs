@@ -26,20 +26,20 @@ public sealed class ThreadHandler : IImapCommandHandler
     {
         var thread = (ThreadCommand)command;
         if (!SearchHandler.IsSupportedCharset(thread.Charset)) return SearchHandler.BadCharset();
-        var selected = session.Selected!;
-        var matches = await SearchHandler.MatchingAsync(session, thread.Search, ct);
-        var summaries = await session.SummariesAsync(matches.Select(i => selected.Messages[i]));
+        var states = new Dictionary<int, MessageState>();
+        var matches = await SearchHandler.MatchingAsync(session, thread.Search, ct, MessageDetail.Slot, (index, state) => states[index] = state);
+        var summaries = await session.SummariesAsync(states.Values);
         var nodes = new List<Node>(matches.Count);
         foreach (var index in matches)
         {
-            var state = selected.Messages[index];
+            var state = states[index];
             var summary = summaries.GetValueOrDefault(state.MessageId);
             var number = thread.Uid ? state.Uid : index + 1;
             nodes.Add(new Node { Index = index, Number = number, Date = SortHandler.SentDate(state, summary), Subject = summary?.Subject });
         }
         var roots = thread.Algorithm == ThreadAlgorithm.OrderedSubject
             ? OrderedSubject(nodes)
-            : await ReferencesAsync(session, selected, nodes, ct);
+            : await ReferencesAsync(session, states, nodes, ct);
         var builder = new StringBuilder("THREAD");
         if (roots.Count > 0) builder.Append(' ');
         foreach (var root in roots) Format(builder.Append('('), root).Append(')');
@@ -74,7 +74,7 @@ public sealed class ThreadHandler : IImapCommandHandler
         return roots.OrderBy(n => n.Date).ThenBy(n => n.Index).ToList();
     }
 
-    private static async Task<List<Node>> ReferencesAsync(ImapSession session, SelectedFolder selected, List<Node> messages, CancellationToken ct)
+    private static async Task<List<Node>> ReferencesAsync(ImapSession session, Dictionary<int, MessageState> states, List<Node> messages, CancellationToken ct)
     {
         var byId = new Dictionary<string, Node>(StringComparer.Ordinal);
         var all = new List<Node>();
@@ -92,8 +92,8 @@ public sealed class ThreadHandler : IImapCommandHandler
         for (var position = 0; position < messages.Count; position++)
         {
             var message = messages[position];
-            await session.PrefetchChunkAsync(messages, position, m => selected.Messages[m.Index]);
-            var loaded = await session.LoadMessageAsync(selected.Messages[message.Index], ContentNeed.CachedFields, ct);
+            await session.PrefetchChunkAsync(messages, position, m => states[m.Index]);
+            var loaded = await session.LoadMessageAsync(states[message.Index], ContentNeed.CachedFields, ct);
             string? Header(string name) => loaded is null ? null : MimeStructure.HeaderValue(loaded.Bytes.Span, loaded.Root, name);
             var id = Header("Message-ID") is { } idText ? MimeUtils.EnumerateReferences(idText).FirstOrDefault() : null;
             Node container;

@@ -52,6 +52,11 @@ public sealed class ImapConnectionHandler(
         session.Untagged(timeout == SessionTimeout.Idle ? "BYE Autologout; idle for too long" : "BYE Autologout; command not received in time");
 
     /// <inheritdoc />
+    protected override Task CloseAsync(ImapSession session) =>
+        // A literal streamed for a command that never ran (the client left) is referenced by nothing.
+        session.Account is null ? Task.CompletedTask : session.DiscardStreamedLiteralsAsync();
+
+    /// <inheritdoc />
     protected override async Task ExecuteAsync(ImapSession session, FrameStatus status, CancellationToken ct)
     {
         switch (status)

@@ -8,7 +8,8 @@ namespace Mail.Frontends.Imap.Protocol;
 /// <c>{n}</c> (synchronizing, RFC 9051 §4.3) or <c>{n+}</c> (non-synchronizing, RFC 7888), followed by the
 /// literal's octets. Bounds line length, literal size and command size; an oversized synchronizing literal is
 /// refused before the client sends it, an oversized non-synchronizing one is skipped without being stored.
-/// The command's bytes are kept exactly as received (CRLFs included) for <see cref="ImapCommandParser"/>.
+/// The command's bytes are kept exactly as received (CRLFs included) for <see cref="ImapCommandParser"/>, except a
+/// literal the caller streams elsewhere (<see cref="StreamLiteral"/>, APPEND's message), which is left as an empty one.
 /// </summary>
 public sealed class CommandFramer
 {
@@ -35,8 +36,19 @@ public sealed class CommandFramer
     /// <summary>Whether the refusal is for a literal larger than the limit (RFC 9051 §7.1: TOOBIG).</summary>
     public bool TooBig { get; private set; }
 
-    /// <summary>Size of the synchronizing literal accepted with <see cref="FrameStatus.Continue"/>.</summary>
-    public long PendingLiteral => _literalRemaining;
+    /// <summary>Size of the synchronizing literal accepted with <see cref="FrameStatus.Continue"/>, or of the literal to stream after <see cref="FrameStatus.Literal"/>.</summary>
+    public long PendingLiteral => _streaming ?? _literalRemaining;
+
+    /// <summary>Whether the literal of <see cref="FrameStatus.Literal"/> is synchronizing (the client waits for "+").</summary>
+    public bool PendingSynchronizing { get; private set; }
+
+    /// <summary>
+    /// Decides which literals the caller streams instead of keeping them in the command: given the command's earlier
+    /// lines, the line announcing the literal, and its size. Null: every literal is kept.
+    /// </summary>
+    public Func<ReadOnlyMemory<byte>, ReadOnlySequence<byte>, long, bool>? StreamLiteral { get; set; }
+
+    private long? _streaming;
 
     /// <summary>The complete command, valid until <see cref="Reset"/>.</summary>
     public ReadOnlyMemory<byte> Command => _command.WrittenMemory;
@@ -86,14 +98,23 @@ public sealed class CommandFramer
             if (line.Length + 2 > Limits.MaxLineLength) Fail($"Line longer than {Limits.MaxLineLength} octets");
             _total += line.Length + 2;
             if (_total > Limits.MaxCommandBytes) Fail("Command too long");
+            var literal = TryLiteral(line, out var size, out var synchronizing);
+            var stream = literal && !_discarding && size > 0 && size <= Limits.MaxLiteralBytes && StreamLiteral?.Invoke(_command.WrittenMemory, line, size) == true;
             if (!_discarding)
             {
-                foreach (var segment in line) _command.Write(segment.Span);
-                _command.Write("\r\n"u8);
+                // A streamed literal stays in the command as an empty one, so the parser still sees where it was.
+                foreach (var segment in stream ? line.Slice(0, AnnouncementStart(line)) : line) _command.Write(segment.Span);
+                _command.Write(stream ? "{0}\r\n"u8 : "\r\n"u8);
             }
-            if (!TryLiteral(line, out var size, out var synchronizing))
+            if (!literal)
             {
                 return _discarding ? Reject() : FrameStatus.Complete;
+            }
+            if (stream)
+            {
+                _streaming = size;
+                PendingSynchronizing = synchronizing;
+                return FrameStatus.Literal;
             }
             if (synchronizing)
             {
@@ -119,6 +140,13 @@ public sealed class CommandFramer
         }
     }
 
+    /// <summary>The caller has consumed the literal of <see cref="FrameStatus.Literal"/>: framing goes on with the rest of the command.</summary>
+    public void LiteralStreamed()
+    {
+        _streaming = null;
+        PendingSynchronizing = false;
+    }
+
     /// <summary>Forgets the current command and prepares for the next.</summary>
     public void Reset()
     {
@@ -129,6 +157,8 @@ public sealed class CommandFramer
         _discarding = false;
         _skippingLine = false;
         _firstLine = true;
+        _streaming = null;
+        PendingSynchronizing = false;
         Tag = null;
         Error = null;
         TooBig = false;
@@ -158,6 +188,15 @@ public sealed class CommandFramer
         if (start == end || start == 0 || tail[start - 1] != (byte)'{' || end - start > 10) return false;
         foreach (var b in tail[start..end]) size = size * 10 + (b - '0');
         return size <= uint.MaxValue;
+    }
+
+    /// <summary>Where the literal announcement "{n}" (or "{n+}") that <see cref="TryLiteral"/> found starts in the line.</summary>
+    private static long AnnouncementStart(ReadOnlySequence<byte> line)
+    {
+        var tailLength = (int)Math.Min(line.Length, 24);
+        Span<byte> tail = stackalloc byte[tailLength];
+        line.Slice(line.Length - tailLength).CopyTo(tail);
+        return line.Length - tailLength + tail.LastIndexOf((byte)'{');
     }
 
     private static string? TagOf(ReadOnlySequence<byte> line)

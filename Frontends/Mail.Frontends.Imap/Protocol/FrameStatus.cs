@@ -13,4 +13,9 @@ public enum FrameStatus
     Rejected,
     /// <summary>A non-synchronizing literal larger than can even be skipped: close the connection.</summary>
     Fatal,
+    /// <summary>
+    /// A literal the caller streams itself (<see cref="CommandFramer.StreamLiteral"/>): send "+" if it is synchronizing,
+    /// consume exactly <see cref="CommandFramer.PendingLiteral"/> octets, then read on. The command holds "{0}" in its place.
+    /// </summary>
+    Literal,
 }

@@ -18,9 +18,8 @@ namespace Mail.Frontends.Imap.Session;
 public sealed class ImapSession : IProtocolSession
 {
     private const int HeaderReadLimit = 256 * 1024;
-    private readonly Dictionary<long, LoadedMessage> _cache = new();
-    private readonly Queue<long> _cacheOrder = new();
     private readonly Dictionary<long, MessageContent> _contents = new();
+    private readonly List<StreamedLiteral> _literals = new();
     private IMailboxGrain? _mailbox;
 
     /// <summary>A result a handler returns when it has already written its tagged response (STARTTLS, IDLE).</summary>
@@ -39,7 +38,11 @@ public sealed class ImapSession : IProtocolSession
         Certificate = certificate;
         Logger = logger;
         Framer = new CommandFramer(ImapLimits.Unauthenticated(options.PreAuthMaxLineLength));
+        Cache = new MessageCache(options.MessageCacheBytes);
     }
+
+    /// <summary>Messages kept between the commands that read them, bounded by their octets.</summary>
+    public MessageCache Cache { get; }
 
     /// <summary>The connection's pipes.</summary>
     public ConnectionTransport Transport { get; }
@@ -163,9 +166,32 @@ public sealed class ImapSession : IProtocolSession
         _mailbox = Grains.GetGrain<IMailboxGrain>(account.AccountId);
         State = ImapState.Authenticated;
         Framer.Limits = ImapLimits.Authenticated(Options.MaxLineLength, Options.MaxLiteralBytes, Options.MaxNesting);
+        Framer.StreamLiteral = AppendLiteralRule.Streams;
     }
 
-    /// <summary>Selects a mailbox (or none).</summary>
+    /// <summary>The next literal streamed for the current command, without taking it (null when there is none).</summary>
+    public StreamedLiteral? PeekStreamedLiteral() => _literals.Count == 0 ? null : _literals[0];
+
+    /// <summary>Takes the next literal streamed for the current command: the caller files its blob, or deletes it.</summary>
+    public StreamedLiteral? TakeStreamedLiteral()
+    {
+        if (_literals.Count == 0) return null;
+        var literal = _literals[0];
+        _literals.RemoveAt(0);
+        return literal;
+    }
+
+    /// <summary>Deletes the blobs of streamed literals no command filed (it failed before): no row references them.</summary>
+    public async Task DiscardStreamedLiteralsAsync()
+    {
+        foreach (var literal in _literals)
+        {
+            if (literal.Blob is { } blob) await Blobs.DeleteAsync(Account!.TenantId, blob, CancellationToken.None);
+        }
+        _literals.Clear();
+    }
+
+    /// <summary>Selects a mailbox (or none); the previous one's view is dropped.</summary>
     public void Select(SelectedFolder? folder)
     {
         Selected = folder;
@@ -173,8 +199,7 @@ public sealed class ImapSession : IProtocolSession
         Flags = null;
         Recent = new RecentUids();
         SavedResult = [];
-        _cache.Clear();
-        _cacheOrder.Clear();
+        Cache.Clear();
     }
 
     /// <summary>
@@ -209,6 +234,7 @@ public sealed class ImapSession : IProtocolSession
     /// <summary>Reads the next command; null when the client has gone.</summary>
     public async Task<FrameStatus?> ReadCommandAsync(CancellationToken ct)
     {
+        if (_literals.Count > 0) await DiscardStreamedLiteralsAsync();
         Framer.Reset();
         while (true)
         {
@@ -223,6 +249,17 @@ public sealed class ImapSession : IProtocolSession
                 continue;
             }
             input.AdvanceTo(reader.Position);
+            if (status == FrameStatus.Literal)
+            {
+                if (Framer.PendingSynchronizing)
+                {
+                    Continuation("Ready for literal data");
+                    await FlushAsync(ct);
+                }
+                _literals.Add(await StreamedLiteral.ReceiveAsync(input, Framer.PendingLiteral, Blobs, Account!.TenantId, ct));
+                Framer.LiteralStreamed();
+                continue;
+            }
             if (status != FrameStatus.Continue) return status;
             Continuation("Ready for literal data");
             await FlushAsync(ct);
@@ -244,9 +281,11 @@ public sealed class ImapSession : IProtocolSession
 
     /// <summary>
     /// Brings the client's view of the selected mailbox up to date from the change log (the truth, not stream
-    /// hints): EXISTS for new messages, FETCH FLAGS for flag changes, and EXPUNGE (VANISHED with QRESYNC) for
-    /// removals, in log order so sequence numbers stay consistent (RFC 9051 §7.5.2). With
-    /// <paramref name="allowExpunge"/> false (during FETCH, STORE, SEARCH) replay stops before the first removal.
+    /// hints): EXISTS for new messages, EXPUNGE (VANISHED with QRESYNC) for removals, in log order so sequence
+    /// numbers stay consistent (RFC 9051 §7.5.2), then FETCH FLAGS for messages whose flags another session changed.
+    /// With <paramref name="allowExpunge"/> false (during FETCH, STORE, SEARCH: RFC 9051 §7.5.1) replay stops before the
+    /// first removal. The view is edited copy-on-write; once it has copied <see cref="RebasePages"/> pages and is
+    /// current, it takes the grain's map again, which holds the same messages, so what it held alone is given up.
     /// </summary>
     public async Task SyncAsync(bool allowExpunge)
     {
@@ -257,46 +296,43 @@ public sealed class ImapSession : IProtocolSession
         if (head <= selected.LogPosition) return;
         // The first UID added by this replay and not yet announced with EXISTS (0: none).
         long firstAdded = 0;
+        var stopped = false;
+        FolderMapBuilder view = null!;
         var vanished = new List<long>();
-        while (true)
+        var flagged = new List<long>();
+        while (!stopped)
         {
-            var changes = await mailbox.GetChangesAsync(selected.LogPosition, 500);
-            var stopped = false;
+            IReadOnlyList<MailboxChange> changes;
+            try
+            {
+                changes = await mailbox.GetChangesAsync(selected.LogPosition, ChangePage);
+            }
+            catch (Mail.Grains.Interfaces.Errors.MailException e) when (e.Code == Mail.Grains.Interfaces.Errors.MailErrorCode.HistoryPruned)
+            {
+                // The log was pruned past what this session showed: no update can be vouched for. RFC 9051 §7.1.5: BYE,
+                // and the client reconnects and resynchronizes (QRESYNC then answers without the log).
+                Untagged("BYE [UNAVAILABLE] The mailbox changed more than this session can follow; reconnect");
+                Closing = true;
+                return;
+            }
+            view = selected.Map.ToBuilder();
             foreach (var change in changes)
             {
                 if (change.FolderId == selected.FolderId)
                 {
                     switch (change.Kind)
                     {
-                        case MailboxChangeKind.Added when change.Uid > selected.MaxUid && change.MessageId is { } added:
-                        {
-                            var record = await mailbox.GetMessageAsync(added);
-                            if (record is not null && record.Uid == change.Uid && string.Equals(record.Folder, selected.Name, StringComparison.OrdinalIgnoreCase))
-                            {
-                                FlushVanished(vanished);
-                                selected.Messages.Add(new MessageState(record.MessageId, record.Uid, record.Modseq, record.Flags, record.Size, record.InternalDate));
-                                if (firstAdded == 0) firstAdded = record.Uid;
-                            }
-                            break;
-                        }
-                        case MailboxChangeKind.FlagsChanged when change.Uid is { } uid:
-                        {
-                            var index = selected.IndexOfUid(uid);
-                            if (index < 0 || selected.Messages[index].Modseq >= change.Modseq) break;
-                            var record = await mailbox.GetMessageAsync(selected.Messages[index].MessageId);
-                            if (record is null || record.Uid != uid) break;
-                            var state = selected.Messages[index];
-                            state.Modseq = record.Modseq;
-                            if (state.Flags.SequenceEqual(record.Flags) && !Condstore) break;
-                            state.Flags = record.Flags;
-                            await FlushExistsAsync();
+                        case MailboxChangeKind.Added when change.Uid > view.MaxUid && change.MessageId is { } added:
                             FlushVanished(vanished);
-                            WriteFlags(index, state, includeUid: true);
+                            view.Append(change.Uid.Value, added, 0, null);
+                            if (firstAdded == 0) firstAdded = change.Uid.Value;
                             break;
-                        }
+                        case MailboxChangeKind.FlagsChanged when change.Uid is { } uid && !selected.IsOwnChange(change.Modseq):
+                            flagged.Add(uid);
+                            break;
                         case MailboxChangeKind.Expunged when change.Uid is { } uid:
                         {
-                            var index = selected.IndexOfUid(uid);
+                            var index = view.IndexOfUid(uid);
                             if (index < 0) break;
                             if (!allowExpunge)
                             {
@@ -304,7 +340,7 @@ public sealed class ImapSession : IProtocolSession
                                 break;
                             }
                             await FlushExistsAsync();
-                            selected.Messages.RemoveAt(index);
+                            view.Remove(uid);
                             Recent.Removed(uid);
                             if (Qresync) vanished.Add(uid);
                             else Untagged($"{index + 1} EXPUNGE");
@@ -321,16 +357,31 @@ public sealed class ImapSession : IProtocolSession
                 if (stopped) break;
                 selected.LogPosition = change.Modseq;
             }
-            if (stopped || changes.Count < 500) break;
+            if (view.CopiedPages > 0) selected.Apply(view);
+            if (changes.Count < ChangePage) break;
         }
         await FlushExistsAsync();
         FlushVanished(vanished);
+        await WriteFlagChangesAsync(selected, flagged);
+        selected.ForgetOwnChangesUpTo(selected.LogPosition);
+        if (!stopped && selected.PrivatePages >= RebasePages)
+        {
+            var current = await mailbox.GetFolderViewAsync(selected.FolderId);
+            // The grain's map is this view when the folder has not changed since the position replayed to.
+            if (current.Folder.HighestModseq <= selected.LogPosition && !selected.Rebase(current.Map))
+            {
+                Logger.LogWarning("Session {Session}: the view of folder {Folder} differs from the grain's map at the same MODSEQ", Id, selected.FolderId);
+            }
+        }
 
-        // RFC 3501 §7.3.2: RECENT goes with EXISTS; the new messages this session claims are recent here only.
+        // RFC 3501 §7.3.2: RECENT goes with EXISTS; the new messages this session claims are recent here only. The
+        // replayed edit becomes the view first, so that EXISTS and the claim count what the client is told of.
         async Task FlushExistsAsync()
         {
             if (firstAdded == 0) return;
-            Untagged($"{selected.Messages.Count} EXISTS");
+            selected.Apply(view);
+            view = selected.Map.ToBuilder();
+            Untagged($"{selected.Count} EXISTS");
             if (await ClaimRecentAsync(firstAdded)) Untagged($"{Recent.Count} RECENT");
             firstAdded = 0;
         }
@@ -372,7 +423,117 @@ public sealed class ImapSession : IProtocolSession
         announced.WritePermanentFlags(this, selected.ReadOnly);
     }
 
+    /// <summary>Change-log rows read per grain call by <see cref="SyncAsync"/>.</summary>
+    private const int ChangePage = 500;
 
+    /// <summary>Pages a view may copy before <see cref="SyncAsync"/> takes the grain's map again.</summary>
+    public const int RebasePages = 16;
+
+    /// <summary>
+    /// Announces the current flags (and MODSEQ with CONDSTORE) of messages other sessions changed, those still in the
+    /// view, read a page at a time: from the grain's memory, or from the database when MODSEQ is wanted.
+    /// </summary>
+    private async Task WriteFlagChangesAsync(SelectedFolder selected, List<long> uids)
+    {
+        if (uids.Count == 0) return;
+        var present = uids.Distinct().Where(uid => selected.IndexOfUid(uid) >= 0).Order().ToList();
+        foreach (var chunk in present.Chunk(IMailboxGrain.MaxSlotBatch))
+        {
+            if (Condstore)
+            {
+                foreach (var slot in await Mailbox.GetSlotsAsync(selected.FolderId, chunk))
+                {
+                    WriteFlags(selected.IndexOfUid(slot.Uid), new MessageState(slot.MessageId, slot.Uid, slot.Modseq, slot.Flags, slot.Size, slot.InternalDate), includeUid: true);
+                }
+                continue;
+            }
+            var page = await Mailbox.GetFlagsAsync(selected.FolderId, chunk);
+            for (var k = 0; k < page.Uids.Length; k++)
+            {
+                var index = selected.IndexOfUid(page.Uids[k]);
+                WriteFlags(index, new MessageState(selected.MessageIdAt(index), page.Uids[k], 0, page.Flags[k], 0, default), includeUid: true);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Walks the messages at <paramref name="indexes"/> of the selected mailbox a page at a time, loading
+    /// <paramref name="detail"/> for each page with one grain call while the caller works on the previous page; nothing
+    /// is held for more than two pages, so a FETCH 1:* of a million messages streams.
+    /// </summary>
+    public async IAsyncEnumerable<MessageBatch> PagesAsync(IReadOnlyList<int> indexes, MessageDetail detail, int pageSize)
+    {
+        var selected = Selected!;
+        var map = selected.Map;
+        Task<MessageBatch>? next = null;
+        try
+        {
+            for (var start = 0; start < indexes.Count; start += pageSize)
+            {
+                var current = next ?? LoadPageAsync(selected.FolderId, map, indexes, start, pageSize, detail);
+                next = start + pageSize < indexes.Count ? LoadPageAsync(selected.FolderId, map, indexes, start + pageSize, pageSize, detail) : null;
+                yield return await current;
+            }
+        }
+        finally
+        {
+            // A caller that stops early leaves the read-ahead page; it is awaited so that its failure is observed.
+            if (next is not null)
+            {
+                try
+                {
+                    await next;
+                }
+                catch (Exception e)
+                {
+                    Logger.LogDebug(e, "Session {Session}: a page read ahead failed after the command stopped", Id);
+                }
+            }
+        }
+    }
+
+    private async Task<MessageBatch> LoadPageAsync(int folderId, FolderMap map, IReadOnlyList<int> indexes, int start, int pageSize, MessageDetail detail)
+    {
+        var count = Math.Min(pageSize, indexes.Count - start);
+        var positions = new int[count];
+        var uids = new long[count];
+        var ids = new long[count];
+        for (var k = 0; k < count; k++)
+        {
+            positions[k] = indexes[start + k];
+            uids[k] = map.UidAt(positions[k]);
+            ids[k] = map.MessageIdAt(positions[k]);
+        }
+        var states = new MessageState?[count];
+        switch (detail)
+        {
+            case MessageDetail.None:
+                for (var k = 0; k < count; k++) states[k] = new MessageState(ids[k], uids[k], 0, [], 0, default);
+                break;
+            case MessageDetail.Flags:
+            {
+                var page = await Mailbox.GetFlagsAsync(folderId, uids);
+                var k = 0;
+                for (var n = 0; n < page.Uids.Length; n++)
+                {
+                    while (uids[k] != page.Uids[n]) k++;
+                    states[k] = new MessageState(ids[k], uids[k], 0, page.Flags[n], 0, default);
+                }
+                break;
+            }
+            default:
+            {
+                var k = 0;
+                foreach (var slot in await Mailbox.GetSlotsAsync(folderId, uids))
+                {
+                    while (uids[k] != slot.Uid) k++;
+                    states[k] = new MessageState(slot.MessageId, slot.Uid, slot.Modseq, slot.Flags, slot.Size, slot.InternalDate);
+                }
+                break;
+            }
+        }
+        return new MessageBatch(positions, states);
+    }
 
     /// <summary>Writes "* n FETCH (UID u FLAGS (...) MODSEQ (m))" for a message whose flags the client must learn.</summary>
     public void WriteFlags(int index, MessageState state, bool includeUid)
@@ -432,7 +593,7 @@ public sealed class ImapSession : IProtocolSession
     /// </summary>
     public async Task<LoadedMessage?> LoadMessageAsync(MessageState state, ContentNeed need, CancellationToken ct)
     {
-        if (_cache.TryGetValue(state.MessageId, out var cached) && cached.Coverage >= need) return cached;
+        if (Cache.TryGet(state.MessageId, out var cached) && cached.Coverage >= need) return cached;
         if (!_contents.TryGetValue(state.MessageId, out var content))
         {
             var found = await Mailbox.GetContentsAsync([state.MessageId]);
@@ -452,9 +613,7 @@ public sealed class ImapSession : IProtocolSession
             bytes = coverage == ContentNeed.Header ? await ReadHeaderAsync(stream, ct) : await ReadAllAsync(stream, content.Blob.Length, ct);
         }
         var loaded = new LoadedMessage(bytes, MimeStructure.Parse(bytes), coverage);
-        if (!_cache.ContainsKey(state.MessageId)) _cacheOrder.Enqueue(state.MessageId);
-        _cache[state.MessageId] = loaded;
-        while (_cacheOrder.Count > 4) _cache.Remove(_cacheOrder.Dequeue());
+        Cache.Put(state.MessageId, loaded);
         return loaded;
     }
 

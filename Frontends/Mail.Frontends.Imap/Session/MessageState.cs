@@ -1,6 +1,10 @@
 namespace Mail.Frontends.Imap.Session;
 
-/// <summary>What a session knows of one message of the selected mailbox: its slot, as last announced to the client.</summary>
+/// <summary>
+/// One message of the selected mailbox as a command loaded it (<see cref="MessageDetail"/> says how much: with less than
+/// <see cref="MessageDetail.Slot"/>, MODSEQ, size and date are 0; with <see cref="MessageDetail.None"/>, flags are empty).
+/// Lives for one page of one command; the session keeps only its map of UIDs.
+/// </summary>
 public sealed class MessageState(long messageId, long uid, long modseq, IReadOnlyList<string> flags, long size, DateTimeOffset internalDate)
 {
     /// <summary>The grain's message id.</summary>
@@ -9,10 +13,10 @@ public sealed class MessageState(long messageId, long uid, long modseq, IReadOnl
     /// <summary>UID in the folder.</summary>
     public long Uid { get; } = uid;
 
-    /// <summary>MODSEQ of the last change the client was told about.</summary>
+    /// <summary>MODSEQ.</summary>
     public long Modseq { get; set; } = modseq;
 
-    /// <summary>Flags as the client knows them.</summary>
+    /// <summary>Flags.</summary>
     public IReadOnlyList<string> Flags { get; set; } = flags;
 
     /// <summary>RFC822.SIZE.</summary>

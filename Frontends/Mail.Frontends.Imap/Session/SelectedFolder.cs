@@ -1,13 +1,19 @@
 using Mail.Frontends.Imap.Protocol;
+using Mail.Grains.Interfaces.Mailboxes;
 
 namespace Mail.Frontends.Imap.Session;
 
 /// <summary>
 /// The selected mailbox as the client sees it (RFC 9051 §2.3.1.2): message sequence numbers are positions in
-/// <see cref="Messages"/>, ordered by UID, and change only when the session announces EXISTS or EXPUNGE.
+/// <see cref="Map"/>, ordered by UID, and change only when the session announces EXISTS or EXPUNGE. The map is the
+/// mailbox grain's <see cref="FolderMap"/> as of <see cref="LogPosition"/>: at first the grain's own object (shared with
+/// every session of the folder in this process), then, as the session replays the change log, a copy-on-write edit of
+/// it that shares every page it did not change. Flags, sizes and dates are not kept: commands read them per page.
 /// </summary>
-public sealed class SelectedFolder(string name, int folderId, long uidValidity, bool readOnly, long logPosition, List<MessageState> messages)
+public sealed class SelectedFolder(string name, int folderId, long uidValidity, bool readOnly, long logPosition, FolderMap map)
 {
+    private readonly List<(long First, long Last)> _ownChanges = [];
+
     /// <summary>Folder name (canonical, as the grain has it).</summary>
     public string Name { get; set; } = name;
 
@@ -24,65 +30,94 @@ public sealed class SelectedFolder(string name, int folderId, long uidValidity, 
     public long LogPosition { get; set; } = logPosition;
 
     /// <summary>The messages by ascending UID; sequence number = index + 1.</summary>
-    public List<MessageState> Messages { get; } = messages;
+    public FolderMap Map { get; private set; } = map;
+
+    /// <summary>Pages of <see cref="Map"/> this session copied since it last took the grain's map (what it holds alone).</summary>
+    public int PrivatePages { get; private set; }
+
+    /// <summary>Messages in the view.</summary>
+    public int Count => Map.Count;
 
     /// <summary>Highest UID the client knows.</summary>
-    public long MaxUid => Messages.Count == 0 ? 0 : Messages[^1].Uid;
+    public long MaxUid => Map.MaxUid;
+
+    /// <summary>UID of the message at <paramref name="index"/>.</summary>
+    public long UidAt(int index) => Map.UidAt(index);
+
+    /// <summary>The grain's message id of the message at <paramref name="index"/>.</summary>
+    public long MessageIdAt(int index) => Map.MessageIdAt(index);
 
     /// <summary>Index of the message with <paramref name="uid"/>, or -1.</summary>
-    public int IndexOfUid(long uid)
+    public int IndexOfUid(long uid) => Map.IndexOfUid(uid);
+
+    /// <summary>Makes an edit of the view (log replay, expunges) the view.</summary>
+    public void Apply(FolderMapBuilder edit)
     {
-        int low = 0, high = Messages.Count - 1;
-        while (low <= high)
-        {
-            var mid = (low + high) >>> 1;
-            var value = Messages[mid].Uid;
-            if (value == uid) return mid;
-            if (value < uid) low = mid + 1;
-            else high = mid - 1;
-        }
-        return -1;
+        PrivatePages += edit.CopiedPages;
+        Map = edit.ToMap();
     }
 
     /// <summary>How many messages of the view have a UID of at least <paramref name="uid"/>.</summary>
-    public int CountFromUid(long uid)
+    public int CountFromUid(long uid) => Count - Map.LowerBound(uid);
+
+    /// <summary>
+    /// Takes the grain's map when it holds exactly this view, and so gives up the pages held alone; false (and nothing
+    /// changes) when it plainly does not.
+    /// </summary>
+    public bool Rebase(FolderMap map)
     {
-        int low = 0, high = Messages.Count;
-        while (low < high)
-        {
-            var mid = (low + high) >>> 1;
-            if (Messages[mid].Uid < uid) low = mid + 1;
-            else high = mid;
-        }
-        return Messages.Count - low;
+        if (map.Count != Map.Count || map.MaxUid != Map.MaxUid) return false;
+        Map = map;
+        PrivatePages = 0;
+        return true;
     }
+
+    /// <summary>Records MODSEQs the session's own write took: log replay does not announce those changes again.</summary>
+    public void NoteOwnChanges(long first, long last)
+    {
+        if (first > 0 && last >= first) _ownChanges.Add((first, last));
+    }
+
+    /// <summary>Whether a change-log MODSEQ is one of this session's own writes.</summary>
+    public bool IsOwnChange(long modseq) => _ownChanges.Exists(r => modseq >= r.First && modseq <= r.Last);
+
+    /// <summary>Forgets own writes the log replay has passed.</summary>
+    public void ForgetOwnChangesUpTo(long modseq) => _ownChanges.RemoveAll(r => r.Last <= modseq);
 
     /// <summary>
     /// The indexes a set names, ascending; null when a message sequence number is out of range (RFC 9051 §9:
     /// a BAD). A UID range "n:*" always includes the last message (RFC 9051 §6.4.9).
     /// </summary>
-    public List<int>? Resolve(SequenceSet set, bool uid)
+    public MessageIndexes? Resolve(SequenceSet set, bool uid)
     {
-        var result = new List<int>();
+        var ranges = new List<(int First, int Last)>(set.Ranges.Count);
         if (uid)
         {
             var largest = MaxUid;
-            for (var i = 0; i < Messages.Count; i++)
+            foreach (var range in set.Ranges)
             {
-                if (set.Contains(Messages[i].Uid, largest)) result.Add(i);
+                var (low, high) = Bounds(range, largest);
+                ranges.Add((Map.LowerBound(low), Map.LowerBound(high + 1) - 1));
             }
-            return result;
+            return MessageIndexes.FromRanges(ranges);
         }
-        var count = Messages.Count;
+        var count = Count;
+        if (count == 0) return null;
         foreach (var range in set.Ranges)
         {
             if (range.Start != SequenceSet.Star && range.Start > count || range.End != SequenceSet.Star && range.End > count) return null;
-            if (count == 0) return null;
+            var (low, high) = Bounds(range, count);
+            if (low < 1) return null;
+            ranges.Add(((int)low - 1, (int)high - 1));
         }
-        for (var i = 0; i < count; i++)
-        {
-            if (set.Contains(i + 1, count)) result.Add(i);
-        }
-        return result;
+        return MessageIndexes.FromRanges(ranges);
+    }
+
+    /// <summary>The lowest and highest number a range covers, "*" being <paramref name="largest"/>.</summary>
+    private static (long Low, long High) Bounds(SequenceRange range, long largest)
+    {
+        var a = range.Start == SequenceSet.Star ? largest : range.Start;
+        var b = range.End == SequenceSet.Star ? largest : range.End;
+        return (Math.Min(a, b), Math.Max(a, b));
     }
 }

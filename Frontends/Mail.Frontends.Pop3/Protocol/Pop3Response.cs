@@ -26,9 +26,15 @@ public sealed record Pop3Response(bool Ok, string? Code, string Text, IReadOnlyL
         var text = Text.Length == 0 ? "" : " " + Text;
         Write(output, $"{status}{code}{text}\r\n");
         if (Lines is null) return;
-        foreach (var line in Lines) Write(output, (line.StartsWith('.') ? "." : "") + line + "\r\n");
-        Write(output, ".\r\n");
+        foreach (var line in Lines) WriteLine(output, line);
+        WriteEnd(output);
     }
+
+    /// <summary>Writes one line of a multi-line response, dot-stuffed (for responses written as they are read).</summary>
+    public static void WriteLine(IBufferWriter<byte> output, string line) => Write(output, (line.StartsWith('.') ? "." : "") + line + "\r\n");
+
+    /// <summary>Writes the "." line that ends a multi-line response.</summary>
+    public static void WriteEnd(IBufferWriter<byte> output) => Write(output, ".\r\n");
 
     /// <summary>The wire form as a string (for logs and tests).</summary>
     public override string ToString()

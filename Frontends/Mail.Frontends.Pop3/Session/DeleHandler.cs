@@ -12,7 +12,7 @@ public sealed class DeleHandler : IPop3CommandHandler
     public Pop3State ValidIn => Pop3State.Transaction;
 
     /// <inheritdoc />
-    public Task HandleAsync(Pop3Session session, Pop3Command command, CancellationToken ct)
+    public async Task HandleAsync(Pop3Session session, Pop3Command command, CancellationToken ct)
     {
         var maildrop = session.Maildrop!;
         if (command.Arguments.Count != 1)
@@ -21,13 +21,12 @@ public sealed class DeleHandler : IPop3CommandHandler
         }
         else if (maildrop.TryFind(command.Argument, out var number, out var error))
         {
-            maildrop.Delete(number);
+            await maildrop.DeleteAsync(number);
             session.Reply(Pop3Response.Success($"message {number} deleted"));
         }
         else
         {
             session.Reply(error);
         }
-        return Task.CompletedTask;
     }
 }

@@ -23,9 +23,9 @@ public static class MessageTransfer
     public static async Task SendAsync(Pop3Session session, int number, TopFilter? top, CancellationToken ct)
     {
         var maildrop = session.Maildrop!;
-        var slot = maildrop[number];
-        var record = await maildrop.Mailbox.GetMessageAsync(slot.MessageId);
-        if (record is null || record.Uid != slot.Uid || !string.Equals(record.Folder, SpecialFolders.Inbox, StringComparison.OrdinalIgnoreCase))
+        var messageId = maildrop.MessageId(number);
+        var record = await maildrop.Mailbox.GetMessageAsync(messageId);
+        if (record is null || record.Uid != maildrop.Uid(number) || !string.Equals(record.Folder, SpecialFolders.Inbox, StringComparison.OrdinalIgnoreCase))
         {
             session.Reply(Pop3Response.Error($"message {number} was removed by another session"));
             return;
@@ -37,13 +37,13 @@ public static class MessageTransfer
         }
         catch (BlobNotFoundException e)
         {
-            session.Logger.LogError(e, "Session {Session}: content of message {MessageId} is missing", session.Id, slot.MessageId);
+            session.Logger.LogError(e, "Session {Session}: content of message {MessageId} is missing", session.Id, messageId);
             session.Reply(Pop3Responses.TryAgain);
             return;
         }
         await using (content)
         {
-            session.Reply(Pop3Response.Success(top is null ? $"{slot.Size} octets" : "top of message follows"));
+            session.Reply(Pop3Response.Success(top is null ? $"{record.Size} octets" : "top of message follows"));
             var encoder = new DotStuffingEncoder();
             var output = session.Transport.Output;
             var buffer = ArrayPool<byte>.Shared.Rent(ChunkBytes);
@@ -60,7 +60,7 @@ public static class MessageTransfer
                     }
                     catch (Exception e) when (e is not OperationCanceledException)
                     {
-                        session.Logger.LogError(e, "Session {Session}: reading message {MessageId} failed after +OK; closing", session.Id, slot.MessageId);
+                        session.Logger.LogError(e, "Session {Session}: reading message {MessageId} failed after +OK; closing", session.Id, messageId);
                         session.Closing = true;
                         return;
                     }

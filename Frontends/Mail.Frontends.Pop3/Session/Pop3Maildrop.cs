@@ -7,27 +7,34 @@ using Microsoft.Extensions.Logging;
 namespace Mail.Frontends.Pop3.Session;
 
 /// <summary>
-/// The maildrop as one session sees it (RFC 1939 §5): the INBOX as it was at login, numbered 1..n by
-/// ascending UID and fixed for the session, with the session's deletion marks, under the mailbox grain's
-/// maildrop lock (RFC 1939 §8). Messages that arrive later are seen by the next session.
+/// The maildrop as one session sees it (RFC 1939 §5): the INBOX as it was at login, numbered 1..n by ascending UID
+/// and fixed for the session, with the session's deletion marks, under the mailbox grain's maildrop lock (RFC 1939
+/// §8). The numbering is the grain's <see cref="FolderMap"/> of the INBOX at login, shared by reference (nothing is
+/// copied per message at login); sizes are read a page at a time when LIST asks. Messages that arrive later are seen
+/// by the next session.
 /// </summary>
 public sealed class Pop3Maildrop
 {
     private readonly IMailboxGrain _mailbox;
     private readonly string _holder;
     private readonly TimeSpan _lease;
-    private readonly IReadOnlyList<MessageSlot> _messages;
-    private readonly bool[] _deleted;
+    private readonly FolderMap _map;
+    private readonly long _size;
+    private readonly Dictionary<int, long> _deleted = new();
 
-    private Pop3Maildrop(IMailboxGrain mailbox, string holder, TimeSpan lease, FolderSnapshot snapshot)
+    private Pop3Maildrop(IMailboxGrain mailbox, string holder, TimeSpan lease, FolderView view)
     {
         _mailbox = mailbox;
         _holder = holder;
         _lease = lease;
-        _messages = snapshot.Messages;
-        _deleted = new bool[_messages.Count];
-        UidValidity = snapshot.Folder.UidValidity;
+        _map = view.Map;
+        _size = view.Folder.TotalSize;
+        FolderId = view.Folder.FolderId;
+        UidValidity = view.Folder.UidValidity;
     }
+
+    /// <summary>The INBOX's folder id.</summary>
+    public int FolderId { get; }
 
     /// <summary>The INBOX's UIDVALIDITY, the first half of every unique-id.</summary>
     public long UidValidity { get; }
@@ -36,23 +43,26 @@ public sealed class Pop3Maildrop
     public IMailboxGrain Mailbox => _mailbox;
 
     /// <summary>Messages in the session's list, deleted ones included (the highest message number).</summary>
-    public int Count => _messages.Count;
+    public int Count => _map.Count;
 
     /// <summary>Messages not marked deleted.</summary>
-    public int LiveCount => _deleted.Count(d => !d);
+    public int LiveCount => Count - _deleted.Count;
 
-    /// <summary>Octets of the messages not marked deleted.</summary>
-    public long LiveSize => LiveNumbers.Sum(n => this[n].Size);
+    /// <summary>Octets of the messages not marked deleted: the INBOX's size at login less what was marked.</summary>
+    public long LiveSize => _size - _deleted.Values.Sum();
 
     /// <summary>The numbers of the messages not marked deleted, ascending.</summary>
-    public IEnumerable<int> LiveNumbers => Enumerable.Range(1, Count).Where(n => !_deleted[n - 1]);
+    public IEnumerable<int> LiveNumbers => Enumerable.Range(1, Count).Where(n => !_deleted.ContainsKey(n));
 
-    /// <summary>The message with number <paramref name="number"/> (1-based).</summary>
-    public MessageSlot this[int number] => _messages[number - 1];
+    /// <summary>The UID of message <paramref name="number"/> (1-based).</summary>
+    public long Uid(int number) => _map.UidAt(number - 1);
+
+    /// <summary>The grain's message id of message <paramref name="number"/>.</summary>
+    public long MessageId(int number) => _map.MessageIdAt(number - 1);
 
     /// <summary>
-    /// Takes the lock for <paramref name="holder"/> and snapshots the INBOX; null when another session holds
-    /// the lock. If the snapshot fails the lock is released before the exception goes on.
+    /// Takes the lock for <paramref name="holder"/> and opens the INBOX; null when another session holds the lock. If
+    /// opening fails the lock is released before the exception goes on.
     /// </summary>
     public static async Task<Pop3Maildrop?> OpenAsync(IGrainFactory grains, string accountId, string holder, TimeSpan lease)
     {
@@ -60,7 +70,7 @@ public sealed class Pop3Maildrop
         if (!await mailbox.AcquireMaildropLockAsync(holder, lease)) return null;
         try
         {
-            return new Pop3Maildrop(mailbox, holder, lease, await mailbox.SnapshotFolderAsync(SpecialFolders.Inbox));
+            return new Pop3Maildrop(mailbox, holder, lease, await mailbox.OpenFolderAsync(SpecialFolders.Inbox));
         }
         catch
         {
@@ -70,16 +80,34 @@ public sealed class Pop3Maildrop
     }
 
     /// <summary>The unique-id of a message (RFC 1939 §7 UIDL): "UIDVALIDITY.UID", which never names another message.</summary>
-    public string UniqueId(int number) => $"{UidValidity}.{this[number].Uid}";
+    public string UniqueId(int number) => $"{UidValidity}.{Uid(number)}";
 
     /// <summary>Whether a message is marked deleted.</summary>
-    public bool IsDeleted(int number) => _deleted[number - 1];
+    public bool IsDeleted(int number) => _deleted.ContainsKey(number);
 
-    /// <summary>Marks a message deleted; it is removed only in the UPDATE state.</summary>
-    public void Delete(int number) => _deleted[number - 1] = true;
+    /// <summary>Marks a message deleted (it is removed only in the UPDATE state), noting its size for STAT.</summary>
+    public async Task DeleteAsync(int number)
+    {
+        var slots = await _mailbox.GetSlotsAsync(FolderId, [Uid(number)]);
+        // A message another client removed since login counts no octets.
+        _deleted[number] = slots.Count == 0 ? 0 : slots[0].Size;
+    }
 
     /// <summary>Unmarks every message (RSET).</summary>
-    public void Undelete() => Array.Clear(_deleted);
+    public void Undelete() => _deleted.Clear();
+
+    /// <summary>The size of one message, 0 if another client removed it since login.</summary>
+    public async Task<long> SizeAsync(int number) => (await _mailbox.GetSlotsAsync(FolderId, [Uid(number)])) is [var slot] ? slot.Size : 0;
+
+    /// <summary>Number and size of every message not marked deleted, read a page of sizes at a time.</summary>
+    public async IAsyncEnumerable<(int Number, long Size)> ScanAsync()
+    {
+        foreach (var page in LiveNumbers.Chunk(IMailboxGrain.MaxSlotBatch))
+        {
+            var sizes = (await _mailbox.GetSlotsAsync(FolderId, page.Select(Uid).ToArray())).ToDictionary(s => s.Uid, s => s.Size);
+            foreach (var number in page) yield return (number, sizes.GetValueOrDefault(Uid(number)));
+        }
+    }
 
     /// <summary>
     /// Resolves a message-number argument to a message that exists and is not marked deleted (RFC 1939 §5:
@@ -113,29 +141,22 @@ public sealed class Pop3Maildrop
     public Task ReleaseAsync() => _mailbox.ReleaseMaildropLockAsync(_holder);
 
     /// <summary>
-    /// The UPDATE state (RFC 1939 §6): removes every message marked deleted; true if all are gone. A message
-    /// another client already removed counts as gone; one it moved out of the INBOX is left where it is.
+    /// The UPDATE state (RFC 1939 §6): removes every message marked deleted, one write per
+    /// <see cref="IMailboxGrain.MaxSlotBatch"/> messages; true if all are gone. A message another client already removed
+    /// counts as gone; one it moved out of the INBOX (it has another UID there) is left where it is.
     /// </summary>
     public async Task<bool> ExpungeDeletedAsync(ILogger logger, string sessionId)
     {
         var complete = true;
-        for (var number = 1; number <= Count; number++)
+        foreach (var chunk in _deleted.Keys.Order().Select(Uid).Chunk(IMailboxGrain.MaxSlotBatch))
         {
-            if (!IsDeleted(number)) continue;
-            var slot = this[number];
             try
             {
-                var record = await _mailbox.GetMessageAsync(slot.MessageId);
-                if (record is null || record.Uid != slot.Uid || !string.Equals(record.Folder, SpecialFolders.Inbox, StringComparison.OrdinalIgnoreCase)) continue;
-                await _mailbox.ExpungeMessageAsync(slot.MessageId);
-            }
-            catch (MailException e) when (e.Code == MailErrorCode.NotFound)
-            {
-                // Removed by another client between the lookup and the expunge: gone either way.
+                await _mailbox.ExpungeUidsAsync(FolderId, chunk);
             }
             catch (Exception e)
             {
-                logger.LogError(e, "Session {Session}: could not expunge message {MessageId}", sessionId, slot.MessageId);
+                logger.LogError(e, "Session {Session}: could not expunge {Count} messages", sessionId, chunk.Length);
                 complete = false;
             }
         }

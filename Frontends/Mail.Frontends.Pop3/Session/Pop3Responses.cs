@@ -35,6 +35,25 @@ public static class Pop3Responses
     public static Pop3Response MaildropSize(Pop3Maildrop maildrop) =>
         Pop3Response.Success($"maildrop has {Messages(maildrop.LiveCount)} ({maildrop.LiveSize} octets)");
 
+    /// <summary>
+    /// Writes the lines of a multi-line response after its status line, and the "." line, flushing every
+    /// <see cref="LinesPerFlush"/> lines so a listing of a million messages is never held whole.
+    /// </summary>
+    public static async Task WriteLinesAsync(Pop3Session session, IAsyncEnumerable<string> lines, CancellationToken ct)
+    {
+        var output = session.Transport.Output;
+        var written = 0;
+        await foreach (var line in lines.WithCancellation(ct))
+        {
+            Pop3Response.WriteLine(output, line);
+            if (++written % LinesPerFlush == 0) await session.FlushAsync(ct);
+        }
+        Pop3Response.WriteEnd(output);
+    }
+
+    /// <summary>Lines of a listing written between flushes.</summary>
+    public const int LinesPerFlush = 4096;
+
     /// <summary>"1 message" or "n messages", for response texts.</summary>
     public static string Messages(int count) => count == 1 ? "1 message" : $"{count} messages";
 }

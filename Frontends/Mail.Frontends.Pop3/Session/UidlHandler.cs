@@ -15,13 +15,14 @@ public sealed class UidlHandler : IPop3CommandHandler
     public Pop3State ValidIn => Pop3State.Transaction;
 
     /// <inheritdoc />
-    public Task HandleAsync(Pop3Session session, Pop3Command command, CancellationToken ct)
+    public async Task HandleAsync(Pop3Session session, Pop3Command command, CancellationToken ct)
     {
         var maildrop = session.Maildrop!;
         switch (command.Arguments.Count)
         {
             case 0:
-                session.Reply(Pop3Response.Multiline("", maildrop.LiveNumbers.Select(n => $"{n} {maildrop.UniqueId(n)}").ToArray()));
+                session.Reply(Pop3Response.Success(""));
+                await Pop3Responses.WriteLinesAsync(session, maildrop.LiveNumbers.Select(n => $"{n} {maildrop.UniqueId(n)}").ToAsyncEnumerable(), ct);
                 break;
             case 1:
                 session.Reply(maildrop.TryFind(command.Argument, out var number, out var error)
@@ -32,6 +33,5 @@ public sealed class UidlHandler : IPop3CommandHandler
                 session.Reply(Pop3Responses.Syntax("UIDL [msg]"));
                 break;
         }
-        return Task.CompletedTask;
     }
 }

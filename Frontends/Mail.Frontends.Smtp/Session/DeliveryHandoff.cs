@@ -82,6 +82,7 @@ public static class DeliveryHandoff
                 session.Logger.LogWarning("Session {Session}: accepted message {Submission} not delivered to {Recipient}: {Detail}",
                     session.Id, submissionId, rejected.Address, rejected.Detail);
             }
+            session.Commands = 0;
             return new SmtpReply(250, "2.0.0", $"Ok: queued as {submissionId[5..21]}");
         }
         catch (MailException e) when (e.Code == MailErrorCode.QuotaExceeded)

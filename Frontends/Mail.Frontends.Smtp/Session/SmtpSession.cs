@@ -81,7 +81,11 @@ public sealed class SmtpSession(
     /// <summary>When this transaction's first BDAT chunk began (a <see cref="System.Diagnostics.Stopwatch"/> timestamp), or null.</summary>
     public long? ChunksStarted { get; set; }
 
-    /// <summary>Command lines read.</summary>
+    /// <summary>
+    /// Commands since the last completed transaction (the limit's count): a transaction that ends in 250 forgives
+    /// its own commands and those before it, so a sender reusing one connection for any number of messages is never
+    /// cut off for that, while one that never completes a transaction is (Postfix resets its junk-command count the same way).
+    /// </summary>
     public int Commands { get; set; }
 
     /// <summary>Error replies sent.</summary>

@@ -16,6 +16,9 @@ public sealed class MailboxGrain(MailboxStore store) : Grain, IMailboxGrain
     private Dictionary<int, FolderHead> _folders = new();
     // Subscribed names without a folder (their folder was deleted); see mailbox_subscriptions.
     private HashSet<string> _subscriptions = new(StringComparer.Ordinal);
+    // Folder maps loaded for SELECT/POP3 (and kept up to date by every write from then on), and loads under way.
+    private readonly Dictionary<int, FolderMap> _maps = new();
+    private readonly Dictionary<int, Task<FolderMap>> _mapLoads = new();
 
     private string AccountId => this.GetPrimaryKeyString();
 
@@ -49,6 +52,7 @@ public sealed class MailboxGrain(MailboxStore store) : Grain, IMailboxGrain
         _head = null;
         _folders = new();
         _subscriptions = new(StringComparer.Ordinal);
+        _maps.Clear();
         DeactivateOnIdle();
     }
 
@@ -87,6 +91,7 @@ public sealed class MailboxGrain(MailboxStore store) : Grain, IMailboxGrain
             UnseenCount = folder.UnseenCount + (seen ? 0 : 1),
             TotalSize = folder.TotalSize + size,
         });
+        write.Track(MailboxChangeKind.Added, folder.FolderId, messageId, uid, flags);
         var fresh = await Guarded(() => store.DeliverAsync(write, head.Epoch, new DeliveredRow(
             delivery, messageId, folder.FolderId, uid, flags, labels)));
         if (fresh)
@@ -240,13 +245,13 @@ public sealed class MailboxGrain(MailboxStore store) : Grain, IMailboxGrain
         {
             LeaveFolder(write, row, wasSeen);
             folderId = target!.FolderId;
-            (uid, modseq) = EnterFolder(write, folderId, messageId, current.Size, isSeen);
+            (uid, modseq) = EnterFolder(write, folderId, messageId, current.Size, flags);
         }
         else
         {
             modseq = write.NextModseq();
             write.SetFolder(source with { HighestModseq = modseq, UnseenCount = source.UnseenCount + (wasSeen ? 1 : 0) - (isSeen ? 1 : 0) });
-            write.Change(MailboxChangeKind.FlagsChanged, folderId, modseq, messageId, uid);
+            write.Change(MailboxChangeKind.FlagsChanged, folderId, modseq, messageId, uid, flags);
         }
         write.Add("UPDATE mailbox_messages SET folder_id = @f, uid = @uid, modseq = @m, flags = @flags, labels = @labels WHERE account_id = @a AND message_id = @id",
             ("f", folderId), ("uid", uid), ("m", modseq), ("flags", flags), ("labels", labels), ("id", messageId));
@@ -288,13 +293,15 @@ public sealed class MailboxGrain(MailboxStore store) : Grain, IMailboxGrain
             var folder = write.Folder(row.FolderId);
             var seenDelta = (current.Flags.Contains(MessageFlags.Seen) ? 1 : 0) - (updated.Contains(MessageFlags.Seen) ? 1 : 0);
             write.SetFolder(folder with { HighestModseq = modseq, UnseenCount = folder.UnseenCount + seenDelta });
-            write.Change(MailboxChangeKind.FlagsChanged, row.FolderId, modseq, id, current.Uid);
+            write.Change(MailboxChangeKind.FlagsChanged, row.FolderId, modseq, id, current.Uid, updated);
             write.Add("UPDATE mailbox_messages SET modseq = @m, flags = @flags WHERE account_id = @a AND message_id = @id",
                 ("m", modseq), ("flags", updated), ("id", id));
             stored.Add(new MessageFlagState(id, updated, modseq));
         }
-        if (write.Commands.Count > 0) await CommitAsync(write);
-        return new FlagStoreResult(stored, modified);
+        var first = RequireHead().HighestModseq + 1;
+        if (write.Commands.Count == 0) return new FlagStoreResult(stored, modified);
+        await CommitAsync(write);
+        return new FlagStoreResult(stored, modified, first, write.Head.HighestModseq);
     }
 
     /// <inheritdoc />
@@ -326,7 +333,7 @@ public sealed class MailboxGrain(MailboxStore store) : Grain, IMailboxGrain
                     MessageCount = write.Head.MessageCount + 1,
                 };
             }
-            var (uid, modseq) = EnterFolder(write, destination.FolderId, messageId, current.Size, seen);
+            var (uid, modseq) = EnterFolder(write, destination.FolderId, messageId, current.Size, current.Flags);
             if (move)
             {
                 write.Add("UPDATE mailbox_messages SET folder_id = @f, uid = @uid, modseq = @m WHERE account_id = @a AND message_id = @id",
@@ -355,36 +362,81 @@ public sealed class MailboxGrain(MailboxStore store) : Grain, IMailboxGrain
     public async Task ExpungeMessageAsync(long messageId)
     {
         RequireHead();
-        var row = await RequireMessageAsync(messageId);
-        var current = row.Record;
-        var write = NewWrite();
-        write.Head = write.Head with
-        {
-            QuotaUsed = write.Head.QuotaUsed - current.Size,
-            MessageCount = write.Head.MessageCount - 1,
-        };
-        var modseq = write.NextModseq();
-        var folder = write.Folder(row.FolderId);
-        write.SetFolder(folder with
-        {
-            HighestModseq = modseq,
-            MessageCount = folder.MessageCount - 1,
-            UnseenCount = folder.UnseenCount - (current.Flags.Contains(MessageFlags.Seen) ? 0 : 1),
-            TotalSize = folder.TotalSize - current.Size,
-        });
-        write.Add("DELETE FROM mailbox_messages WHERE account_id = @a AND message_id = @id", ("id", messageId));
-        write.Change(MailboxChangeKind.Expunged, row.FolderId, modseq, messageId, current.Uid);
-        await CommitAsync(write);
+        var rows = await store.GetExpungeRowsAsync(AccountId, [messageId]);
+        if (rows.Count == 0) throw new MailException(MailErrorCode.NotFound, $"Message {messageId} does not exist.");
+        await ExpungeRowsAsync(rows);
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<long>> ExpungeUidsAsync(int folderId, IReadOnlyList<long> uids)
+    {
+        RequireHead();
+        CheckBatch(uids.Count);
+        FolderById(folderId);
+        if (uids.Count == 0) return [];
+        var rows = await store.GetExpungeRowsAsync(AccountId, folderId, uids.ToArray());
+        await ExpungeRowsAsync(rows);
+        return rows.Select(r => r.Uid).ToArray();
     }
 
     /// <inheritdoc />
     [ReadOnly]
-    public async Task<FolderSnapshot> SnapshotFolderAsync(string folder)
+    public async Task<FolderView> OpenFolderAsync(string folder)
     {
         RequireHead();
         var f = FindFolder(folder);
-        var slots = await store.ListSlotsAsync(AccountId, f.FolderId);
-        return new FolderSnapshot(f.ToInfo(), slots);
+        var map = await MapAsync(f.FolderId);
+        // Counters and map as of the same moment: a write cannot interleave with this read-only call.
+        return new FolderView(_folders[f.FolderId].ToInfo(), map);
+    }
+
+    /// <inheritdoc />
+    [ReadOnly]
+    public async Task<FolderView> GetFolderViewAsync(int folderId)
+    {
+        RequireHead();
+        FolderById(folderId);
+        var map = await MapAsync(folderId);
+        return new FolderView(_folders[folderId].ToInfo(), map);
+    }
+
+    /// <inheritdoc />
+    [ReadOnly]
+    public async Task<FlagPage> GetFlagsAsync(int folderId, IReadOnlyList<long> uids)
+    {
+        RequireHead();
+        CheckBatch(uids.Count);
+        FolderById(folderId);
+        var map = await MapAsync(folderId);
+        var found = new List<long>(uids.Count);
+        var flags = new List<IReadOnlyList<string>>(uids.Count);
+        foreach (var uid in uids.Order())
+        {
+            var index = map.IndexOfUid(uid);
+            if (index < 0) continue;
+            found.Add(uid);
+            flags.Add(map.FlagsAt(index));
+        }
+        return new FlagPage(found.ToArray(), flags.ToArray());
+    }
+
+    /// <inheritdoc />
+    [ReadOnly]
+    public async Task<IReadOnlyList<MessageSlot>> GetSlotsAsync(int folderId, IReadOnlyList<long> uids)
+    {
+        RequireHead();
+        CheckBatch(uids.Count);
+        FolderById(folderId);
+        return uids.Count == 0 ? [] : await store.GetSlotsAsync(AccountId, folderId, uids.Order().ToArray());
+    }
+
+    /// <inheritdoc />
+    [ReadOnly]
+    public Task<IReadOnlyList<MessageSlot>> GetSlotsChangedSinceAsync(int folderId, long changedSince, long afterUid, int limit)
+    {
+        RequireHead();
+        FolderById(folderId);
+        return store.GetSlotsChangedSinceAsync(AccountId, folderId, changedSince, afterUid, Math.Clamp(limit, 1, IMailboxGrain.MaxSlotBatch));
     }
 
     /// <inheritdoc />
@@ -531,15 +583,114 @@ public sealed class MailboxGrain(MailboxStore store) : Grain, IMailboxGrain
         Apply(write);
     }
 
-    /// <summary>Makes a committed write the grain's state.</summary>
+    /// <summary>Makes a committed write the grain's state, folder maps included.</summary>
     private void Apply(MailboxWrite write)
     {
         _head = write.Head;
         foreach (var (folderId, folder) in write.ChangedFolders)
         {
-            if (folder is null) _folders.Remove(folderId);
-            else _folders[folderId] = folder;
+            if (folder is null)
+            {
+                _folders.Remove(folderId);
+                _maps.Remove(folderId);
+            }
+            else
+            {
+                _folders[folderId] = folder;
+            }
         }
+        ApplyMapEdits(write.MapEdits);
+    }
+
+    /// <summary>Applies a write's message changes to the loaded folder maps: one builder (one copy of each touched page) per folder.</summary>
+    private void ApplyMapEdits(List<MapEdit> edits)
+    {
+        if (edits.Count == 0 || _maps.Count == 0) return;
+        var builders = new Dictionary<int, FolderMapBuilder?>();
+        foreach (var edit in edits)
+        {
+            if (!_maps.TryGetValue(edit.FolderId, out var map)) continue;
+            if (!builders.TryGetValue(edit.FolderId, out var builder)) builders[edit.FolderId] = builder = map.ToBuilder();
+            if (builder is null) continue;
+            var followed = edit.Kind switch
+            {
+                MailboxChangeKind.Expunged => builder.Remove(edit.Uid) || true,
+                _ when edit.Flags is null => false,
+                MailboxChangeKind.Added when edit.Uid > builder.MaxUid =>
+                    Append(builder, edit.Uid, edit.MessageId, FlagBits.Split(edit.Flags, out var keywords), keywords),
+                MailboxChangeKind.FlagsChanged => builder.SetFlags(edit.Uid, FlagBits.Split(edit.Flags, out var keywords), keywords),
+                _ => false,
+            };
+            // A change the map cannot follow (flags not given, a UID out of order, a message it lacks): the map is dropped
+            // and the next reader loads it again, rather than anyone reading a wrong one.
+            if (!followed) builders[edit.FolderId] = null;
+        }
+        foreach (var (folderId, builder) in builders)
+        {
+            if (builder is null) _maps.Remove(folderId);
+            else _maps[folderId] = builder.ToMap();
+        }
+
+        static bool Append(FolderMapBuilder builder, long uid, long messageId, byte bits, string[]? keywords)
+        {
+            builder.Append(uid, messageId, bits, keywords);
+            return true;
+        }
+    }
+
+    /// <summary>The folder's map, loaded from the database the first time (one read of UID, id and flags per message).</summary>
+    private async Task<FolderMap> MapAsync(int folderId)
+    {
+        if (_maps.TryGetValue(folderId, out var map)) return map;
+        if (!_mapLoads.TryGetValue(folderId, out var load))
+        {
+            load = store.LoadMapAsync(AccountId, folderId);
+            _mapLoads[folderId] = load;
+        }
+        try
+        {
+            map = await load;
+        }
+        finally
+        {
+            _mapLoads.Remove(folderId);
+        }
+        // Read-only calls interleave only with each other, so no write has happened since the load began.
+        if (_folders.ContainsKey(folderId)) _maps[folderId] = map;
+        return map;
+    }
+
+    /// <summary>
+    /// Removes message rows in one write: a MODSEQ and an Expunged change-log row each (one statement for all), the
+    /// counters of their folders and of the mailbox, and the rows themselves (one statement).
+    /// </summary>
+    private async Task ExpungeRowsAsync(IReadOnlyList<ExpungeRow> rows)
+    {
+        if (rows.Count == 0) return;
+        var write = NewWrite();
+        var modseqs = new long[rows.Count];
+        for (var i = 0; i < rows.Count; i++)
+        {
+            var row = rows[i];
+            modseqs[i] = write.NextModseq();
+            var folder = write.Folder(row.FolderId);
+            write.SetFolder(folder with
+            {
+                HighestModseq = modseqs[i],
+                MessageCount = folder.MessageCount - 1,
+                UnseenCount = folder.UnseenCount - (row.Seen ? 0 : 1),
+                TotalSize = folder.TotalSize - row.Size,
+            });
+        }
+        write.Head = write.Head with
+        {
+            QuotaUsed = write.Head.QuotaUsed - rows.Sum(r => r.Size),
+            MessageCount = write.Head.MessageCount - rows.Count,
+        };
+        var ids = rows.Select(r => r.MessageId).ToArray();
+        write.Add("DELETE FROM mailbox_messages WHERE account_id = @a AND message_id = ANY(@ids)", ("ids", ids));
+        write.Expunged(modseqs, rows.Select(r => r.FolderId).ToArray(), ids, rows.Select(r => r.Uid).ToArray());
+        await CommitAsync(write);
     }
 
     /// <summary>
@@ -572,6 +723,14 @@ public sealed class MailboxGrain(MailboxStore store) : Grain, IMailboxGrain
         await store.GetMessageAsync(AccountId, messageId, FolderNameOf)
         ?? throw new MailException(MailErrorCode.NotFound, $"Message {messageId} does not exist.");
 
+    private FolderHead FolderById(int folderId) =>
+        _folders.TryGetValue(folderId, out var folder) ? folder : throw new MailException(MailErrorCode.NotFound, $"Folder {folderId} does not exist.");
+
+    private static void CheckBatch(int count)
+    {
+        if (count > IMailboxGrain.MaxSlotBatch) throw new ArgumentOutOfRangeException(nameof(count), $"At most {IMailboxGrain.MaxSlotBatch} messages per call.");
+    }
+
     private FolderHead? TryFindFolder(string canonical) => _folders.Values.FirstOrDefault(f => f.Name == canonical);
 
     private FolderHead FindFolder(string name) =>
@@ -603,8 +762,9 @@ public sealed class MailboxGrain(MailboxStore store) : Grain, IMailboxGrain
     }
 
     /// <summary>Puts message <paramref name="messageId"/> into a folder within a write: next UID, counters, a MODSEQ and an Added row.</summary>
-    private static (long Uid, long Modseq) EnterFolder(MailboxWrite write, int folderId, long messageId, long size, bool seen)
+    private static (long Uid, long Modseq) EnterFolder(MailboxWrite write, int folderId, long messageId, long size, IReadOnlyList<string> flags)
     {
+        var seen = flags.Contains(MessageFlags.Seen);
         var modseq = write.NextModseq();
         var destination = write.Folder(folderId);
         var uid = destination.UidNext;
@@ -616,7 +776,7 @@ public sealed class MailboxGrain(MailboxStore store) : Grain, IMailboxGrain
             UnseenCount = destination.UnseenCount + (seen ? 0 : 1),
             TotalSize = destination.TotalSize + size,
         });
-        write.Change(MailboxChangeKind.Added, folderId, modseq, messageId, uid);
+        write.Change(MailboxChangeKind.Added, folderId, modseq, messageId, uid, flags);
         return (uid, modseq);
     }
 

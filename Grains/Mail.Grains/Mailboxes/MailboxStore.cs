@@ -169,7 +169,7 @@ public sealed class MailboxStore(NpgsqlDataSource dataSource)
         }
     }
 
-    /// <summary>Deletes every row of the mailbox.</summary>
+    /// <summary>Deletes every row of the mailbox (the change horizon goes with the mailbox row; the blobs are released by the delete's trigger).</summary>
     public async Task PurgeAsync(string accountId)
     {
         await using var batch = dataSource.CreateBatch();
@@ -248,15 +248,150 @@ public sealed class MailboxStore(NpgsqlDataSource dataSource)
         return items;
     }
 
-    /// <summary>Every message slot of a folder, by ascending UID.</summary>
-    public async Task<IReadOnlyList<MessageSlot>> ListSlotsAsync(string accountId, int folderId)
+    /// <summary>
+    /// A folder's map: UID, message id, system flag bits and keywords of every message by ascending UID. The bits are
+    /// worked out by PostgreSQL (bracketed: its | and &lt;&lt; bind alike, left to right), so only messages with keywords
+    /// bring an array over the wire.
+    /// </summary>
+    public async Task<FolderMap> LoadMapAsync(string accountId, int folderId)
     {
         await using var command = dataSource.CreateCommand(
-            "SELECT message_id, uid, modseq, flags, size, internal_date FROM mailbox_messages WHERE account_id = @a AND folder_id = @f ORDER BY uid");
+            """
+            SELECT uid, message_id,
+                   (@seen = ANY(flags))::int | ((@answered = ANY(flags))::int << 1) | ((@flagged = ANY(flags))::int << 2)
+                   | ((@deleted = ANY(flags))::int << 3) | ((@draft = ANY(flags))::int << 4),
+                   CASE WHEN flags <@ @system THEN NULL ELSE ARRAY(SELECT f FROM unnest(flags) f WHERE NOT f = ANY(@system)) END
+            FROM mailbox_messages WHERE account_id = @a AND folder_id = @f ORDER BY uid
+            """);
         command.Parameters.AddWithValue("a", accountId);
         command.Parameters.AddWithValue("f", folderId);
+        command.Parameters.AddWithValue("seen", MessageFlags.Seen);
+        command.Parameters.AddWithValue("answered", MessageFlags.Answered);
+        command.Parameters.AddWithValue("flagged", MessageFlags.Flagged);
+        command.Parameters.AddWithValue("deleted", MessageFlags.Deleted);
+        command.Parameters.AddWithValue("draft", MessageFlags.Draft);
+        command.Parameters.AddWithValue("system", SystemFlags);
         await using var reader = await command.ExecuteReaderAsync();
-        var slots = new List<MessageSlot>();
+        var builder = new FolderMapBuilder();
+        while (await reader.ReadAsync())
+        {
+            builder.Append(reader.GetInt64(0), reader.GetInt64(1), (byte)reader.GetInt32(2), reader.IsDBNull(3) ? null : reader.GetFieldValue<string[]>(3));
+        }
+        return builder.ToMap();
+    }
+
+    /// <summary>
+    /// The slots of a folder's messages with these UIDs (ascending), in one query: a range scan of the UID index when the
+    /// UIDs are dense (the usual page of a FETCH 1:*), else a lookup of each.
+    /// </summary>
+    public async Task<IReadOnlyList<MessageSlot>> GetSlotsAsync(string accountId, int folderId, long[] uids)
+    {
+        var dense = uids[^1] - uids[0] + 1 <= 2L * uids.Length;
+        await using var command = dataSource.CreateCommand(dense
+            ? $"SELECT {SlotColumns} FROM mailbox_messages WHERE account_id = @a AND folder_id = @f AND uid BETWEEN @lo AND @hi ORDER BY uid"
+            : $"SELECT {SlotColumns} FROM mailbox_messages WHERE account_id = @a AND folder_id = @f AND uid = ANY(@uids) ORDER BY uid");
+        command.Parameters.AddWithValue("a", accountId);
+        command.Parameters.AddWithValue("f", folderId);
+        if (dense)
+        {
+            command.Parameters.AddWithValue("lo", uids[0]);
+            command.Parameters.AddWithValue("hi", uids[^1]);
+        }
+        else
+        {
+            command.Parameters.AddWithValue("uids", uids);
+        }
+        var slots = await ReadSlotsAsync(command, uids.Length);
+        // A range also holds UIDs the caller did not ask for; keep the asked ones (both lists ascend).
+        if (!dense || slots.Count == uids.Length) return slots;
+        var kept = new List<MessageSlot>(uids.Length);
+        var k = 0;
+        foreach (var slot in slots)
+        {
+            while (k < uids.Length && uids[k] < slot.Uid) k++;
+            if (k < uids.Length && uids[k] == slot.Uid) kept.Add(slot);
+        }
+        return kept;
+    }
+
+    /// <summary>The slots of a folder's messages with MODSEQ above <paramref name="changedSince"/> and UID above <paramref name="afterUid"/>.</summary>
+    public async Task<IReadOnlyList<MessageSlot>> GetSlotsChangedSinceAsync(string accountId, int folderId, long changedSince, long afterUid, int limit)
+    {
+        await using var command = dataSource.CreateCommand(
+            $"SELECT {SlotColumns} FROM mailbox_messages WHERE account_id = @a AND folder_id = @f AND uid > @u AND modseq > @m ORDER BY uid LIMIT @l");
+        command.Parameters.AddWithValue("a", accountId);
+        command.Parameters.AddWithValue("f", folderId);
+        command.Parameters.AddWithValue("u", afterUid);
+        command.Parameters.AddWithValue("m", changedSince);
+        command.Parameters.AddWithValue("l", limit);
+        return await ReadSlotsAsync(command, limit);
+    }
+
+    /// <summary>What removing each of <paramref name="messageIds"/> that exists needs to know.</summary>
+    public async Task<IReadOnlyList<ExpungeRow>> GetExpungeRowsAsync(string accountId, long[] messageIds)
+    {
+        await using var command = dataSource.CreateCommand(
+            $"SELECT {ExpungeColumns} FROM mailbox_messages WHERE account_id = @a AND message_id = ANY(@ids) ORDER BY folder_id, uid");
+        command.Parameters.AddWithValue("a", accountId);
+        command.Parameters.AddWithValue("ids", messageIds);
+        return await ReadExpungeRowsAsync(command);
+    }
+
+    /// <summary>What removing the messages of a folder with these UIDs (those that are there) needs to know, by ascending UID.</summary>
+    public async Task<IReadOnlyList<ExpungeRow>> GetExpungeRowsAsync(string accountId, int folderId, long[] uids)
+    {
+        await using var command = dataSource.CreateCommand(
+            $"SELECT {ExpungeColumns} FROM mailbox_messages WHERE account_id = @a AND folder_id = @f AND uid = ANY(@uids) ORDER BY uid");
+        command.Parameters.AddWithValue("a", accountId);
+        command.Parameters.AddWithValue("f", folderId);
+        command.Parameters.AddWithValue("uids", uids);
+        return await ReadExpungeRowsAsync(command);
+    }
+
+    /// <summary>
+    /// The change log after a MODSEQ. Throws <see cref="MailErrorCode.HistoryPruned"/> when changes after
+    /// <paramref name="afterModseq"/> may have been pruned: the horizon and the rows are read in one statement, so
+    /// a concurrent prune can never leave a gap in what is returned.
+    /// </summary>
+    public async Task<IReadOnlyList<MailboxChange>> GetChangesAsync(string accountId, long afterModseq, int limit)
+    {
+        await using var command = dataSource.CreateCommand(
+            """
+            SELECT h.pruned_through, c.modseq, c.kind, c.folder_id, c.message_id, c.uid
+            FROM (SELECT COALESCE((SELECT pruned_through FROM mailbox_change_horizons WHERE account_id = @a), 0) AS pruned_through) h
+            LEFT JOIN LATERAL (
+                SELECT modseq, kind, folder_id, message_id, uid FROM mailbox_changes
+                WHERE account_id = @a AND modseq > @m AND @m >= h.pruned_through ORDER BY modseq LIMIT @l) c ON true
+            """);
+        command.Parameters.AddWithValue("a", accountId);
+        command.Parameters.AddWithValue("m", afterModseq);
+        command.Parameters.AddWithValue("l", limit);
+        await using var reader = await command.ExecuteReaderAsync();
+        var changes = new List<MailboxChange>();
+        while (await reader.ReadAsync())
+        {
+            var prunedThrough = reader.GetInt64(0);
+            if (afterModseq < prunedThrough)
+            {
+                throw new MailException(MailErrorCode.HistoryPruned,
+                    $"Changes up to MODSEQ {prunedThrough} were pruned; changes after {afterModseq} cannot be given. Resynchronize in full.");
+            }
+            if (reader.IsDBNull(1)) break;
+            changes.Add(new MailboxChange(reader.GetInt64(1), (MailboxChangeKind)reader.GetInt16(2), reader.GetInt32(3),
+                reader.IsDBNull(4) ? null : reader.GetInt64(4), reader.IsDBNull(5) ? null : reader.GetInt64(5)));
+        }
+        return changes;
+    }
+
+    private const string SlotColumns = "message_id, uid, modseq, flags, size, internal_date";
+    private const string ExpungeColumns = "message_id, folder_id, uid, size, @seen = ANY(flags)";
+    private static readonly string[] SystemFlags =
+        [MessageFlags.Seen, MessageFlags.Answered, MessageFlags.Flagged, MessageFlags.Deleted, MessageFlags.Draft];
+
+    private static async Task<IReadOnlyList<MessageSlot>> ReadSlotsAsync(NpgsqlCommand command, int capacity)
+    {
+        await using var reader = await command.ExecuteReaderAsync();
+        var slots = new List<MessageSlot>(capacity);
         while (await reader.ReadAsync())
         {
             slots.Add(new MessageSlot(reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2), reader.GetFieldValue<string[]>(3),
@@ -287,22 +422,16 @@ public sealed class MailboxStore(NpgsqlDataSource dataSource)
         return (int)(long)(await command.ExecuteScalarAsync())!;
     }
 
-    /// <summary>The change log after a MODSEQ.</summary>
-    public async Task<IReadOnlyList<MailboxChange>> GetChangesAsync(string accountId, long afterModseq, int limit)
+    private static async Task<IReadOnlyList<ExpungeRow>> ReadExpungeRowsAsync(NpgsqlCommand command)
     {
-        await using var command = dataSource.CreateCommand(
-            "SELECT modseq, kind, folder_id, message_id, uid FROM mailbox_changes WHERE account_id = @a AND modseq > @m ORDER BY modseq LIMIT @l");
-        command.Parameters.AddWithValue("a", accountId);
-        command.Parameters.AddWithValue("m", afterModseq);
-        command.Parameters.AddWithValue("l", limit);
+        command.Parameters.AddWithValue("seen", MessageFlags.Seen);
         await using var reader = await command.ExecuteReaderAsync();
-        var changes = new List<MailboxChange>();
+        var rows = new List<ExpungeRow>();
         while (await reader.ReadAsync())
         {
-            changes.Add(new MailboxChange(reader.GetInt64(0), (MailboxChangeKind)reader.GetInt16(1), reader.GetInt32(2),
-                reader.IsDBNull(3) ? null : reader.GetInt64(3), reader.IsDBNull(4) ? null : reader.GetInt64(4)));
+            rows.Add(new ExpungeRow(reader.GetInt64(0), reader.GetInt32(1), reader.GetInt64(2), reader.GetInt64(3), reader.GetBoolean(4)));
         }
-        return changes;
+        return rows;
     }
 
     private static void AddHead(NpgsqlParameterCollection parameters, MailboxWrite write, long epoch)

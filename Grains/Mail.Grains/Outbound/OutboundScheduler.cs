@@ -1,7 +1,7 @@
 using Mail.Grains.Interfaces.Outbound;
 using Mail.Grains.Outbound.Bounces;
 using Mail.Grains.Reputation;
-using Microsoft.Extensions.Hosting;
+using Mail.Grains.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -26,7 +26,7 @@ public sealed class OutboundScheduler(
     IGrainFactory grains,
     IOptions<OutboundOptions> options,
     TimeProvider clock,
-    ILogger<OutboundScheduler> logger) : BackgroundService
+    ILogger<OutboundScheduler> logger) : RestartingService("Outbound scheduler")
 {
     /// <summary>The longest sleep: a safety net for a lost notification, not the way work is found.</summary>
     private static readonly TimeSpan MaxSleep = TimeSpan.FromSeconds(30);
@@ -39,28 +39,13 @@ public sealed class OutboundScheduler(
     private DateTimeOffset _reported;
 
     /// <inheritdoc />
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        if (!_options.Enabled) return;
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                await RunAsync(stoppingToken);
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception e) when (!stoppingToken.IsCancellationRequested)
-            {
-                logger.LogError(e, "Outbound scheduler failed; starting again in 5 s");
-                await Task.Delay(TimeSpan.FromSeconds(5), clock, stoppingToken);
-            }
-        }
-    }
+    protected override ILogger Logger => logger;
 
-    private async Task RunAsync(CancellationToken ct)
+    /// <inheritdoc />
+    protected override bool Enabled => _options.Enabled;
+
+    /// <inheritdoc />
+    protected override async Task RunAsync(CancellationToken ct)
     {
         await using var listener = await dataSource.OpenConnectionAsync(ct);
         await using (var listen = new NpgsqlCommand($"LISTEN {OutboundQueueStore.Channel}", listener))

@@ -1,3 +1,4 @@
+using Mail.Grains.Hosting;
 using Mail.Grains.Reputation.Suppression;
 using Mail.Grains.Reputation.Webhooks;
 using Microsoft.Extensions.Hosting;
@@ -12,34 +13,25 @@ namespace Mail.Grains.Reputation;
 /// Every silo runs it; the deletes are idempotent.
 /// </summary>
 public sealed class FeedbackRetention(SuppressionStore suppressions, WebhookDeliveryStore deliveries, IOptions<WebhookOptions> options,
-    TimeProvider clock, ILogger<FeedbackRetention> logger) : BackgroundService
+    TimeProvider clock, ILogger<FeedbackRetention> logger) : PeriodicService("Feedback retention")
 {
     private static readonly TimeSpan Period = TimeSpan.FromHours(1);
 
     /// <inheritdoc />
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override ILogger Logger => logger;
+
+    /// <inheritdoc />
+    protected override TimeProvider Clock => clock;
+
+    /// <inheritdoc />
+    protected override TimeSpan Interval => Period;
+
+    /// <inheritdoc />
+    protected override async Task PassAsync(CancellationToken ct)
     {
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                var now = clock.GetUtcNow();
-                var expired = await suppressions.PurgeExpiredAsync(now);
-                var finished = await deliveries.PurgeFinishedAsync(now - TimeSpan.FromDays(options.Value.LogRetentionDays));
-                if (expired + finished > 0) logger.LogInformation("Deleted {Expired} expired suppressions and {Finished} old webhook deliveries", expired, finished);
-            }
-            catch (Exception e) when (!stoppingToken.IsCancellationRequested)
-            {
-                logger.LogError(e, "Feedback retention pass failed; trying again in an hour");
-            }
-            try
-            {
-                await Task.Delay(Period, clock, stoppingToken);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
-        }
+        var now = clock.GetUtcNow();
+        var expired = await suppressions.PurgeExpiredAsync(now);
+        var finished = await deliveries.PurgeFinishedAsync(now - TimeSpan.FromDays(options.Value.LogRetentionDays));
+        if (expired + finished > 0) logger.LogInformation("Deleted {Expired} expired suppressions and {Finished} old webhook deliveries", expired, finished);
     }
 }

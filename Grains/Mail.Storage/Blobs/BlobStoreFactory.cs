@@ -6,9 +6,12 @@ namespace Mail.Storage.Blobs;
 public static class BlobStoreFactory
 {
     /// <summary>Creates the store; relative or missing paths default to folders under <paramref name="dataDir"/>.</summary>
-    public static async Task<IBlobStore> CreateAsync(BlobStoreOptions options, string dataDir, ITenantKeyStore keys, CancellationToken ct = default)
-    {
-        IRawBlobStore raw = options.Kind.ToLowerInvariant() switch
+    public static async Task<IBlobStore> CreateAsync(BlobStoreOptions options, string dataDir, ITenantKeyStore keys, CancellationToken ct = default) =>
+        new EncryptedBlobStore(await CreateRawAsync(options, dataDir, ct), keys);
+
+    /// <summary>The raw store under the encryption (filesystem or Azure Blob); the host hands it to the blob collector as <see cref="IBlobStoreMaintenance"/>.</summary>
+    public static async Task<IRawBlobStore> CreateRawAsync(BlobStoreOptions options, string dataDir, CancellationToken ct = default) =>
+        options.Kind.ToLowerInvariant() switch
         {
             BlobStoreOptions.FileSystemKind => new FileSystemBlobStore(options.FileSystemRoot ?? Path.Combine(dataDir, "blobs"), options.PackedBlobMaxBytes),
             BlobStoreOptions.AzureKind => await AzureBlobStore.CreateAsync(
@@ -16,8 +19,6 @@ public static class BlobStoreFactory
                 options.AzureContainer, ct),
             _ => throw new InvalidOperationException($"Unknown blob store kind '{options.Kind}': use 'filesystem' or 'azure'."),
         };
-        return new EncryptedBlobStore(raw, keys);
-    }
 
     /// <summary>Where the plaintext per-tenant key files of earlier releases are looked for, to be imported (<see cref="LegacyTenantKeyImport"/>).</summary>
     public static string LegacyKeyDirectory(BlobStoreOptions options, string dataDir) =>

@@ -1,4 +1,6 @@
 using System.Collections.Concurrent;
+using System.Globalization;
+using System.Runtime.CompilerServices;
 
 namespace Mail.Storage.Blobs;
 
@@ -6,9 +8,10 @@ namespace Mail.Storage.Blobs;
 /// Stores raw blobs under a root directory, durable (fsynced, directory entries included) before a write returns.
 /// Blobs up to a size limit are packed into shared segment files with group commit (<see cref="SegmentWriter"/>):
 /// creating, fsyncing and closing a file per message was a fifth of the server's CPU per SMTP message, in I/O
-/// submissions. Larger blobs stream into a file of their own, never held in memory.
+/// submissions. Larger blobs stream into a file of their own, never held in memory. Segments whose blobs are mostly
+/// deleted are rewritten with only the live ones (<see cref="CompactAsync"/>, <see cref="SegmentCompactor"/>).
 /// </summary>
-public sealed class FileSystemBlobStore : IRawBlobStore
+public sealed class FileSystemBlobStore : IRawBlobStore, IBlobStoreMaintenance
 {
     /// <summary>The default of <see cref="BlobStoreOptions.PackedBlobMaxBytes"/>.</summary>
     public const int DefaultPackedBlobMaxBytes = 256 * 1024;
@@ -36,6 +39,11 @@ public sealed class FileSystemBlobStore : IRawBlobStore
     // Closes the files of segment writers idle for a whole period, started with the first writer.
     private Timer? _idleSweep;
 
+    private readonly SegmentLocator _locator = new();
+
+    // Deletes in a segment and its compaction exclude each other (striped by path: a lock per segment would pile up).
+    private readonly Lock[] _segmentLocks = Enumerable.Range(0, 64).Select(_ => new Lock()).ToArray();
+
     /// <summary>Creates a store rooted at <paramref name="rootDirectory"/>, creating the directory if needed.</summary>
     public FileSystemBlobStore(string rootDirectory, int packedBlobMaxBytes = DefaultPackedBlobMaxBytes)
     {
@@ -61,7 +69,7 @@ public sealed class FileSystemBlobStore : IRawBlobStore
         {
             if (_packedBlobMaxBytes > 0 && await head.FillAsync(content, _packedBlobMaxBytes, ct))
             {
-                var location = await _segments.GetOrAdd(directory, NewSegmentWriter).AppendAsync(head.Bytes);
+                var location = await _segments.GetOrAdd(directory, NewSegmentWriter).AppendAsync(name!, head.Bytes);
                 return name + BlobName.LocatorSeparator + location;
             }
             await WriteFileAsync(path, head.Bytes, content, ct);
@@ -78,16 +86,16 @@ public sealed class FileSystemBlobStore : IRawBlobStore
     public Task<Stream?> OpenReadAsync(string name, CancellationToken ct)
     {
         ct.ThrowIfCancellationRequested();
-        if (TryResolvePacked(name, out var segmentPath, out var location))
+        if (TryResolvePacked(name, out var segmentPath, out var location, out var logical))
         {
             var handle = OpenSegment(segmentPath, FileAccess.Read);
             if (handle is null) return Task.FromResult<Stream?>(null);
-            if (!HasRecord(handle, location))
+            if (_locator.Find(handle, segmentPath, location, logical) is not { } record)
             {
                 handle.Dispose();
                 return Task.FromResult<Stream?>(null);
             }
-            return Task.FromResult<Stream?>(new SliceReadStream(handle, location.Offset + SegmentWriter.RecordMagic.Length, location.Length));
+            return Task.FromResult<Stream?>(new SliceReadStream(handle, record.DataOffset, record.DataLength));
         }
         var path = Resolve(name);
         try
@@ -111,14 +119,17 @@ public sealed class FileSystemBlobStore : IRawBlobStore
     public Task<bool> DeleteAsync(string name, CancellationToken ct)
     {
         ct.ThrowIfCancellationRequested();
-        if (TryResolvePacked(name, out var segmentPath, out var location))
+        if (TryResolvePacked(name, out var segmentPath, out var location, out var logical))
         {
             // A packed record is deleted by zeroing its magic (durably); its bytes stay until the segment is compacted.
-            using var handle = OpenSegment(segmentPath, FileAccess.ReadWrite);
-            if (handle is null || !HasRecord(handle, location)) return Task.FromResult(false);
-            RandomAccess.Write(handle, new byte[SegmentWriter.RecordMagic.Length], location.Offset);
-            RandomAccess.FlushToDisk(handle);
-            return Task.FromResult(true);
+            lock (SegmentLock(segmentPath))
+            {
+                using var handle = OpenSegment(segmentPath, FileAccess.ReadWrite);
+                if (handle is null || _locator.Find(handle, segmentPath, location, logical) is not { } record) return Task.FromResult(false);
+                RandomAccess.Write(handle, new byte[SegmentFormat.RecordMagic.Length], record.Offset);
+                RandomAccess.FlushToDisk(handle);
+                return Task.FromResult(true);
+            }
         }
         var path = Resolve(name);
         if (!File.Exists(path)) return Task.FromResult(false);
@@ -126,6 +137,89 @@ public sealed class FileSystemBlobStore : IRawBlobStore
         File.Delete(path);
         return Task.FromResult(true);
     }
+
+    /// <inheritdoc />
+    public async IAsyncEnumerable<WrittenBlob> ListWrittenAsync(DateTimeOffset since, DateTimeOffset until, [EnumeratorCancellation] CancellationToken ct)
+    {
+        // Names carry the month they were made in, a moment before they were written: only those months are walked.
+        var firstMonth = since == DateTimeOffset.MinValue ? DateTimeOffset.MinValue : since.AddDays(-1);
+        foreach (var tenant in Directory.EnumerateDirectories(_root))
+        {
+            foreach (var year in Directory.EnumerateDirectories(tenant))
+            {
+                foreach (var month in Directory.EnumerateDirectories(year))
+                {
+                    if (!TryMonth(Path.GetFileName(year), Path.GetFileName(month), out var start)) continue;
+                    if (start.AddMonths(1) <= firstMonth || start >= until) continue;
+                    foreach (var file in Directory.EnumerateFiles(month))
+                    {
+                        ct.ThrowIfCancellationRequested();
+                        foreach (var blob in Written(file, since, until)) yield return blob;
+                    }
+                    await Task.Yield();
+                }
+            }
+        }
+    }
+
+    /// <inheritdoc />
+    public Task<long> CompactAsync(IEnumerable<string> deletedNames, CompactionPolicy policy, CancellationToken ct)
+    {
+        var active = _segments.Values.Select(w => w.CurrentSegmentPath).OfType<string>().ToHashSet(StringComparer.Ordinal);
+        var segments = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var name in deletedNames)
+        {
+            if (TryResolvePacked(name, out var segmentPath, out _, out _)) segments.Add(segmentPath);
+        }
+        long reclaimed = 0;
+        var now = DateTimeOffset.UtcNow;
+        foreach (var segment in segments)
+        {
+            ct.ThrowIfCancellationRequested();
+            // This process's writers may append to their current segments whatever their age.
+            if (active.Contains(segment)) continue;
+            lock (SegmentLock(segment)) reclaimed += SegmentCompactor.Compact(segment, _locator, policy, now);
+        }
+        return Task.FromResult(reclaimed);
+    }
+
+    /// <summary>The live blobs of one file of the store written in [since, until): a blob file itself, or a segment's records.</summary>
+    private List<WrittenBlob> Written(string file, DateTimeOffset since, DateTimeOffset until)
+    {
+        var result = new List<WrittenBlob>();
+        var name = Path.GetFileName(file);
+        var modified = new DateTimeOffset(File.GetLastWriteTimeUtc(file));
+        // Appending and deleting both touch the file: nothing in it was written after it was last modified.
+        if (modified < since) return result;
+        if (name.EndsWith(PackedBlobLocation.SegmentExtension, StringComparison.Ordinal))
+        {
+            var segmentId = name[..^PackedBlobLocation.SegmentExtension.Length];
+            using var handle = OpenSegment(file, FileAccess.Read);
+            if (handle is null || _locator.Scan(handle, file, out _) is not { } records) return result;
+            foreach (var record in records)
+            {
+                if (!record.Live || record.WrittenAt < since || record.WrittenAt >= until) continue;
+                var location = new PackedBlobLocation(segmentId, record.OriginalOffset, record.DataLength);
+                result.Add(new WrittenBlob(record.LogicalName + BlobName.LocatorSeparator + location, record.WrittenAt));
+            }
+            return result;
+        }
+        // Anything else with an extension is not a blob (a compaction's temporary file, say).
+        if (name.Contains('.') || modified >= until) return result;
+        result.Add(new WrittenBlob(Path.GetRelativePath(_root, file).Replace(Path.DirectorySeparatorChar, '/'), modified));
+        return result;
+    }
+
+    private static bool TryMonth(string year, string month, out DateTimeOffset start)
+    {
+        start = default;
+        if (!int.TryParse(year, NumberStyles.None, CultureInfo.InvariantCulture, out var y) || y is < 1 or > 9999) return false;
+        if (!int.TryParse(month, NumberStyles.None, CultureInfo.InvariantCulture, out var m) || m is < 1 or > 12) return false;
+        start = new DateTimeOffset(y, m, 1, 0, 0, 0, TimeSpan.Zero);
+        return true;
+    }
+
+    private Lock SegmentLock(string segmentPath) => _segmentLocks[(StringComparer.Ordinal.GetHashCode(segmentPath) & int.MaxValue) % _segmentLocks.Length];
 
     private SegmentWriter NewSegmentWriter(string directory)
     {
@@ -170,17 +264,19 @@ public sealed class FileSystemBlobStore : IRawBlobStore
         }
     }
 
-    /// <summary>Whether the name carries a packed locator; if so, the segment file's path and the record's place.</summary>
-    private bool TryResolvePacked(string name, out string segmentPath, out PackedBlobLocation location)
+    /// <summary>Whether the name carries a packed locator; if so, the segment file's path, the record's place and the logical name.</summary>
+    private bool TryResolvePacked(string name, out string segmentPath, out PackedBlobLocation location, out string logical)
     {
         segmentPath = "";
         location = default;
+        logical = "";
         ArgumentNullException.ThrowIfNull(name);
         var separator = name.IndexOf(BlobName.LocatorSeparator);
         if (separator < 0) return false;
         if (!PackedBlobLocation.TryParse(name[(separator + 1)..], out location))
             throw new ArgumentException($"Blob name '{name}' has a malformed locator.", nameof(name));
-        var path = Resolve(name[..separator]);
+        logical = name[..separator];
+        var path = Resolve(logical);
         segmentPath = Path.Combine(Path.GetDirectoryName(path)!, location.Segment + PackedBlobLocation.SegmentExtension);
         return true;
     }
@@ -195,13 +291,6 @@ public sealed class FileSystemBlobStore : IRawBlobStore
         {
             return null;
         }
-    }
-
-    /// <summary>Whether a live (not deleted) record starts at the location.</summary>
-    private static bool HasRecord(Microsoft.Win32.SafeHandles.SafeFileHandle handle, PackedBlobLocation location)
-    {
-        Span<byte> magic = stackalloc byte[SegmentWriter.RecordMagic.Length];
-        return RandomAccess.Read(handle, magic, location.Offset) == magic.Length && magic.SequenceEqual(SegmentWriter.RecordMagic);
     }
 
     // Best effort: failing to remove the temp file must not hide why the write failed.

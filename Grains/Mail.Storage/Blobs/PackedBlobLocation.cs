@@ -5,7 +5,8 @@ namespace Mail.Storage.Blobs;
 /// <summary>
 /// Where a packed blob lives in its directory's segment file: the locator "{segment}-{offset}-{length}" that
 /// <see cref="FileSystemBlobStore"/> appends to the blob's name after <see cref="BlobName.LocatorSeparator"/>.
-/// The record starts at <see cref="Offset"/> with <see cref="SegmentWriter.RecordMagic"/>, then <see cref="Length"/> bytes.
+/// <see cref="Offset"/> is where the record was first written (a compacted segment maps it to where it is now, see
+/// <see cref="SegmentFormat"/>); <see cref="Length"/> is the length of the blob's bytes.
 /// </summary>
 internal readonly record struct PackedBlobLocation(string Segment, long Offset, long Length)
 {

@@ -9,12 +9,15 @@ namespace Mail.Storage.Blobs;
 /// fsync however many blobs it holds (Dovecot's mdbox packs messages the same way). A blob's append
 /// completes only after the fsync that covers it. A segment is never appended to again after a failure
 /// or a restart: its tail is then unknown, so the next batch starts a new segment. An idle writer closes
-/// its file (<see cref="CloseIfIdle"/>) and reopens it for the next batch, so idle tenants hold no descriptor.
+/// its file (<see cref="CloseIfIdle"/>) and reopens it for the next batch, so idle tenants hold no descriptor, but only
+/// within <see cref="ReopenWindow"/> of its last write: a segment idle for longer is sealed for good, which is what lets
+/// the compactor rewrite segments whose last record is older than that (<see cref="SegmentCompactor"/>).
+/// Records are in <see cref="SegmentFormat"/> version 2: a new file starts with its header.
 /// </summary>
 internal sealed class SegmentWriter(string directory, long maxSegmentBytes)
 {
-    /// <summary>The four bytes that start every record; a deleted record has them zeroed.</summary>
-    public static readonly byte[] RecordMagic = "MLS1"u8.ToArray();
+    /// <summary>How long after its last write an idle writer may still reopen its segment; after that it starts a new one.</summary>
+    public static readonly TimeSpan ReopenWindow = TimeSpan.FromMinutes(10);
 
     // Most blobs per batch: two I/O vectors each stay under Linux's IOV_MAX (1024) for the one pwritev.
     private const int MaxBatch = 256;
@@ -28,11 +31,25 @@ internal sealed class SegmentWriter(string directory, long maxSegmentBytes)
     private bool _reopenable;
     private long _batches;
     private long _batchesAtLastCheck;
+    private DateTimeOffset _lastWrite;
 
-    /// <summary>Appends <paramref name="data"/> (which the caller keeps unchanged until completion) and returns its locator once durable.</summary>
-    public Task<PackedBlobLocation> AppendAsync(ReadOnlyMemory<byte> data)
+    /// <summary>The path of the segment this writer appends to (or may reopen), or null: the compactor leaves it alone.</summary>
+    public string? CurrentSegmentPath
     {
-        var pending = new Pending(data, new TaskCompletionSource<PackedBlobLocation>(TaskCreationOptions.RunContinuationsAsynchronously));
+        get
+        {
+            lock (_gate) return _segmentId.Length == 0 ? null : Path.Combine(directory, _segmentId + PackedBlobLocation.SegmentExtension);
+        }
+    }
+
+    /// <summary>
+    /// Appends <paramref name="data"/> (which the caller keeps unchanged until completion) as the record of
+    /// <paramref name="logicalName"/> and returns its locator once durable.
+    /// </summary>
+    public Task<PackedBlobLocation> AppendAsync(string logicalName, ReadOnlyMemory<byte> data)
+    {
+        var pending = new Pending(SegmentFormat.RecordHeader(logicalName, data.Length, DateTimeOffset.UtcNow), data,
+            new TaskCompletionSource<PackedBlobLocation>(TaskCreationOptions.RunContinuationsAsynchronously));
         lock (_gate)
         {
             _queue.Add(pending);
@@ -103,47 +120,58 @@ internal sealed class SegmentWriter(string directory, long maxSegmentBytes)
 
     private PackedBlobLocation[] Write(List<Pending> batch)
     {
-        var size = batch.Sum(p => (long)RecordMagic.Length + p.Data.Length);
+        var size = batch.Sum(p => (long)p.Header.Length + p.Data.Length);
+        var now = DateTimeOffset.UtcNow;
         var created = false;
-        if (_segment is null && _reopenable && _length + size <= maxSegmentBytes)
+        if (_segment is null && _reopenable && _length + size <= maxSegmentBytes && now - _lastWrite < ReopenWindow)
         {
             _reopenable = false;
             try
             {
                 _segment = File.OpenHandle(Path.Combine(directory, _segmentId + PackedBlobLocation.SegmentExtension),
                     FileMode.Open, FileAccess.Write, FileShare.Read | FileShare.Delete);
+                if (RandomAccess.GetLength(_segment) != _length)
+                {
+                    // Not the file this writer left (rewritten or damaged meanwhile): never append to it.
+                    _segment.Dispose();
+                    _segment = null;
+                }
             }
             catch (IOException)
             {
                 // Gone or unusable: a new segment follows.
             }
         }
+        _reopenable = false;
+        var buffers = new List<ReadOnlyMemory<byte>>(batch.Count * 2 + 1);
         if (_segment is null || _length > 0 && _length + size > maxSegmentBytes)
         {
             _segment?.Dispose();
-            _segmentId = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(PackedBlobLocation.SegmentIdLength / 2));
+            lock (_gate) _segmentId = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(PackedBlobLocation.SegmentIdLength / 2));
             _segment = File.OpenHandle(Path.Combine(directory, _segmentId + PackedBlobLocation.SegmentExtension),
                 FileMode.CreateNew, FileAccess.Write, FileShare.Read | FileShare.Delete);
             _length = 0;
             created = true;
+            buffers.Add(SegmentFormat.NewHeader());
         }
-        var buffers = new List<ReadOnlyMemory<byte>>(batch.Count * 2);
+        var start = _length;
+        var offset = created ? SegmentFormat.HeaderLength : _length;
         var locations = new PackedBlobLocation[batch.Count];
-        var offset = _length;
         for (var i = 0; i < batch.Count; i++)
         {
-            buffers.Add(RecordMagic);
+            buffers.Add(batch[i].Header);
             buffers.Add(batch[i].Data);
             locations[i] = new PackedBlobLocation(_segmentId, offset, batch[i].Data.Length);
-            offset += RecordMagic.Length + batch[i].Data.Length;
+            offset += batch[i].Header.Length + batch[i].Data.Length;
         }
-        RandomAccess.Write(_segment, buffers, _length);
+        RandomAccess.Write(_segment, buffers, start);
         RandomAccess.FlushToDisk(_segment);
         // A new segment's directory entry must be durable too before anything in it is acknowledged.
         if (created) DirectorySync.Flush(directory);
         _length = offset;
+        _lastWrite = now;
         return locations;
     }
 
-    private sealed record Pending(ReadOnlyMemory<byte> Data, TaskCompletionSource<PackedBlobLocation> Completion);
+    private sealed record Pending(byte[] Header, ReadOnlyMemory<byte> Data, TaskCompletionSource<PackedBlobLocation> Completion);
 }

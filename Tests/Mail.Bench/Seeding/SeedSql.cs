@@ -15,7 +15,7 @@ public static class SeedSql
             size, internal_date, sent_date, from_addr, to_addrs, cc_addrs, subject, message_id_header, refs, preview, has_attachments)
         SELECT @a, @m + i, @f, @u + i, @h + 1 + i,
                CASE WHEN i % 5 = 0 THEN '{}'::text[] ELSE ARRAY[@seen::text] END, '{}', @m + i, @bt, @bn,
-               9216 + (i * 7919) % 2048, @now - make_interval(secs => (@count - i) * 6), @now - make_interval(secs => (@count - i) * 6 + 2),
+               9216 + (i::bigint * 7919) % 2048, @now - make_interval(secs => (@count - i) * 6), @now - make_interval(secs => (@count - i) * 6 + 2),
                'sender' || (i % 997) || '@seed.invalid', ARRAY[@address::text], '{}', 'Seeded message ' || i,
                '<seed-' || i || '.' || @a || '@seed.invalid>', '{}', 'Seeded message ' || i || ': the meeting moved to thursday', false
         FROM generate_series(0, @count - 1) AS i

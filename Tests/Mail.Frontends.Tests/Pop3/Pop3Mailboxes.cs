@@ -31,8 +31,16 @@ public static class Pop3Mailboxes
     }
 
     /// <summary>The user's INBOX as the mailbox grain has it: counters and slots by ascending UID.</summary>
-    public static async Task<FolderSnapshot> InboxAsync(MailHostFixture host, string address) =>
-        await (await MailboxAsync(host, address)).SnapshotFolderAsync(SpecialFolders.Inbox);
+    public static async Task<InboxContents> InboxAsync(MailHostFixture host, string address)
+    {
+        var mailbox = await MailboxAsync(host, address);
+        var view = await mailbox.OpenFolderAsync(SpecialFolders.Inbox);
+        var uids = Enumerable.Range(0, view.Map.Count).Select(i => view.Map.UidAt(i)).ToArray();
+        return new InboxContents(view.Folder, uids.Length == 0 ? [] : await mailbox.GetSlotsAsync(view.Folder.FolderId, uids));
+    }
+
+    /// <summary>A folder's counters and its message slots by ascending UID.</summary>
+    public sealed record InboxContents(FolderInfo Folder, IReadOnlyList<MessageSlot> Messages);
 
     /// <summary>The mailbox grain of a user.</summary>
     public static async Task<IMailboxGrain> MailboxAsync(MailHostFixture host, string address)

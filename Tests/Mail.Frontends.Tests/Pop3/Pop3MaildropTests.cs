@@ -1,4 +1,5 @@
 using System.Text;
+using Npgsql;
 
 namespace Mail.Frontends.Tests.Pop3;
 
@@ -33,6 +34,51 @@ public sealed class Pop3MaildropTests(Pop3HostFixture host)
             """);
         var after = Assert.Single((await Pop3Mailboxes.InboxAsync(host, user)).Messages);
         Assert.Equal(before[1].MessageId, after.MessageId);
+    }
+
+    [Fact]
+    public async Task QuitRemovesEveryMarkedMessageInOneWrite()
+    {
+        var user = await Pop3Mailboxes.CreateUserWithMessagesAsync(host, 6);
+        var before = (await Pop3Mailboxes.InboxAsync(host, user)).Messages;
+
+        await using (var pop3 = await Pop3Transcript.LoginAsync(host.Pop3TlsPort, user))
+        {
+            await pop3.RunAsync($$"""
+                C: DELE 1
+                S: +OK message 1 deleted
+                C: DELE 2
+                S: +OK message 2 deleted
+                C: DELE 4
+                S: +OK message 4 deleted
+                C: DELE 5
+                S: +OK message 5 deleted
+                C: DELE 6
+                S: +OK message 6 deleted
+                C: STAT
+                S: +OK 1 {{before[2].Size}}
+                C: LIST
+                S: +OK 1 message ({{before[2].Size}} octets)
+                S: 3 {{before[2].Size}}
+                S: .
+                C: QUIT
+                S: +OK Mail POP3 server signing off (1 message left)
+                S: <closed>
+                """);
+        }
+
+        var left = Assert.Single((await Pop3Mailboxes.InboxAsync(host, user)).Messages);
+        Assert.Equal(before[2].MessageId, left.MessageId);
+        var accountId = (await Pop3Mailboxes.MailboxAsync(host, user)).GetPrimaryKeyString();
+        await using var connection = new NpgsqlConnection(host.Database.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(
+            "SELECT count(*), count(DISTINCT xmin::text) FROM mailbox_changes WHERE account_id = @a AND kind = 3", connection);
+        command.Parameters.AddWithValue("a", accountId);
+        await using var reader = await command.ExecuteReaderAsync();
+        Assert.True(await reader.ReadAsync());
+        // Five Expunged change rows, written by one transaction.
+        Assert.Equal((5L, 1L), (reader.GetInt64(0), reader.GetInt64(1)));
     }
 
     [Fact]

@@ -92,6 +92,16 @@ public sealed class BulkSendingTests(BulkHostFixture host) : IClassFixture<BulkH
         Assert.Equal(count, Count(status, "delivered"));
         Assert.Equal(1.0, status.GetProperty("progress").GetDouble());
         Assert.Equal("marketing", status.GetProperty("class").GetString());
+
+        // Each queued message says whose it is and its class, which the pool rules and reputation counters read.
+        await using var db = NpgsqlDataSource.Create(host.Database.ConnectionString);
+        await using var rows = db.CreateCommand(
+            "SELECT DISTINCT tenant_id, sending_domain, stream_class FROM outbound_queue WHERE bulk_job_id = @id");
+        rows.Parameters.AddWithValue("id", Guid.Parse(id));
+        await using var reader = await rows.ExecuteReaderAsync();
+        Assert.True(await reader.ReadAsync());
+        Assert.Equal((tenant, "bulk1.test", "marketing"), (reader.GetString(0), reader.GetString(1), reader.GetString(2)));
+        Assert.False(await reader.ReadAsync());
     }
 
     [Fact]

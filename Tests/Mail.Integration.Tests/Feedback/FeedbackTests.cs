@@ -1,4 +1,6 @@
 using System.Net;
+using System.Text;
+using Npgsql;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Mail.Integration.Tests.Outbound;
@@ -133,6 +135,50 @@ public sealed class FeedbackTests(FeedbackHostFixture host) : IClassFixture<Feed
         Assert.Equal(3, log.GetProperty("attempts").GetInt32());
         Assert.Equal([500, 500, 200], log.GetProperty("log").EnumerateArray().Select(a => a.GetProperty("status_code").GetInt32()));
         Assert.Contains("receiver says no", log.GetProperty("log")[0].GetProperty("error").GetString());
+    }
+
+    [Fact]
+    public async Task AWebhookSecretIsStoredOnlySealedAndATamperedOneFailsItsOwnDeliveriesUnsigned()
+    {
+        await using var endpoint = await TestWebhookReceiver.StartAsync();
+        await using var tampered = await TestWebhookReceiver.StartAsync();
+        var (_, client) = await FeedbackProbe.TenantUserAsync(host, "fb-sealed");
+        var (id, secret) = await FeedbackProbe.RegisterWebhookAsync(client, endpoint.Url(), "unsubscribed");
+        var (badId, _) = await FeedbackProbe.RegisterWebhookAsync(client, tampered.Url(), "unsubscribed");
+
+        await using (var db = new NpgsqlConnection(host.Database.ConnectionString))
+        {
+            await db.OpenAsync();
+            await using var read = new NpgsqlCommand("SELECT secret, secret_sealed FROM webhooks WHERE id = @id", db);
+            read.Parameters.AddWithValue("id", id);
+            await using (var row = await read.ExecuteReaderAsync())
+            {
+                Assert.True(await row.ReadAsync());
+                Assert.True(row.IsDBNull(0));
+                var sealedSecret = row.GetFieldValue<byte[]>(1);
+                Assert.DoesNotContain(Convert.ToHexString(Encoding.UTF8.GetBytes(secret)), Convert.ToHexString(sealedSecret));
+            }
+            // The first endpoint's sealed secret moved to the second row (bound to another URL) must not open there.
+            await using var swap = new NpgsqlCommand("UPDATE webhooks SET secret_sealed = (SELECT secret_sealed FROM webhooks WHERE id = @id) WHERE id = @bad", db);
+            swap.Parameters.AddWithValue("id", id);
+            swap.Parameters.AddWithValue("bad", badId);
+            Assert.Equal(1, await swap.ExecuteNonQueryAsync());
+        }
+
+        (await client.PostAsJsonAsync("/v1/suppressions", new { address = "sealed@list.test", reason = "unsubscribe" })).EnsureSuccessStatusCode();
+        var delivered = await endpoint.WaitForAsync(r => FeedbackProbe.EventOf(r) == "unsubscribed", Wait);
+        Assert.Equal("sealed@list.test", FeedbackProbe.VerifiedBody(delivered, secret).GetProperty("data").GetProperty("recipient").GetString());
+
+        JsonElement log = default;
+        for (var i = 0; i < 100 && log.ValueKind != JsonValueKind.Object; i++)
+        {
+            var deliveries = (await client.GetFromJsonAsync<JsonElement[]>($"/v1/webhooks/{badId}/deliveries"))!;
+            if (deliveries.Length == 1 && deliveries[0].GetProperty("log").GetArrayLength() > 0) log = deliveries[0];
+            else await Task.Delay(100);
+        }
+        Assert.Equal(JsonValueKind.Object, log.ValueKind);
+        Assert.Contains("does not open", log.GetProperty("log")[0].GetProperty("error").GetString());
+        Assert.Empty(tampered.Requests);
     }
 
     [Fact]

@@ -2,7 +2,7 @@ using Mail.Grains.Interfaces.Bulk;
 using Mail.Grains.Outbound;
 using Mail.Grains.Reputation.Suppression;
 using Mail.Grains.Reputation.Unsubscribe;
-using Microsoft.Extensions.Hosting;
+using Mail.Grains.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -24,7 +24,7 @@ public sealed class BulkRunner(
     UnsubscribeTokens tokens,
     IOptions<BulkOptions> options,
     IOptions<OutboundOptions> outbound,
-    ILogger<BulkRunner> logger) : BackgroundService
+    ILogger<BulkRunner> logger) : RestartingService("Bulk runner")
 {
     private static readonly TimeSpan MaxSleep = TimeSpan.FromSeconds(15);
 
@@ -36,28 +36,13 @@ public sealed class BulkRunner(
     private string PublicHost => string.IsNullOrWhiteSpace(_options.PublicHost) ? outbound.Value.Hostname : _options.PublicHost.Trim();
 
     /// <inheritdoc />
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        if (!_options.Enabled) return;
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                await RunAsync(stoppingToken);
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception e) when (!stoppingToken.IsCancellationRequested)
-            {
-                logger.LogError(e, "Bulk runner failed; starting again in 5 s");
-                await Task.Delay(TimeSpan.FromSeconds(5), stoppingToken);
-            }
-        }
-    }
+    protected override ILogger Logger => logger;
 
-    private async Task RunAsync(CancellationToken ct)
+    /// <inheritdoc />
+    protected override bool Enabled => _options.Enabled;
+
+    /// <inheritdoc />
+    protected override async Task RunAsync(CancellationToken ct)
     {
         await using var listener = await dataSource.OpenConnectionAsync(ct);
         await using (var listen = new NpgsqlCommand($"LISTEN {BulkJobStore.Channel}", listener))

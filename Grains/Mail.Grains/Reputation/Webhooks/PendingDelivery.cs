@@ -1,6 +1,6 @@
 namespace Mail.Grains.Reputation.Webhooks;
 
-/// <summary>A leased webhook delivery: the event and the endpoint it goes to.</summary>
+/// <summary>A leased webhook delivery: the event and the endpoint it goes to; <c>Secret</c> is null when the endpoint's sealed secret did not open.</summary>
 public sealed record PendingDelivery(
     long Id,
     string TenantId,
@@ -9,7 +9,7 @@ public sealed record PendingDelivery(
     DateTimeOffset CreatedAt,
     int Attempts,
     string Url,
-    string Secret);
+    string? Secret);
 
 /// <summary>What one POST of a delivery did; <paramref name="NextAttemptAt"/> null means it is finished (delivered or given up).</summary>
 public sealed record DeliveryResult(

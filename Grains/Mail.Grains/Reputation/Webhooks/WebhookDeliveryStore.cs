@@ -7,9 +7,9 @@ namespace Mail.Grains.Reputation.Webhooks;
 /// The dispatcher's side of the webhook outbox: leasing due deliveries (the due time moved forward, so a crashed
 /// dispatcher's deliveries come due again), recording a batch of attempts in one statement, and trimming the log.
 /// </summary>
-public sealed class WebhookDeliveryStore(NpgsqlDataSource dataSource, TimeProvider clock)
+public sealed class WebhookDeliveryStore(NpgsqlDataSource dataSource, WebhookSecretSealer sealer, TimeProvider clock)
 {
-    /// <summary>Leases up to <paramref name="limit"/> due deliveries for <paramref name="lease"/>, oldest due first.</summary>
+    /// <summary>Leases up to <paramref name="limit"/> due deliveries for <paramref name="lease"/>, oldest due first, with their endpoints' secrets opened.</summary>
     public async Task<IReadOnlyList<PendingDelivery>> LeaseDueAsync(int limit, TimeSpan lease)
     {
         var now = clock.GetUtcNow();
@@ -21,7 +21,7 @@ public sealed class WebhookDeliveryStore(NpgsqlDataSource dataSource, TimeProvid
             UPDATE webhook_deliveries d SET next_attempt_at = @lease
               FROM due, webhooks w
              WHERE d.id = due.id AND w.id = d.webhook_id
-            RETURNING d.id, d.tenant_id, d.event, d.data::text, d.created_at, d.attempts, w.url, w.secret
+            RETURNING d.id, d.tenant_id, d.event, d.data::text, d.created_at, d.attempts, w.url, w.secret, w.secret_sealed
             """);
         command.Parameters.AddWithValue("now", now);
         command.Parameters.AddWithValue("limit", limit);
@@ -30,10 +30,27 @@ public sealed class WebhookDeliveryStore(NpgsqlDataSource dataSource, TimeProvid
         await using var reader = await command.ExecuteReaderAsync();
         while (await reader.ReadAsync())
         {
-            leased.Add(new PendingDelivery(reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetString(3),
-                reader.GetFieldValue<DateTimeOffset>(4), reader.GetInt32(5), reader.GetString(6), reader.GetString(7)));
+            var (tenant, url) = (reader.GetString(1), reader.GetString(6));
+            // Rows made before secrets were sealed (migration 0014) keep a plain one.
+            var secret = reader.IsDBNull(8) ? reader.GetString(7) : await OpenAsync(tenant, url, reader.GetFieldValue<byte[]>(8));
+            leased.Add(new PendingDelivery(reader.GetInt64(0), tenant, reader.GetString(2), reader.GetString(3),
+                reader.GetFieldValue<DateTimeOffset>(4), reader.GetInt32(5), url, secret));
         }
         return leased;
+    }
+
+    /// <summary>The endpoint's secret; null when it does not open (tampered, or its tenant key is gone), which fails that delivery alone.</summary>
+    private async Task<string?> OpenAsync(string tenant, string url, byte[] sealedSecret)
+    {
+        try
+        {
+            return await sealer.OpenAsync(tenant, url, sealedSecret);
+        }
+        catch (Exception e) when (e is System.Security.Cryptography.CryptographicException or Mail.Storage.Keys.TenantKeyNotFoundException
+                                       or Mail.Storage.Keys.TenantKeyUnwrapException)
+        {
+            return null;
+        }
     }
 
     /// <summary>Records attempts: each delivery's new state and one log row per attempt, in one statement.</summary>

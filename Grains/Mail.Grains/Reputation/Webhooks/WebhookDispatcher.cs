@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Headers;
 using Mail.Grains.Outbound;
-using Microsoft.Extensions.Hosting;
+using Mail.Grains.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -16,7 +16,7 @@ namespace Mail.Grains.Reputation.Webhooks;
 /// period ends, then gives it up. Every attempt is logged. It sleeps until the next delivery comes due or a producer's
 /// insert NOTIFYs it. Order between events is not kept: each carries its own time.
 /// </summary>
-public sealed class WebhookDispatcher : BackgroundService
+public sealed class WebhookDispatcher : RestartingService
 {
     /// <summary>The longest sleep: a safety net for a lost notification.</summary>
     private static readonly TimeSpan MaxSleep = TimeSpan.FromSeconds(30);
@@ -35,6 +35,7 @@ public sealed class WebhookDispatcher : BackgroundService
     /// <summary>Creates the dispatcher with an HTTP client that connects only where <paramref name="targets"/> allows.</summary>
     public WebhookDispatcher(NpgsqlDataSource dataSource, WebhookDeliveryStore store, WebhookTargets targets, IOptions<WebhookOptions> options,
         TimeProvider clock, ILogger<WebhookDispatcher> logger)
+        : base("Webhook dispatcher")
     {
         _dataSource = dataSource;
         _store = store;
@@ -58,35 +59,13 @@ public sealed class WebhookDispatcher : BackgroundService
     }
 
     /// <inheritdoc />
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        if (!_options.Enabled) return;
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                await RunAsync(stoppingToken);
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception e) when (!stoppingToken.IsCancellationRequested)
-            {
-                _logger.LogError(e, "Webhook dispatcher failed; starting again in 5 s");
-                await Task.Delay(TimeSpan.FromSeconds(5), _clock, stoppingToken);
-            }
-        }
-    }
+    protected override ILogger Logger => _logger;
 
     /// <inheritdoc />
-    public override void Dispose()
-    {
-        _http.Dispose();
-        base.Dispose();
-    }
+    protected override bool Enabled => _options.Enabled;
 
-    private async Task RunAsync(CancellationToken ct)
+    /// <inheritdoc />
+    protected override async Task RunAsync(CancellationToken ct)
     {
         await using var listener = await _dataSource.OpenConnectionAsync(ct);
         await using (var listen = new NpgsqlCommand($"LISTEN {WebhookOutbox.Channel}", listener))
@@ -114,8 +93,13 @@ public sealed class WebhookDispatcher : BackgroundService
 
     private async Task<DeliveryResult> PostAsync(PendingDelivery delivery, CancellationToken ct)
     {
-        var body = WebhookBody.For(delivery);
         var started = _clock.GetUtcNow();
+        if (delivery.Secret is null)
+        {
+            // Unsigned bodies must never go out: the attempt fails, is logged, and is retried like any other.
+            return Result(delivery, started, null, "the endpoint's sealed signing secret does not open; nothing was sent", Stopwatch.StartNew(), delivered: false);
+        }
+        var body = WebhookBody.For(delivery);
         var timestamp = started.ToUnixTimeSeconds();
         using var request = new HttpRequestMessage(HttpMethod.Post, delivery.Url) { Content = new ByteArrayContent(body) };
         request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };

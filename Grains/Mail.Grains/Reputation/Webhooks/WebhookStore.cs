@@ -5,20 +5,20 @@ using NpgsqlTypes;
 namespace Mail.Grains.Reputation.Webhooks;
 
 /// <summary>A tenant's webhook registrations and their delivery log (tables webhooks, webhook_deliveries, webhook_attempts). Every statement names the tenant.</summary>
-public sealed class WebhookStore(NpgsqlDataSource dataSource, TimeProvider clock)
+public sealed class WebhookStore(NpgsqlDataSource dataSource, WebhookSecretSealer sealer, TimeProvider clock)
 {
-    /// <summary>Registers an endpoint unless the tenant already has <paramref name="max"/>; null then.</summary>
+    /// <summary>Registers an endpoint, its secret sealed, unless the tenant already has <paramref name="max"/>; null then.</summary>
     public async Task<WebhookInfo?> CreateAsync(string tenantId, string url, IReadOnlyList<string> events, string secret, int max)
     {
         await using var command = dataSource.CreateCommand(
             """
-            INSERT INTO webhooks (tenant_id, url, secret, events, created_at)
+            INSERT INTO webhooks (tenant_id, url, secret_sealed, events, created_at)
             SELECT @t, @u, @s, @e, @now WHERE (SELECT count(*) FROM webhooks WHERE tenant_id = @t) < @max
             RETURNING id, url, events, created_at
             """);
         command.Parameters.AddWithValue("t", tenantId);
         command.Parameters.AddWithValue("u", url);
-        command.Parameters.AddWithValue("s", secret);
+        command.Parameters.AddWithValue("s", await sealer.SealAsync(tenantId, url, secret));
         command.Parameters.AddWithValue("e", events.ToArray());
         command.Parameters.AddWithValue("now", clock.GetUtcNow());
         command.Parameters.AddWithValue("max", (long)max);

@@ -1,0 +1,15 @@
+namespace Mail.Frontends.Http.OpsConsole;
+
+/// <summary>Settings of the operator console under /ops, bound from "Mail:Http:Ops".</summary>
+public sealed class OpsConsoleOptions
+{
+    /// <summary>Serve the console; when false /ops is 404 and only the JSON API remains.</summary>
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>
+    /// The Content-Security-Policy of every /ops response: the page's own scripts, styles and API calls only, nothing inline,
+    /// no framing, no form posts and no base URL. The API's policy loads nothing, so the console needs one of its own.
+    /// </summary>
+    public string ContentSecurityPolicy { get; set; } =
+        "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
+}
