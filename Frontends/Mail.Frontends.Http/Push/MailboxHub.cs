@@ -33,9 +33,18 @@ public sealed class MailboxHub(MailboxHubFeeds feeds, IGrainFactory grains, IOpt
             return;
         }
         var user = MailUser.From(Context.User!);
+        try
+        {
+            await Groups.AddToGroupAsync(Context.ConnectionId, MailboxHubFeeds.GroupOf(user.AccountId));
+            await feeds.JoinAsync(user.AccountId);
+        }
+        catch
+        {
+            // SignalR does not call OnDisconnectedAsync for a connection whose OnConnectedAsync failed.
+            feeds.Release();
+            throw;
+        }
         Context.Items[nameof(MailUser)] = user;
-        await Groups.AddToGroupAsync(Context.ConnectionId, MailboxHubFeeds.GroupOf(user.AccountId));
-        await feeds.JoinAsync(user.AccountId);
         await base.OnConnectedAsync();
     }
 
