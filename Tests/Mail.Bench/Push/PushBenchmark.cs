@@ -8,6 +8,7 @@ using Mail.Frontends.Http.Push;
 using MailKit.Net.Smtp;
 using MailKit.Security;
 using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.Extensions.DependencyInjection;
 using MimeKit;
 
 namespace Mail.Bench.Push;
