@@ -11,6 +11,7 @@ using Mail.Grains.Reputation.Webhooks;
 using Mail.Grains.Storage;
 using Mail.Silo.Cluster;
 using Mail.Silo.Configuration;
+using Mail.Silo.Streams;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Configuration;
@@ -60,6 +61,7 @@ public static class SiloComposition
             o.Invariant = Invariant;
             o.ConnectionString = options.Database;
         });
+        silo.AddMailStreams(configuration);
         silo.Services.AddMailGrains();
         silo.Services.Configure<PasswordHashingOptions>(configuration.GetSection("Mail:Passwords"));
         silo.Services.Configure<AccountDefaults>(configuration.GetSection("Mail:Accounts"));
