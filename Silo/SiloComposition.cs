@@ -78,6 +78,7 @@ public static class SiloComposition
         silo.Services.Configure<WebhookOptions>(configuration.GetSection(WebhookOptions.Section));
         silo.Services.Configure<Mail.Grains.Reputation.Bulk.BulkOptions>(configuration.GetSection(Mail.Grains.Reputation.Bulk.BulkOptions.Section));
         silo.Services.Configure<Mail.Grains.Lifecycle.RetentionOptions>(configuration.GetSection(Mail.Grains.Lifecycle.RetentionOptions.Section));
+        silo.Services.Configure<Mail.Grains.Mailboxes.GroupCommitOptions>(configuration.GetSection(Mail.Grains.Mailboxes.GroupCommitOptions.Section));
         silo.Services.Configure<Mail.Grains.Lifecycle.BlobCollectionOptions>(configuration.GetSection(Mail.Grains.Lifecycle.BlobCollectionOptions.Section));
         return silo;
     }
