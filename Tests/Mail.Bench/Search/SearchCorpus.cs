@@ -8,13 +8,13 @@ namespace Mail.Bench.Search;
 /// </summary>
 public sealed class SearchCorpus(int seed)
 {
-    /// <summary>Sender names and addresses.</summary>
-    public static readonly string[] Senders = [.. Enumerable.Range(0, 300).Select(i =>
-        $"{First[i % First.Length]}.{Last[i / First.Length % Last.Length]}{i}@{Domains[i % Domains.Length]}")];
-
     private static readonly string[] First = ["alice", "bruno", "chloe", "dmitri", "elena", "farid", "grace", "hiro", "ines", "jonas", "kira", "liam", "maya", "noah", "olga"];
     private static readonly string[] Last = ["archer", "baker", "castro", "dubois", "evans", "fischer", "garcia", "hughes", "ito", "jensen", "kowalski", "lopez", "meyer", "novak", "okafor", "park", "quinn", "rossi", "schmidt", "tanaka"];
     private static readonly string[] Domains = ["northwind.example", "contoso.example", "fabrikam.example", "tailspin.example", "adventure-works.example", "lists.example.org"];
+
+    /// <summary>Sender names and addresses.</summary>
+    public static readonly string[] Senders = [.. Enumerable.Range(0, 300).Select(i =>
+        $"{First[i % First.Length]}.{Last[i / First.Length % Last.Length]}{i}@{Domains[i % Domains.Length]}")];
 
     /// <summary>Phrases woven into bodies, for the phrase queries.</summary>
     public static readonly string[] Phrases =
