@@ -80,6 +80,7 @@ public static class SiloComposition
         silo.Services.Configure<Mail.Grains.Lifecycle.RetentionOptions>(configuration.GetSection(Mail.Grains.Lifecycle.RetentionOptions.Section));
         silo.Services.Configure<Mail.Grains.Mailboxes.GroupCommitOptions>(configuration.GetSection(Mail.Grains.Mailboxes.GroupCommitOptions.Section));
         silo.Services.Configure<Mail.Grains.Lifecycle.BlobCollectionOptions>(configuration.GetSection(Mail.Grains.Lifecycle.BlobCollectionOptions.Section));
+        silo.Services.Configure<Mail.Grains.Search.SearchOptions>(configuration.GetSection(Mail.Grains.Search.SearchOptions.Section));
         return silo;
     }
 }

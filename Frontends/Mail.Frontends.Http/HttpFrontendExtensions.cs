@@ -120,6 +120,7 @@ public static class HttpFrontendExtensions
         OutboundEndpoints.Map(v1, admin);
         IpPoolEndpoints.Map(admin);
         TenantReputationEndpoints.Map(admin);
+        SearchEndpoints.Map(v1, admin);
         SuppressionEndpoints.Map(v1);
         WebhookEndpoints.Map(v1);
         OpsConsole.OpsConsoleEndpoints.Map(app, options.Ops);
