@@ -32,6 +32,7 @@ public static class MailGrainsServiceCollectionExtensions
         services.AddOptions<AuthThrottleOptions>();
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(sp => new PasswordHasher(sp.GetRequiredService<IOptions<PasswordHashingOptions>>().Value));
+        services.AddOptions<ThreadOptions>();
         services.AddSingleton<MailboxStore>();
         services.AddSingleton<DirectoryTable>();
         services.AddOutboundMta();

@@ -2,6 +2,7 @@ using System.Text;
 using Mail.Frontends.Imap.Protocol;
 using Mail.Frontends.Imap.Session;
 using Mail.Grains.Interfaces.Mailboxes;
+using Mail.Mime;
 using MimeKit;
 
 namespace Mail.Frontends.Imap.Commands;
