@@ -77,6 +77,7 @@ public static class SiloComposition
         silo.Services.Configure<Mail.Grains.Reputation.Bulk.BulkOptions>(configuration.GetSection(Mail.Grains.Reputation.Bulk.BulkOptions.Section));
         silo.Services.Configure<Mail.Grains.Lifecycle.RetentionOptions>(configuration.GetSection(Mail.Grains.Lifecycle.RetentionOptions.Section));
         silo.Services.Configure<Mail.Grains.Lifecycle.BlobCollectionOptions>(configuration.GetSection(Mail.Grains.Lifecycle.BlobCollectionOptions.Section));
+        silo.Services.Configure<Mail.Grains.Delivery.Sieve.SieveLimits>(configuration.GetSection(Mail.Grains.Delivery.Sieve.SieveLimits.Section));
         silo.Services.Configure<Mail.Grains.Mailboxes.ThreadOptions>(configuration.GetSection(Mail.Grains.Mailboxes.ThreadOptions.Section));
         return silo;
     }

@@ -40,6 +40,9 @@ public static class MailGrainsServiceCollectionExtensions
         services.AddFeedback();
         services.AddBulkSending();
         services.AddLifecycle();
+        services.AddOptions<Delivery.Sieve.SieveLimits>();
+        services.AddSingleton<Delivery.Sieve.SieveStore>();
+        services.AddSingleton<Delivery.Sieve.SieveFilter>();
         return services;
     }
 

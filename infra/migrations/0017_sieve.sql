@@ -3,8 +3,9 @@
 -- Threads. A message joins the thread of the first of its Message-ID, In-Reply-To and References ids that the
 -- mailbox knows (mailbox_threads maps every id seen, referenced ones too, so two replies to a message that never
 -- arrived share a thread, and a parent that arrives after its reply joins it). Without one, it joins the newest
--- message with the same base subject (RFC 5256 §2.1, ASCII upper-cased) that shares a participant (From, To or Cc
--- address) and arrived within the window; otherwise it starts a thread of its own (thread id = its message id).
+-- message with the same base subject (RFC 5256 §2.1, ASCII upper-cased) that arrived within the window and in which
+-- the new message's sender took part (was its From, To or Cc); otherwise it starts a thread of its own (thread id =
+-- its message id). The sender, not any participant, because every message shares the mailbox owner.
 ALTER TABLE mailbox_messages ADD COLUMN thread_subject text NULL, ADD COLUMN participants text[] NULL;
 CREATE INDEX mailbox_messages_thread ON mailbox_messages (account_id, thread_id);
 CREATE INDEX mailbox_messages_thread_subject ON mailbox_messages (account_id, thread_subject, internal_date DESC)
@@ -45,7 +46,7 @@ CREATE FUNCTION mailbox_deliver(
     p_internal_date timestamptz, p_sent_date timestamptz, p_from text, p_to text[], p_cc text[], p_subject text,
     p_message_id_header text, p_refs text[], p_preview text, p_has_attachments boolean, p_header_cache bytea,
     p_folder_uid_next bigint, p_folder_message_count integer, p_folder_unseen_count integer, p_folder_total_size bigint,
-    p_thread_subject text, p_participants text[], p_thread_window interval)
+    p_thread_subject text, p_participants text[], p_sender text, p_thread_window interval)
 RETURNS boolean AS $$
 DECLARE
     v_ids text[] := CASE WHEN p_message_id_header IS NULL THEN p_refs ELSE p_message_id_header || p_refs END;
@@ -61,10 +62,10 @@ BEGIN
       FROM unnest(v_ids) WITH ORDINALITY AS r (id, n)
       JOIN mailbox_threads t ON t.account_id = p_account AND t.message_id_header = r.id
      ORDER BY r.n LIMIT 1;
-    IF v_thread IS NULL AND p_thread_subject IS NOT NULL THEN
+    IF v_thread IS NULL AND p_thread_subject IS NOT NULL AND p_sender IS NOT NULL THEN
         SELECT thread_id INTO v_thread FROM mailbox_messages
          WHERE account_id = p_account AND thread_subject = p_thread_subject
-           AND internal_date >= p_internal_date - p_thread_window AND participants && p_participants
+           AND internal_date >= p_internal_date - p_thread_window AND p_sender = ANY(participants)
          ORDER BY internal_date DESC LIMIT 1;
     END IF;
     v_thread := COALESCE(v_thread, p_message_id);
@@ -86,3 +87,23 @@ BEGIN
     RETURN true;
 END
 $$ LANGUAGE plpgsql;
+
+-- Sieve scripts (RFC 5228), managed over the API and ManageSieve (RFC 5804); at most one active per account.
+CREATE TABLE sieve_scripts (
+    account_id  text NOT NULL,
+    name        text NOT NULL,
+    content     text NOT NULL,
+    active      boolean NOT NULL DEFAULT false,
+    updated_at  timestamptz NOT NULL DEFAULT now(),
+    PRIMARY KEY (account_id, name)
+);
+CREATE UNIQUE INDEX sieve_scripts_active ON sieve_scripts (account_id) WHERE active;
+
+-- Vacation replies sent (RFC 5230 §4.2): one per sender and handle within :days.
+CREATE TABLE sieve_vacation_replies (
+    account_id  text NOT NULL,
+    handle      text NOT NULL,
+    sender      text NOT NULL,
+    sent_at     timestamptz NOT NULL,
+    PRIMARY KEY (account_id, handle, sender)
+);

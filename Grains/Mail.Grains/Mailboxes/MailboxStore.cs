@@ -120,7 +120,7 @@ public sealed class MailboxStore(NpgsqlDataSource dataSource, IOptions<ThreadOpt
         await using var command = dataSource.CreateCommand(
             """
             SELECT mailbox_deliver(@a, @e, @m, @nm, @nf, @qu, @mc, @d, @id, @f, @uid, @flags, @labels, @bt, @bn, @size,
-                @idate, @sdate, @from, @to, @cc, @subject, @mid, @refs, @preview, @att, @hc, @fun, @fmc, @fuc, @fts, @ts, @tp, @tw)
+                @idate, @sdate, @from, @to, @cc, @subject, @mid, @refs, @preview, @att, @hc, @fun, @fmc, @fuc, @fts, @ts, @tp, @ts2, @tw)
             """);
         var p = command.Parameters;
         AddHead(p, write, epoch);
@@ -150,6 +150,7 @@ public sealed class MailboxStore(NpgsqlDataSource dataSource, IOptions<ThreadOpt
         p.AddWithValue("fts", folder.TotalSize);
         p.AddWithValue("ts", NpgsqlTypes.NpgsqlDbType.Text, _threadWindow > TimeSpan.Zero && ThreadKey.Subject(summary) is { } key ? key : DBNull.Value);
         p.AddWithValue("tp", ThreadKey.Participants(summary));
+        p.AddWithValue("ts2", NpgsqlTypes.NpgsqlDbType.Text, (object?)ThreadKey.Sender(summary) ?? DBNull.Value);
         p.AddWithValue("tw", _threadWindow);
         return await Fenced(async () => (bool)(await command.ExecuteScalarAsync())!);
     }

@@ -6,8 +6,8 @@ namespace Mail.Grains.Mailboxes;
 
 /// <summary>
 /// What the subject fallback of threading compares (see infra/migrations/0017_sieve.sql): the base subject of
-/// RFC 5256 §2.1 in its i;ascii-casemap form (so "Re: Lunch" and "lunch" meet, as in IMAP THREAD), and the bare,
-/// lower-cased addresses of From, To and Cc.
+/// RFC 5256 §2.1 in its i;ascii-casemap form (so "Re: Lunch" and "lunch" meet, as in IMAP THREAD), the bare,
+/// lower-cased addresses of From, To and Cc, and the sender who must be among an earlier message's participants.
 /// </summary>
 public static class ThreadKey
 {
@@ -18,6 +18,9 @@ public static class ThreadKey
     public static string[] Participants(MessageSummary summary) =>
         new[] { summary.From }.Concat(summary.To).Concat(summary.Cc)
             .SelectMany(Addresses).Select(a => a.ToLowerInvariant()).Distinct().ToArray();
+
+    /// <summary>The From address, lower-cased, or null.</summary>
+    public static string? Sender(MessageSummary summary) => Addresses(summary.From).FirstOrDefault()?.ToLowerInvariant();
 
     private static IEnumerable<string> Addresses(string field) =>
         InternetAddressList.TryParse(field, out var list) ? list.Mailboxes.Select(m => m.Address) : [];
