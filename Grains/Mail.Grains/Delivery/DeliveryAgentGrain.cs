@@ -146,7 +146,7 @@ public sealed class DeliveryAgentGrain(IBlobStore blobs, OutboundIntake outbound
             {
                 var target = await FilingFolderAsync(mailbox, filing, folder);
                 await mailbox.DeliverAsync(new MessageDelivery(filed == 0 ? deliveryId : $"{deliveryId}/{filed}", target, blob, summary,
-                    filing.Flags, [], submission.ReceivedAt));
+                    SieveFilter.StorableFlags(filing.Flags), [], submission.ReceivedAt));
                 filed++;
             }
             var outgoing = new List<Submission>();

@@ -27,7 +27,7 @@ public sealed class LabelTests(MailHostFixture host) : IClassFixture<MailHostFix
 
         await imap.Inbox.StoreAsync(summary.UniqueId, new StoreFlagsRequest(StoreAction.Add, MessageFlags.None) { Keywords = { "Urgent" } });
         await imap.Inbox.StoreAsync(summary.UniqueId, new StoreFlagsRequest(StoreAction.Remove, MessageFlags.None) { Keywords = { "Work" } });
-        var labels = (await FilterMail.ItemsAsync(user)).Single().GetProperty("labels").EnumerateArray().Select(l => l.GetString()).ToArray();
+        var labels = (await FilterMail.ItemsAsync(user)).Single().GetProperty("labels").EnumerateArray().Select(l => l.GetString()!).ToArray();
         Assert.Equal(["Trips 2026/é", "Urgent"], labels.Order(StringComparer.Ordinal).ToArray());
 
         (await user.PatchAsJsonAsync($"/v1/emails/{id}", new { remove_labels = new[] { "Urgent" } })).EnsureSuccessStatusCode();

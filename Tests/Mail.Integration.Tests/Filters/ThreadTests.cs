@@ -34,7 +34,7 @@ public sealed class ThreadTests(MailHostFixture host) : IClassFixture<MailHostFi
 
         var view = await user.GetFromJsonAsync<JsonElement>($"/v1/threads/{thread}");
         Assert.Equal(["Quarterly plan", "Re: Quarterly plan", "RE: quarterly plan"],
-            view.GetProperty("messages").EnumerateArray().Select(m => m.GetProperty("subject").GetString()).ToArray());
+            view.GetProperty("messages").EnumerateArray().Select(m => m.GetProperty("subject").GetString()!).ToArray());
         Assert.Equal(HttpStatusCode.NotFound, (await user.GetAsync("/v1/threads/999999999")).StatusCode);
     }
 
@@ -70,10 +70,10 @@ public sealed class ThreadTests(MailHostFixture host) : IClassFixture<MailHostFi
         var r1 = FilterMail.Message("hal@remote.example", to, "Budget");
         var r2 = FilterMail.Message("ivy@remote.example", to, "Re: Budget");
         r2.InReplyTo = r1.MessageId;
-        r2.References.Add(r1.MessageId);
+        r2.References.Add(r1.MessageId!);
         var r3 = FilterMail.Message("hal@remote.example", to, "Re: Budget");
-        r3.References.Add(r1.MessageId);
-        r3.References.Add(r2.MessageId);
+        r3.References.Add(r1.MessageId!);
+        r3.References.Add(r2.MessageId!);
         var s1 = FilterMail.Message("jon@remote.example", to, "Offsite");
         var s2 = FilterMail.Message("jon@remote.example", to, "Re: Offsite");
         var missing = MimeKit.Utils.MimeUtils.GenerateMessageId("remote.example");
@@ -104,7 +104,7 @@ public sealed class ThreadTests(MailHostFixture host) : IClassFixture<MailHostFi
         await imap.Inbox.OpenAsync(FolderAccess.ReadOnly);
         var threads = await imap.Inbox.ThreadAsync(ThreadingAlgorithm.References, SearchQuery.All);
         var envelopes = (await imap.Inbox.FetchAsync(0, -1, MessageSummaryItems.UniqueId | MessageSummaryItems.Envelope))
-            .ToDictionary(s => s.UniqueId, s => s.Envelope.MessageId);
+            .ToDictionary(s => s.UniqueId, s => s.Envelope!.MessageId);
         static IEnumerable<UniqueId> Members(MessageThread t) =>
             (t.UniqueId is { } id ? [id] : Array.Empty<UniqueId>()).Concat(t.Children.SelectMany(Members));
         var imapGroups = threads.Select(t => Members(t).Select(u => envelopes[u]).ToHashSet()).ToList();

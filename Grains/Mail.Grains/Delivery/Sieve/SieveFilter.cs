@@ -129,6 +129,20 @@ public sealed class SieveFilter(IBlobStore blobs, IGrainFactory grains, IOptions
     }
 
     /// <summary>
+    /// The flags of a filing that a mailbox can store: the five system flags (any case), and keywords that are IMAP atoms
+    /// (RFC 9051 §9 flag-keyword); anything else a script names (\Recent, "\Foo", "a(b") is left out rather than failing
+    /// the delivery.
+    /// </summary>
+    public static string[] StorableFlags(IEnumerable<string> flags)
+    {
+        var system = new[] { MessageFlags.Seen, MessageFlags.Answered, MessageFlags.Flagged, MessageFlags.Deleted, MessageFlags.Draft };
+        return flags.Select(f => f.StartsWith('\') ? system.FirstOrDefault(s => s.Equals(f, StringComparison.OrdinalIgnoreCase)) : IsAtom(f) ? f : null)
+            .OfType<string>().Distinct().ToArray();
+
+        static bool IsAtom(string f) => f.Length is > 0 and <= 100 && f.All(c => c is > ' ' and < (char)0x7F and not ('(' or ')' or '{' or '%' or '*' or '"' or '\\' or ']'));
+    }
+
+    /// <summary>
     /// Drops redirects that would loop: the message already went through this recipient (a Delivered-To field naming it)
     /// or through more forwarders than <see cref="SieveLimits.MaxRedirectHops"/>. If that leaves the message nowhere, it is kept.
     /// </summary>

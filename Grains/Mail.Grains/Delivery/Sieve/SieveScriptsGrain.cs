@@ -52,6 +52,8 @@ public sealed class SieveScriptsGrain(SieveStore store, IOptions<SieveLimits> op
     public async Task SetActiveAsync(string? name)
     {
         var target = string.IsNullOrEmpty(name) ? null : name;
+        // Checked first: a SETACTIVE of an unknown name must leave the active script as it was (RFC 5804 §2.8).
+        if (target is not null && await store.GetAsync(AccountId, target) is null) throw new MailException(MailErrorCode.NotFound, $"There is no script named \"{name}\".");
         _activeLoaded = false;
         if (!await store.SetActiveAsync(AccountId, target)) throw new MailException(MailErrorCode.NotFound, $"There is no script named \"{name}\".");
     }
