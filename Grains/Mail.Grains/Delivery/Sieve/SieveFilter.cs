@@ -136,7 +136,7 @@ public sealed class SieveFilter(IBlobStore blobs, IGrainFactory grains, IOptions
     public static string[] StorableFlags(IEnumerable<string> flags)
     {
         var system = new[] { MessageFlags.Seen, MessageFlags.Answered, MessageFlags.Flagged, MessageFlags.Deleted, MessageFlags.Draft };
-        return flags.Select(f => f.StartsWith('\') ? system.FirstOrDefault(s => s.Equals(f, StringComparison.OrdinalIgnoreCase)) : IsAtom(f) ? f : null)
+        return flags.Select(f => f.StartsWith('\\') ? system.FirstOrDefault(s => s.Equals(f, StringComparison.OrdinalIgnoreCase)) : IsAtom(f) ? f : null)
             .OfType<string>().Distinct().ToArray();
 
         static bool IsAtom(string f) => f.Length is > 0 and <= 100 && f.All(c => c is > ' ' and < (char)0x7F and not ('(' or ')' or '{' or '%' or '*' or '"' or '\\' or ']'));
