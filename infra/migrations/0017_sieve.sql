@@ -21,10 +21,10 @@ DECLARE
 BEGIN
     FOR i IN 0..length(octets) - 1 LOOP
         c := get_byte(octets, i);
-        IF c BETWEEN 33 AND 126 AND chr(c) NOT IN ('(', ')', '{', '%', '*', '"', '\', ']') THEN
+        IF c BETWEEN 33 AND 126 AND chr(c) NOT IN ('(', ')', '{', '%', '*', '"', '\', ']', '&') THEN
             result := result || chr(c);
         ELSE
-            result := result || '%' || upper(lpad(to_hex(c), 2, '0'));
+            result := result || '&' || upper(lpad(to_hex(c), 2, '0'));
         END IF;
     END LOOP;
     RETURN result;

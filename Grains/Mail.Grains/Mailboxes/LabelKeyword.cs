@@ -6,8 +6,8 @@ namespace Mail.Grains.Mailboxes;
 /// <summary>
 /// Labels are IMAP keywords (RFC 9051 §2.3.2), so a label set over the API is a keyword in FETCH FLAGS and a keyword
 /// stored over IMAP is a label. A keyword must be an atom, so a label's characters that are not atom characters (space,
-/// <c>( ) { * " \ ]</c>, controls, anything beyond ASCII) and <c>%</c> itself are written as <c>%XX</c>, the UTF-8
-/// octets in upper-case hex: label <c>Work stuff/é</c> is keyword <c>Work%20stuff/%C3%A9</c>. Keywords beginning with
+/// <c>( ) { % * " \ ]</c>, controls, anything beyond ASCII) and <c>&amp;</c> itself are written as <c>&amp;XX</c>, the UTF-8
+/// octets in upper-case hex (<c>%</c> is a list wildcard, not an atom character): label <c>Work stuff/é</c> is keyword <c>Work&amp;20stuff/&amp;C3&amp;A9</c>. Keywords beginning with
 /// <c>$</c> are IMAP's own (<c>$Forwarded</c>, <c>$MDNSent</c>, <c>$Junk</c>, RFC 5788) and are not labels, so a label
 /// may not begin with <c>$</c>.
 /// </summary>
@@ -22,7 +22,7 @@ public static class LabelKeyword
         foreach (var octet in Encoding.UTF8.GetBytes(canonical))
         {
             if (IsAtomChar(octet)) builder.Append((char)octet);
-            else builder.Append('%').Append(octet.ToString("X2"));
+            else builder.Append('&').Append(octet.ToString("X2"));
         }
         var keyword = builder.ToString();
         if (keyword.Length > FlagSet.MaxLength) throw new MailException(MailErrorCode.Invalid, $"'{label}' is too long for a label.");
@@ -33,11 +33,11 @@ public static class LabelKeyword
     public static string? ToLabel(string flag)
     {
         if (flag.Length == 0 || flag[0] is '\\' or '$') return null;
-        if (!flag.Contains('%')) return flag;
+        if (!flag.Contains('&')) return flag;
         var octets = new List<byte>(flag.Length);
         for (var i = 0; i < flag.Length; i++)
         {
-            if (flag[i] == '%' && i + 2 < flag.Length && IsHex(flag[i + 1]) && IsHex(flag[i + 2]))
+            if (flag[i] == '&' && i + 2 < flag.Length && IsHex(flag[i + 1]) && IsHex(flag[i + 2]))
             {
                 octets.Add(Convert.ToByte(flag.Substring(i + 1, 2), 16));
                 i += 2;
@@ -61,8 +61,8 @@ public static class LabelKeyword
     /// <summary>The labels of a flag list, in its order.</summary>
     public static string[] LabelsOf(IEnumerable<string> flags) => flags.Select(ToLabel).OfType<string>().Distinct().ToArray();
 
-    // RFC 9051 §9 ATOM-CHAR: any CHAR except atom-specials ( ) { SP CTL % * DQUOTE \ ]; '%' is our escape.
-    private static bool IsAtomChar(byte c) => c is > 0x20 and < 0x7F && c is not ((byte)'(' or (byte)')' or (byte)'{' or (byte)'%' or (byte)'*' or (byte)'"' or (byte)'\\' or (byte)']');
+    // RFC 9051 §9 ATOM-CHAR: any CHAR except atom-specials ( ) { SP CTL % * DQUOTE \ ]; '&' is our escape.
+    private static bool IsAtomChar(byte c) => c is > 0x20 and < 0x7F && c is not ((byte)'(' or (byte)')' or (byte)'{' or (byte)'%' or (byte)'*' or (byte)'"' or (byte)'\\' or (byte)']' or (byte)'&');
 
     private static bool IsHex(char c) => char.IsAsciiHexDigit(c);
 }

@@ -40,6 +40,16 @@ public static class FilterMail
         }
     }
 
+    /// <summary>Submits as <paramref name="user"/> (STARTTLS, AUTH): how a hosted address sends, since the MX refuses unauthenticated mail claiming a hosted domain.</summary>
+    public static async Task SubmitAsync(MailHostFixture host, MimeMessage message, string user)
+    {
+        using var client = new SmtpClient { ServerCertificateValidationCallback = (_, _, _, _) => true };
+        await client.ConnectAsync("127.0.0.1", host.SubmissionPort, SecureSocketOptions.StartTls);
+        await client.AuthenticateAsync(user, "test-password");
+        await client.SendAsync(message);
+        await client.DisconnectAsync(true);
+    }
+
     /// <summary>Stores a script over the API and makes it active; fails the test if it is refused.</summary>
     public static async Task ActivateAsync(HttpClient user, string script, string name = "filters")
     {

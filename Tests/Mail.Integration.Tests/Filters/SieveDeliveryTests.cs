@@ -143,12 +143,12 @@ public sealed class SieveDeliveryTests(MailHostFixture host) : IClassFixture<Mai
         var (sender, senderClient) = await ApiUsers.CreateAsync(host);
         var (other, otherClient) = await ApiUsers.CreateAsync(host);
         await FilterMail.ActivateAsync(awayClient, "require \"vacation\";\nvacation :days 3 :subject \"Away\" \"I am away until Monday.\";");
-        await FilterMail.DeliverAsync(host, FilterMail.Message(sender, away, "first"));
-        await FilterMail.DeliverAsync(host, FilterMail.Message(sender, away, "second"));
-        await FilterMail.DeliverAsync(host, FilterMail.Message(other, away, "third"));
+        await FilterMail.SubmitAsync(host, FilterMail.Message(sender, away, "first"), sender);
+        await FilterMail.SubmitAsync(host, FilterMail.Message(sender, away, "second"), sender);
+        await FilterMail.SubmitAsync(host, FilterMail.Message(other, away, "third"), other);
         var bulk = FilterMail.Message(other, away, "newsletter");
         bulk.Headers.Add("Precedence", "bulk");
-        await FilterMail.DeliverAsync(host, bulk);
+        await FilterMail.SubmitAsync(host, bulk, other);
 
         var reply = Assert.Single(await FilterMail.ItemsAsync(senderClient));
         Assert.Equal("Away", reply.GetProperty("subject").GetString());
