@@ -2,6 +2,7 @@ using Mail.Frontends.Hosting;
 using Mail.Frontends.Http;
 using Mail.Frontends.Imap.Hosting;
 using Mail.Frontends.Pop3.Hosting;
+using Mail.Frontends.ManageSieve.Hosting;
 using Mail.Frontends.Smtp.Hosting;
 using Mail.Silo.Cluster;
 using Mail.Silo.Configuration;
@@ -58,12 +59,14 @@ public static class MailHost
         builder.AddMailSmtpFrontend(certificate);
         builder.AddMailImapFrontend(certificate);
         builder.AddMailPop3Frontend(certificate);
+        builder.AddMailManageSieveFrontend();
         services?.Invoke(builder.Services);
         var app = builder.Build();
         app.MapMailHttpFrontend();
         app.UseMailSmtpFrontend();
         app.UseMailImapFrontend();
         app.UseMailPop3Frontend();
+        app.UseMailManageSieveFrontend();
         if (frontendOnly) app.Services.GetRequiredService<ReadinessState>().MarkReady(ReadinessState.Seed);
         return app;
     }

@@ -81,6 +81,8 @@ public static class SiloComposition
         silo.Services.Configure<Mail.Grains.Mailboxes.GroupCommitOptions>(configuration.GetSection(Mail.Grains.Mailboxes.GroupCommitOptions.Section));
         silo.Services.Configure<Mail.Grains.Lifecycle.BlobCollectionOptions>(configuration.GetSection(Mail.Grains.Lifecycle.BlobCollectionOptions.Section));
         silo.Services.Configure<Mail.Grains.Search.SearchOptions>(configuration.GetSection(Mail.Grains.Search.SearchOptions.Section));
+        silo.Services.Configure<Mail.Grains.Delivery.Sieve.SieveLimits>(configuration.GetSection(Mail.Grains.Delivery.Sieve.SieveLimits.Section));
+        silo.Services.Configure<Mail.Grains.Mailboxes.ThreadOptions>(configuration.GetSection(Mail.Grains.Mailboxes.ThreadOptions.Section));
         return silo;
     }
 }

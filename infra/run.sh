@@ -94,6 +94,7 @@ Mail dev server
   SMTP        MX 127.0.0.1:2525, submission 2587 (STARTTLS) / 2465 (TLS), AUTH PLAIN/LOGIN
   IMAP        127.0.0.1:2143 (STARTTLS) / 2993 (TLS)
   POP3        127.0.0.1:2110 (STLS) / 2995 (TLS)
+  ManageSieve 127.0.0.1:${MAIL_MANAGESIEVE_PORT:-4190} (STARTTLS; Sieve filters, RFC 5804)
   admin token $( [[ -n ${MAIL_ADMIN_TOKEN:-} ]] && echo "from MAIL_ADMIN_TOKEN" || echo "$MAIL_DATA_DIR/admin-token")
 EOF
 if [[ ! ${MAIL_DEMO,,} =~ ^(0|false|no|off)$ ]]; then

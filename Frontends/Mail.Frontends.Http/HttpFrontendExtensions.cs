@@ -112,6 +112,9 @@ public static class HttpFrontendExtensions
         SendEndpoints.Map(v1);
         EmailEndpoints.Map(v1);
         FolderEndpoints.Map(v1);
+        ThreadEndpoints.Map(v1);
+        LabelEndpoints.Map(v1);
+        SieveEndpoints.Map(v1);
         ChangeEndpoints.Map(v1);
         AccountEndpoints.Map(v1);
         BulkEndpoints.Map(v1, app.Services.GetRequiredService<IOptions<Bulk.BulkApiOptions>>().Value);

@@ -43,6 +43,15 @@ public interface IMailboxGrain : IGrainWithStringKey
     /// <summary>The messages of <paramref name="messageIds"/> that exist, in no particular order; at most <see cref="MaxContentBatch"/> ids per call.</summary>
     Task<IReadOnlyList<MessageRecord>> GetMessagesAsync(IReadOnlyList<long> messageIds);
 
+    /// <summary>The messages of a thread, oldest first (internal date, then id), at most <see cref="MaxThreadMessages"/>; empty when there is no such thread.</summary>
+    Task<IReadOnlyList<MessageRecord>> GetThreadAsync(long threadId);
+
+    /// <summary>Most messages <see cref="GetThreadAsync"/> returns.</summary>
+    const int MaxThreadMessages = 1000;
+
+    /// <summary>Every label in use, by name, with how many messages carry it and how many of those are unread.</summary>
+    Task<IReadOnlyList<LabelCount>> ListLabelsAsync();
+
     /// <summary>
     /// Where the content of each message is, with its header cache, in one read (IMAP FETCH of a range);
     /// ids that do not exist are left out. At most <see cref="MaxContentBatch"/> ids per call.

@@ -185,3 +185,10 @@ public sealed record MailboxChange(
     [property: Id(2)] int FolderId,
     [property: Id(3)] long? MessageId,
     [property: Id(4)] long? Uid);
+
+/// <summary>A label and its counts over the whole mailbox (every folder).</summary>
+[GenerateSerializer, Immutable, Alias("mail.LabelCount")]
+public sealed record LabelCount(
+    [property: Id(0)] string Name,
+    [property: Id(1)] long Total,
+    [property: Id(2)] long Unread);

@@ -38,6 +38,7 @@ public static class MailGrainsServiceCollectionExtensions
         services.AddSingleton(sp => new PasswordHasher(sp.GetRequiredService<IOptions<PasswordHashingOptions>>().Value));
         services.AddOptions<GroupCommitOptions>();
         services.AddSingleton<GroupCommit>();
+        services.AddOptions<ThreadOptions>();
         services.AddSingleton<MailboxStore>();
         services.AddSingleton<DirectoryTable>();
         services.AddOutboundMta();
@@ -45,6 +46,9 @@ public static class MailGrainsServiceCollectionExtensions
         services.AddFeedback();
         services.AddBulkSending();
         services.AddLifecycle();
+        services.AddOptions<Delivery.Sieve.SieveLimits>();
+        services.AddSingleton<Delivery.Sieve.SieveStore>();
+        services.AddSingleton<Delivery.Sieve.SieveFilter>();
         services.AddSearch();
         return services;
     }

@@ -42,6 +42,7 @@ public static class EnvironmentAliases
         ["MAIL_IMAPS_PORT"] = "Mail:Imap:TlsPort",
         ["MAIL_POP3_PORT"] = "Mail:Pop3:Port",
         ["MAIL_POP3S_PORT"] = "Mail:Pop3:TlsPort",
+        ["MAIL_MANAGESIEVE_PORT"] = "Mail:ManageSieve:Port",
         ["MAIL_OUTBOUND_SOURCE"] = "Mail:Outbound:SourceAddress",
         ["MAIL_RELAY_HOST"] = "Mail:Outbound:RelayHost",
         ["MAIL_RELAY_PORT"] = "Mail:Outbound:RelayPort",

@@ -36,6 +36,9 @@ public class MailHostFixture : IAsyncLifetime
 
     /// <summary>POP3 port (implicit TLS).</summary>
     public int Pop3TlsPort { get; } = FreePort.Next();
+
+    /// <summary>ManageSieve port (STARTTLS).</summary>
+    public int ManageSievePort { get; } = FreePort.Next();
     private WebApplication? _app;
 
     /// <summary>
@@ -144,6 +147,7 @@ public class MailHostFixture : IAsyncLifetime
             ["Mail:Imap:TlsPort"] = ImapTlsPort.ToString(),
             ["Mail:Pop3:Port"] = Pop3Port.ToString(),
             ["Mail:Pop3:TlsPort"] = Pop3TlsPort.ToString(),
+            ["Mail:ManageSieve:Port"] = ManageSievePort.ToString(),
             // Tests of other parts send to remote recipients from domains nobody published; the rule's own tests turn it on.
             ["Mail:Outbound:RequireVerifiedDomains"] = "false",
             // Remote recipients of other tests are deferred at once by a resolver that is not there, never sent to the internet.

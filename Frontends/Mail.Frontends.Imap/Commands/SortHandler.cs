@@ -3,6 +3,7 @@ using Mail.Frontends.Imap.Protocol;
 using Mail.Frontends.Imap.Session;
 using Mail.Grains.Interfaces.Mailboxes;
 using Mail.Frontends.Imap.Mime;
+using Mail.Mime;
 using MimeKit;
 
 namespace Mail.Frontends.Imap.Commands;

@@ -3,6 +3,7 @@ using Mail.Grains.Interfaces.Bulk;
 using Mail.Grains.Interfaces.Delivery;
 using Mail.Grains.Interfaces.Errors;
 using Mail.Grains.Interfaces.Mailboxes;
+using Mail.Grains.Delivery.Sieve;
 using Mail.Grains.Outbound;
 using Mail.Grains.Interfaces.Reputation;
 using Mail.Grains.Outbound.Bounces;
@@ -19,12 +20,13 @@ namespace Mail.Grains.Delivery;
 /// referenced by every recipient's row), files the sender's copy in Sent, queues remote recipients (those the sending
 /// tenant suppressed are recorded, not sent), applies bounce reports that come back to a VERP return path, hands
 /// complaint reports sent to the feedback loop address to the <see cref="ComplaintHandler"/>, and unsubscribes for mail
-/// to a List-Unsubscribe mailto.
+/// to a List-Unsubscribe mailto. A local recipient's active Sieve script decides where its copy is filed before it is
+/// filed, and what leaves because of it (redirects, a vacation reply, a DSN for a reject the SMTP reply could not carry).
 /// Delivery ids derive from the submission id, so a retried submission files nothing twice.
 /// </summary>
 [StatelessWorker]
 public sealed class DeliveryAgentGrain(IBlobStore blobs, OutboundIntake outbound, AsyncBounceHandler bounces, ComplaintHandler complaints,
-    IOptions<FeedbackOptions> feedback) : Grain, IDeliveryAgentGrain
+    IOptions<FeedbackOptions> feedback, SieveFilter sieve, IOptions<OutboundOptions> outboundOptions) : Grain, IDeliveryAgentGrain
 {
     /// <inheritdoc />
     public async Task<SubmissionResult> SubmitAsync(Submission submission)
@@ -47,7 +49,7 @@ public sealed class DeliveryAgentGrain(IBlobStore blobs, OutboundIntake outbound
             if (!blobsByTenant.ContainsKey(tenant)) blobsByTenant[tenant] = await CopyBlobAsync(submission.Blob, tenant);
         }
 
-        var localOutcomes = new Dictionary<string, Task<RecipientOutcome>>();
+        var localOutcomes = new Dictionary<string, Task<LocalDelivery>>();
         foreach (var target in targets.Where(t => t.Route is not null))
         {
             var route = target.Route!;
@@ -55,6 +57,8 @@ public sealed class DeliveryAgentGrain(IBlobStore blobs, OutboundIntake outbound
             localOutcomes[route.AccountId] = DeliverLocalAsync(submission, route, blobsByTenant[route.TenantId], summary, target.Address);
         }
         await Task.WhenAll(localOutcomes.Values);
+        // What Sieve sends (redirects, vacation replies) is a submission of its own, delivered by this activation in turn.
+        foreach (var outgoing in localOutcomes.Values.SelectMany(l => l.Result.Outgoing)) await SubmitAsync(outgoing);
 
         var remote = targets.Where(t => t.Remote).Select(t => t.Address).Distinct().ToArray();
         var suppressed = await outbound.EnqueueAsync(submission, summary, remote);
@@ -76,8 +80,9 @@ public sealed class DeliveryAgentGrain(IBlobStore blobs, OutboundIntake outbound
                 new RecipientOutcome(t.Address, RecipientStatus.Suppressed, "the address is on the suppression list; not sent"),
             { Remote: true } => new RecipientOutcome(t.Address, RecipientStatus.Queued, null),
             { VerpToken: not null } or { Feedback: true } or { UnsubscribeToken: not null } => new RecipientOutcome(t.Address, RecipientStatus.Delivered, null),
-            _ => localOutcomes[t.Route!.AccountId].Result with { Address = t.Address },
+            _ => localOutcomes[t.Route!.AccountId].Result.Outcome with { Address = t.Address },
         }).ToArray();
+        await ReportSieveRejectsAsync(submission, outcomes, localOutcomes.Values.Select(l => l.Result).Where(l => l.RejectedHeader is not null).ToList());
         return new SubmissionResult(sentId, outcomes);
     }
 
@@ -117,19 +122,86 @@ public sealed class DeliveryAgentGrain(IBlobStore blobs, OutboundIntake outbound
             : new Target(address, null, false, "no such user here");
     }
 
-    private async Task<RecipientOutcome> DeliverLocalAsync(Submission submission, AddressRoute route, StoredBlob blob, MessageSummary summary, string address)
+    private async Task<LocalDelivery> DeliverLocalAsync(Submission submission, AddressRoute route, StoredBlob blob, MessageSummary summary, string address)
     {
+        var mailbox = GrainFactory.GetGrain<IMailboxGrain>(route.AccountId);
+        var folder = submission.Folder ?? SpecialFolders.Inbox;
+        var deliveryId = $"{submission.SubmissionId}/{route.AccountId}";
         try
         {
-            await GrainFactory.GetGrain<IMailboxGrain>(route.AccountId).DeliverAsync(new MessageDelivery(
-                $"{submission.SubmissionId}/{route.AccountId}", submission.Folder ?? SpecialFolders.Inbox, blob, summary, [], [], submission.ReceivedAt));
-            return new RecipientOutcome(address, RecipientStatus.Delivered, null);
+            var decision = await sieve.DecideAsync(route.AccountId, submission.EnvelopeFrom, address, blob);
+            if (decision is null)
+            {
+                await mailbox.DeliverAsync(new MessageDelivery(deliveryId, folder, blob, summary, [], [], submission.ReceivedAt));
+                return new LocalDelivery(new RecipientOutcome(address, RecipientStatus.Delivered, null), []);
+            }
+            var outcome = decision.Outcome;
+            if (outcome.Reject is { } reason)
+            {
+                // RFC 5429 §2.1: refused in the SMTP session when every recipient refuses (550), otherwise by DSN.
+                return new LocalDelivery(new RecipientOutcome(address, RecipientStatus.Rejected, $"rejected by the recipient's filter: {reason}"), [], decision.Header);
+            }
+            var filed = 0;
+            foreach (var filing in outcome.Filings.DistinctBy(f => f.Folder ?? folder))
+            {
+                var target = await FilingFolderAsync(mailbox, filing, folder);
+                await mailbox.DeliverAsync(new MessageDelivery(filed == 0 ? deliveryId : $"{deliveryId}/{filed}", target, blob, summary,
+                    SieveFilter.StorableFlags(filing.Flags), [], submission.ReceivedAt));
+                filed++;
+            }
+            var outgoing = new List<Submission>();
+            for (var i = 0; i < outcome.Redirects.Count; i++)
+            {
+                outgoing.Add(await sieve.RedirectAsync(submission, blob, route.TenantId, address, outcome.Redirects[i], i, summary));
+            }
+            if (await sieve.VacationAsync(submission, decision, route.AccountId, route.TenantId, address) is { } reply) outgoing.Add(reply);
+            return new LocalDelivery(new RecipientOutcome(address, RecipientStatus.Delivered, null), outgoing);
         }
         catch (MailException e) when (e.Code is MailErrorCode.QuotaExceeded or MailErrorCode.NotFound)
         {
-            return new RecipientOutcome(address, RecipientStatus.Rejected, e.Message);
+            return new LocalDelivery(new RecipientOutcome(address, RecipientStatus.Rejected, e.Message), []);
         }
     }
+
+    /// <summary>
+    /// Where a Sieve filing goes: keep is the delivery's folder; fileinto :create makes a missing folder (RFC 5490 §3.2);
+    /// fileinto a folder that does not exist, without :create, keeps the message in the delivery's folder instead of losing it.
+    /// </summary>
+    private static async Task<string> FilingFolderAsync(IMailboxGrain mailbox, SieveFiling filing, string keep)
+    {
+        if (filing.Folder is not { } name) return keep;
+        var folders = await mailbox.ListFoldersAsync();
+        if (folders.Any(f => f.Name.Equals(name.Trim('/'), StringComparison.Ordinal))) return name;
+        if (!filing.Create) return keep;
+        try
+        {
+            return (await mailbox.CreateFolderAsync(name)).Name;
+        }
+        catch (MailException e) when (e.Code == MailErrorCode.AlreadyExists)
+        {
+            return name;
+        }
+    }
+
+    /// <summary>
+    /// RFC 5429 §2.1: a Sieve reject that the SMTP reply could not carry (another recipient took the message, so the
+    /// reply was 250) is reported to the envelope sender by a DSN, sent with a null return path; a null sender gets none.
+    /// </summary>
+    private async Task ReportSieveRejectsAsync(Submission submission, RecipientOutcome[] outcomes, List<LocalDelivery> rejected)
+    {
+        if (rejected.Count == 0 || submission.EnvelopeFrom.Length == 0 || outcomes.All(o => o.Status == RecipientStatus.Rejected)) return;
+        var now = DateTimeOffset.UtcNow;
+        var report = new DsnReport(outboundOptions.Value.Hostname, submission.EnvelopeFrom, submission.ReceivedAt,
+            rejected.Select(r => new DsnRecipient(r.Outcome.Address, DsnAction.Failed, "5.7.1", now, DiagnosticCode: r.Outcome.Detail)).ToArray(),
+            rejected[0].RejectedHeader!);
+        var bytes = DsnBuilder.ToBytes(DsnBuilder.Build(report));
+        var stored = await blobs.PutAsync(submission.Blob.TenantId, new MemoryStream(bytes, writable: false), CancellationToken.None);
+        await SubmitAsync(new Submission($"{submission.SubmissionId}/sieve-reject", new StoredBlob(submission.Blob.TenantId, stored.Name, stored.Length),
+            "", [submission.EnvelopeFrom], null, now, MessageSummaryReader.Read(bytes)));
+    }
+
+    /// <summary>A local recipient's outcome, what its Sieve script sends, and for a Sieve reject the header block a DSN quotes.</summary>
+    private sealed record LocalDelivery(RecipientOutcome Outcome, IReadOnlyList<Submission> Outgoing, byte[]? RejectedHeader = null);
 
     /// <summary>
     /// A recipient: local (Route), remote, refused (Rejection), a VERP return path of ours (VerpToken: a bounce or complaint

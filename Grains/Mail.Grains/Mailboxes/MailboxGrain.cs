@@ -65,8 +65,8 @@ public sealed class MailboxGrain(MailboxStore store) : Grain, IMailboxGrain
     {
         var head = RequireHead();
         var folder = FindFolder(delivery.Folder);
-        var flags = delivery.Flags.Select(FlagSet.CanonicalFlag).Distinct().ToArray();
-        var labels = delivery.Labels.Select(FlagSet.CanonicalLabel).Distinct().ToArray();
+        var flags = delivery.Flags.Select(FlagSet.CanonicalFlag).Concat(delivery.Labels.Select(LabelKeyword.ToKeyword)).Distinct().ToArray();
+        var labels = LabelKeyword.LabelsOf(flags);
         var size = delivery.Blob.Length;
         // A retry of a delivery that filled the mailbox is still a duplicate, not a refusal; the extra
         // lookup is paid only when the mailbox is full.
@@ -218,6 +218,22 @@ public sealed class MailboxGrain(MailboxStore store) : Grain, IMailboxGrain
     }
 
     /// <inheritdoc />
+    [ReadOnly]
+    public async Task<IReadOnlyList<MessageRecord>> GetThreadAsync(long threadId)
+    {
+        RequireHead();
+        return await store.GetThreadAsync(AccountId, threadId, IMailboxGrain.MaxThreadMessages, FolderNameOf);
+    }
+
+    /// <inheritdoc />
+    [ReadOnly]
+    public Task<IReadOnlyList<LabelCount>> ListLabelsAsync()
+    {
+        RequireHead();
+        return store.ListLabelsAsync(AccountId);
+    }
+
+    /// <inheritdoc />
     public async Task<IReadOnlyList<MessageContent>> GetContentsAsync(IReadOnlyList<long> messageIds)
     {
         RequireHead();
@@ -231,8 +247,11 @@ public sealed class MailboxGrain(MailboxStore store) : Grain, IMailboxGrain
         RequireHead();
         var row = await RequireMessageAsync(messageId);
         var current = row.Record;
-        var flags = FlagSet.Apply(current.Flags, update.AddFlags?.Select(FlagSet.CanonicalFlag), update.RemoveFlags?.Select(FlagSet.CanonicalFlag));
-        var labels = FlagSet.Apply(current.Labels, update.AddLabels?.Select(FlagSet.CanonicalLabel), update.RemoveLabels?.Select(FlagSet.CanonicalLabel));
+        // Labels are keywords (LabelKeyword): they change in the flags, and the labels column follows.
+        var flags = FlagSet.Apply(current.Flags,
+            (update.AddFlags?.Select(FlagSet.CanonicalFlag) ?? []).Concat(update.AddLabels?.Select(LabelKeyword.ToKeyword) ?? []),
+            (update.RemoveFlags?.Select(FlagSet.CanonicalFlag) ?? []).Concat(update.RemoveLabels?.Select(LabelKeyword.ToKeyword) ?? []));
+        var labels = LabelKeyword.LabelsOf(flags);
         var target = update.MoveTo is null ? null : FindFolder(update.MoveTo);
         var moving = target is not null && target.FolderId != row.FolderId;
         var flagsChanged = !flags.SequenceEqual(current.Flags) || !labels.SequenceEqual(current.Labels);
@@ -298,8 +317,8 @@ public sealed class MailboxGrain(MailboxStore store) : Grain, IMailboxGrain
             var seenDelta = (current.Flags.Contains(MessageFlags.Seen) ? 1 : 0) - (updated.Contains(MessageFlags.Seen) ? 1 : 0);
             write.SetFolder(folder with { HighestModseq = modseq, UnseenCount = folder.UnseenCount + seenDelta });
             write.Change(MailboxChangeKind.FlagsChanged, row.FolderId, modseq, id, current.Uid, updated);
-            write.Add("UPDATE mailbox_messages SET modseq = @m, flags = @flags WHERE account_id = @a AND message_id = @id",
-                ("m", modseq), ("flags", updated), ("id", id));
+            write.Add("UPDATE mailbox_messages SET modseq = @m, flags = @flags, labels = @labels WHERE account_id = @a AND message_id = @id",
+                ("m", modseq), ("flags", updated), ("labels", LabelKeyword.LabelsOf(updated)), ("id", id));
             stored.Add(new MessageFlagState(id, updated, modseq));
         }
         var first = RequireHead().HighestModseq + 1;
@@ -794,9 +813,10 @@ public sealed class MailboxGrain(MailboxStore store) : Grain, IMailboxGrain
     // A copy of a message row under a new id, folder, UID and MODSEQ: same content and header cache.
     private static readonly string CopyRowSql =
         $"""
-        INSERT INTO mailbox_messages ({MessageRow.Columns}, header_cache, account_id)
+        INSERT INTO mailbox_messages ({MessageRow.Columns}, header_cache, thread_subject, participants, account_id)
         SELECT @copy, @f, @uid, @m, flags, labels, thread_id, blob_tenant, blob_name, size, internal_date, sent_date, from_addr,
-               to_addrs, cc_addrs, subject, message_id_header, refs, preview, has_attachments, header_cache, account_id
+               to_addrs, cc_addrs, subject, message_id_header, refs, preview, has_attachments, header_cache, thread_subject, participants,
+               account_id
         FROM mailbox_messages WHERE account_id = @a AND message_id = @id
         """;
 

@@ -1,12 +1,15 @@
 using Mail.Grains.Interfaces.Errors;
 using Mail.Grains.Interfaces.Mailboxes;
+using Microsoft.Extensions.Options;
 using Npgsql;
 
 namespace Mail.Grains.Mailboxes;
 
 /// <summary>The SQL of mailbox rows. Only <see cref="MailboxGrain"/> calls it, so each mailbox has one writer.</summary>
-public sealed class MailboxStore(NpgsqlDataSource dataSource, GroupCommit groupCommit)
+public sealed class MailboxStore(NpgsqlDataSource dataSource, GroupCommit groupCommit, IOptions<ThreadOptions> threads)
 {
+    private readonly TimeSpan _threadWindow = TimeSpan.FromDays(Math.Clamp(threads.Value.SubjectWindowDays, 0, 365));
+
     /// <summary>SQLSTATE raised by mailbox_fence when the writer's epoch is stale.</summary>
     public const string FencedSqlState = "ML001";
 
@@ -125,7 +128,7 @@ public sealed class MailboxStore(NpgsqlDataSource dataSource, GroupCommit groupC
         var command = new NpgsqlBatchCommand(
             $"""
             SELECT mailbox_deliver(@a, @e, @m, @nm, @nf, @qu, @mc, @d, @id, @f, @uid, @flags, @labels, @bt, @bn, @size,
-                @idate, @sdate, @from, @to, @cc, @subject, @mid, @refs, @preview, @att, @hc, @fun, @fmc, @fuc, @fts) AS {GroupCommit.ResultColumn}
+                @idate, @sdate, @from, @to, @cc, @subject, @mid, @refs, @preview, @att, @hc, @fun, @fmc, @fuc, @fts, @ts, @tp, @ts2, @tw) AS {GroupCommit.ResultColumn}
             """);
         var p = command.Parameters;
         AddHead(p, write, epoch);
@@ -153,6 +156,10 @@ public sealed class MailboxStore(NpgsqlDataSource dataSource, GroupCommit groupC
         p.AddWithValue("fmc", folder.MessageCount);
         p.AddWithValue("fuc", folder.UnseenCount);
         p.AddWithValue("fts", folder.TotalSize);
+        p.AddWithValue("ts", NpgsqlTypes.NpgsqlDbType.Text, _threadWindow > TimeSpan.Zero && ThreadKey.Subject(summary) is { } key ? key : DBNull.Value);
+        p.AddWithValue("tp", ThreadKey.Participants(summary));
+        p.AddWithValue("ts2", NpgsqlTypes.NpgsqlDbType.Text, (object?)ThreadKey.Sender(summary) ?? DBNull.Value);
+        p.AddWithValue("tw", _threadWindow);
         return await Fenced(async () => (bool)(await groupCommit.ExecuteAsync([command], resultIndex: 0))!);
     }
 
@@ -228,6 +235,39 @@ public sealed class MailboxStore(NpgsqlDataSource dataSource, GroupCommit groupC
                 reader.IsDBNull(4) ? null : reader.GetFieldValue<byte[]>(4)));
         }
         return contents;
+    }
+
+    /// <summary>The messages of a thread, oldest first, at most <paramref name="limit"/>.</summary>
+    public async Task<IReadOnlyList<MessageRecord>> GetThreadAsync(string accountId, long threadId, int limit, Func<int, string> folderName)
+    {
+        await using var command = dataSource.CreateCommand(
+            $"""
+            SELECT {MessageRow.Columns} FROM mailbox_messages WHERE account_id = @a AND thread_id = @t
+            ORDER BY internal_date, message_id LIMIT @l
+            """);
+        command.Parameters.AddWithValue("a", accountId);
+        command.Parameters.AddWithValue("t", threadId);
+        command.Parameters.AddWithValue("l", limit);
+        await using var reader = await command.ExecuteReaderAsync();
+        var items = new List<MessageRecord>();
+        while (await reader.ReadAsync()) items.Add(MessageRow.Read(reader, folderName).Record);
+        return items;
+    }
+
+    /// <summary>Every label of the mailbox with its message and unread counts, by name.</summary>
+    public async Task<IReadOnlyList<LabelCount>> ListLabelsAsync(string accountId)
+    {
+        await using var command = dataSource.CreateCommand(
+            """
+            SELECT l, count(*), count(*) FILTER (WHERE NOT '\Seen' = ANY(m.flags))
+            FROM mailbox_messages m, unnest(m.labels) AS l WHERE m.account_id = @a
+            GROUP BY l ORDER BY l
+            """);
+        command.Parameters.AddWithValue("a", accountId);
+        await using var reader = await command.ExecuteReaderAsync();
+        var labels = new List<LabelCount>();
+        while (await reader.ReadAsync()) labels.Add(new LabelCount(reader.GetString(0), reader.GetInt64(1), reader.GetInt64(2)));
+        return labels;
     }
 
     /// <summary>A page of a folder, newest first; ties broken by message id so paging is stable.</summary>

@@ -55,7 +55,8 @@ public sealed class MailboxMessageTests(MailClusterFixture fixture)
             AddFlags: ["\\SEEN", "\\flagged", "$Important", "\\Seen"],
             AddLabels: ["Work", "Travel plans"]));
 
-        Assert.Equal([MessageFlags.Seen, MessageFlags.Flagged, "$Important"], updated.Flags);
+        // Labels are keywords (LabelKeyword): "Travel plans" is stored as the atom "Travel&20plans".
+        Assert.Equal([MessageFlags.Seen, MessageFlags.Flagged, "$Important", "Work", "Travel&20plans"], updated.Flags);
         Assert.Equal(["Work", "Travel plans"], updated.Labels);
         Assert.Equal(delivered.Modseq + 1, updated.Modseq);
         var stored = await _rows.MessageAsync(box.AccountId, id);
@@ -65,7 +66,7 @@ public sealed class MailboxMessageTests(MailClusterFixture fixture)
 
         var relabelled = await box.Grain.UpdateMessageAsync(id, new MessageUpdate(RemoveFlags: ["\\FLAGGED"], RemoveLabels: ["Work"], AddLabels: ["Done"]));
 
-        Assert.Equal([MessageFlags.Seen, "$Important"], relabelled.Flags);
+        Assert.Equal([MessageFlags.Seen, "$Important", "Travel&20plans", "Done"], relabelled.Flags);
         Assert.Equal(["Travel plans", "Done"], relabelled.Labels);
         Assert.Equal(updated.Modseq + 1, relabelled.Modseq);
         Assert.Equal(
@@ -83,7 +84,7 @@ public sealed class MailboxMessageTests(MailClusterFixture fixture)
         var result = await box.Grain.DeliverAsync(delivery);
 
         var record = await box.MessageAsync(result.MessageId);
-        Assert.Equal([MessageFlags.Seen, "$Forwarded"], record.Flags);
+        Assert.Equal([MessageFlags.Seen, "$Forwarded", "inbox-rule"], record.Flags);
         Assert.Equal(["inbox-rule"], record.Labels);
         var inbox = await box.FolderAsync(SpecialFolders.Inbox);
         Assert.Equal((1, 0), (inbox.MessageCount, inbox.UnseenCount));

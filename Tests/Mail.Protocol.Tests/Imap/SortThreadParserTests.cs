@@ -1,5 +1,6 @@
 using System.Text;
 using Mail.Frontends.Imap.Protocol;
+using Mail.Mime;
 
 namespace Mail.Protocol.Tests.Imap;
 

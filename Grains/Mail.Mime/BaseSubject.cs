@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace Mail.Frontends.Imap.Protocol;
+namespace Mail.Mime;
 
 /// <summary>The base subject of RFC 5256 §2.1, and its i;ascii-casemap comparison form.</summary>
 public static class BaseSubject
