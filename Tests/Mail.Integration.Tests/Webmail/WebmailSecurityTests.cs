@@ -111,7 +111,7 @@ public sealed class WebmailSecurityTests(MailHostFixture host, ChromiumBrowser c
         { "mutation", "<math><mtext><table><mglyph><style><img src=x onerror=console.log('XSS-MARK mxss')></style></mglyph></table></mtext></math><noscript><p title=\"</noscript><img src=x onerror=console.log('XSS-MARK noscript')>\"></noscript>" },
         { "frames and forms", "<iframe srcdoc=\"<script>parent.console.log('XSS-MARK srcdoc')</script>\"></iframe><form action=\"javascript:alert(5)\"><button id=go>go</button></form><object data=\"javascript:alert(6)\"></object><embed src=\"javascript:alert(7)\">" },
         { "meta and base", "<meta http-equiv=\"refresh\" content=\"0;url=javascript:alert(8)\"><base href=\"javascript:alert(9)//\"><a href=\"/relative\">rel</a><details open ontoggle=\"console.log('XSS-MARK toggle')\">d</details>" },
-        { "remote tracker", "<p>Look</p><img id=tracker src=\"http://127.0.0.1:9/pixel.gif\"><div style=\"background-image:url(http://127.0.0.1:9/bg.png)\">bg</div>" },
+        { "remote tracker", "<p>Look</p><img alt=tracker src=\"http://127.0.0.1:9/pixel.gif\"><div style=\"background-image:url(http://127.0.0.1:9/bg.png)\">bg</div>" },
     };
 
     [Theory]
@@ -173,7 +173,7 @@ public sealed class WebmailSecurityTests(MailHostFixture host, ChromiumBrowser c
             await Expect(page.Locator("#remote-notice")).ToBeVisibleAsync();
             lock (remoteLoads) Assert.Empty(remoteLoads);
             await page.ClickAsync("#allow-remote");
-            await Expect(page.FrameLocator("#message-body").Locator("img#tracker")).ToHaveAttributeAsync("src", "http://127.0.0.1:9/pixel.gif");
+            await Expect(page.FrameLocator("#message-body").Locator("img[alt=tracker]")).ToHaveAttributeAsync("src", "http://127.0.0.1:9/pixel.gif");
         }
         else
         {
@@ -189,14 +189,14 @@ public sealed class WebmailSecurityTests(MailHostFixture host, ChromiumBrowser c
         var png = Convert.FromBase64String("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==");
         var mime = $"From: a@remote.example\r\nTo: {address}\r\nSubject: Inline picture\r\nMIME-Version: 1.0\r\n" +
                    "Content-Type: multipart/related; boundary=\"r\"\r\n\r\n" +
-                   "--r\r\nContent-Type: text/html; charset=utf-8\r\n\r\n<p>Logo:</p><img id=logo src=\"cid:logo@remote.example\" alt=logo>\r\n" +
+                   "--r\r\nContent-Type: text/html; charset=utf-8\r\n\r\n<p>Logo:</p><img src=\"cid:logo@remote.example\" alt=logo>\r\n" +
                    "--r\r\nContent-Type: image/png\r\nContent-ID: <logo@remote.example>\r\nContent-Disposition: inline\r\nContent-Transfer-Encoding: base64\r\n\r\n" +
                    Convert.ToBase64String(png) + "\r\n--r--\r\n";
         Assert.Null(await new RawSmtpClient("127.0.0.1", host.SmtpPort).SendAsync("a@remote.example", address, Encoding.ASCII.GetBytes(mime), CancellationToken.None));
         await using var web = new WebmailPage(await chromium.OpenAsync(host.BaseAddress));
         await web.SignInAsync(address);
         await web.OpenAsync("Inline picture");
-        var logo = web.Page.FrameLocator("#message-body").Locator("img#logo");
+        var logo = web.Page.FrameLocator("#message-body").Locator("img[alt=logo]");
         await Expect(logo).ToHaveAttributeAsync("src", new System.Text.RegularExpressions.Regex("^blob:"));
         await Expect(web.Page.Locator("#remote-notice")).ToHaveCountAsync(0);
     }
