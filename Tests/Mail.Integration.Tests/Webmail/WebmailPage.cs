@@ -32,8 +32,19 @@ public sealed class WebmailPage(BrowserPage browser) : IAsyncDisposable
     public async Task OpenAsync(string subject)
     {
         await Expect(Row(subject)).ToBeVisibleAsync(Arrival);
-        await Row(subject).Locator("button.row").ClickAsync();
-        await Expect(Page.Locator("#reader-subject")).ToHaveTextAsync(subject);
+        // A live refresh may redraw the row under the click: click again until the reader shows the message.
+        for (var attempt = 1; ; attempt++)
+        {
+            await Row(subject).Locator("button.row").ClickAsync();
+            try
+            {
+                await Expect(Page.Locator("#reader-subject")).ToHaveTextAsync(subject, new() { Timeout = 10_000 });
+                return;
+            }
+            catch (PlaywrightException) when (attempt < 3)
+            {
+            }
+        }
     }
 
     /// <summary>Opens a folder from the folder list.</summary>
