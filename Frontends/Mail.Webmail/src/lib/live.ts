@@ -32,8 +32,12 @@ export class LiveUpdates {
       .withAutomaticReconnect({ nextRetryDelayInMilliseconds: (c) => Math.min(30_000, 500 * 2 ** c.previousRetryCount) })
       .configureLogging(LogLevel.None)
       .build();
-    // Whatever the hub names its event, it only says "the log moved": read the log.
-    for (const name of ['mailbox', 'mailboxEvent', 'MailboxEvent', 'event', 'changed', 'change']) hub.on(name, () => this.sync());
+    // An event only says "the log moved": read the log. A reload means the log no longer reaches back to us.
+    hub.on('mailboxChanged', () => void this.sync());
+    hub.on('mailboxReload', (modseq: number) => {
+      this.since = modseq;
+      this.reloadAll();
+    });
     hub.onreconnecting(() => this.mode('poll'));
     hub.onreconnected(() => {
       this.mode('push');
@@ -47,6 +51,8 @@ export class LiveUpdates {
       await hub.start();
       this.mode('push');
       void this.sync();
+      // A safety net: a hint lost between a frontend and the stream is caught within half a minute.
+      this.timer = setInterval(() => void this.sync(), 30_000);
     } catch {
       this.hub = null;
       this.poll();
@@ -56,7 +62,8 @@ export class LiveUpdates {
   /** Falls back to reading the change log every few seconds (no hub on this server, or the hub gave up). */
   private poll() {
     this.mode('poll');
-    if (this.timer === null) this.timer = setInterval(() => void this.sync(), 5_000);
+    if (this.timer !== null) clearInterval(this.timer);
+    this.timer = setInterval(() => void this.sync(), 5_000);
   }
 
   /** Applies the changes after the last MODSEQ, one request at a time (a hint during a sync asks for one more pass). */
