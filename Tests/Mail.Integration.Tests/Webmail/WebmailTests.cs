@@ -168,10 +168,12 @@ public sealed class WebmailTests(MailHostFixture host, ChromiumBrowser chromium)
 
         // And the other way: marked unread in the page, IMAP sees \Seen gone.
         await web.OpenAsync("Flag me over IMAP");
-        using var check = await ImapAsync(address);
-        await check.Inbox.OpenAsync(FolderAccess.ReadOnly);
-        var seen = await check.Inbox.SearchAsync(SearchQuery.SubjectContains("Flag me over IMAP").And(SearchQuery.Seen));
-        Assert.Single(seen);
+        await WaitUntilAsync(async () =>
+        {
+            using var check = await ImapAsync(address);
+            await check.Inbox.OpenAsync(FolderAccess.ReadOnly);
+            return (await check.Inbox.SearchAsync(SearchQuery.SubjectContains("Flag me over IMAP").And(SearchQuery.Seen))).Count == 1;
+        }, "IMAP seeing the message read");
     }
 
     [Fact]
