@@ -7,6 +7,7 @@ using Mail.Frontends.Http.Api;
 using Mail.Frontends.Http.Auth;
 using Mail.Frontends.Http.Errors;
 using Mail.Frontends.Http.Pipeline;
+using Mail.Frontends.Http.Push;
 using Mail.Storage;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
@@ -20,7 +21,7 @@ using Microsoft.Extensions.Options;
 
 namespace Mail.Frontends.Http;
 
-/// <summary>Composes the HTTP frontend: HTTP and HTTPS endpoints, REST API v1, the operator console, authentication, rate limits, body limits, security headers, problem+json errors, OpenAPI and /health.</summary>
+/// <summary>Composes the HTTP frontend: HTTP and HTTPS endpoints, REST API v1, the push hub, the operator console, authentication, rate limits, body limits, security headers, problem+json errors, OpenAPI and /health.</summary>
 public static class HttpFrontendExtensions
 {
     private const string UserScheme = "user";
@@ -62,7 +63,7 @@ public static class HttpFrontendExtensions
             {
                 o.MapInboundClaims = false;
                 o.TokenValidationParameters = issuer.ValidationParameters();
-                o.Events = new JwtBearerEvents { OnTokenValidated = TokenRevocation.CheckAsync };
+                o.Events = new JwtBearerEvents { OnTokenValidated = TokenRevocation.CheckAsync, OnMessageReceived = MailboxHubToken.Read };
             })
             .AddJwtBearer(BrowserSession.SchemeName, o =>
             {
@@ -84,6 +85,7 @@ public static class HttpFrontendExtensions
         builder.Services.AddProblemDetails();
         builder.Services.AddExceptionHandler<ProblemExceptionHandler>();
         builder.Services.AddOpenApi();
+        builder.AddMailboxHub();
         return builder;
     }
 
@@ -131,6 +133,7 @@ public static class HttpFrontendExtensions
         SuppressionEndpoints.Map(v1);
         WebhookEndpoints.Map(v1);
         OpsConsole.OpsConsoleEndpoints.Map(app, options.Ops);
+        app.MapMailboxHub();
         Webmail.WebmailEndpoints.Map(app, options.Webmail);
         return app;
     }

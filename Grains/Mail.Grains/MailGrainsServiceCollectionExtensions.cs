@@ -32,6 +32,8 @@ public static class MailGrainsServiceCollectionExtensions
         services.AddOptions<AuthThrottleOptions>();
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(sp => new PasswordHasher(sp.GetRequiredService<IOptions<PasswordHashingOptions>>().Value));
+        services.AddOptions<GroupCommitOptions>();
+        services.AddSingleton<GroupCommit>();
         services.AddSingleton<MailboxStore>();
         services.AddSingleton<DirectoryTable>();
         services.AddOutboundMta();
