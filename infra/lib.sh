@@ -71,10 +71,10 @@ ensure_packages() {
     [[ -x $PG_BIN/postgres ]] || die "postgresql-15 installed but $PG_BIN/postgres is missing"
 }
 
-# npm projects whose files the build embeds (the operator console's Chart.js). `npm ci` installs exactly what the
-# lock file names; it runs only when the lock file's hash differs from the one stamped into node_modules by the last
-# install, so a second run costs nothing and works offline.
-NPM_PROJECTS=(Frontends/Mail.Frontends.Http/ops)
+# npm projects whose files the build embeds (the operator console's Chart.js, the webmail). `npm ci` installs exactly
+# what the lock file names; it runs only when the lock file's hash differs from the one stamped into node_modules by
+# the last install, so a second run costs nothing and works offline.
+NPM_PROJECTS=(Frontends/Mail.Frontends.Http/ops Frontends/Mail.Webmail)
 
 ensure_node_modules() {
     local project dir
@@ -88,6 +88,21 @@ ensure_node_modules() {
         (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error >&2) || die "npm ci failed in $project"
         sha256sum <"$dir/package-lock.json" >"$dir/node_modules/.mail-lock"
     done
+    ensure_webmail_build
+}
+
+# The webmail's Vite build (dist/, embedded by Mail.Frontends.Http), redone only when its sources, configuration or
+# installed packages changed since the build stamped into dist/.
+ensure_webmail_build() {
+    local dir="$REPO_ROOT/Frontends/Mail.Webmail" hash
+    hash="$(cd "$dir" && find src index.html vite.config.ts svelte.config.js tsconfig.json package-lock.json -type f -print0 |
+        sort -z | xargs -0 sha256sum | sha256sum)"
+    if [[ -f $dir/dist/.mail-build && $(cat "$dir/dist/.mail-build") == "$hash" ]]; then
+        return 0
+    fi
+    log "npm run build in Frontends/Mail.Webmail"
+    (cd "$dir" && npm run build --silent >&2) || die "the webmail build failed in $dir"
+    echo "$hash" >"$dir/dist/.mail-build"
 }
 
 # PostgreSQL refuses to run as root, so as root the cluster belongs to the 'postgres' system

@@ -88,6 +88,7 @@ fi
 cat <<EOF
 
 Mail dev server
+  webmail     http://127.0.0.1:8080/   (sign in with a mailbox address and its password)
   HTTP        http://127.0.0.1:8080   (API, /health, /openapi/v1.json)
   operators   http://127.0.0.1:8080/ops   (console: pools, IPs, tenants; log in with the admin token)
   HTTPS       ${MAIL_HTTPS_URL:-off}   (the same, with the dev certificate)

@@ -55,13 +55,21 @@ public static class HttpFrontendExtensions
         builder.Services.AddSingleton(issuer);
 
         builder.Services.AddAuthentication(UserScheme)
-            .AddPolicyScheme(UserScheme, "Bearer token or API key", o => o.ForwardDefaultSelector = context =>
-                ApiKeyAuthenticationHandler.KeyOf(context.Request) is null ? JwtBearerDefaults.AuthenticationScheme : ApiKeyAuthenticationHandler.SchemeName)
+            .AddPolicyScheme(UserScheme, "Bearer token, API key or browser session", o => o.ForwardDefaultSelector = context =>
+                ApiKeyAuthenticationHandler.KeyOf(context.Request) is not null ? ApiKeyAuthenticationHandler.SchemeName
+                : BrowserSession.IsCookieRequest(context.Request) ? BrowserSession.SchemeName
+                : JwtBearerDefaults.AuthenticationScheme)
             .AddJwtBearer(o =>
             {
                 o.MapInboundClaims = false;
                 o.TokenValidationParameters = issuer.ValidationParameters();
                 o.Events = new JwtBearerEvents { OnTokenValidated = TokenRevocation.CheckAsync, OnMessageReceived = MailboxHubToken.Read };
+            })
+            .AddJwtBearer(BrowserSession.SchemeName, o =>
+            {
+                o.MapInboundClaims = false;
+                o.TokenValidationParameters = issuer.ValidationParameters();
+                o.Events = BrowserSession.Events();
             })
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
         builder.Services.AddAuthorization(ScopePolicies.Add);
@@ -109,6 +117,8 @@ public static class HttpFrontendExtensions
 
         var v1 = app.MapGroup("/v1").RequireAuthorization();
         AuthEndpoints.Map(v1);
+        SessionEndpoints.Map(v1);
+        DraftEndpoints.Map(v1);
         SendEndpoints.Map(v1);
         EmailEndpoints.Map(v1);
         FolderEndpoints.Map(v1);
@@ -128,6 +138,7 @@ public static class HttpFrontendExtensions
         WebhookEndpoints.Map(v1);
         OpsConsole.OpsConsoleEndpoints.Map(app, options.Ops);
         app.MapMailboxHub();
+        Webmail.WebmailEndpoints.Map(app, options.Webmail);
         return app;
     }
 }

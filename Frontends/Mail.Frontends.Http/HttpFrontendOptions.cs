@@ -30,6 +30,9 @@ public sealed class HttpFrontendOptions
     /// <summary>The operator console under /ops: whether it is served and its own Content-Security-Policy.</summary>
     public OpsConsole.OpsConsoleOptions Ops { get; set; } = new();
 
+    /// <summary>The webmail at / and its browser sessions: whether it is served, its Content-Security-Policy, the session lifetime.</summary>
+    public Webmail.WebmailOptions Webmail { get; set; } = new();
+
     /// <summary>The operator token; generated into $MAIL_DATA_DIR/admin-token when not set.</summary>
     public string? AdminToken { get; set; }
 

@@ -67,6 +67,24 @@ public static class EmailEndpoints
             return Results.Empty;
         }).WithName("GetEmailAttachment").RequireAuthorization(ScopePolicies.Read);
 
+        // RFC 2392: a cid: URL in the HTML names a body part by its Content-ID; the webmail fetches it here and shows it
+        // as a blob: URL inside the sandboxed message frame.
+        v1.MapGet("/emails/{id:long}/inline/{cid}", async (long id, string cid, HttpContext http, IGrainFactory grains, IBlobStore blobs, CancellationToken ct) =>
+        {
+            var record = await Mailbox(http, grains).GetMessageAsync(id);
+            if (record is null) return Problems.NotFound($"Message {id} does not exist.");
+            var message = await LoadAsync(blobs, record, ct);
+            var wanted = cid.Trim().Trim('<', '>');
+            var part = message.BodyParts.OfType<MimePart>().FirstOrDefault(p => string.Equals(p.ContentId?.Trim('<', '>'), wanted, StringComparison.Ordinal));
+            if (part is null) return Problems.NotFound($"Message {id} has no part with Content-ID <{wanted}>.");
+            http.Response.Headers.ContentDisposition = "attachment";
+            http.Response.Headers.XContentTypeOptions = "nosniff";
+            http.Response.Headers.ContentSecurityPolicy = "default-src 'none'; sandbox";
+            http.Response.ContentType = AttachmentDownload.ContentType(part);
+            await MessageView.WriteContentAsync(part, http.Response.Body, ct);
+            return Results.Empty;
+        }).WithName("GetEmailInlinePart").RequireAuthorization(ScopePolicies.Read);
+
         v1.MapMethods("/emails/{id:long}", ["PATCH"], async (long id, EmailPatch patch, HttpContext http, IGrainFactory grains) =>
         {
             var add = new List<string>(patch.AddFlags ?? []);

@@ -17,17 +17,20 @@ public sealed class TokenIssuer(byte[] signingKey, TimeSpan lifetime)
     /// <summary>Token lifetime.</summary>
     public TimeSpan Lifetime => lifetime;
 
-    /// <summary>A signed token for an account, at its current token version, with full scope.</summary>
-    public string Issue(AccountInfo account) => new JsonWebTokenHandler { MapInboundClaims = false }.CreateToken(new SecurityTokenDescriptor
+    /// <summary>
+    /// A signed token for an account, at its current token version, with full scope; a browser session's token
+    /// (<paramref name="csrf"/> set, see <see cref="BrowserSession"/>) carries its CSRF token and its own lifetime.
+    /// </summary>
+    public string Issue(AccountInfo account, TimeSpan? lifetimeOverride = null, string? csrf = null) => new JsonWebTokenHandler { MapInboundClaims = false }.CreateToken(new SecurityTokenDescriptor
     {
         Subject = new ClaimsIdentity(new MailUser(account.AccountId, account.TenantId, account.Address).ToClaims().Concat(
         [
             new Claim(TokenRevocation.VersionClaim, account.TokenVersion.ToString(CultureInfo.InvariantCulture)),
             new Claim(ScopePolicies.Claim, ApiKeyScopes.Full),
-        ])),
+        ]).Concat(csrf is null ? [] : [new Claim(BrowserSession.CsrfClaim, csrf)])),
         Issuer = Issuer,
         Audience = Issuer,
-        Expires = DateTime.UtcNow.Add(lifetime),
+        Expires = DateTime.UtcNow.Add(lifetimeOverride ?? lifetime),
         SigningCredentials = new SigningCredentials(_key, SecurityAlgorithms.HmacSha256),
     });
 

@@ -10,8 +10,8 @@ public static class OutgoingMessageBuilder
     /// <summary>The built message and its envelope recipients (to, cc and bcc; bcc is not in the headers).</summary>
     public sealed record Built(MimeMessage Message, IReadOnlyList<string> Recipients);
 
-    /// <summary>Builds the message; returns an error text instead when the request is invalid.</summary>
-    public static (Built? Built, string? Error) Build(SendRequest request, string fromAddress, int maxRecipients)
+    /// <summary>Builds the message; returns an error text instead when the request is invalid. A <paramref name="draft"/> may have no recipient yet.</summary>
+    public static (Built? Built, string? Error) Build(SendRequest request, string fromAddress, int maxRecipients, bool draft = false)
     {
         var message = new MimeMessage();
         message.From.Add(new MailboxAddress("", fromAddress));
@@ -28,7 +28,7 @@ public static class OutgoingMessageBuilder
                 recipients.Add(address.Address);
             }
         }
-        if (recipients.Count == 0) return (null, "At least one recipient (to, cc or bcc) is required.");
+        if (recipients.Count == 0 && !draft) return (null, "At least one recipient (to, cc or bcc) is required.");
         if (recipients.Count > maxRecipients) return (null, $"At most {maxRecipients} recipients are allowed per message.");
 
         message.Subject = request.Subject ?? "";

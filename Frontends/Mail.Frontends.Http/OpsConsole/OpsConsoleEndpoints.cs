@@ -1,4 +1,4 @@
-using Microsoft.Net.Http.Headers;
+using Mail.Frontends.Http.Pipeline;
 
 namespace Mail.Frontends.Http.OpsConsole;
 
@@ -15,27 +15,19 @@ public static class OpsConsoleEndpoints
     public static void Map(IEndpointRouteBuilder app, OpsConsoleOptions options)
     {
         if (!options.Enabled) return;
-        var assets = OpsConsoleAssets.Load();
+        var assets = EmbeddedAssets.Load("ops", ["index.html", "vendor/chart.umd.js"], "run `npm ci` in Frontends/Mail.Frontends.Http/ops (infra/run.sh does).");
         var policy = options.ContentSecurityPolicy;
 
         app.MapGet(BasePath + "/{**path}", (string? path, HttpContext context) =>
         {
-            var response = context.Response;
-            response.Headers.ContentSecurityPolicy = policy;
+            context.Response.Headers.ContentSecurityPolicy = policy;
             // The page's URLs are relative to /ops/, so the bare path (which this route matches too) redirects there.
             if (string.IsNullOrEmpty(path) && context.Request.Path.Value?.EndsWith('/') != true)
             {
                 return Results.Redirect(context.Request.PathBase + BasePath + "/");
             }
-            if (assets.Find(path) is not { } asset) return Results.NotFound();
             // Revalidated on every load (the ETag makes that a 304), so an upgraded host never runs a stale script.
-            response.Headers.CacheControl = "no-cache";
-            response.Headers.ETag = asset.ETag;
-            if (context.Request.GetTypedHeaders().IfNoneMatch.Any(tag => tag.Equals(EntityTagHeaderValue.Any) || tag.Tag.Equals(asset.ETag)))
-            {
-                return Results.StatusCode(StatusCodes.Status304NotModified);
-            }
-            return Results.Bytes(asset.Bytes, asset.ContentType);
+            return assets.Find(path) is { } asset ? EmbeddedAssets.Serve(context, asset, "no-cache") : Results.NotFound();
         }).AllowAnonymous().ExcludeFromDescription();
     }
 }

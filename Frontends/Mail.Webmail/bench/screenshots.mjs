@@ -1,0 +1,35 @@
+import { chromium } from 'playwright-core';
+// Takes the README's screenshots from a running server whose alice@example.test has some mail (infra/run.sh's demo).
+// Usage: node bench/screenshots.mjs URL OUTPUT_DIR
+const [B, out] = process.argv.slice(2).map((a, i) => (i === 0 ? a.replace(/\/$/, '') : a));
+const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu'] });
+const ctx = await browser.newContext({ viewport: { width: 1280, height: 760 } });
+const page = await ctx.newPage();
+await page.goto(B + '/');
+await page.screenshot({ path: `${out}/webmail-login.png` });
+await page.fill('#username', 'alice@example.test'); await page.fill('#password', 'demo-password');
+await page.click('#login button[type=submit]');
+await page.waitForSelector('#message-list li.message .row'); await page.waitForTimeout(1000);
+await page.locator('#message-list li.message', { hasText: 'Quarterly numbers' }).locator('input[type=checkbox]').check();
+await page.locator('#message-list li.message', { hasText: 'Build 4812' }).locator('input[type=checkbox]').check();
+await page.screenshot({ path: `${out}/webmail-inbox.png` });
+await page.uncheck('#select-all').catch(() => {});
+await page.locator('#message-list li.message', { hasText: 'Quarterly numbers' }).locator('input[type=checkbox]').uncheck();
+await page.locator('#message-list li.message', { hasText: 'Build 4812' }).locator('input[type=checkbox]').uncheck();
+await page.locator('#message-list li.message', { hasText: 'Welcome to the team' }).locator('button.row').click();
+await page.waitForSelector('#remote-notice'); await page.waitForTimeout(800);
+await page.screenshot({ path: `${out}/webmail-reader.png` });
+await page.click('#reply'); await page.waitForTimeout(500);
+await page.locator('#compose-text').press('Control+Home');
+await page.locator('#compose-text').pressSequentially('Thanks Bob, see you Monday!');
+await page.setInputFiles('#attach-input', { name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('notes') });
+await page.waitForTimeout(2500);
+await page.screenshot({ path: `${out}/webmail-compose.png` });
+await page.click('#discard'); await page.waitForTimeout(500);
+await page.emulateMedia({ colorScheme: 'dark' }); await page.waitForTimeout(300);
+await page.screenshot({ path: `${out}/webmail-dark.png` });
+await page.emulateMedia({ colorScheme: 'light' });
+await page.setViewportSize({ width: 390, height: 760 }); await page.waitForTimeout(300);
+await page.click('#reader .back'); await page.waitForTimeout(300);
+await page.screenshot({ path: `${out}/webmail-phone.png` });
+await browser.close();
