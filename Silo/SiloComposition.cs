@@ -47,6 +47,7 @@ public static class SiloComposition
                 silo.ConfigureEndpoints(IPAddress.Parse(options.Cluster.AdvertisedAddress), options.Cluster.SiloPort, options.Cluster.GatewayPort,
                     listenOnAnyHostAddress: false);
             }
+            silo.ConfigureFailureDetection(configuration);
         }
         if (ClusterTls.From(options.Cluster.Tls, configuration[ClusterTls.ProtocolCertificateKey]) is { } tls) silo.UseTls(tls.Apply);
         silo.AddAdoNetGrainStorage(Names.GrainStorage, o =>

@@ -20,6 +20,7 @@ public static class ClusterClientComposition
             o.Invariant = SiloComposition.Invariant;
             o.ConnectionString = options.Database;
         });
+        client.ConfigureFailureDetection(configuration);
         if (ClusterTls.From(options.Cluster.Tls, configuration[ClusterTls.ProtocolCertificateKey]) is { } tls) client.UseTls(tls.Apply);
         return client;
     }
