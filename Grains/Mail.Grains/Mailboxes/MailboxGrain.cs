@@ -46,7 +46,9 @@ public sealed class MailboxGrain(MailboxStore store) : Grain, IMailboxGrain
     /// <inheritdoc />
     public async Task PurgeAsync()
     {
-        await store.PurgeAsync(AccountId);
+        // A mailbox this activation never loaded has no epoch to hold: load (and so take) one, as any write would.
+        if (_head is null) await LoadAsync();
+        if (_head is { } head) await Guarded(() => store.PurgeAsync(AccountId, head.Epoch));
         _head = null;
         _folders = new();
         _maps.Clear();
