@@ -16,6 +16,8 @@
 #   MAIL_CLUSTER_RESTART  1 = start a silo or frontend again when it exits without being asked to (the chaos
 #                         bench kills them with SIGKILL); default 0
 #   MAIL_CLUSTER_NO_BUILD 1 = skip the build (the chaos bench has built already)
+#   MAIL_CLUSTER_SILO_DIR the silo's build output to run (default Silo/bin/Release/net10.0; the chaos bench runs a copy,
+#                         so a build during the run cannot change what a restarted silo loads)
 #   MAIL_CLUSTER_PORT_OFFSET  added to every port above (default 0)
 #   MAIL_CLUSTER_READY_FILE   written (one line per process: "role index pid http smtp submission imap pop3 gateway")
 #                         once every process answers /health
@@ -29,7 +31,7 @@ frontends="${2:-0}"
 [[ $silos =~ ^[1-9][0-9]*$ && $frontends =~ ^[0-9]+$ ]] || die "usage: $0 SILOS [FRONTENDS]   (e.g. $0 3 1)"
 
 INFRA_DIR="$REPO_ROOT/infra"
-SILO_DIR="$REPO_ROOT/Silo/bin/Release/net10.0"
+SILO_DIR="${MAIL_CLUSTER_SILO_DIR:-$REPO_ROOT/Silo/bin/Release/net10.0}"
 CLUSTER_DIR="$MAIL_DATA_DIR/cluster"
 OFFSET="${MAIL_CLUSTER_PORT_OFFSET:-0}"
 export MAIL_PG_PORT="${MAIL_PG_PORT:-55432}"

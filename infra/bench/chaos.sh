@@ -17,6 +17,7 @@
 #   BENCH_SECONDS     seconds of load (default 120)
 #   BENCH_KILL_EVERY  seconds between kills (default 30)
 #   BENCH_USERS       mailboxes (default 24)
+#   BENCH_NO_BUILD    1 = run the build output as it is
 # Exit code: 0 when nothing acknowledged was lost or duplicated, every flag kept and every change log whole.
 set -euo pipefail
 
@@ -34,7 +35,7 @@ BENCH_USERS="${BENCH_USERS:-24}"
 
 bench_lock_and_wipe
 ensure_packages 8>&- 9>&-
-step "dotnet build (Release)" build_bench
+[[ ${BENCH_NO_BUILD:-0} == 1 ]] || step "dotnet build (Release)" build_bench
 
 cluster_pid=
 # shellcheck disable=SC2317  # called from a trap
@@ -45,6 +46,9 @@ stop_cluster() {
 }
 trap stop_cluster EXIT
 
+# A copy of the build: a build during the run must not change what a restarted silo loads.
+cp -a "$BENCH_SILO_DIR" "$MAIL_DATA_DIR/silo-bin"
+export MAIL_CLUSTER_SILO_DIR="$MAIL_DATA_DIR/silo-bin"
 sink_port="$(free_port 12500)"
 export MAIL_CLUSTER_RESTART=1 MAIL_CLUSTER_NO_BUILD=1 MAIL_CLUSTER_READY_FILE="$MAIL_DATA_DIR/cluster.ready"
 export MAIL_CLUSTER_PORT_OFFSET="${MAIL_CLUSTER_PORT_OFFSET:-1000}"

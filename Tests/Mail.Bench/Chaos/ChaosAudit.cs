@@ -1,3 +1,4 @@
+using Mail.Testing;
 using Npgsql;
 
 namespace Mail.Bench.Chaos;

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using Mail.Bench.Delivery;
+using Mail.Testing;
 
 namespace Mail.Bench.Chaos;
 

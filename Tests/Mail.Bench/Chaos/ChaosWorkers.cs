@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.RegularExpressions;
 using Mail.Bench.Delivery;
 using Mail.Bench.Imap;
+using Mail.Testing;
 using MailKit.Net.Smtp;
 using MailKit.Security;
 using MimeKit;
