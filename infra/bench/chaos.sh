@@ -55,7 +55,7 @@ export MAIL_CLUSTER_PORT_OFFSET="${MAIL_CLUSTER_PORT_OFFSET:-1000}"
 export MAIL_DEMO=1 MAIL_DEMO_POOLS=0 MAIL_REQUIRE_VERIFIED_DOMAINS=0 MAIL_HTTPS_URL=
 export MAIL_ARGON2_MEMORY_KIB=1024 MAIL_ARGON2_ITERATIONS=1
 export MAIL_RATE_PER_IP=1000000 MAIL_RATE_PER_ACCOUNT=1000000
-export Mail__Smtp__MaxConnectionsPerIp=1000 Mail__Imap__MaxConnectionsPerIp=1000
+export Mail__Smtp__MaxConnectionsPerIp=1000 Mail__Imap__MaxConnectionsPerIp=1000 Mail__Imap__AllowPlaintextAuth=true
 export MAIL_RELAY_HOST=127.0.0.1 MAIL_RELAY_PORT="$sink_port" Mail__Outbound__RelayRequireTls=false Mail__Outbound__LeaseSeconds=10
 # The cluster's own output goes to its log; cluster.sh takes the data directory's run lock, so it must not inherit ours.
 bash "$INFRA_DIR/cluster.sh" 3 1 >"$MAIL_DATA_DIR/cluster.out" 2>&1 8>&- 9>&- </dev/null &

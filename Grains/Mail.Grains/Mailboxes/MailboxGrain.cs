@@ -58,6 +58,8 @@ public sealed class MailboxGrain(MailboxStore store) : Grain, IMailboxGrain
     /// <inheritdoc />
     public async Task<DeliveryResult> DeliverAsync(MessageDelivery delivery)
     {
+        using var activity = Mail.Grains.Interfaces.Diagnostics.MailTelemetry.Source.StartActivity("mailbox.deliver");
+        activity?.SetTag("mail.account", AccountId);
         var head = RequireHead();
         var folder = FindFolder(delivery.Folder);
         var flags = delivery.Flags.Select(FlagSet.CanonicalFlag).Distinct().ToArray();

@@ -106,8 +106,9 @@ public sealed class BackupRestoreTests : IAsyncLifetime
             ["MAIL_SUBMISSION_PORT"] = Port(), ["MAIL_SUBMISSIONS_PORT"] = Port(), ["MAIL_IMAPS_PORT"] = Port(),
             ["MAIL_POP3_PORT"] = Port(), ["MAIL_POP3S_PORT"] = Port(), ["MAIL_SILO_PORT"] = Port(), ["MAIL_GATEWAY_PORT"] = Port(),
             ["MAIL_CLUSTER_ID"] = "backup-" + Guid.NewGuid().ToString("N"), ["MAIL_DEMO"] = "1",
+            ["Mail__Imap__AllowPlaintextAuth"] = "true",
         };
-        return (new SiloProcess(environment, new Uri($"http://127.0.0.1:{http}/health"), Path.Combine(dataDir, "..", Path.GetFileName(dataDir) + ".log")), smtp, imap);
+        return (new SiloProcess(environment, new Uri($"http://127.0.0.1:{http}/health")), smtp, imap);
     }
 
     private static async Task<ImapClient> ImapAsync(int port)
