@@ -14,7 +14,7 @@ public sealed class OutboundQueueGauges : BackgroundService
     private readonly NpgsqlDataSource _dataSource;
     private readonly TelemetryOptions _options;
     private readonly ILogger<OutboundQueueGauges> _logger;
-    private volatile Snapshot _last = new([], 0);
+    private volatile Snapshot _last = new(new Dictionary<string, long>(), 0);
 
     /// <summary>Registers the gauges on the mail meter.</summary>
     public OutboundQueueGauges(NpgsqlDataSource dataSource, Microsoft.Extensions.Options.IOptions<TelemetryOptions> options, ILogger<OutboundQueueGauges> logger)
