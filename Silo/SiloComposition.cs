@@ -59,7 +59,7 @@ public static class SiloComposition
         if (ClusterTls.From(options.Cluster.Tls, configuration[ClusterTls.ProtocolCertificateKey]) is { } tls) silo.UseTls(tls.Apply);
         // A trace started by a frontend (smtp.data) continues through every grain call, on whichever silo.
         silo.AddActivityPropagation();
-        silo.AddOutgoingGrainCallFilter<IdempotentCallRetry>();
+        if (options.Cluster.RetryIdempotentCalls) silo.AddOutgoingGrainCallFilter<IdempotentCallRetry>();
         silo.AddAdoNetGrainStorage(Names.GrainStorage, o =>
         {
             o.Invariant = Invariant;

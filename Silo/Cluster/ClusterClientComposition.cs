@@ -28,7 +28,7 @@ public static class ClusterClientComposition
             });
         }
         client.AddActivityPropagation();
-        client.AddOutgoingGrainCallFilter<IdempotentCallRetry>();
+        if (options.Cluster.RetryIdempotentCalls) client.AddOutgoingGrainCallFilter<IdempotentCallRetry>();
         client.ConfigureFailureDetection(configuration);
         if (ClusterTls.From(options.Cluster.Tls, configuration[ClusterTls.ProtocolCertificateKey]) is { } tls) client.UseTls(tls.Apply);
         return client;

@@ -37,7 +37,8 @@ public sealed class IdempotentCallRetry(ILogger<IdempotentCallRetry> logger) : I
         }
         catch (Exception e) when (IsClusterFailure(e))
         {
-            logger.LogInformation("{Method} on {Grain} failed ({Reason}); retrying with the same id", context.InterfaceMethod?.Name, context.TargetId, e.GetType().Name);
+            logger.LogInformation("{Method} on {Grain} failed ({Reason}: {Detail}); retrying with the same id",
+                context.InterfaceMethod?.Name, context.TargetId, e.GetType().Name, e.Message);
         }
         Retrying.Value = true;
         for (var attempt = 0; ; attempt++)

@@ -34,6 +34,9 @@ public sealed class ClusterSettings
     /// </summary>
     public string? AzureTableConnection { get; set; }
 
+    /// <summary>Retry deliveries and submissions (idempotent by their ids) when the cluster fails the call (<see cref="Cluster.IdempotentCallRetry"/>).</summary>
+    public bool RetryIdempotentCalls { get; set; } = true;
+
     /// <summary>Cluster id shared by every silo and client of one deployment.</summary>
     public string ClusterId { get; set; } = "mail";
 
