@@ -18,8 +18,17 @@ public sealed class ImapOptions
     /// <summary>Port with implicit TLS (RFC 8314; 993 in production).</summary>
     public int TlsPort { get; set; } = 2993;
 
-    /// <summary>Longest command line (each line between literals), CRLF included.</summary>
-    public int MaxLineLength { get; set; } = 8192;
+    /// <summary>
+    /// Longest command line (each line between literals), CRLF included, after login; RFC 7162 §4 asks for at least
+    /// 8192 octets, and a SEARCH or FETCH of a long UID set needs more.
+    /// </summary>
+    public int MaxLineLength { get; set; } = 64 * 1024;
+
+    /// <summary>
+    /// Longest command line before login: room for an ID command of RFC 2971's maximum size (30 fields, values of
+    /// 1024 octets: about 32 KB), bounded so an anonymous connection cannot hold much memory.
+    /// </summary>
+    public int PreAuthMaxLineLength { get; set; } = 36 * 1024;
 
     /// <summary>Largest literal, which bounds APPEND: the message size limit.</summary>
     public long MaxLiteralBytes { get; set; } = 25L * 1000 * 1000;

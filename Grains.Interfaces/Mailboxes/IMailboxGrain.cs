@@ -22,8 +22,11 @@ public interface IMailboxGrain : IGrainWithStringKey
     /// <summary>The folders, with their counters.</summary>
     Task<IReadOnlyList<FolderInfo>> ListFoldersAsync();
 
-    /// <summary>Creates a folder (and missing parents; "/" separates levels).</summary>
-    Task<FolderInfo> CreateFolderAsync(string name);
+    /// <summary>
+    /// Creates a folder (and missing parents; "/" separates levels), subscribed when <paramref name="subscribe"/> (IMAP
+    /// CREATE subscribes nothing, RFC 9051 §6.3.4) or when its name was left subscribed by a deleted folder.
+    /// </summary>
+    Task<FolderInfo> CreateFolderAsync(string name, bool subscribe = true);
 
     /// <summary>Deletes a user folder, its sub-folders and their messages.</summary>
     Task DeleteFolderAsync(string name);
@@ -136,6 +139,28 @@ public interface IMailboxGrain : IGrainWithStringKey
     /// <summary>The mailbox's highest MODSEQ, from memory: a cheap poll for "anything changed?" (IMAP IDLE).</summary>
     Task<long> GetHighestModseqAsync();
 
-    /// <summary>Subscribes or unsubscribes a folder (RFC 9051 §6.3.7); a no-op when it already is.</summary>
+    /// <summary>
+    /// Subscribes or unsubscribes a folder (RFC 9051 §6.3.7); a no-op when it already is. A name left subscribed by a
+    /// deleted folder can be unsubscribed.
+    /// </summary>
     Task<FolderInfo> SetSubscribedAsync(string folder, bool subscribed);
+
+    /// <summary>
+    /// Every subscribed name, ascending: those of folders and those whose folder was deleted (RFC 9051 §6.3.7 keeps them;
+    /// LSUB and LIST (SUBSCRIBED) show them, the latter as \NonExistent, RFC 5258 §3.1).
+    /// </summary>
+    Task<IReadOnlyList<string>> ListSubscriptionsAsync();
+
+    /// <summary>
+    /// \Recent for IMAP4rev1 sessions (RFC 3501 §2.3.2): returns the first UID of the folder that no session had claimed;
+    /// with <paramref name="claim"/> (a read-write selection) the messages below <paramref name="uidLimit"/> become the
+    /// caller's, so each message is recent in exactly one session. A folder that is gone gives <paramref name="uidLimit"/>.
+    /// </summary>
+    Task<long> ClaimRecentAsync(int folderId, long uidLimit, bool claim);
+
+    /// <summary>How many messages of a folder no session has claimed as recent (STATUS RECENT, RFC 3501 §6.3.10).</summary>
+    Task<int> CountRecentAsync(int folderId);
+
+    /// <summary>How many messages of a folder have the \Deleted flag (STATUS DELETED, RFC 9051 §6.3.11).</summary>
+    Task<int> CountDeletedAsync(int folderId);
 }

@@ -1,3 +1,4 @@
+using Mail.Frontends.Imap.Mime;
 using Mail.Frontends.Imap.Protocol;
 using Mail.Frontends.Imap.Session;
 using Mail.Grains.Interfaces.Errors;
@@ -11,6 +12,7 @@ namespace Mail.Frontends.Imap.Commands;
 /// APPEND (RFC 9051 §6.3.12): stores the literal in the blob store, files it through the mailbox grain, and
 /// answers OK [APPENDUID uidvalidity uid] (UIDPLUS, RFC 4315 §3) only once both are durable. A large literal was
 /// streamed into the store while it arrived (<see cref="StreamedLiteral"/>); a refused APPEND deletes what it stored.
+/// A literal8 (RFC 3516 §4.4), never streamed, has its binary parts base64-encoded first (<see cref="BinaryAppend"/>).
 /// </summary>
 public sealed class AppendHandler : IImapCommandHandler
 {
@@ -46,6 +48,8 @@ public sealed class AppendHandler : IImapCommandHandler
         }
         var length = streamed?.Length ?? append.Message.Length;
         if (length == 0) return ImapResult.No("Empty message");
+        var message = append.Binary && BinaryAppend.Encode(append.Message) is { } encoded ? encoded : append.Message;
+        if (streamed is null) length = message.Length;
         var name = session.DecodeMailbox(append.Mailbox);
         var folders = await session.Mailbox.ListFoldersAsync();
         var folder = folders.FirstOrDefault(f => StatusHandler.SameName(f.Name, name));
@@ -56,12 +60,12 @@ public sealed class AppendHandler : IImapCommandHandler
         if (quota.UsedBytes + length > quota.LimitBytes) return ImapResult.No("Mailbox is over quota", "OVERQUOTA");
         var blob = streamed is not null
             ? session.TakeStreamedLiteral()!.Blob!
-            : await session.Blobs.PutAsync(account.TenantId, new MemoryStream(append.Message.ToArray(), writable: false), ct);
+            : await session.Blobs.PutAsync(account.TenantId, new MemoryStream(message.ToArray(), writable: false), ct);
         try
         {
             var result = await session.Mailbox.DeliverAsync(new MessageDelivery(
                 "imap-append/" + Guid.NewGuid().ToString("N"), folder.Name, new StoredBlob(account.TenantId, blob.Name, blob.Length),
-                Summary(streamed?.Prefix ?? append.Message), flags, [], append.InternalDate ?? DateTimeOffset.UtcNow));
+                Summary(streamed?.Prefix ?? message), flags, [], append.InternalDate ?? DateTimeOffset.UtcNow));
             var record = await session.Mailbox.GetMessageAsync(result.MessageId);
             return ImapResult.Ok("APPEND completed", record is null ? null : $"APPENDUID {folder.UidValidity} {record.Uid}");
         }

@@ -8,7 +8,8 @@ namespace Mail.Frontends.Imap.Commands;
 /// <summary>
 /// COPY and MOVE with their UID forms (RFC 9051 §6.4.7, §6.4.8, RFC 6851): [COPYUID uidvalidity source-uids
 /// destination-uids] (RFC 4315 §3); MOVE sends COPYUID untagged, then the expunges of the moved messages. The whole
-/// set is placed in one grain call and one transaction, so a COPY that fails (over quota) copies nothing.
+/// set is placed in one grain call and one transaction, so a COPY that fails (over quota) copies nothing. The selected
+/// mailbox is a target like any other: its new messages arrive as EXISTS after the command (MOVE: after the expunges).
 /// </summary>
 public sealed class CopyHandler : IImapCommandHandler
 {
@@ -25,13 +26,13 @@ public sealed class CopyHandler : IImapCommandHandler
         var move = copy.Name == "MOVE";
         var selected = session.Selected!;
         if (move && selected.ReadOnly) return ImapResult.No("Mailbox is read-only", "READ-ONLY");
-        var indexes = selected.Resolve(copy.Set, copy.Uid);
+        var (set, byUid) = session.Substitute(copy.Set, copy.Uid);
+        var indexes = selected.Resolve(set, byUid);
         if (indexes is null) return ImapResult.Bad("Invalid message sequence number");
         var name = session.DecodeMailbox(copy.Mailbox);
         var folders = await session.Mailbox.ListFoldersAsync();
         var target = folders.FirstOrDefault(f => StatusHandler.SameName(f.Name, name));
         if (target is null) return ImapResult.No($"Mailbox {name} does not exist", "TRYCREATE");
-        if (move && target.FolderId == selected.FolderId) return ImapResult.No("Cannot move messages into the mailbox they are in", "CANNOT");
         if (indexes.Count > IMailboxGrain.MaxPlaceBatch)
         {
             return ImapResult.No($"At most {IMailboxGrain.MaxPlaceBatch} messages per {copy.Name}", "LIMIT");

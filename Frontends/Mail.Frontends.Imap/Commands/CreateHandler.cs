@@ -20,7 +20,8 @@ public sealed class CreateHandler : IImapCommandHandler
         if (name.Equals("INBOX", StringComparison.OrdinalIgnoreCase)) return ImapResult.No("INBOX already exists", "ALREADYEXISTS");
         try
         {
-            await session.Mailbox.CreateFolderAsync(name);
+            // RFC 9051 §6.3.4: CREATE does not subscribe; a client that wants the folder listed by LSUB subscribes it.
+            await session.Mailbox.CreateFolderAsync(name, subscribe: false);
             return ImapResult.Ok("CREATE completed");
         }
         catch (MailException e)

@@ -25,7 +25,7 @@ public sealed class ExpungeHandler : IImapCommandHandler
         if (selected.ReadOnly) return ImapResult.No("Mailbox is read-only", "READ-ONLY");
         // The view must be current first, so that \Deleted set elsewhere counts and sequence numbers are right.
         await session.SyncAsync(allowExpunge: true);
-        var set = (command as ExpungeCommand)?.Set;
+        var set = command is ExpungeCommand { Set: var named } ? session.Substitute(named, uid: true).Set : null;
         List<long> removed;
         try
         {
@@ -75,6 +75,7 @@ public sealed class ExpungeHandler : IImapCommandHandler
             var index = selected.IndexOfUid(uid);
             if (index < 0) continue;
             view.Remove(uid);
+            session.Recent.Removed(uid);
             if (session.Qresync) uids.Add(uid);
             else session.Untagged($"{index - shift + 1} EXPUNGE");
             shift++;

@@ -30,11 +30,12 @@ public sealed class FetchHandler : IImapCommandHandler
         var fetch = (FetchCommand)command;
         var selected = session.Selected!;
         if (fetch.Vanished && (!fetch.Uid || !session.Qresync)) return ImapResult.Bad("VANISHED needs UID FETCH and QRESYNC");
-        var indexes = selected.Resolve(fetch.Set, fetch.Uid);
+        var (set, byUid) = session.Substitute(fetch.Set, fetch.Uid);
+        var indexes = selected.Resolve(set, byUid);
         if (indexes is null) return ImapResult.Bad("Invalid message sequence number");
         var items = fetch.Items.ToList();
         if (fetch.Uid && !items.Any(i => i.Kind == FetchItemKind.Uid)) items.Insert(0, new FetchItem(FetchItemKind.Uid));
-        if (items.Any(i => i.Kind == FetchItemKind.Modseq) || fetch.ChangedSince is not null) session.Condstore = true;
+        if (items.Any(i => i.Kind == FetchItemKind.Modseq) || fetch.ChangedSince is not null) session.EnableCondstore();
         if (fetch.ChangedSince is not null && !items.Any(i => i.Kind == FetchItemKind.Modseq)) items.Add(new FetchItem(FetchItemKind.Modseq));
 
         if (fetch.Vanished && fetch.ChangedSince is { } since)
@@ -82,6 +83,7 @@ public sealed class FetchHandler : IImapCommandHandler
                     if (loaded is null) continue;
                 }
                 var flagsChanged = seenNow?.Contains(state.MessageId) == true;
+                if (flagsChanged || items.Any(i => i.Kind == FetchItemKind.Flags)) session.AnnounceKeywords(state.Flags);
                 var w = session.Writer().Raw($"* {index + 1} FETCH ").Open();
                 foreach (var item in items)
                 {
@@ -152,7 +154,7 @@ public sealed class FetchHandler : IImapCommandHandler
                 break;
             case FetchItemKind.Flags:
                 w.Atom("FLAGS").Open();
-                foreach (var flag in state.Flags) w.Atom(flag);
+                foreach (var flag in session.FlagsOf(state)) w.Atom(flag);
                 w.Close();
                 break;
             case FetchItemKind.InternalDate:

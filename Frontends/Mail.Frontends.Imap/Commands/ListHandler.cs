@@ -2,13 +2,13 @@ using System.Text;
 using System.Text.RegularExpressions;
 using Mail.Frontends.Imap.Protocol;
 using Mail.Frontends.Imap.Session;
-using Mail.Grains.Interfaces.Mailboxes;
 
 namespace Mail.Frontends.Imap.Commands;
 
 /// <summary>
 /// LIST (RFC 9051 §6.3.9) with "%" and "*" wildcards, LIST-EXTENDED selection and return options (RFC 5258:
-/// SUBSCRIBED, SPECIAL-USE, CHILDREN), LIST-STATUS (RFC 5819), SPECIAL-USE attributes (RFC 6154), and LSUB (RFC 3501 §6.3.9).
+/// SUBSCRIBED, RECURSIVEMATCH, SPECIAL-USE, CHILDREN), LIST-STATUS (RFC 5819), SPECIAL-USE attributes (RFC 6154), and LSUB
+/// (RFC 3501 §6.3.9); <see cref="ListSelection"/> decides what is listed.
 /// </summary>
 public sealed class ListHandler : IImapCommandHandler
 {
@@ -43,27 +43,23 @@ public sealed class ListHandler : IImapCommandHandler
         }
         var folders = await session.Mailbox.ListFoldersAsync();
         var matchers = list.Patterns.Select(p => Matcher(session.DecodeMailbox(list.Reference + p))).ToList();
-        var onlySubscribed = list.Lsub || list.SelectOptions.Contains("SUBSCRIBED");
-        var onlySpecial = list.SelectOptions.Contains("SPECIAL-USE");
-        var showSubscribed = list.Lsub || onlySubscribed || list.ReturnOptions.Contains("SUBSCRIBED");
-        foreach (var folder in folders)
+        var request = new ListSelection.Request(
+            Lsub: list.Lsub,
+            Subscribed: list.SelectOptions.Contains("SUBSCRIBED"),
+            RecursiveMatch: list.SelectOptions.Contains("RECURSIVEMATCH"),
+            SpecialUse: list.SelectOptions.Contains("SPECIAL-USE"),
+            ReturnSubscribed: list.SelectOptions.Contains("SUBSCRIBED") || list.ReturnOptions.Contains("SUBSCRIBED"));
+        var needsSubscriptions = request.Lsub || request.Subscribed || request.ReturnSubscribed;
+        var subscriptions = needsSubscriptions ? await session.Mailbox.ListSubscriptionsAsync() : [];
+        foreach (var entry in ListSelection.Select(request, folders, subscriptions, matchers))
         {
-            if (!matchers.Any(m => m.IsMatch(folder.Name))) continue;
-            if (onlySubscribed && !folder.Subscribed) continue;
-            if (onlySpecial && folder.SpecialUse is null) continue;
-            var attributes = new List<string>();
-            if (!list.Lsub)
+            var w = session.Writer().Raw($"* {verb} (" + string.Join(' ', entry.Attributes) + ") \"/\"").Item();
+            w.AString(session.EncodeMailbox(entry.Name));
+            if (entry.SubscribedChildInfo) w.Raw(" (\"CHILDINFO\" (\"SUBSCRIBED\"))");
+            w.Crlf();
+            if (list.StatusItems.Count > 0 && entry.Folder is { } folder)
             {
-                var hasChildren = folders.Any(f => f.Name.StartsWith(folder.Name + SpecialFolders.Delimiter, StringComparison.Ordinal));
-                attributes.Add(hasChildren ? "\\HasChildren" : "\\HasNoChildren");
-                if (folder.SpecialUse is { } use) attributes.Add(use);
-            }
-            if (showSubscribed && folder.Subscribed && !list.Lsub) attributes.Add("\\Subscribed");
-            var w = session.Writer().Raw($"* {verb} (" + string.Join(' ', attributes) + ") \"/\"").Item();
-            w.AString(session.EncodeMailbox(folder.Name)).Crlf();
-            if (list.StatusItems.Count > 0)
-            {
-                var status = StatusHandler.Render(folder, list.StatusItems);
+                var status = await StatusHandler.RenderAsync(session, folder, list.StatusItems);
                 if (status is not null) WriteStatus(session, folder.Name, status);
             }
         }

@@ -26,17 +26,30 @@ public sealed class SearchHandler : IImapCommandHandler
     public async Task<ImapResult> HandleAsync(ImapSession session, ImapCommand command, CancellationToken ct)
     {
         var search = (SearchCommand)command;
-        if (search.Charset is { } charset && !IsSupportedCharset(charset)) return BadCharset();
+        var saving = search.Return.HasFlag(SearchReturn.Save);
+        if (search.Charset is { } charset && !IsSupportedCharset(charset))
+        {
+            // RFC 5182 §2.1: a SEARCH that fails leaves "$" empty.
+            if (saving) session.SavedResult = [];
+            return BadCharset();
+        }
         var selected = session.Selected!;
         var usesModseq = UsesModseq(search.Criteria);
-        if (usesModseq) session.Condstore = true;
-        long? highest = null;
+        if (usesModseq) session.EnableCondstore();
+        // The MODSEQ of each match, when a MODSEQ criterion asks for it in the answer (RFC 7162 §3.1.5).
+        var modseqs = usesModseq ? new Dictionary<int, long>() : null;
         var matches = await MatchingAsync(session, search.Criteria, ct, usesModseq ? MessageDetail.Slot : MessageDetail.None,
-            usesModseq ? (_, state) => highest = Math.Max(highest ?? 0, state.Modseq) : null);
+            modseqs is null ? null : (index, state) => modseqs[index] = state.Modseq);
+        if (saving) session.SavedResult = Saved(search.Return, matches).Select(selected.UidAt).ToArray();
         var numbers = matches.Select(i => search.Uid ? selected.UidAt(i) : i + 1).ToList();
+        if (search.Return == SearchReturn.Save) return ImapResult.Ok("SEARCH completed");
         if (search.Extended || session.Rev2)
         {
-            var returns = search.Return == SearchReturn.None ? SearchReturn.All : search.Return;
+            var returns = search.Return is SearchReturn.None ? SearchReturn.All : search.Return;
+            // RFC 4731 §3.2 (RFC 7162 §3.1.5): MODSEQ is the highest of the messages the answer returns: only the MIN
+            // and MAX messages when those are all it returns, else every match (the messages SAVE would keep).
+            var returned = Saved(returns, matches);
+            long? highest = modseqs is not null && returned.Count > 0 ? returned.Max(i => modseqs[i]) : null;
             var builder = new StringBuilder("ESEARCH (TAG \"").Append(search.Tag).Append("\")");
             if (search.Uid) builder.Append(" UID");
             if (numbers.Count > 0 && returns.HasFlag(SearchReturn.Min)) builder.Append(" MIN ").Append(numbers.Min());
@@ -48,12 +61,30 @@ public sealed class SearchHandler : IImapCommandHandler
         }
         else
         {
+            long? highest = modseqs is not null && matches.Count > 0 ? matches.Max(i => modseqs[i]) : null;
             var builder = new StringBuilder("SEARCH");
             foreach (var n in numbers) builder.Append(' ').Append(n);
             if (highest is { } modseq) builder.Append(" (MODSEQ ").Append(modseq).Append(')');
             session.Untagged(builder.ToString());
         }
         return ImapResult.Ok("SEARCH completed");
+    }
+
+    /// <summary>
+    /// The messages an ESEARCH answer stands for, which SAVE keeps (RFC 5182 §2.4): with MIN or MAX but neither ALL nor
+    /// COUNT, only the lowest and highest matching messages; otherwise every match.
+    /// </summary>
+    private static List<int> Saved(SearchReturn returns, List<int> matches)
+    {
+        if (matches.Count == 0 || returns.HasFlag(SearchReturn.All) || returns.HasFlag(SearchReturn.Count)
+            || !returns.HasFlag(SearchReturn.Min) && !returns.HasFlag(SearchReturn.Max))
+        {
+            return matches;
+        }
+        var kept = new List<int>(2);
+        if (returns.HasFlag(SearchReturn.Min)) kept.Add(matches[0]);
+        if (returns.HasFlag(SearchReturn.Max) && (kept.Count == 0 || kept[0] != matches[^1])) kept.Add(matches[^1]);
+        return kept;
     }
 
     /// <summary>Whether a SEARCH, SORT or THREAD charset is one the key evaluation understands.</summary>
@@ -105,6 +136,7 @@ public sealed class SearchHandler : IImapCommandHandler
     private static ContentNeed? Needs(SearchKey key) => key.Kind switch
     {
         SearchKeyKind.Body or SearchKeyKind.Text => ContentNeed.Message,
+        SearchKeyKind.Address => ContentNeed.CachedFields,
         SearchKeyKind.Header when HeaderCache.Fields.Contains(key.Field!) => ContentNeed.CachedFields,
         SearchKeyKind.Header => ContentNeed.Header,
         SearchKeyKind.SentBefore or SearchKeyKind.SentOn or SearchKeyKind.SentSince => ContentNeed.CachedFields,
@@ -131,10 +163,12 @@ public sealed class SearchHandler : IImapCommandHandler
                     return await MatchAsync(key.Children[0], index, state) || await MatchAsync(key.Children[1], index, state);
                 case SearchKeyKind.Not:
                     return !await MatchAsync(key.Children[0], index, state);
-                case SearchKeyKind.All or SearchKeyKind.Old:
+                case SearchKeyKind.All:
                     return true;
                 case SearchKeyKind.Recent:
-                    return false;
+                    return session.IsRecent(state.Uid);
+                case SearchKeyKind.SequenceSet or SearchKeyKind.Uid when key.Set!.IsSavedResult:
+                    return session.SavedResult.Contains(state.Uid);
                 case SearchKeyKind.SequenceSet:
                     return key.Set!.Contains(index + 1, selected.Count);
                 case SearchKeyKind.Uid:
@@ -172,7 +206,12 @@ public sealed class SearchHandler : IImapCommandHandler
                 case SearchKeyKind.Header:
                 {
                     var loaded = await LoadAsync(index, state);
-                    return loaded is not null && HeaderContains(loaded, key.Field!, key.Text!);
+                    return loaded is not null && HeaderContains(loaded, key.Field!, key.Text!, addresses: false);
+                }
+                case SearchKeyKind.Address:
+                {
+                    var loaded = await LoadAsync(index, state);
+                    return loaded is not null && HeaderContains(loaded, key.Field!, key.Text!, addresses: true);
                 }
                 case SearchKeyKind.Body or SearchKeyKind.Text:
                 {
@@ -196,15 +235,16 @@ public sealed class SearchHandler : IImapCommandHandler
             return _loaded;
         }
 
-        private static bool HeaderContains(LoadedMessage loaded, string field, string text)
+        private static bool HeaderContains(LoadedMessage loaded, string field, string text, bool addresses)
         {
             var span = loaded.Bytes.Span;
             foreach (var header in loaded.Root.Fields)
             {
                 if (!header.Name.Equals(field, StringComparison.OrdinalIgnoreCase)) continue;
                 if (text.Length == 0) return true;
-                var decoded = Rfc2047.DecodeText(MimeStructure.RawValue(span, header));
-                if (decoded.Contains(text, StringComparison.OrdinalIgnoreCase)) return true;
+                var raw = MimeStructure.RawValue(span, header);
+                if (Rfc2047.DecodeText(raw).Contains(text, StringComparison.OrdinalIgnoreCase)) return true;
+                if (addresses && AddressSearch.Contains(raw, text)) return true;
             }
             return false;
         }

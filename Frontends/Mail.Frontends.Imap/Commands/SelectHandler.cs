@@ -7,13 +7,12 @@ namespace Mail.Frontends.Imap.Commands;
 
 /// <summary>
 /// SELECT and EXAMINE (RFC 9051 §6.3.2, §6.3.3) with CONDSTORE (RFC 7162 §3.1.8) and QRESYNC (§3.2.5): FLAGS,
-/// EXISTS, UIDVALIDITY, UIDNEXT, PERMANENTFLAGS, HIGHESTMODSEQ, the LIST response in IMAP4rev2, and for QRESYNC
+/// EXISTS, RECENT (IMAP4rev1: SELECT claims the new messages for this session, EXAMINE only counts them, RFC 3501
+/// §6.3.1), UIDVALIDITY, UIDNEXT, PERMANENTFLAGS, HIGHESTMODSEQ, the LIST response in IMAP4rev2, and for QRESYNC
 /// the VANISHED (EARLIER) and FETCH responses that bring the client's cache up to date.
 /// </summary>
 public sealed class SelectHandler : IImapCommandHandler
 {
-    private const string SystemFlags = "\\Answered \\Flagged \\Deleted \\Seen \\Draft";
-
     /// <inheritdoc />
     public IReadOnlyList<string> Names => ["SELECT", "EXAMINE"];
 
@@ -46,28 +45,26 @@ public sealed class SelectHandler : IImapCommandHandler
         var map = view.Map;
         var selected = new SelectedFolder(folder.Name, folder.FolderId, folder.UidValidity, select.ReadOnly, folder.HighestModseq, map);
 
-        var keywords = map.Keywords.Distinct(StringComparer.OrdinalIgnoreCase).Order(StringComparer.Ordinal);
-        var flags = string.Join(' ', new[] { SystemFlags }.Concat(keywords));
-        session.Untagged($"FLAGS ({flags})");
+        var announced = new AnnouncedFlags(map.Keywords);
+        session.Select(selected);
+        session.Flags = announced;
+        announced.WriteFlags(session);
         session.Untagged($"{map.Count} EXISTS");
+        if (await session.ClaimRecentAsync(1)) session.Untagged($"{session.Recent.Count} RECENT");
         if (!session.Rev2)
         {
-            session.Untagged("0 RECENT");
             var firstUnseen = map.FirstIndexWithout(FlagBits.Seen);
             if (firstUnseen >= 0) session.Untagged($"OK [UNSEEN {firstUnseen + 1}] First unseen");
         }
         session.Untagged($"OK [UIDVALIDITY {folder.UidValidity}] UIDs valid");
         session.Untagged($"OK [UIDNEXT {folder.UidNext}] Predicted next UID");
-        session.Untagged(select.ReadOnly
-            ? "OK [PERMANENTFLAGS ()] Read-only mailbox"
-            : $"OK [PERMANENTFLAGS ({flags} \\*)] Flags permitted");
+        announced.WritePermanentFlags(session, select.ReadOnly);
         session.Untagged($"OK [HIGHESTMODSEQ {folder.HighestModseq}] Highest");
         if (session.Rev2)
         {
             var w = session.Writer().Raw("* LIST () \"/\"").Item();
             w.AString(session.EncodeMailbox(folder.Name)).Crlf();
         }
-        session.Select(selected);
         if (select.Qresync is { } qresync && qresync.UidValidity == folder.UidValidity)
         {
             await ResyncAsync(session, selected, qresync, folder.UidNext);

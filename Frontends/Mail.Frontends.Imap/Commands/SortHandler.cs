@@ -2,13 +2,14 @@ using System.Text;
 using Mail.Frontends.Imap.Protocol;
 using Mail.Frontends.Imap.Session;
 using Mail.Grains.Interfaces.Mailboxes;
+using Mail.Frontends.Imap.Mime;
 using MimeKit;
 
 namespace Mail.Frontends.Imap.Commands;
 
 /// <summary>
 /// SORT and UID SORT (RFC 5256 §3): the SEARCH key evaluation picks the messages, the envelope summary the grain
-/// keeps gives addresses, subject and sent date; ties fall back to the sequence number.
+/// keeps gives subject and sent date, its header cache the address keys; ties fall back to the sequence number.
 /// </summary>
 public sealed class SortHandler : IImapCommandHandler
 {
@@ -27,10 +28,19 @@ public sealed class SortHandler : IImapCommandHandler
         await SearchHandler.MatchingAsync(session, sort.Search, ct, MessageDetail.Slot, (index, state) => states.Add((index, state)));
         var needsSummary = sort.Criteria.Any(c => c.Key is not (SortKey.Arrival or SortKey.Size));
         var summaries = needsSummary ? await session.SummariesAsync(states.Select(m => m.State)) : [];
+        var addressFields = sort.Criteria.Select(c => c.Key switch { SortKey.From => "From", SortKey.To => "To", SortKey.Cc => "Cc", _ => null })
+            .OfType<string>().Distinct().ToArray();
         var entries = new List<SortEntry>(states.Count);
-        foreach (var (index, state) in states)
+        for (var position = 0; position < states.Count; position++)
         {
-            entries.Add(new SortEntry(index, state, summaries.GetValueOrDefault(state.MessageId)));
+            var (index, state) = states[position];
+            var entry = new SortEntry(index, state, summaries.GetValueOrDefault(state.MessageId));
+            if (addressFields.Length > 0)
+            {
+                await session.PrefetchChunkAsync(states, position, m => m.State);
+                await entry.LoadAddressKeysAsync(session, addressFields, ct);
+            }
+            entries.Add(entry);
         }
         entries.Sort((a, b) =>
         {
@@ -62,22 +72,30 @@ public sealed class SortHandler : IImapCommandHandler
     /// <summary>The sent date (RFC 5256 §2.2): the Date header, else the internal date.</summary>
     internal static DateTimeOffset SentDate(MessageState state, MessageSummary? summary) => summary?.Date ?? state.InternalDate;
 
-    /// <summary>The i;ascii-casemap form of the addr-mailbox of the first address in <paramref name="addresses"/>.</summary>
-    private static string MailboxKey(IEnumerable<string>? addresses)
+    /// <summary>
+    /// The i;ascii-casemap form of the addr-mailbox of the first address of a field (RFC 5256 §3): a group comes first as
+    /// its start marker, whose addr-mailbox is the group name (RFC 9051 §7.5.2); no field or no address sorts as "".
+    /// </summary>
+    private static string MailboxKey(ReadOnlySpan<byte> header, MimeNode root, string field)
     {
-        foreach (var text in addresses ?? [])
+        foreach (var candidate in root.Fields)
         {
-            if (InternetAddressList.TryParse(text, out var list) && list.Mailboxes.FirstOrDefault() is { } mailbox)
+            if (!candidate.Name.Equals(field, StringComparison.OrdinalIgnoreCase)) continue;
+            if (!InternetAddressList.TryParse(ParserOptions.Default, MimeStructure.RawValue(header, candidate), out var list) || list.Count == 0) return "";
+            return BaseSubject.AsciiUpper(list[0] switch
             {
-                return BaseSubject.AsciiUpper(mailbox.LocalPart ?? "");
-            }
+                MailboxAddress mailbox => mailbox.LocalPart ?? "",
+                GroupAddress group => group.Name ?? "",
+                _ => "",
+            });
         }
         return "";
     }
 
     private sealed class SortEntry(int index, MessageState state, MessageSummary? summary)
     {
-        private string? _subject, _from, _to, _cc;
+        private string? _subject;
+        private readonly Dictionary<string, string> _addressKeys = new(StringComparer.OrdinalIgnoreCase);
 
         public int Index { get; } = index;
 
@@ -87,10 +105,20 @@ public sealed class SortHandler : IImapCommandHandler
 
         public string SubjectKey => _subject ??= BaseSubject.Key(Summary?.Subject);
 
-        public string FromKey => _from ??= MailboxKey(Summary is null ? null : [Summary.From]);
+        public string FromKey => _addressKeys.GetValueOrDefault("From", "");
 
-        public string ToKey => _to ??= MailboxKey(Summary?.To);
+        public string ToKey => _addressKeys.GetValueOrDefault("To", "");
 
-        public string CcKey => _cc ??= MailboxKey(Summary?.Cc);
+        public string CcKey => _addressKeys.GetValueOrDefault("Cc", "");
+
+        /// <summary>
+        /// Reads the address keys from the header cache kept with the row (the header itself for a message without one):
+        /// the summary's address lists lose group structure.
+        /// </summary>
+        public async Task LoadAddressKeysAsync(ImapSession session, IReadOnlyList<string> fields, CancellationToken ct)
+        {
+            if (await session.LoadMessageAsync(State, ContentNeed.CachedFields, ct) is not { } loaded) return;
+            foreach (var field in fields) _addressKeys[field] = MailboxKey(loaded.Bytes.Span, loaded.Root, field);
+        }
     }
 }

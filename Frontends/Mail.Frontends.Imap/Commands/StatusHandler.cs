@@ -5,7 +5,10 @@ using Mail.Grains.Interfaces.Mailboxes;
 
 namespace Mail.Frontends.Imap.Commands;
 
-/// <summary>STATUS (RFC 9051 §6.3.11): MESSAGES, UIDNEXT, UIDVALIDITY, UNSEEN, SIZE, HIGHESTMODSEQ (RFC 7162), RECENT (always 0).</summary>
+/// <summary>
+/// STATUS (RFC 9051 §6.3.11): MESSAGES, UIDNEXT, UIDVALIDITY, UNSEEN, DELETED, SIZE, HIGHESTMODSEQ (RFC 7162), and RECENT (RFC 3501
+/// §6.3.10): the messages no session has claimed as \Recent yet.
+/// </summary>
 public sealed class StatusHandler : IImapCommandHandler
 {
     /// <inheritdoc />
@@ -22,7 +25,7 @@ public sealed class StatusHandler : IImapCommandHandler
         var folders = await session.Mailbox.ListFoldersAsync();
         var folder = folders.FirstOrDefault(f => SameName(f.Name, name));
         if (folder is null) return ImapResult.No($"Mailbox {name} does not exist", "NONEXISTENT");
-        var rendered = Render(folder, status.Items);
+        var rendered = await RenderAsync(session, folder, status.Items);
         if (rendered is null) return ImapResult.Bad("Unknown STATUS item");
         ListHandler.WriteStatus(session, folder.Name, rendered);
         return ImapResult.Ok("STATUS completed");
@@ -34,8 +37,10 @@ public sealed class StatusHandler : IImapCommandHandler
         || name.Trim().StartsWith("INBOX/", StringComparison.OrdinalIgnoreCase) && folder == "INBOX" + name.Trim()[5..];
 
     /// <summary>The status items, or null when one is unknown.</summary>
-    public static string? Render(FolderInfo folder, IReadOnlyList<string> items)
+    public static async Task<string?> RenderAsync(ImapSession session, FolderInfo folder, IReadOnlyList<string> items)
     {
+        var recent = items.Contains("RECENT") ? await session.Mailbox.CountRecentAsync(folder.FolderId) : 0;
+        var deleted = items.Contains("DELETED") ? await session.Mailbox.CountDeletedAsync(folder.FolderId) : 0;
         var builder = new StringBuilder();
         foreach (var item in items)
         {
@@ -47,7 +52,8 @@ public sealed class StatusHandler : IImapCommandHandler
                 "UNSEEN" => folder.UnseenCount,
                 "SIZE" => folder.TotalSize,
                 "HIGHESTMODSEQ" => folder.HighestModseq,
-                "RECENT" => 0,
+                "RECENT" => recent,
+                "DELETED" => deleted,
                 _ => null,
             };
             if (value is null) return null;

@@ -27,10 +27,11 @@ public sealed class StoreHandler : IImapCommandHandler
         var store = (StoreCommand)command;
         var selected = session.Selected!;
         if (selected.ReadOnly) return ImapResult.No("Mailbox is read-only", "READ-ONLY");
-        var indexes = selected.Resolve(store.Set, store.Uid);
+        var (set, byUid) = session.Substitute(store.Set, store.Uid);
+        var indexes = selected.Resolve(set, byUid);
         if (indexes is null) return ImapResult.Bad("Invalid message sequence number");
         if (!TryCheckFlags(store.Flags, out var flags, out var bad)) return ImapResult.Bad(bad!);
-        if (store.UnchangedSince is not null) session.Condstore = true;
+        if (store.UnchangedSince is not null) session.EnableCondstore();
         var mode = store.Mode switch
         {
             StoreMode.Add => FlagStoreMode.Add,

@@ -118,8 +118,9 @@ public sealed class ImapConnectionHandler(
         {
             result = await handler.HandleAsync(session, command, ct);
             if (ReferenceEquals(result, ImapSession.AlreadyAnswered)) return;
-            // RFC 9051 §7.5.2: no EXPUNGE while answering FETCH, STORE or SEARCH (their UID forms may see them).
-            var allowExpunge = command.Uid || command.Name is not ("FETCH" or "STORE" or "SEARCH");
+            // RFC 9051 §7.5.2: no EXPUNGE while answering FETCH, STORE or SEARCH (their UID forms may see them); SORT and
+            // THREAD answer with sequence numbers as SEARCH does (RFC 5256 §4), so the same holds for them.
+            var allowExpunge = command.Uid || command.Name is not ("FETCH" or "STORE" or "SEARCH" or "SORT" or "THREAD");
             if (!session.Closing) await session.SyncAsync(allowExpunge);
         }
         catch (MailException e)

@@ -62,7 +62,8 @@ public static class EnvelopeWriter
             case MailboxAddress mailbox:
                 w.Glue().Open();
                 w.NString(Phrase(mailbox.Name, utf8));
-                w.Nil();
+                // RFC 9051 §7.5.2 addr-adl: the obsolete source route (RFC 5322 §4.4 obs-route) as "@a,@b".
+                w.NString(mailbox.Route.Count == 0 ? null : "@" + string.Join(",@", mailbox.Route));
                 w.NString(mailbox.LocalPart);
                 w.NString(string.IsNullOrEmpty(mailbox.Domain) ? null : mailbox.Domain);
                 w.Close();

@@ -32,14 +32,16 @@ public static class SectionReader
         var body = message[node.BodyStart..node.BodyEnd];
         if (node.IsMultipart || node.Message is not null) return body;
         var encoding = (MimeStructure.HeaderValue(message.Span, node, "Content-Transfer-Encoding") ?? "7bit").Trim().ToLowerInvariant();
-        IMimeDecoder? decoder = encoding switch
+        switch (encoding)
         {
-            "base64" => new Base64Decoder(),
-            "quoted-printable" => new QuotedPrintableDecoder(),
-            "7bit" or "8bit" or "binary" or "" => null,
-            _ => throw new InvalidDataException($"Unknown content transfer encoding {encoding}"),
-        };
-        if (decoder is null) return body;
+            case "7bit" or "8bit" or "binary" or "":
+                return body;
+            case "quoted-printable":
+                return QuotedPrintable.Decode(body.Span);
+            case not "base64":
+                throw new InvalidDataException($"Unknown content transfer encoding {encoding}");
+        }
+        var decoder = new Base64Decoder();
         var input = body.ToArray();
         var output = new byte[decoder.EstimateOutputLength(input.Length)];
         var length = decoder.Decode(input, 0, input.Length, output);

@@ -287,9 +287,10 @@ public static class ImapCommandParser
             date = parsed;
             r.Sp();
         }
-        if (r.Peek() is not ('{' or '~')) throw r.Error("Expected a literal with the message");
+        var binary = r.IsLiteral8Start();
+        if (r.Peek() != '{' && !binary) throw r.Error("Expected a literal with the message");
         var message = r.Literal();
-        return new AppendCommand(tag, mailbox, flags, date, message);
+        return new AppendCommand(tag, mailbox, flags, date, message) { Binary = binary };
     }
 
     private static FetchCommand Fetch(ImapReader r, string tag)
@@ -464,6 +465,7 @@ public static class ImapCommandParser
                     "MAX" => SearchReturn.Max,
                     "ALL" => SearchReturn.All,
                     "COUNT" => SearchReturn.Count,
+                    "SAVE" => SearchReturn.Save,
                     _ => throw r.Error($"Unsupported RETURN option {option}"),
                 };
                 return option;
@@ -577,8 +579,9 @@ public static class ImapCommandParser
                 case "KEYWORD": r.Sp(); return Flag(r.Atom(), true);
                 case "UNKEYWORD": r.Sp(); return Flag(r.Atom(), false);
                 case "RECENT": return new(SearchKeyKind.Recent);
-                case "NEW": return new(SearchKeyKind.Recent);
-                case "OLD": return new(SearchKeyKind.Old);
+                // RFC 3501 §6.4.4: NEW is RECENT UNSEEN, OLD is NOT RECENT.
+                case "NEW": return new(SearchKeyKind.And) { Children = [new(SearchKeyKind.Recent), Flag("\\Seen", false)] };
+                case "OLD": return new(SearchKeyKind.Not) { Children = [new(SearchKeyKind.Recent)] };
                 case "LARGER": r.Sp(); return new(SearchKeyKind.Larger) { Number = r.Number64() };
                 case "SMALLER": r.Sp(); return new(SearchKeyKind.Smaller) { Number = r.Number64() };
                 case "BEFORE": return DateKey(r, SearchKeyKind.Before);
@@ -587,7 +590,10 @@ public static class ImapCommandParser
                 case "SENTBEFORE": return DateKey(r, SearchKeyKind.SentBefore);
                 case "SENTON": return DateKey(r, SearchKeyKind.SentOn);
                 case "SENTSINCE": return DateKey(r, SearchKeyKind.SentSince);
-                case "FROM" or "TO" or "CC" or "BCC" or "SUBJECT":
+                case "FROM" or "TO" or "CC" or "BCC":
+                    r.Sp();
+                    return new(SearchKeyKind.Address) { Field = word, Text = r.AString() };
+                case "SUBJECT":
                     r.Sp();
                     return new(SearchKeyKind.Header) { Field = word, Text = r.AString() };
                 case "HEADER":

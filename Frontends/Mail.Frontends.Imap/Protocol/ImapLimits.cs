@@ -8,10 +8,11 @@ namespace Mail.Frontends.Imap.Protocol;
 public sealed record ImapLimits(int MaxLineLength, long MaxLiteralBytes, long MaxCommandBytes, int MaxNesting)
 {
     /// <summary>
-    /// Bounds before authentication: LOGIN and AUTHENTICATE need a few short strings, so an anonymous
-    /// client gets a few kilobytes and no more.
+    /// Bounds before authentication: LOGIN and AUTHENTICATE need a few short strings, and the longest legal command
+    /// is an ID (RFC 2971 §3.3: 30 fields of up to 30 octets with values of up to 1024) at about 32 KB, so an
+    /// anonymous client gets <paramref name="maxLineLength"/> (at least that much) and small literals, nothing more.
     /// </summary>
-    public static ImapLimits Unauthenticated(int maxLineLength) => new(Math.Min(maxLineLength, 4096), 1024, 8192, 4);
+    public static ImapLimits Unauthenticated(int maxLineLength) => new(maxLineLength, 1024, maxLineLength + 8192, 4);
 
     /// <summary>Bounds after authentication: one message literal plus some command text.</summary>
     public static ImapLimits Authenticated(int maxLineLength, long maxLiteralBytes, int maxNesting) =>

@@ -80,7 +80,7 @@ internal sealed class ImapReader(ReadOnlyMemory<byte> data, int maxNesting)
     public string AString()
     {
         var p = Peek();
-        if (p == '"' || p == '{' || p == '~') return Encoding.UTF8.GetString(StringBytes().Span);
+        if (p == '"' || p == '{' || IsLiteral8Start()) return Encoding.UTF8.GetString(StringBytes().Span);
         return Chars(ImapSyntax.IsAStringChar, "string");
     }
 
@@ -117,8 +117,18 @@ internal sealed class ImapReader(ReadOnlyMemory<byte> data, int maxNesting)
     {
         var p = Peek();
         if (p == '"') return Quoted();
-        if (p == '{' || p == '~') return Literal();
+        if (p == '{' || IsLiteral8Start()) return Literal();
         throw Error("Expected a string");
+    }
+
+    /// <summary>
+    /// Whether a literal8 "~{" (RFC 3516 §4.3) starts here; "~" alone is an ATOM-CHAR, so "~foo" is an atom
+    /// (a mailbox name), not a broken literal.
+    /// </summary>
+    public bool IsLiteral8Start()
+    {
+        var span = data.Span;
+        return _pos + 1 < span.Length && span[_pos] == '~' && span[_pos + 1] == '{';
     }
 
     public ReadOnlyMemory<byte> Literal()
@@ -213,6 +223,8 @@ internal sealed class ImapReader(ReadOnlyMemory<byte> data, int maxNesting)
     /// <summary>sequence-set (RFC 9051 §9).</summary>
     public SequenceSet SequenceSet()
     {
+        // RFC 5182 §2.1: "$" stands alone, never in a list or a range.
+        if (TryChar('$')) return Protocol.SequenceSet.SavedResult;
         var ranges = new List<SequenceRange>();
         do
         {
@@ -228,13 +240,12 @@ internal sealed class ImapReader(ReadOnlyMemory<byte> data, int maxNesting)
 
     public bool IsSequenceSetStart() => Peek() is >= '0' and <= '9' or '*' or '$';
 
-    private uint SeqNumber()
+    /// <summary>seq-number (RFC 9051 §9): nz-number up to 4294967295, or "*".</summary>
+    private long SeqNumber()
     {
         if (TryChar('*')) return Protocol.SequenceSet.Star;
-        if (Peek() == '$') throw Error("Saved search results ($) are not supported");
-        var n = NzNumber();
-        if (n == uint.MaxValue) throw Error("Number too large");
-        return (uint)n;
+        if (Peek() == '$') throw Error("\"$\" is a sequence set on its own");
+        return NzNumber();
     }
 
     public ImapParseException Error(string message) => new(message);

@@ -106,9 +106,10 @@ public sealed class ImapWriter(IBufferWriter<byte> output, bool utf8Quoted)
         return this;
     }
 
-    /// <summary>Writes a literal: "{n}" CRLF and the octets (RFC 9051 §4.3).</summary>
+    /// <summary>Writes a literal: "{n}" CRLF and the octets (RFC 9051 §4.3); no octets at all are the empty quoted string, which every client reads.</summary>
     public ImapWriter Literal(ReadOnlySpan<byte> bytes)
     {
+        if (bytes.IsEmpty) return Quoted("");
         Separate();
         Raw("{" + bytes.Length.ToString(CultureInfo.InvariantCulture) + "}\r\n");
         Raw(bytes);

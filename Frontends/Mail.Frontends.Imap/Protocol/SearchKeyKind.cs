@@ -19,10 +19,8 @@ public enum SearchKeyKind
     Flag,
     /// <summary>A flag that must not be set (UNANSWERED, ... UNKEYWORD).</summary>
     NoFlag,
-    /// <summary>RECENT, NEW: never true here (no session claims \Recent).</summary>
+    /// <summary>RECENT: \Recent in this session (RFC 3501 §2.3.2); NEW and OLD are built from it. Never true in IMAP4rev2.</summary>
     Recent,
-    /// <summary>OLD: always true here.</summary>
-    Old,
     /// <summary>LARGER n.</summary>
     Larger,
     /// <summary>SMALLER n.</summary>
@@ -39,8 +37,10 @@ public enum SearchKeyKind
     SentOn,
     /// <summary>SENTSINCE date.</summary>
     SentSince,
-    /// <summary>HEADER field string; FROM, TO, CC, BCC and SUBJECT map to it.</summary>
+    /// <summary>HEADER field string (SUBJECT maps to it): a substring of the decoded field.</summary>
     Header,
+    /// <summary>FROM, TO, CC, BCC string: a substring of the field or of one of its addresses as parsed (RFC 5322 §3.4).</summary>
+    Address,
     /// <summary>BODY string.</summary>
     Body,
     /// <summary>TEXT string: header and body.</summary>

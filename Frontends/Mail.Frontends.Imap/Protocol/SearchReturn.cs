@@ -14,4 +14,6 @@ public enum SearchReturn
     All = 4,
     /// <summary>COUNT.</summary>
     Count = 8,
+    /// <summary>SAVE (RFC 5182 §2.1): keep the result for "$"; alone, no ESEARCH response.</summary>
+    Save = 16,
 }

@@ -3,11 +3,20 @@ using System.Text;
 
 namespace Mail.Frontends.Imap.Protocol;
 
-/// <summary>A sequence-set (RFC 9051 §9): numbers and ranges, "*" meaning the largest number in use.</summary>
+/// <summary>
+/// A sequence-set (RFC 9051 §9): numbers and ranges, "*" meaning the largest number in use; or "$", the UIDs the last
+/// SEARCH RETURN (SAVE) saved (RFC 5182 §2.1, part of IMAP4rev2), which the session substitutes before use.
+/// </summary>
 public sealed record SequenceSet(IReadOnlyList<SequenceRange> Ranges)
 {
-    /// <summary>The value standing for "*".</summary>
-    public const uint Star = uint.MaxValue;
+    /// <summary>"$": the saved search result.</summary>
+    public static readonly SequenceSet SavedResult = new([]) { IsSavedResult = true };
+
+    /// <summary>Whether this is "$".</summary>
+    public bool IsSavedResult { get; private init; }
+
+    /// <summary>The value standing for "*": above every seq-number and UID (RFC 9051 §9: those go up to 4294967295).</summary>
+    public const long Star = long.MaxValue;
 
     /// <summary>Whether <paramref name="value"/> is in the set when the largest number in use is <paramref name="largest"/>.</summary>
     public bool Contains(long value, long largest)
@@ -22,7 +31,7 @@ public sealed record SequenceSet(IReadOnlyList<SequenceRange> Ranges)
     }
 
     /// <summary>The set in wire form.</summary>
-    public override string ToString() => string.Join(',', Ranges.Select(r =>
+    public override string ToString() => IsSavedResult ? "$" : string.Join(',', Ranges.Select(r =>
         r.Start == r.End ? Number(r.Start) : Number(r.Start) + ":" + Number(r.End)));
 
     /// <summary>Compresses ascending numbers into a sequence set ("1:3,7"); empty input gives "".</summary>
@@ -51,5 +60,5 @@ public sealed record SequenceSet(IReadOnlyList<SequenceRange> Ranges)
         if (end != start) builder.Append(':').Append(end.ToString(CultureInfo.InvariantCulture));
     }
 
-    private static string Number(uint n) => n == Star ? "*" : n.ToString(CultureInfo.InvariantCulture);
+    private static string Number(long n) => n == Star ? "*" : n.ToString(CultureInfo.InvariantCulture);
 }

@@ -5,7 +5,7 @@ namespace Mail.Frontends.Imap.Session;
 
 /// <summary>
 /// Which literals a session streams into the blob store as they arrive (<see cref="StreamedLiteral"/>) rather than
-/// keeping them in the command: APPEND messages (RFC 9051 §6.3.12) of at least <see cref="Threshold"/> octets, each of
+/// keeping them in the command: APPEND messages (not literal8) (RFC 9051 §6.3.12) of at least <see cref="Threshold"/> octets, each of
 /// them in a MULTIAPPEND (RFC 3502) too, but not CATENATE TEXT parts (RFC 4469 §5), which are pieces of a message.
 /// Smaller literals stay in the command, whose size the framer's limits bound.
 /// </summary>
@@ -34,7 +34,10 @@ public static class AppendLiteralRule
         var space = first.IndexOf((byte)' ');
         if (space < 0 || first.Length - space - 1 < 7 || !Ascii.EqualsIgnoreCase(first.Slice(space + 1, 7), "APPEND "u8)) return false;
         var text = Encoding.ASCII.GetString(line.Slice(Math.Max(0, line.Length - 40)).ToArray());
-        var before = text[..text.LastIndexOf('{')].TrimEnd().TrimEnd('~');
+        var brace = text.LastIndexOf('{');
+        // A literal8 (RFC 3516 §4.4) stays in the command: its binary parts are re-encoded before it is stored.
+        if (brace > 0 && text[brace - 1] == '~') return false;
+        var before = text[..brace].TrimEnd();
         return !before.EndsWith("TEXT", StringComparison.OrdinalIgnoreCase);
     }
 }

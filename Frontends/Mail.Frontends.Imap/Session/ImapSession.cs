@@ -37,7 +37,7 @@ public sealed class ImapSession : IProtocolSession
         Blobs = blobs;
         Certificate = certificate;
         Logger = logger;
-        Framer = new CommandFramer(ImapLimits.Unauthenticated(options.MaxLineLength));
+        Framer = new CommandFramer(ImapLimits.Unauthenticated(options.PreAuthMaxLineLength));
         Cache = new MessageCache(options.MessageCacheBytes);
     }
 
@@ -89,11 +89,32 @@ public sealed class ImapSession : IProtocolSession
     /// <summary>CONDSTORE enabled (RFC 7162 §3.1): MODSEQ in FETCH responses.</summary>
     public bool Condstore { get; set; }
 
+    /// <summary>
+    /// Turns CONDSTORE on for a CONDSTORE-enabling command (RFC 7162 §3.1: FETCH MODSEQ, CHANGEDSINCE, SEARCH MODSEQ,
+    /// STORE UNCHANGEDSINCE); the first one while a mailbox is selected is answered with its HIGHESTMODSEQ, the position
+    /// up to which this session has reported the mailbox's changes.
+    /// </summary>
+    public void EnableCondstore()
+    {
+        if (Condstore) return;
+        Condstore = true;
+        if (Selected is { } selected) Untagged($"OK [HIGHESTMODSEQ {selected.LogPosition}] Highest");
+    }
+
     /// <summary>QRESYNC enabled (RFC 7162 §3.2): VANISHED instead of EXPUNGE.</summary>
     public bool Qresync { get; set; }
 
     /// <summary>The selected mailbox.</summary>
     public SelectedFolder? Selected { get; private set; }
+
+    /// <summary>The flags and keywords announced for the selected mailbox (set by SELECT/EXAMINE).</summary>
+    public AnnouncedFlags? Flags { get; set; }
+
+    /// <summary>The messages that are \Recent in this session (IMAP4rev1 only; RFC 3501 §2.3.2).</summary>
+    public RecentUids Recent { get; private set; } = new();
+
+    /// <summary>The UIDs of the last SEARCH RETURN (SAVE) in the selected mailbox, which "$" names (RFC 5182 §2.1).</summary>
+    public IReadOnlyList<long> SavedResult { get; set; } = [];
 
     /// <summary>Failed LOGIN/AUTHENTICATE attempts.</summary>
     public int AuthFailures { get; set; }
@@ -175,8 +196,18 @@ public sealed class ImapSession : IProtocolSession
     {
         Selected = folder;
         State = folder is null ? ImapState.Authenticated : ImapState.Selected;
+        Flags = null;
+        Recent = new RecentUids();
+        SavedResult = [];
         Cache.Clear();
     }
+
+    /// <summary>
+    /// The set a command names: "$" becomes the UIDs of the saved search result (RFC 5182 §2.1), which are UIDs whether the
+    /// command is a UID command or not; expunged ones are no longer in the view and drop out.
+    /// </summary>
+    public (SequenceSet Set, bool Uid) Substitute(SequenceSet set, bool uid) =>
+        set.IsSavedResult ? (new SequenceSet(SavedResult.Select(u => new SequenceRange(u, u)).ToList()), true) : (set, uid);
 
     /// <summary>The capability list for the current state (RFC 9051 §7.2.2).</summary>
     public string Capabilities()
@@ -189,7 +220,7 @@ public sealed class ImapSession : IProtocolSession
             return builder.ToString();
         }
         builder.Append(" IDLE NAMESPACE UNSELECT UIDPLUS MOVE CHILDREN SPECIAL-USE LIST-EXTENDED LIST-STATUS")
-            .Append(" CONDSTORE QRESYNC ESEARCH QUOTA QUOTA=RES-STORAGE STATUS=SIZE BINARY SORT THREAD=ORDEREDSUBJECT THREAD=REFERENCES")
+            .Append(" CONDSTORE QRESYNC ESEARCH SEARCHRES QUOTA QUOTA=RES-STORAGE STATUS=SIZE BINARY SORT THREAD=ORDEREDSUBJECT THREAD=REFERENCES")
             .Append(" APPENDLIMIT=").Append(Options.MaxLiteralBytes);
         return builder.ToString();
     }
@@ -263,8 +294,10 @@ public sealed class ImapSession : IProtocolSession
         var mailbox = Mailbox;
         var head = await mailbox.GetHighestModseqAsync();
         if (head <= selected.LogPosition) return;
-        var existsDirty = false;
+        // The first UID added by this replay and not yet announced with EXISTS (0: none).
+        long firstAdded = 0;
         var stopped = false;
+        FolderMapBuilder view = null!;
         var vanished = new List<long>();
         var flagged = new List<long>();
         while (!stopped)
@@ -282,7 +315,7 @@ public sealed class ImapSession : IProtocolSession
                 Closing = true;
                 return;
             }
-            var view = selected.Map.ToBuilder();
+            view = selected.Map.ToBuilder();
             foreach (var change in changes)
             {
                 if (change.FolderId == selected.FolderId)
@@ -292,7 +325,7 @@ public sealed class ImapSession : IProtocolSession
                         case MailboxChangeKind.Added when change.Uid > view.MaxUid && change.MessageId is { } added:
                             FlushVanished(vanished);
                             view.Append(change.Uid.Value, added, 0, null);
-                            existsDirty = true;
+                            if (firstAdded == 0) firstAdded = change.Uid.Value;
                             break;
                         case MailboxChangeKind.FlagsChanged when change.Uid is { } uid && !selected.IsOwnChange(change.Modseq):
                             flagged.Add(uid);
@@ -306,8 +339,9 @@ public sealed class ImapSession : IProtocolSession
                                 stopped = true;
                                 break;
                             }
-                            FlushExists(view.Count, ref existsDirty);
+                            await FlushExistsAsync();
                             view.Remove(uid);
+                            Recent.Removed(uid);
                             if (Qresync) vanished.Add(uid);
                             else Untagged($"{index + 1} EXPUNGE");
                             break;
@@ -326,7 +360,7 @@ public sealed class ImapSession : IProtocolSession
             if (view.CopiedPages > 0) selected.Apply(view);
             if (changes.Count < ChangePage) break;
         }
-        FlushExists(selected.Count, ref existsDirty);
+        await FlushExistsAsync();
         FlushVanished(vanished);
         await WriteFlagChangesAsync(selected, flagged);
         selected.ForgetOwnChangesUpTo(selected.LogPosition);
@@ -340,12 +374,53 @@ public sealed class ImapSession : IProtocolSession
             }
         }
 
-        void FlushExists(int count, ref bool dirty)
+        // RFC 3501 §7.3.2: RECENT goes with EXISTS; the new messages this session claims are recent here only. The
+        // replayed edit becomes the view first, so that EXISTS and the claim count what the client is told of.
+        async Task FlushExistsAsync()
         {
-            if (!dirty) return;
-            Untagged($"{count} EXISTS");
-            dirty = false;
+            if (firstAdded == 0) return;
+            selected.Apply(view);
+            view = selected.Map.ToBuilder();
+            Untagged($"{selected.Count} EXISTS");
+            if (await ClaimRecentAsync(firstAdded)) Untagged($"{Recent.Count} RECENT");
+            firstAdded = 0;
         }
+    }
+
+    /// <summary>
+    /// Claims \Recent (RFC 3501 §2.3.2) for the view's messages from UID <paramref name="firstUid"/> on that no other
+    /// session has claimed: a read-write selection takes them from the mailbox grain, a read-only one only looks. False
+    /// for IMAP4rev2, which has no \Recent (RFC 9051 Appendix E).
+    /// </summary>
+    public async Task<bool> ClaimRecentAsync(long firstUid)
+    {
+        var selected = Selected;
+        if (selected is null || Rev2) return false;
+        var limit = selected.MaxUid + 1;
+        if (firstUid < limit)
+        {
+            var unclaimed = await Mailbox.ClaimRecentAsync(selected.FolderId, limit, claim: !selected.ReadOnly);
+            var first = Math.Max(unclaimed, firstUid);
+            if (first < limit) Recent.Add(first, limit - 1, selected.CountFromUid(first));
+        }
+        return true;
+    }
+
+    /// <summary>Whether a message of the selected mailbox is \Recent in this session.</summary>
+    public bool IsRecent(long uid) => !Rev2 && Recent.Contains(uid);
+
+    /// <summary>The flags a FETCH shows for a message: its own, and \Recent when it is recent in this session.</summary>
+    public IEnumerable<string> FlagsOf(MessageState state) => IsRecent(state.Uid) ? state.Flags.Prepend("\\Recent") : state.Flags;
+
+    /// <summary>
+    /// Announces keywords of <paramref name="flags"/> the client has not been told of, with FLAGS and PERMANENTFLAGS
+    /// (RFC 9051 §7.3.5, RFC 3501 §7.2.6), before the FETCH response that shows them is written.
+    /// </summary>
+    public void AnnounceKeywords(IEnumerable<string> flags)
+    {
+        if (Flags is not { } announced || Selected is not { } selected || !announced.TryAdd(flags)) return;
+        announced.WriteFlags(this);
+        announced.WritePermanentFlags(this, selected.ReadOnly);
     }
 
     /// <summary>Change-log rows read per grain call by <see cref="SyncAsync"/>.</summary>
@@ -463,10 +538,11 @@ public sealed class ImapSession : IProtocolSession
     /// <summary>Writes "* n FETCH (UID u FLAGS (...) MODSEQ (m))" for a message whose flags the client must learn.</summary>
     public void WriteFlags(int index, MessageState state, bool includeUid)
     {
+        AnnounceKeywords(state.Flags);
         var w = Writer().Raw($"* {index + 1} FETCH ").Open();
         if (includeUid) w.Atom("UID").Number(state.Uid);
         w.Atom("FLAGS").Open();
-        foreach (var flag in state.Flags) w.Atom(flag);
+        foreach (var flag in FlagsOf(state)) w.Atom(flag);
         w.Close();
         if (Condstore) w.Atom("MODSEQ").Open().Number(state.Modseq).Close();
         w.Close().Crlf();

@@ -57,6 +57,9 @@ public sealed class SelectedFolder(string name, int folderId, long uidValidity, 
         Map = edit.ToMap();
     }
 
+    /// <summary>How many messages of the view have a UID of at least <paramref name="uid"/>.</summary>
+    public int CountFromUid(long uid) => Count - Map.LowerBound(uid);
+
     /// <summary>
     /// Takes the grain's map when it holds exactly this view, and so gives up the pages held alone; false (and nothing
     /// changes) when it plainly does not.

@@ -15,6 +15,9 @@ public sealed record FolderHead(
     long TotalSize,
     bool Subscribed)
 {
+    /// <summary>The first UID no IMAP session has claimed as \Recent (RFC 3501 §2.3.2); UIDNEXT when none is left.</summary>
+    public long RecentUid { get; init; } = 1;
+
     /// <summary>The public view.</summary>
     public FolderInfo ToInfo() =>
         new(FolderId, Name, SpecialUse, UidValidity, UidNext, HighestModseq, MessageCount, UnseenCount, TotalSize, Subscribed);

@@ -14,6 +14,8 @@ public sealed class MailboxGrain(MailboxStore store) : Grain, IMailboxGrain
     private MailboxHead? _head;
     private (string Holder, DateTimeOffset Until)? _maildropLock;
     private Dictionary<int, FolderHead> _folders = new();
+    // Subscribed names without a folder (their folder was deleted); see mailbox_subscriptions.
+    private HashSet<string> _subscriptions = new(StringComparer.Ordinal);
     // Folder maps loaded for SELECT/POP3 (and kept up to date by every write from then on), and loads under way.
     private readonly Dictionary<int, FolderMap> _maps = new();
     private readonly Dictionary<int, Task<FolderMap>> _mapLoads = new();
@@ -51,6 +53,7 @@ public sealed class MailboxGrain(MailboxStore store) : Grain, IMailboxGrain
         if (_head is { } head) await Guarded(() => store.PurgeAsync(AccountId, head.Epoch));
         _head = null;
         _folders = new();
+        _subscriptions = new(StringComparer.Ordinal);
         _maps.Clear();
         DeactivateOnIdle();
     }
@@ -116,19 +119,21 @@ public sealed class MailboxGrain(MailboxStore store) : Grain, IMailboxGrain
     }
 
     /// <inheritdoc />
-    public async Task<FolderInfo> CreateFolderAsync(string name)
+    public async Task<FolderInfo> CreateFolderAsync(string name, bool subscribe = true)
     {
         var head = RequireHead();
         var canonical = FolderName.Canonical(name);
         if (TryFindFolder(canonical) is not null) throw new MailException(MailErrorCode.AlreadyExists, $"Folder {canonical} already exists.");
         var write = NewWrite();
         FolderHead? created = null;
+        var adopted = new List<string>();
         foreach (var level in FolderName.Parents(canonical).Append(canonical))
         {
             if (TryFindFolder(level) is not null) continue;
-            created = AddFolder(write, level, head.CreatedAt);
+            created = AddFolder(write, level, head.CreatedAt, subscribe || AdoptSubscription(write, level, adopted));
         }
         await CommitAsync(write);
+        _subscriptions.ExceptWith(adopted);
         return created!.ToInfo();
     }
 
@@ -151,8 +156,11 @@ public sealed class MailboxGrain(MailboxStore store) : Grain, IMailboxGrain
         {
             write.DeleteFolder(f.FolderId);
             write.Change(MailboxChangeKind.FolderDeleted, f.FolderId, write.NextModseq());
+            // RFC 9051 §6.3.7: a deleted mailbox's name stays on the subscription list.
+            if (f.Subscribed) write.Add("INSERT INTO mailbox_subscriptions (account_id, name) VALUES (@a, @n) ON CONFLICT DO NOTHING", ("n", f.Name));
         }
         await CommitAsync(write);
+        _subscriptions.UnionWith(doomed.Where(f => f.Subscribed).Select(f => f.Name));
     }
 
     /// <inheritdoc />
@@ -170,7 +178,7 @@ public sealed class MailboxGrain(MailboxStore store) : Grain, IMailboxGrain
         var write = NewWrite();
         foreach (var parent in FolderName.Parents(target))
         {
-            if (TryFindFolder(parent) is null) AddFolder(write, parent, head.CreatedAt);
+            if (TryFindFolder(parent) is null) AddFolder(write, parent, head.CreatedAt, subscribed: false);
         }
         foreach (var f in _folders.Values.Where(f => FolderName.IsSelfOrBelow(f.Name, folder.Name)).ToList())
         {
@@ -315,11 +323,8 @@ public sealed class MailboxGrain(MailboxStore store) : Grain, IMailboxGrain
         {
             var current = row.Record;
             var seen = current.Flags.Contains(MessageFlags.Seen);
-            if (move && row.FolderId == destination.FolderId)
-            {
-                placed.Add(new PlacedMessage(current.MessageId, current.MessageId, current.Uid));
-                continue;
-            }
+            // A move into the folder the message is in is a move like any other (RFC 6851 §3.3): it leaves under its
+            // old UID and arrives under a new one.
             if (move) LeaveFolder(write, row, seen);
             var messageId = current.MessageId;
             if (!move)
@@ -479,6 +484,16 @@ public sealed class MailboxGrain(MailboxStore store) : Grain, IMailboxGrain
     public async Task<FolderInfo> SetSubscribedAsync(string folder, bool subscribed)
     {
         RequireHead();
+        var canonical = FolderName.Canonical(folder);
+        if (!subscribed && TryFindFolder(canonical) is null && _subscriptions.Contains(canonical))
+        {
+            var orphan = NewWrite();
+            orphan.Add("DELETE FROM mailbox_subscriptions WHERE account_id = @a AND name = @n", ("n", canonical));
+            orphan.Change(MailboxChangeKind.FolderSubscriptionChanged, 0, orphan.NextModseq());
+            await CommitAsync(orphan);
+            _subscriptions.Remove(canonical);
+            return new FolderInfo(0, canonical, null, 0, 0, 0, 0, 0, 0, false);
+        }
         var f = FindFolder(folder);
         if (f.Subscribed == subscribed) return f.ToInfo();
         var write = NewWrite();
@@ -489,24 +504,80 @@ public sealed class MailboxGrain(MailboxStore store) : Grain, IMailboxGrain
         return _folders[f.FolderId].ToInfo();
     }
 
+    /// <inheritdoc />
+    [ReadOnly]
+    public Task<IReadOnlyList<string>> ListSubscriptionsAsync()
+    {
+        RequireHead();
+        IReadOnlyList<string> names = _folders.Values.Where(f => f.Subscribed).Select(f => f.Name).Concat(_subscriptions)
+            .Order(StringComparer.Ordinal).ToArray();
+        return Task.FromResult(names);
+    }
+
+    /// <inheritdoc />
+    public async Task<long> ClaimRecentAsync(int folderId, long uidLimit, bool claim)
+    {
+        RequireHead();
+        if (!_folders.TryGetValue(folderId, out var folder)) return uidLimit;
+        var first = folder.RecentUid;
+        var limit = Math.Min(uidLimit, folder.UidNext);
+        if (!claim || limit <= first) return first;
+        // Not a change of any message: no MODSEQ, no change-log row; only the folder row's horizon moves.
+        var write = NewWrite();
+        write.SetFolder(folder with { RecentUid = limit });
+        await CommitAsync(write);
+        return first;
+    }
+
+    /// <inheritdoc />
+    [ReadOnly]
+    public async Task<int> CountRecentAsync(int folderId)
+    {
+        RequireHead();
+        if (!_folders.TryGetValue(folderId, out var folder) || folder.RecentUid >= folder.UidNext) return 0;
+        return await store.CountFromUidAsync(AccountId, folderId, folder.RecentUid);
+    }
+
+    /// <inheritdoc />
+    [ReadOnly]
+    public async Task<int> CountDeletedAsync(int folderId)
+    {
+        RequireHead();
+        if (!_folders.TryGetValue(folderId, out var folder) || folder.MessageCount == 0) return 0;
+        return await store.CountFlaggedAsync(AccountId, folderId, MessageFlags.Deleted);
+    }
+
     private async Task LoadAsync()
     {
         var loaded = await store.ActivateAsync(AccountId);
         _head = loaded?.Head;
         _folders = loaded?.Folders ?? new();
+        _subscriptions = loaded?.Subscriptions ?? new(StringComparer.Ordinal);
     }
 
     private MailboxWrite NewWrite() => new(AccountId, RequireHead(), _folders);
 
-    private FolderHead AddFolder(MailboxWrite write, string name, DateTimeOffset mailboxCreatedAt)
+    private FolderHead AddFolder(MailboxWrite write, string name, DateTimeOffset mailboxCreatedAt, bool subscribed)
     {
         var folderId = write.Head.NextFolderId;
         write.Head = write.Head with { NextFolderId = folderId + 1 };
         var modseq = write.NextModseq();
-        var folder = new FolderHead(folderId, name, null, MailboxStore.UidValidity(mailboxCreatedAt, folderId), 1, modseq, 0, 0, 0, true);
+        var folder = new FolderHead(folderId, name, null, MailboxStore.UidValidity(mailboxCreatedAt, folderId), 1, modseq, 0, 0, 0, subscribed);
         write.SetFolder(folder);
         write.Change(MailboxChangeKind.FolderCreated, folderId, modseq);
         return folder;
+    }
+
+    /// <summary>
+    /// Whether a folder being created under <paramref name="name"/> takes over that name's subscription (left by a deleted
+    /// folder of the same name); the write removes it from the names without a folder.
+    /// </summary>
+    private bool AdoptSubscription(MailboxWrite write, string name, List<string> adopted)
+    {
+        if (!_subscriptions.Contains(name)) return false;
+        write.Add("DELETE FROM mailbox_subscriptions WHERE account_id = @a AND name = @n", ("n", name));
+        adopted.Add(name);
+        return true;
     }
 
     /// <summary>Commits a write and only then applies it to memory.</summary>

@@ -11,7 +11,7 @@ public sealed class MailboxStore(NpgsqlDataSource dataSource)
     public const string FencedSqlState = "ML001";
 
     /// <summary>Takes a new fencing epoch and loads counters and folders; null if the mailbox does not exist.</summary>
-    public async Task<(MailboxHead Head, Dictionary<int, FolderHead> Folders)?> ActivateAsync(string accountId)
+    public async Task<(MailboxHead Head, Dictionary<int, FolderHead> Folders, HashSet<string> Subscriptions)?> ActivateAsync(string accountId)
     {
         await using var connection = await dataSource.OpenConnectionAsync();
         MailboxHead head;
@@ -30,7 +30,8 @@ public sealed class MailboxStore(NpgsqlDataSource dataSource)
         var folders = new Dictionary<int, FolderHead>();
         await using (var command = new NpgsqlCommand(
             """
-            SELECT folder_id, name, special_use, uid_validity, uid_next, highest_modseq, message_count, unseen_count, total_size, subscribed
+            SELECT folder_id, name, special_use, uid_validity, uid_next, highest_modseq, message_count, unseen_count, total_size, subscribed,
+                   first_recent_uid
             FROM mailbox_folders WHERE account_id = @a
             """, connection))
         {
@@ -40,11 +41,18 @@ public sealed class MailboxStore(NpgsqlDataSource dataSource)
             {
                 var folder = new FolderHead(reader.GetInt32(0), reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetString(2),
                     reader.GetInt64(3), reader.GetInt64(4), reader.GetInt64(5), reader.GetInt32(6), reader.GetInt32(7),
-                    reader.GetInt64(8), reader.GetBoolean(9));
+                    reader.GetInt64(8), reader.GetBoolean(9)) { RecentUid = reader.GetInt64(10) };
                 folders.Add(folder.FolderId, folder);
             }
         }
-        return (head, folders);
+        var subscriptions = new HashSet<string>(StringComparer.Ordinal);
+        await using (var command = new NpgsqlCommand("SELECT name FROM mailbox_subscriptions WHERE account_id = @a", connection))
+        {
+            command.Parameters.AddWithValue("a", accountId);
+            await using var reader = await command.ExecuteReaderAsync();
+            while (await reader.ReadAsync()) subscriptions.Add(reader.GetString(0));
+        }
+        return (head, folders, subscriptions);
     }
 
     /// <summary>Creates the mailbox row with its special folders, unless it exists.</summary>
@@ -407,6 +415,28 @@ public sealed class MailboxStore(NpgsqlDataSource dataSource)
         return slots;
     }
 
+    /// <summary>How many messages of a folder have a UID of at least <paramref name="uid"/> (STATUS RECENT).</summary>
+    public async Task<int> CountFromUidAsync(string accountId, int folderId, long uid)
+    {
+        await using var command = dataSource.CreateCommand(
+            "SELECT count(*) FROM mailbox_messages WHERE account_id = @a AND folder_id = @f AND uid >= @u");
+        command.Parameters.AddWithValue("a", accountId);
+        command.Parameters.AddWithValue("f", folderId);
+        command.Parameters.AddWithValue("u", uid);
+        return (int)(long)(await command.ExecuteScalarAsync())!;
+    }
+
+    /// <summary>How many messages of a folder carry <paramref name="flag"/> (STATUS DELETED).</summary>
+    public async Task<int> CountFlaggedAsync(string accountId, int folderId, string flag)
+    {
+        await using var command = dataSource.CreateCommand(
+            "SELECT count(*) FROM mailbox_messages WHERE account_id = @a AND folder_id = @f AND @flag = ANY(flags)");
+        command.Parameters.AddWithValue("a", accountId);
+        command.Parameters.AddWithValue("f", folderId);
+        command.Parameters.AddWithValue("flag", flag);
+        return (int)(long)(await command.ExecuteScalarAsync())!;
+    }
+
     private static async Task<IReadOnlyList<ExpungeRow>> ReadExpungeRowsAsync(NpgsqlCommand command)
     {
         command.Parameters.AddWithValue("seen", MessageFlags.Seen);
@@ -447,11 +477,12 @@ public sealed class MailboxStore(NpgsqlDataSource dataSource)
         var command = new NpgsqlBatchCommand(
             """
             INSERT INTO mailbox_folders (account_id, folder_id, name, special_use, uid_validity, uid_next, highest_modseq,
-                                         message_count, unseen_count, total_size, subscribed)
-            VALUES (@a, @f, @n, @s, @v, @un, @m, @c, @u, @sz, @sub)
+                                         message_count, unseen_count, total_size, subscribed, first_recent_uid)
+            VALUES (@a, @f, @n, @s, @v, @un, @m, @c, @u, @sz, @sub, @r)
             ON CONFLICT (account_id, folder_id) DO UPDATE SET name = excluded.name, uid_next = excluded.uid_next,
                 highest_modseq = excluded.highest_modseq, message_count = excluded.message_count,
-                unseen_count = excluded.unseen_count, total_size = excluded.total_size, subscribed = excluded.subscribed
+                unseen_count = excluded.unseen_count, total_size = excluded.total_size, subscribed = excluded.subscribed,
+                first_recent_uid = excluded.first_recent_uid
             """);
         command.Parameters.AddWithValue("a", accountId);
         command.Parameters.AddWithValue("f", folder.FolderId);
@@ -464,6 +495,7 @@ public sealed class MailboxStore(NpgsqlDataSource dataSource)
         command.Parameters.AddWithValue("u", folder.UnseenCount);
         command.Parameters.AddWithValue("sz", folder.TotalSize);
         command.Parameters.AddWithValue("sub", folder.Subscribed);
+        command.Parameters.AddWithValue("r", folder.RecentUid);
         return command;
     }
 

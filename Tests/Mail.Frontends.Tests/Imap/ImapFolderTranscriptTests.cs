@@ -38,6 +38,10 @@ public sealed class ImapFolderTranscriptTests(ImapHostFixture host)
             C: l4 LIST "Projects/" %
             S: * LIST (\HasNoChildren) "/" "Projects/2025 Q1"
             S: l4 OK LIST completed
+            C: b1 SUBSCRIBE Projects
+            S: b1 OK SUBSCRIBE completed
+            C: b2 SUBSCRIBE "Projects/2025 Q1"
+            S: b2 OK SUBSCRIBE completed
             C: r1 RENAME Projects Work
             S: r1 OK RENAME completed
             C: u1 UNSUBSCRIBE "Work/2025 Q1"

@@ -28,7 +28,7 @@ public sealed class ImapMailboxTranscriptTests(ImapHostFixture host)
             C: s1 SELECT INBOX
             S: * FLAGS (\Answered \Flagged \Deleted \Seen \Draft)
             S: * 2 EXISTS
-            S: * 0 RECENT
+            S: * 2 RECENT
             S: * OK [UNSEEN 2] First unseen
             S: * OK [UIDVALIDITY *
             S: * OK [UIDNEXT 3] Predicted next UID
@@ -88,7 +88,7 @@ public sealed class ImapMailboxTranscriptTests(ImapHostFixture host)
             C: s1 EXAMINE INBOX
             S: * FLAGS*
             S: * 2 EXISTS
-            S: * 0 RECENT
+            S: * 2 RECENT
             S: * OK [UNSEEN 2]*
             S: * OK [UIDVALIDITY *
             S: * OK [UIDNEXT 3]*
@@ -96,7 +96,7 @@ public sealed class ImapMailboxTranscriptTests(ImapHostFixture host)
             S: * OK [HIGHESTMODSEQ *
             S: s1 OK [READ-ONLY] EXAMINE completed
             C: f1 FETCH 1 (UID FLAGS RFC822.SIZE INTERNALDATE)
-            S: * 1 FETCH (UID 1 FLAGS (\Seen) RFC822.SIZE {{size}} INTERNALDATE "03-Feb-2025 10:00:00 +0000")
+            S: * 1 FETCH (UID 1 FLAGS (\Recent \Seen) RFC822.SIZE {{size}} INTERNALDATE "03-Feb-2025 10:00:00 +0000")
             S: f1 OK FETCH completed
             C: f2 FETCH 1 (ENVELOPE BODYSTRUCTURE)
             S: * 1 FETCH (ENVELOPE ("Mon, 03 Feb 2025 10:00:00 +0000" "Hello" (("Alice" NIL "alice" "example.test")) (("Alice" NIL "alice" "example.test")) (("Alice" NIL "alice" "example.test")) (("Bob" NIL "bob" "example.test")) NIL NIL NIL "<Hello@example.test>") BODYSTRUCTURE ("text" "plain" ("charset" "us-ascii") NIL NIL "7BIT" 9 1 NIL NIL NIL NIL))
@@ -123,7 +123,7 @@ public sealed class ImapMailboxTranscriptTests(ImapHostFixture host)
             C: f5 FETCH 3 FLAGS
             S: f5 BAD Invalid message sequence number
             C: f6 UID FETCH 3:* (FLAGS)
-            S: * 2 FETCH (UID 2 FLAGS ())
+            S: * 2 FETCH (UID 2 FLAGS (\Recent))
             S: f6 OK FETCH completed
             C: f7 FETCH 1 (BINARY.SIZE[1] BINARY[1] BODY[2])
             S: * 1 FETCH (BINARY.SIZE[1] 9 BINARY[1] {9}
@@ -143,7 +143,7 @@ public sealed class ImapMailboxTranscriptTests(ImapHostFixture host)
             C: s1 SELECT INBOX
             S: * FLAGS*
             S: * 2 EXISTS
-            S: * 0 RECENT
+            S: * 2 RECENT
             S: * OK [UNSEEN 2]*
             S: * OK [UIDVALIDITY *
             S: * OK [UIDNEXT 3]*
@@ -156,7 +156,7 @@ public sealed class ImapMailboxTranscriptTests(ImapHostFixture host)
             S: )
             S: * 2 FETCH (BODY[TEXT] {14}
             S: Second body.
-            S:  FLAGS (\Seen))
+            S:  FLAGS (\Recent \Seen))
             S: f1 OK FETCH completed
             C: f2 FETCH 2 BODY[TEXT]
             S: * 2 FETCH (BODY[TEXT] {14}
@@ -174,7 +174,7 @@ public sealed class ImapMailboxTranscriptTests(ImapHostFixture host)
             C: s1 SELECT INBOX
             S: * FLAGS*
             S: * 2 EXISTS
-            S: * 0 RECENT
+            S: * 2 RECENT
             S: * OK [UNSEEN 2]*
             S: * OK [UIDVALIDITY *
             S: * OK [UIDNEXT 3]*
@@ -182,17 +182,20 @@ public sealed class ImapMailboxTranscriptTests(ImapHostFixture host)
             S: * OK [HIGHESTMODSEQ *
             S: s1 OK [READ-WRITE] SELECT completed
             C: t1 STORE 1:2 +FLAGS (\Flagged $Work)
-            S: * 1 FETCH (FLAGS (\Seen \Flagged $Work))
-            S: * 2 FETCH (FLAGS (\Flagged $Work))
+            S: * FLAGS (\Answered \Flagged \Deleted \Seen \Draft $Work)
+            S: * OK [PERMANENTFLAGS (\Answered \Flagged \Deleted \Seen \Draft $Work \*)] Flags permitted
+            S: * 1 FETCH (FLAGS (\Recent \Seen \Flagged $Work))
+            S: * 2 FETCH (FLAGS (\Recent \Flagged $Work))
             S: t1 OK STORE completed
             C: t2 STORE 1 -FLAGS.SILENT \Flagged
             S: t2 OK STORE completed
             C: t3 UID STORE 2 FLAGS (\Answered)
-            S: * 2 FETCH (UID 2 FLAGS (\Answered))
+            S: * 2 FETCH (UID 2 FLAGS (\Recent \Answered))
             S: t3 OK STORE completed
             C: t4 STORE 1 +FLAGS (\Bogus)
             S: t4 BAD \Bogus is not a system flag
             C: t5 STORE 1 (UNCHANGEDSINCE 1) +FLAGS (\Deleted)
+            S: * OK [HIGHESTMODSEQ *
             S: t5 OK [MODIFIED 1] Conditional STORE failed
             C: t6 SEARCH KEYWORD $Work
             S: * SEARCH 1
@@ -208,7 +211,7 @@ public sealed class ImapMailboxTranscriptTests(ImapHostFixture host)
             C: s1 EXAMINE INBOX
             S: * FLAGS*
             S: * 2 EXISTS
-            S: * 0 RECENT
+            S: * 2 RECENT
             S: * OK [UNSEEN 2]*
             S: * OK [UIDVALIDITY *
             S: * OK [UIDNEXT 3]*
@@ -255,7 +258,7 @@ public sealed class ImapMailboxTranscriptTests(ImapHostFixture host)
             C: s1 SELECT INBOX
             S: * FLAGS*
             S: * 3 EXISTS
-            S: * 0 RECENT
+            S: * 3 RECENT
             S: * OK [UNSEEN 2]*
             S: * OK [UIDVALIDITY *
             S: * OK [UIDNEXT 4]*
@@ -287,7 +290,7 @@ public sealed class ImapMailboxTranscriptTests(ImapHostFixture host)
             S: * OK [CLOSED] Previous mailbox closed
             S: * FLAGS*
             S: * 2 EXISTS
-            S: * 0 RECENT
+            S: * 2 RECENT
             S: * OK [UNSEEN 2]*
             S: * OK [UIDVALIDITY *
             S: * OK [UIDNEXT 3]*

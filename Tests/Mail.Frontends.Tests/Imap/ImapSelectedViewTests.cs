@@ -21,10 +21,10 @@ namespace Mail.Frontends.Tests.Imap;
 [Collection(ImapHostCollection.Name)]
 public sealed partial class ImapSelectedViewTests(ImapHostFixture host)
 {
-    private static string Select(int exists) => $"""
+    private static string Select(int exists, int recent = 0) => $"""
         S: * FLAGS*
         S: * {exists} EXISTS
-        S: * 0 RECENT
+        S: * {recent} RECENT
         S: * OK [UIDVALIDITY *
         S: * OK [UIDNEXT *
         S: * OK [PERMANENTFLAGS*
@@ -40,7 +40,8 @@ public sealed partial class ImapSelectedViewTests(ImapHostFixture host)
         await using var first = await ImapTestMail.LoginAsync(host, address);
         await using var second = await ImapTestMail.LoginAsync(host, address);
         for (var uid = 1; uid <= 6; uid++) await ImapMessages.AppendAsync(first, "INBOX", "(\\Seen) ", ImapMessages.Simple($"M{uid}"), uid);
-        await first.RunAsync("C: s1 SELECT INBOX\n" + Select(6));
+        // The first read-write SELECT claims the six new messages: they are \Recent there only (RFC 3501 §2.3.2).
+        await first.RunAsync("C: s1 SELECT INBOX\n" + Select(6, recent: 6));
         await second.RunAsync("C: s1 SELECT INBOX\n" + Select(6) + """
 
             C: x1 STORE 2,4 +FLAGS.SILENT (\Deleted)
@@ -50,17 +51,17 @@ public sealed partial class ImapSelectedViewTests(ImapHostFixture host)
             S: * 3 EXPUNGE
             S: x2 OK EXPUNGE completed
             """);
-        await second.RunAsync(ImapMessages.AppendScript("ap", "INBOX", "(\\Seen) ", ImapMessages.Simple("M7")) + "S: * 5 EXISTS");
+        await second.RunAsync(ImapMessages.AppendScript("ap", "INBOX", "(\\Seen) ", ImapMessages.Simple("M7")) + "S: * 5 EXISTS\nS: * 1 RECENT");
         Assert.EndsWith(" 7] APPEND completed", await second.ExpectLineStartsWithAsync("ap OK [APPENDUID "));
 
         // Until the first session is told, UIDs 2 and 4 keep their numbers; their flags are gone, so FETCH skips them,
         // and neither EXPUNGE nor the EXISTS that comes after them in the log may be sent during FETCH.
         await first.RunAsync("""
             C: f1 FETCH 1:* (UID FLAGS)
-            S: * 1 FETCH (UID 1 FLAGS (\Seen))
-            S: * 3 FETCH (UID 3 FLAGS (\Seen))
-            S: * 5 FETCH (UID 5 FLAGS (\Seen))
-            S: * 6 FETCH (UID 6 FLAGS (\Seen))
+            S: * 1 FETCH (UID 1 FLAGS (\Recent \Seen))
+            S: * 3 FETCH (UID 3 FLAGS (\Recent \Seen))
+            S: * 5 FETCH (UID 5 FLAGS (\Recent \Seen))
+            S: * 6 FETCH (UID 6 FLAGS (\Recent \Seen))
             S: f1 OK FETCH completed
             C: f2 FETCH 2,4 (UID)
             S: * 2 FETCH (UID 2)
@@ -73,6 +74,7 @@ public sealed partial class ImapSelectedViewTests(ImapHostFixture host)
             S: * 2 EXPUNGE
             S: * 3 EXPUNGE
             S: * 5 EXISTS
+            S: * 4 RECENT
             S: n1 OK NOOP completed
             C: f4 FETCH 1:* (UID)
             S: * 1 FETCH (UID 1)
@@ -164,7 +166,7 @@ public sealed partial class ImapSelectedViewTests(ImapHostFixture host)
         using var _ = api;
         await DeliverManyAsync(address, Count);
         await using var imap = await ImapTestMail.LoginAsync(host, address);
-        await imap.RunAsync("C: s1 SELECT INBOX\n" + Select(Count).Replace("S: * 0 RECENT", "S: * 0 RECENT\nS: * OK [UNSEEN 1] First unseen"));
+        await imap.RunAsync("C: s1 SELECT INBOX\n" + Select(Count, recent: Count).Replace($"S: * {Count} RECENT", $"S: * {Count} RECENT\nS: * OK [UNSEEN 1] First unseen"));
 
         await imap.CommandAsync("e1 FETCH 1:* (UID ENVELOPE)");
         for (var n = 1; n <= Count; n++)
@@ -194,8 +196,8 @@ public sealed partial class ImapSelectedViewTests(ImapHostFixture host)
         await imap.RunAsync($$"""
             S: x1 OK EXPUNGE completed
             C: f1 FETCH 1,* (UID FLAGS)
-            S: * 1 FETCH (UID 351 FLAGS (\Seen))
-            S: * {{Count - 350}} FETCH (UID {{Count}} FLAGS (\Seen))
+            S: * 1 FETCH (UID 351 FLAGS (\Recent \Seen))
+            S: * {{Count - 350}} FETCH (UID {{Count}} FLAGS (\Recent \Seen))
             S: f1 OK FETCH completed
             C: f2 STATUS INBOX (MESSAGES UNSEEN)
             S: * STATUS INBOX (MESSAGES {{Count - 350}} UNSEEN 0)

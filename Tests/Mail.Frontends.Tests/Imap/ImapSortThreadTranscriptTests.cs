@@ -49,7 +49,7 @@ public sealed class ImapSortThreadTranscriptTests(ImapHostFixture host)
             C: s1 SELECT INBOX
             S: * FLAGS*
             S: * 7 EXISTS
-            S: * 0 RECENT
+            S: * 7 RECENT
             S: * OK [UNSEEN 1]*
             S: * OK [UIDVALIDITY *
             S: * OK [UIDNEXT 8]*
@@ -168,7 +168,7 @@ public sealed class ImapSortThreadTranscriptTests(ImapHostFixture host)
             C: s1 EXAMINE INBOX
             S: * FLAGS*
             S: * 4 EXISTS
-            S: * 0 RECENT
+            S: * 4 RECENT
             S: * OK [UNSEEN 1]*
             S: * OK [UIDVALIDITY *
             S: * OK [UIDNEXT 5]*

@@ -6,10 +6,10 @@ namespace Mail.Frontends.Tests.Imap;
 [Collection(ImapHostCollection.Name)]
 public sealed class ImapUpdatesTranscriptTests(ImapHostFixture host)
 {
-    private static string SelectInbox(int exists) => $"""
+    private static string SelectInbox(int exists, int recent = 0) => $"""
         S: * FLAGS*
         S: * {exists} EXISTS
-        S: * 0 RECENT
+        S: * {recent} RECENT
         S: * OK [UIDVALIDITY *
         S: * OK [UIDNEXT *
         S: * OK [PERMANENTFLAGS*
@@ -26,9 +26,10 @@ public sealed class ImapUpdatesTranscriptTests(ImapHostFixture host)
         await using var second = await ImapTestMail.LoginAsync(host, address);
         await ImapMessages.AppendAsync(first, "INBOX", "(\\Seen) ", ImapMessages.Simple("One"), 1);
         await ImapMessages.AppendAsync(first, "INBOX", "(\\Seen) ", ImapMessages.Simple("Two"), 2);
-        await first.RunAsync("C: s1 SELECT INBOX\n" + SelectInbox(2));
+        // The first session to select claims the two messages as \Recent, the second claims the one it appends.
+        await first.RunAsync("C: s1 SELECT INBOX\n" + SelectInbox(2, recent: 2));
         await second.RunAsync("C: s1 SELECT INBOX\n" + SelectInbox(2));
-        await second.RunAsync(ImapMessages.AppendScript("ap", "INBOX", "", ImapMessages.Simple("Three")) + "S: * 3 EXISTS");
+        await second.RunAsync(ImapMessages.AppendScript("ap", "INBOX", "", ImapMessages.Simple("Three")) + "S: * 3 EXISTS\nS: * 1 RECENT");
         Assert.EndsWith(" 3] APPEND completed", await second.ExpectLineStartsWithAsync("ap OK [APPENDUID "));
         await second.RunAsync("""
             C: x1 STORE 2 +FLAGS.SILENT (\Flagged)
@@ -44,7 +45,8 @@ public sealed class ImapUpdatesTranscriptTests(ImapHostFixture host)
             S: * 1 FETCH (UID 1)
             S: * 2 FETCH (UID 2)
             S: * 3 EXISTS
-            S: * 2 FETCH (UID 2 FLAGS (\Seen \Flagged))
+            S: * 2 RECENT
+            S: * 2 FETCH (UID 2 FLAGS (\Recent \Seen \Flagged))
             S: n1 OK FETCH completed
             C: n2 NOOP
             S: * 1 EXPUNGE
@@ -70,6 +72,7 @@ public sealed class ImapUpdatesTranscriptTests(ImapHostFixture host)
         await ImapTestMail.DeliverAsync(host, address, "idle test");
         await imap.RunAsync("""
             S: * 1 EXISTS
+            S: * 1 RECENT
             C: DONE
             S: i1 OK IDLE terminated
             """);
@@ -82,7 +85,7 @@ public sealed class ImapUpdatesTranscriptTests(ImapHostFixture host)
         using var _ = api;
         await using var imap = await ImapTestMail.LoginAsync(host, address);
         for (var uid = 1; uid <= 3; uid++) await ImapMessages.AppendAsync(imap, "INBOX", "(\\Seen) ", ImapMessages.Simple($"M{uid}"), uid);
-        await imap.RunAsync("C: s1 SELECT INBOX (CONDSTORE)\n" + SelectInbox(3));
+        await imap.RunAsync("C: s1 SELECT INBOX (CONDSTORE)\n" + SelectInbox(3, recent: 3));
         await imap.CommandAsync("m1 FETCH 3 (MODSEQ)");
         var line = await imap.ExpectLineStartsWithAsync("* 3 FETCH (MODSEQ (");
         var modseq = long.Parse(line["* 3 FETCH (MODSEQ (".Length..^2], System.Globalization.CultureInfo.InvariantCulture);
@@ -98,7 +101,7 @@ public sealed class ImapUpdatesTranscriptTests(ImapHostFixture host)
             S: * 1 EXPUNGE
             S: m4 OK EXPUNGE completed
             C: m5 UID FETCH 1:* (FLAGS) (CHANGEDSINCE {{modseq}})
-            S: * 1 FETCH (UID 2 FLAGS (\Seen \Answered) MODSEQ ({{modseq + 1}}))
+            S: * 1 FETCH (UID 2 FLAGS (\Recent \Seen \Answered) MODSEQ ({{modseq + 1}}))
             S: m5 OK FETCH completed
             C: m6 SEARCH MODSEQ {{modseq + 1}}
             S: * SEARCH 1 (MODSEQ {{modseq + 1}})
@@ -110,7 +113,7 @@ public sealed class ImapUpdatesTranscriptTests(ImapHostFixture host)
             S: e1 OK ENABLE completed
             C: m8 UID FETCH 1:* (FLAGS) (CHANGEDSINCE {{modseq}} VANISHED)
             S: * VANISHED (EARLIER) 1
-            S: * 1 FETCH (UID 2 FLAGS (\Seen \Answered) MODSEQ ({{modseq + 1}}))
+            S: * 1 FETCH (UID 2 FLAGS (\Recent \Seen \Answered) MODSEQ ({{modseq + 1}}))
             S: m8 OK FETCH completed
             C: m9 UNSELECT
             S: m9 OK UNSELECT completed

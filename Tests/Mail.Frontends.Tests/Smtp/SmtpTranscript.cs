@@ -201,6 +201,30 @@ public sealed class SmtpTranscript : IAsyncDisposable
         _stream = tls;
     }
 
+    /// <summary>The next <paramref name="count"/> octets exactly as sent (the content of a literal, which may hold any octet).</summary>
+    public async Task<byte[]> ReadBytesAsync(int count)
+    {
+        using var deadline = new CancellationTokenSource(Timeout);
+        var octets = new byte[count];
+        var filled = 0;
+        while (filled < count)
+        {
+            if (_end > _start)
+            {
+                var take = Math.Min(count - filled, _end - _start);
+                Buffer.BlockCopy(_buffer, _start, octets, filled, take);
+                _start += take;
+                filled += take;
+                continue;
+            }
+            _start = _end = 0;
+            var read = await _stream.ReadAsync(_buffer, deadline.Token);
+            if (read == 0) throw new Xunit.Sdk.XunitException($"The connection closed after {filled} of {count} octets.");
+            _end = read;
+        }
+        return octets;
+    }
+
     /// <summary>The next line with its LF (Latin-1, so every byte maps to one char), or null at end of stream.</summary>
     public async Task<string?> ReadLineAsync()
     {

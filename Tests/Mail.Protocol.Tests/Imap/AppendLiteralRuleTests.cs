@@ -15,7 +15,7 @@ public sealed class AppendLiteralRuleTests
     [Theory]
     [InlineData("", "a1 APPEND INBOX {65536}", true)]
     [InlineData("", "a-very-long-tag-of-forty-characters-xxxxxx append Drafts (\\Draft) \"01-Jan-2025 00:00:00 +0000\" {65536+}", true)]
-    [InlineData("", "a1 APPEND INBOX ~{65536}", true)]
+    [InlineData("", "a1 APPEND INBOX ~{65536}", false)]
     [InlineData("a1 APPEND INBOX {10}\r\n0123456789", " (\\Seen) {65536}", true)]
     [InlineData("", "a1 APPEND INBOX CATENATE (TEXT {65536}", false)]
     [InlineData("a1 APPEND INBOX CATENATE (URL \"/INBOX;UID=1\"", " TEXT {65536+}", false)]

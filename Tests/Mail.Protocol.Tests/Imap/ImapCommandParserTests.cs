@@ -107,7 +107,7 @@ public sealed class ImapCommandParserTests
     [InlineData("a1 LOGIN {10}\r\nabc", "Literal shorter than announced")]
     [InlineData("a1 SEARCH BEFORE 31-Feb-2024", "Invalid date 31-Feb-2024")]
     [InlineData("a1 STORE 1 FLAGZ (\\Seen)", "Unknown STORE item FLAGZ")]
-    [InlineData("a1 FETCH $ FLAGS", "Saved search results ($) are not supported")]
+    [InlineData("a1 FETCH 1,$ FLAGS", "\"$\" is a sequence set on its own")]
     [InlineData("a1 FETCH 1 FLAGS (VANISHED)", "VANISHED needs CHANGEDSINCE")]
     public void BadSyntaxGivesAReason(string command, string reason) => Assert.Equal(reason, Error(command));
 
@@ -126,6 +126,46 @@ public sealed class ImapCommandParserTests
         Assert.True(set.Contains(20, 20));
         Assert.False(set.Contains(7, 20));
         Assert.Equal("1:3,5,7:8", SequenceSet.Format([1, 2, 3, 5, 7, 8]));
+    }
+
+    [Fact]
+    public void SequenceNumbersGoUpTo4294967295AndStarStandsAnywhere()
+    {
+        var set = Assert.IsType<FetchCommand>(Parse("a UID FETCH 4294967295,*:7,1:* FLAGS")).Set;
+        Assert.Equal("4294967295,*:7,1:*", set.ToString());
+        Assert.True(set.Contains(4294967295, 10));
+        Assert.True(set.Contains(8, 10));
+        Assert.Equal("Number too large", Error("a UID FETCH 4294967296 FLAGS"));
+    }
+
+    [Fact]
+    public void ATildeStartsALiteral8OnlyBeforeABrace()
+    {
+        Assert.Equal("~foo", Assert.IsType<SelectCommand>(Parse("a SELECT ~foo")).Mailbox);
+        Assert.Equal("!#$&'+,-.:;<=>?@^_`|[}", Assert.IsType<SelectCommand>(Parse("a SELECT !#$&'+,-.:;<=>?@^_`|[}")).Mailbox);
+        var append = Assert.IsType<AppendCommand>(Parse("a APPEND ~box ~{3}\r\nx\0y"));
+        Assert.Equal("~box", append.Mailbox);
+        Assert.True(append.Binary);
+        Assert.False(Assert.IsType<AppendCommand>(Parse("a APPEND box {1}\r\nx")).Binary);
+    }
+
+    [Fact]
+    public void DollarIsTheSavedResultAndSaveIsAReturnOption()
+    {
+        Assert.True(Assert.IsType<FetchCommand>(Parse("a FETCH $ FLAGS")).Set.IsSavedResult);
+        Assert.True(Assert.IsType<SearchCommand>(Parse("a UID SEARCH UID $")).Criteria.Set!.IsSavedResult);
+        Assert.Equal(SearchReturn.Save | SearchReturn.Min, Assert.IsType<SearchCommand>(Parse("a SEARCH RETURN (SAVE MIN) ALL")).Return);
+        Assert.Equal("$", Assert.IsType<CopyCommand>(Parse("a MOVE $ Trash")).Set.ToString());
+    }
+
+    [Fact]
+    public void NewAndOldAreBuiltFromRecent()
+    {
+        var criteria = Assert.IsType<SearchCommand>(Parse("a SEARCH NEW OLD")).Criteria;
+        Assert.Equal([SearchKeyKind.And, SearchKeyKind.Not], criteria.Children.Select(c => c.Kind));
+        Assert.Equal([SearchKeyKind.Recent, SearchKeyKind.NoFlag], criteria.Children[0].Children.Select(c => c.Kind));
+        Assert.Equal(SearchKeyKind.Recent, criteria.Children[1].Children[0].Kind);
+        Assert.Equal(SearchKeyKind.Address, Assert.IsType<SearchCommand>(Parse("a SEARCH CC x")).Criteria.Kind);
     }
 
     [Fact]

@@ -6,7 +6,7 @@ namespace Mail.Protocol.Tests.Imap;
 /// <summary>VANISHED (EARLIER) computed without the change log (RFC 7162 §3.2.5.2, §3.2.6): every absent UID of the client's set, narrowed by sequence match data.</summary>
 public sealed class VanishedWithoutHistoryTests
 {
-    private static SequenceSet Set(params (uint Start, uint End)[] ranges) => new(ranges.Select(r => new SequenceRange(r.Start, r.End)).ToList());
+    private static SequenceSet Set(params (long Start, long End)[] ranges) => new(ranges.Select(r => new SequenceRange(r.Start, r.End)).ToList());
 
     [Fact]
     public void EveryUidUpToTheLargestThatIsNotPresentIsReportedAsRanges()
