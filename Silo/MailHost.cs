@@ -6,6 +6,7 @@ using Mail.Frontends.ManageSieve.Hosting;
 using Mail.Frontends.Smtp.Hosting;
 using Mail.Silo.Cluster;
 using Mail.Silo.Configuration;
+using Mail.Silo.Telemetry;
 using Mail.Storage.Blobs;
 using Mail.Storage.Keys;
 using Mail.Storage.Postgres;
@@ -37,7 +38,7 @@ public static class MailHost
         var keys = await CreateKeyStoreAsync(builder.Configuration, options, blobOptions, dataSource);
         builder.Services.AddSingleton<ITenantKeyStore>(keys);
         var rawBlobs = await BlobStoreFactory.CreateRawAsync(blobOptions, options.DataDir);
-        builder.Services.AddSingleton<IBlobStore>(new EncryptedBlobStore(rawBlobs, keys));
+        builder.Services.AddSingleton<IBlobStore>(new Telemetry.MeteredBlobStore(new EncryptedBlobStore(rawBlobs, keys)));
         if (rawBlobs is IBlobStoreMaintenance maintenance) builder.Services.AddSingleton(maintenance);
 
         if (frontendOnly)
@@ -50,6 +51,7 @@ public static class MailHost
             builder.Services.AddHostedService<DemoSeeder>();
         }
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(30));
+        builder.AddMailTelemetry(silo: !frontendOnly);
 
         builder.Services.AddSingleton<ReadinessState>();
         builder.Services.AddCredentialVerifier(builder.Configuration);
@@ -63,6 +65,7 @@ public static class MailHost
         services?.Invoke(builder.Services);
         var app = builder.Build();
         app.MapMailHttpFrontend();
+        app.UseMailTelemetry();
         app.UseMailSmtpFrontend();
         app.UseMailImapFrontend();
         app.UseMailPop3Frontend();

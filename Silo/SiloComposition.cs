@@ -40,16 +40,27 @@ public static class SiloComposition
             }
             else
             {
-                silo.UseAdoNetClustering(o =>
+                if (AzureTableClustering.IsSelected(options.Cluster))
                 {
-                    o.Invariant = Invariant;
-                    o.ConnectionString = options.Database;
-                });
+                    silo.UseAzureStorageClustering(o => o.TableServiceClient = AzureTableClustering.Client(options.Cluster));
+                }
+                else
+                {
+                    silo.UseAdoNetClustering(o =>
+                    {
+                        o.Invariant = Invariant;
+                        o.ConnectionString = options.Database;
+                    });
+                }
                 silo.ConfigureEndpoints(IPAddress.Parse(options.Cluster.AdvertisedAddress), options.Cluster.SiloPort, options.Cluster.GatewayPort,
                     listenOnAnyHostAddress: false);
             }
+            silo.ConfigureFailureDetection(configuration);
         }
         if (ClusterTls.From(options.Cluster.Tls, configuration[ClusterTls.ProtocolCertificateKey]) is { } tls) silo.UseTls(tls.Apply);
+        // A trace started by a frontend (smtp.data) continues through every grain call, on whichever silo.
+        silo.AddActivityPropagation();
+        if (options.Cluster.RetryIdempotentCalls) silo.AddOutgoingGrainCallFilter<IdempotentCallRetry>();
         silo.AddAdoNetGrainStorage(Names.GrainStorage, o =>
         {
             o.Invariant = Invariant;

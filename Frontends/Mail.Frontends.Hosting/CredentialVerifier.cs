@@ -31,6 +31,7 @@ public sealed class CredentialVerifier(IGrainFactory grains, IOptions<Credential
         var standing = await throttle.CheckAsync(name);
         if (standing.Locked)
         {
+            Failed(use, "locked");
             await Task.Delay(options.Value.MaxFailureDelay);
             return null;
         }
@@ -39,6 +40,7 @@ public sealed class CredentialVerifier(IGrainFactory grains, IOptions<Credential
             : await CheckAsync(address, secret, use);
         if (account is null)
         {
+            Failed(use, "rejected");
             var after = await throttle.RecordFailureAsync(name);
             await Task.Delay(options.Value.DelayAfter(after.RecentFailures));
             return null;
@@ -46,6 +48,9 @@ public sealed class CredentialVerifier(IGrainFactory grains, IOptions<Credential
         if (standing.RecentFailures > 0) await throttle.RecordSuccessAsync(name);
         return account;
     }
+
+    private static void Failed(CredentialUse use, string reason) => Mail.Grains.Interfaces.Diagnostics.MailTelemetry.AuthFailures.Add(1,
+        new KeyValuePair<string, object?>("use", use.ToString().ToLowerInvariant()), new KeyValuePair<string, object?>("reason", reason));
 
     /// <summary>Whether a session or token issued to <paramref name="account"/> still stands (no suspension or password change since).</summary>
     public Task<bool> IsCurrentAsync(AccountInfo account) =>

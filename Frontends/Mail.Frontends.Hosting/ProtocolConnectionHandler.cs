@@ -1,5 +1,6 @@
 using System.Net;
 using Microsoft.AspNetCore.Connections;
+using Mail.Grains.Interfaces.Diagnostics;
 using Microsoft.Extensions.Logging;
 
 namespace Mail.Frontends.Hosting;
@@ -26,6 +27,8 @@ public abstract class ProtocolConnectionHandler<TSession, TCommand>(int maxConne
         var session = Open(connection, transport, remote);
         var ct = connection.ConnectionClosed;
         var admission = _limiter.TryEnter(remote);
+        var protocol = new KeyValuePair<string, object?>("protocol", Protocol);
+        MailTelemetry.Sessions.Add(1, protocol, new KeyValuePair<string, object?>("admission", admission.ToString().ToLowerInvariant()));
         if (admission != Admission.Admitted)
         {
             logger.LogInformation("Session {Session} from {Remote} refused: {Admission}", session.Id, remote, admission);
@@ -33,6 +36,7 @@ public abstract class ProtocolConnectionHandler<TSession, TCommand>(int maxConne
             await FlushQuietlyAsync(session);
             return;
         }
+        MailTelemetry.ActiveSessions.Add(1, protocol);
         try
         {
             Greet(session);
@@ -47,12 +51,16 @@ public abstract class ProtocolConnectionHandler<TSession, TCommand>(int maxConne
         {
             await CloseAsync(session);
             _limiter.Exit(remote);
+            MailTelemetry.ActiveSessions.Add(-1, protocol);
         }
     }
 
     /// <summary>Whether an exception means the client or the connection went away, rather than a fault to report.</summary>
     public static bool IsDisconnect(Exception e) =>
         e is OperationCanceledException or IOException or ConnectionResetException or ObjectDisposedException;
+
+    /// <summary>The protocol's name in metrics: the handler's type name without "ConnectionHandler", lower case (smtp, imap, pop3).</summary>
+    protected virtual string Protocol => GetType().Name.Replace("ConnectionHandler", "", StringComparison.Ordinal).ToLowerInvariant();
 
     /// <summary>The protocol's state for a new connection.</summary>
     protected abstract TSession Open(ConnectionContext connection, ConnectionTransport transport, IPAddress remote);

@@ -36,6 +36,7 @@ public static class HttpFrontendExtensions
         var options = section.Get<HttpFrontendOptions>() ?? new HttpFrontendOptions();
         builder.Services.Configure<HttpFrontendOptions>(section);
         builder.Services.Configure<Bulk.BulkApiOptions>(builder.Configuration.GetSection(Bulk.BulkApiOptions.Section));
+        builder.Services.Configure<Import.AccountImportOptions>(builder.Configuration.GetSection(Import.AccountImportOptions.Section));
         var listen = HttpListeners.Create(options, certificate);
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
@@ -130,6 +131,7 @@ public static class HttpFrontendExtensions
         BulkEndpoints.Map(v1, app.Services.GetRequiredService<IOptions<Bulk.BulkApiOptions>>().Value);
         UnsubscribeEndpoints.Map(v1);
         var admin = AdminEndpoints.Map(v1);
+        Import.AccountImportEndpoints.Map(admin, app.Services.GetRequiredService<IOptions<Import.AccountImportOptions>>().Value);
         OutboundEndpoints.Map(v1, admin);
         IpPoolEndpoints.Map(admin);
         TenantReputationEndpoints.Map(admin);

@@ -16,11 +16,21 @@ public static class ClusterClientComposition
             o.ClusterId = options.Cluster.ClusterId;
             o.ServiceId = "mail";
         });
-        client.UseAdoNetClustering(o =>
+        if (AzureTableClustering.IsSelected(options.Cluster))
         {
-            o.Invariant = SiloComposition.Invariant;
-            o.ConnectionString = options.Database;
-        });
+            client.UseAzureStorageClustering(o => o.TableServiceClient = AzureTableClustering.Client(options.Cluster));
+        }
+        else
+        {
+            client.UseAdoNetClustering(o =>
+            {
+                o.Invariant = SiloComposition.Invariant;
+                o.ConnectionString = options.Database;
+            });
+        }
+        client.AddActivityPropagation();
+        if (options.Cluster.RetryIdempotentCalls) client.AddOutgoingGrainCallFilter<IdempotentCallRetry>();
+        client.ConfigureFailureDetection(configuration);
         if (ClusterTls.From(options.Cluster.Tls, configuration[ClusterTls.ProtocolCertificateKey]) is { } tls) client.UseTls(tls.Apply);
         client.AddMailStreams(configuration);
         return client;

@@ -25,8 +25,17 @@ public sealed class MailHostOptions
 /// <summary>Orleans cluster membership and endpoints.</summary>
 public sealed class ClusterSettings
 {
-    /// <summary>"adonet" (PostgreSQL membership, the default) or "localhost" (single-silo development only).</summary>
+    /// <summary>"adonet" (PostgreSQL membership, the default), "azuretable" (Azure Table storage) or "localhost" (single-silo development only).</summary>
     public string Clustering { get; set; } = "adonet";
+
+    /// <summary>
+    /// With Clustering "azuretable": a storage connection string (Azurite's included), or the table endpoint URI
+    /// (https://account.table.core.windows.net), reached with the managed identity (DefaultAzureCredential).
+    /// </summary>
+    public string? AzureTableConnection { get; set; }
+
+    /// <summary>Retry deliveries and submissions (idempotent by their ids) when the cluster fails the call (<see cref="Cluster.IdempotentCallRetry"/>).</summary>
+    public bool RetryIdempotentCalls { get; set; } = true;
 
     /// <summary>Cluster id shared by every silo and client of one deployment.</summary>
     public string ClusterId { get; set; } = "mail";

@@ -1,10 +1,14 @@
 using System.Diagnostics;
+using System.Runtime.InteropServices;
 
 namespace Mail.Testing;
 
 /// <summary>The real silo as a separate process (the build output of Silo/), so a test can kill it like a crash would.</summary>
 public sealed class SiloProcess(IReadOnlyDictionary<string, string> environment, Uri healthUrl, string? logPath = null) : IAsyncDisposable
 {
+    private const int SigStop = 19;
+    private const int SigCont = 18;
+
     private readonly object _logGate = new();
     private Process? _process;
 
@@ -59,6 +63,21 @@ public sealed class SiloProcess(IReadOnlyDictionary<string, string> environment,
         if (logPath is null || line is null) return;
         lock (_logGate) File.AppendAllText(logPath, line + Environment.NewLine);
     }
+
+    /// <summary>Freezes the process (SIGSTOP): it holds its sockets and activations but answers nothing, as a silo in a long GC pause or on a stalled VM.</summary>
+    public void Pause() => Signal(SigStop);
+
+    /// <summary>Lets a paused process run on (SIGCONT), unaware of what the cluster decided meanwhile.</summary>
+    public void Resume() => Signal(SigCont);
+
+    private void Signal(int signal)
+    {
+        var process = _process ?? throw new InvalidOperationException("The silo is not running.");
+        if (SendSignal(process.Id, signal) != 0) throw new InvalidOperationException($"kill({process.Id}, {signal}) failed: errno {Marshal.GetLastPInvokeError()}.");
+    }
+
+    [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static extern int SendSignal(int pid, int signal);
 
     /// <summary>Kills the process at once (SIGKILL), as a crash or power loss would end it.</summary>
     public async Task KillAsync()

@@ -91,12 +91,7 @@ public static class AdminEndpoints
 
         admin.MapPost("/accounts", async (AccountRequest request, IGrainFactory grains) =>
         {
-            var address = AddressKey.Normalize(request.Address);
-            if (address is null) return Problems.BadRequest("address must be an e-mail address.");
-            var domain = await grains.GetGrain<IDomainGrain>(AddressKey.DomainOf(address)).GetAsync();
-            if (domain is null) return Problems.BadRequest($"Domain {AddressKey.DomainOf(address)} is not hosted here; add it first.");
-            var account = await grains.GetGrain<ITenantGrain>(domain.TenantId)
-                .CreateAccountAsync(new NewAccount(address, request.Password ?? "", request.QuotaBytes));
+            var account = await Import.AccountImportEndpoints.CreateAsync(grains, request.Address, request.Password, request.QuotaBytes);
             return Results.Created($"/v1/admin/accounts/{account.Address}", AccountEndpoints.AccountView.From(account));
         });
 

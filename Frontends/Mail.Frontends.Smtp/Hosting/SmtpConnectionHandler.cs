@@ -88,8 +88,15 @@ public sealed class SmtpConnectionHandler(
         else
         {
             var command = SmtpCommand.Parse(read.Line);
-            if (handlers.TryGet(command.Verb, out var handler)) await HandleAsync(session, handler, command, ct);
+            var errors = session.Errors;
+            var known = handlers.TryGet(command.Verb, out var handler);
+            if (known) await HandleAsync(session, handler!, command, ct);
             else session.Reply(SmtpReplies.Unrecognized);
+            if (session.Errors > errors)
+            {
+                Mail.Grains.Interfaces.Diagnostics.MailTelemetry.CommandErrors.Add(1, new KeyValuePair<string, object?>("protocol", "smtp"),
+                    new KeyValuePair<string, object?>("command", known ? command.Verb.ToUpperInvariant() : "unknown"));
+            }
         }
         if (session.Errors >= settings.MaxErrorsPerSession && !session.Closing)
         {

@@ -62,6 +62,8 @@ public static class DeliveryHandoff
                     return refusal;
                 }
             }
+            using var activity = Mail.Grains.Interfaces.Diagnostics.MailTelemetry.Source.StartActivity("smtp.data");
+            activity?.SetTag("mail.session", session.Id);
             var (blob, hash) = await sink.CompleteAsync(decision?.ResultsField);
             var recipients = envelope.Recipients.Select(r => r.Address).ToArray();
             var submissionId = SubmissionId(envelope, recipients, hash);

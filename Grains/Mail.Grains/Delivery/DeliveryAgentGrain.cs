@@ -10,6 +10,8 @@ using Mail.Grains.Outbound.Bounces;
 using Mail.Grains.Reputation.Feedback;
 using Mail.Mime;
 using Mail.Storage.Blobs;
+using Mail.Grains.Interfaces.Diagnostics;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Concurrency;
 
@@ -26,10 +28,31 @@ namespace Mail.Grains.Delivery;
 /// </summary>
 [StatelessWorker]
 public sealed class DeliveryAgentGrain(IBlobStore blobs, OutboundIntake outbound, AsyncBounceHandler bounces, ComplaintHandler complaints,
-    IOptions<FeedbackOptions> feedback, SieveFilter sieve, IOptions<OutboundOptions> outboundOptions) : Grain, IDeliveryAgentGrain
+    IOptions<FeedbackOptions> feedback, SieveFilter sieve, IOptions<OutboundOptions> outboundOptions, ILogger<DeliveryAgentGrain> logger) : Grain, IDeliveryAgentGrain
 {
     /// <inheritdoc />
     public async Task<SubmissionResult> SubmitAsync(Submission submission)
+    {
+        using var activity = MailTelemetry.Source.StartActivity("delivery.submit");
+        activity?.SetTag("mail.submission_id", submission.SubmissionId);
+        // Every line logged about this message names it, its tenant and its sending account; never its content.
+        using var scope = logger.BeginScope(new Dictionary<string, object?>
+        {
+            ["SubmissionId"] = submission.SubmissionId, ["Tenant"] = submission.Blob.TenantId, ["Account"] = submission.SenderAccountId,
+        });
+        var result = await SubmitInScopeAsync(submission);
+        foreach (var outcome in result.Recipients)
+        {
+            MailTelemetry.Deliveries.Add(1, new KeyValuePair<string, object?>("result", outcome.Status.ToString().ToLowerInvariant()));
+        }
+        logger.LogInformation("Message {MessageId} of {Size} bytes handled: {Delivered} delivered, {Queued} queued, {Rejected} rejected",
+            submission.Summary?.MessageIdHeader, submission.Blob.Length,
+            result.Recipients.Count(r => r.Status == RecipientStatus.Delivered), result.Recipients.Count(r => r.Status == RecipientStatus.Queued),
+            result.Recipients.Count(r => r.Status == RecipientStatus.Rejected));
+        return result;
+    }
+
+    private async Task<SubmissionResult> SubmitInScopeAsync(Submission submission)
     {
         var summary = submission.Summary ?? await ReadSummaryAsync(submission.Blob);
         var targets = await Task.WhenAll(submission.Recipients.Select(r => ClassifyAsync(r, submission.Routes)));
@@ -61,7 +84,11 @@ public sealed class DeliveryAgentGrain(IBlobStore blobs, OutboundIntake outbound
         foreach (var outgoing in localOutcomes.Values.SelectMany(l => l.Result.Outgoing)) await SubmitAsync(outgoing);
 
         var remote = targets.Where(t => t.Remote).Select(t => t.Address).Distinct().ToArray();
-        var suppressed = await outbound.EnqueueAsync(submission, summary, remote);
+        IReadOnlySet<string> suppressed;
+        using (MailTelemetry.Source.StartActivity("outbound.enqueue")?.SetTag("mail.recipients", remote.Length))
+        {
+            suppressed = await outbound.EnqueueAsync(submission, summary, remote);
+        }
         foreach (var token in targets.Select(t => t.VerpToken).OfType<string>().Distinct())
         {
             await bounces.HandleAsync(token, submission.SubmissionId, submission.Blob, CancellationToken.None);

@@ -50,9 +50,14 @@ public sealed class MailboxGrain(MailboxStore store) : Grain, IMailboxGrain
     /// <inheritdoc />
     public async Task PurgeAsync()
     {
-        await store.PurgeAsync(AccountId);
-        // The log is gone with the mailbox: MODSEQ 0 tells consumers to start again.
-        if (_head is { } purged) PublishQuotaChanged(0, purged.HighestModseq);
+        // A mailbox this activation never loaded has no epoch to hold: load (and so take) one, as any write would.
+        if (_head is null) await LoadAsync();
+        if (_head is { } head)
+        {
+            await Guarded(() => store.PurgeAsync(AccountId, head.Epoch));
+            // The log is gone with the mailbox: MODSEQ 0 tells consumers to start again.
+            PublishQuotaChanged(0, head.HighestModseq);
+        }
         _head = null;
         _folders = new();
         _subscriptions = new(StringComparer.Ordinal);
@@ -63,6 +68,8 @@ public sealed class MailboxGrain(MailboxStore store) : Grain, IMailboxGrain
     /// <inheritdoc />
     public async Task<DeliveryResult> DeliverAsync(MessageDelivery delivery)
     {
+        using var activity = Mail.Grains.Interfaces.Diagnostics.MailTelemetry.Source.StartActivity("mailbox.deliver");
+        activity?.SetTag("mail.account", AccountId);
         var head = RequireHead();
         var folder = FindFolder(delivery.Folder);
         var flags = delivery.Flags.Select(FlagSet.CanonicalFlag).Concat(delivery.Labels.Select(LabelKeyword.ToKeyword)).Distinct().ToArray();

@@ -176,10 +176,24 @@ public sealed class MailboxStore(NpgsqlDataSource dataSource, GroupCommit groupC
         }
     }
 
-    /// <summary>Deletes every row of the mailbox (the change horizon goes with the mailbox row; the blobs are released by the delete's trigger).</summary>
-    public async Task PurgeAsync(string accountId)
+    /// <summary>
+    /// Deletes every row of the mailbox (the change horizon goes with the mailbox row; the blobs are released by the
+    /// delete's trigger), in one transaction that first locks the mailbox row and checks <paramref name="epoch"/>: a stale
+    /// activation purges nothing (fenced), and no write of the current one can interleave.
+    /// </summary>
+    public async Task PurgeAsync(string accountId, long epoch)
     {
-        await using var batch = dataSource.CreateBatch();
+        await using var connection = await dataSource.OpenConnectionAsync();
+        await using var transaction = await connection.BeginTransactionAsync();
+        await using (var fence = new NpgsqlCommand("SELECT epoch FROM mailboxes WHERE account_id = @a FOR UPDATE", connection, transaction))
+        {
+            fence.Parameters.AddWithValue("a", accountId);
+            if (await fence.ExecuteScalarAsync() is long current && current != epoch)
+            {
+                throw new MailException(MailErrorCode.Fenced, "This mailbox was taken over by another activation; nothing was purged.");
+            }
+        }
+        await using var batch = new NpgsqlBatch(connection, transaction);
         foreach (var table in new[] { "mailbox_messages", "mailbox_changes", "mailbox_deliveries", "mailbox_threads", "mailboxes" })
         {
             var command = new NpgsqlBatchCommand($"DELETE FROM {table} WHERE account_id = @a");
@@ -187,6 +201,7 @@ public sealed class MailboxStore(NpgsqlDataSource dataSource, GroupCommit groupC
             batch.BatchCommands.Add(command);
         }
         await batch.ExecuteNonQueryAsync();
+        await transaction.CommitAsync();
     }
 
     /// <summary>The message id a delivery id was filed as, if any.</summary>

@@ -43,14 +43,18 @@ public sealed class MailApiClient : IDisposable
         return token?.AccessToken ?? throw new InvalidOperationException($"logging in as {address}: no access_token in the answer");
     }
 
-    /// <summary>POST /v1/send of a text message to one recipient; a success only on 201 with the recipient's status <paramref name="expected"/> (filed, or queued for a remote one).</summary>
-    public async Task<SendOutcome> SendAsync(string token, string to, string subject, string text, string expected = "delivered")
+    /// <summary>
+    /// POST /v1/send of a text message to one recipient; a success only on 201 with the recipient's status <paramref name="expected"/>
+    /// (filed, or queued for a remote one). With <paramref name="idempotencyKey"/> a retry of the same send is a no-op.
+    /// </summary>
+    public async Task<SendOutcome> SendAsync(string token, string to, string subject, string text, string expected = "delivered", string? idempotencyKey = null)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/send")
         {
             Content = JsonContent.Create(new SendRequest([to], subject, text), options: Json),
         };
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        if (idempotencyKey is not null) request.Headers.Add("Idempotency-Key", idempotencyKey);
         try
         {
             using var response = await _http.SendAsync(request);

@@ -52,6 +52,7 @@ public sealed class MailboxFencingTests(MailClusterFixture fixture)
     [InlineData("folder")]
     [InlineData("expunge")]
     [InlineData("quota")]
+    [InlineData("purge")]
     public async Task EveryKindOfWriteIsFencedAfterATakeOver(string write)
     {
         var box = await TestMailbox.CreateAsync(fixture.Grains);
@@ -65,6 +66,7 @@ public sealed class MailboxFencingTests(MailClusterFixture fixture)
             "flags" => () => box.Grain.UpdateMessageAsync(id, new MessageUpdate(AddFlags: [MessageFlags.Seen])),
             "folder" => () => box.Grain.CreateFolderAsync("Fenced"),
             "expunge" => () => box.Grain.ExpungeMessageAsync(id),
+            "purge" => () => box.Grain.PurgeAsync(),
             _ => () => box.Grain.SetQuotaLimitAsync(1),
         };
         await TestMailbox.RefusedAsync(MailErrorCode.Fenced, call);
