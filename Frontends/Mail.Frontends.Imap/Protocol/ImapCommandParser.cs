@@ -385,6 +385,9 @@ public static class ImapCommandParser
             case "ENVELOPE": return new(FetchItemKind.Envelope);
             case "BODYSTRUCTURE": return new(FetchItemKind.BodyStructure);
             case "MODSEQ": return new(FetchItemKind.Modseq);
+            case "PREVIEW": return new(FetchItemKind.Preview);
+            case "EMAILID": return new(FetchItemKind.EmailId);
+            case "THREADID": return new(FetchItemKind.ThreadId);
             case "RFC822": return new(FetchItemKind.Rfc822);
             case "RFC822.HEADER": return new(FetchItemKind.Rfc822Header);
             case "RFC822.TEXT": return new(FetchItemKind.Rfc822Text);
