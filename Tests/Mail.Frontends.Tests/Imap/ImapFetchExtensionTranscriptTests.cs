@@ -28,7 +28,7 @@ public sealed class ImapFetchExtensionTranscriptTests(ImapHostFixture host)
             C: f1 FETCH 1 (PREVIEW)
             S: * 1 FETCH (PREVIEW "Hello Bob, see you.")
             S: f1 OK FETCH completed
-            C: c2 CREATE Archive
+            C: c2 CREATE Kept
             S: c2 OK CREATE completed
             """);
         await imap.CommandAsync("f2 FETCH 1 (EMAILID THREADID)");
@@ -36,11 +36,11 @@ public sealed class ImapFetchExtensionTranscriptTests(ImapHostFixture host)
         await imap.ExpectLineStartsWithAsync("f2 OK");
         Assert.Matches(@"^\* 1 FETCH \(EMAILID \(M\d+\) THREADID (\(T\d+\)|NIL)\)$", before);
         await imap.RunAsync("""
-            C: m1 MOVE 1 Archive
+            C: m1 MOVE 1 Kept
             S: * OK [COPYUID *
             S: * 1 EXPUNGE
             S: m1 OK MOVE completed
-            C: s2 SELECT Archive
+            C: s2 SELECT Kept
             S: * OK [CLOSED]*
             S: * FLAGS*
             S: * 1 EXISTS
