@@ -11,6 +11,7 @@ using Mail.Grains.Reputation.Webhooks;
 using Mail.Grains.Storage;
 using Mail.Silo.Cluster;
 using Mail.Silo.Configuration;
+using Mail.Silo.Streams;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Configuration;
@@ -60,6 +61,7 @@ public static class SiloComposition
             o.Invariant = Invariant;
             o.ConnectionString = options.Database;
         });
+        silo.AddMailStreams(configuration);
         silo.Services.AddMailGrains();
         silo.Services.Configure<PasswordHashingOptions>(configuration.GetSection("Mail:Passwords"));
         silo.Services.Configure<AccountDefaults>(configuration.GetSection("Mail:Accounts"));
@@ -76,7 +78,9 @@ public static class SiloComposition
         silo.Services.Configure<WebhookOptions>(configuration.GetSection(WebhookOptions.Section));
         silo.Services.Configure<Mail.Grains.Reputation.Bulk.BulkOptions>(configuration.GetSection(Mail.Grains.Reputation.Bulk.BulkOptions.Section));
         silo.Services.Configure<Mail.Grains.Lifecycle.RetentionOptions>(configuration.GetSection(Mail.Grains.Lifecycle.RetentionOptions.Section));
+        silo.Services.Configure<Mail.Grains.Mailboxes.GroupCommitOptions>(configuration.GetSection(Mail.Grains.Mailboxes.GroupCommitOptions.Section));
         silo.Services.Configure<Mail.Grains.Lifecycle.BlobCollectionOptions>(configuration.GetSection(Mail.Grains.Lifecycle.BlobCollectionOptions.Section));
+        silo.Services.Configure<Mail.Grains.Search.SearchOptions>(configuration.GetSection(Mail.Grains.Search.SearchOptions.Section));
         return silo;
     }
 }

@@ -7,6 +7,7 @@ using Mail.Frontends.Http.Api;
 using Mail.Frontends.Http.Auth;
 using Mail.Frontends.Http.Errors;
 using Mail.Frontends.Http.Pipeline;
+using Mail.Frontends.Http.Push;
 using Mail.Storage;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
@@ -20,7 +21,7 @@ using Microsoft.Extensions.Options;
 
 namespace Mail.Frontends.Http;
 
-/// <summary>Composes the HTTP frontend: HTTP and HTTPS endpoints, REST API v1, the operator console, authentication, rate limits, body limits, security headers, problem+json errors, OpenAPI and /health.</summary>
+/// <summary>Composes the HTTP frontend: HTTP and HTTPS endpoints, REST API v1, the push hub, the operator console, authentication, rate limits, body limits, security headers, problem+json errors, OpenAPI and /health.</summary>
 public static class HttpFrontendExtensions
 {
     private const string UserScheme = "user";
@@ -60,7 +61,7 @@ public static class HttpFrontendExtensions
             {
                 o.MapInboundClaims = false;
                 o.TokenValidationParameters = issuer.ValidationParameters();
-                o.Events = new JwtBearerEvents { OnTokenValidated = TokenRevocation.CheckAsync };
+                o.Events = new JwtBearerEvents { OnTokenValidated = TokenRevocation.CheckAsync, OnMessageReceived = MailboxHubToken.Read };
             })
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
         builder.Services.AddAuthorization(ScopePolicies.Add);
@@ -76,6 +77,7 @@ public static class HttpFrontendExtensions
         builder.Services.AddProblemDetails();
         builder.Services.AddExceptionHandler<ProblemExceptionHandler>();
         builder.Services.AddOpenApi();
+        builder.AddMailboxHub();
         return builder;
     }
 
@@ -118,9 +120,11 @@ public static class HttpFrontendExtensions
         OutboundEndpoints.Map(v1, admin);
         IpPoolEndpoints.Map(admin);
         TenantReputationEndpoints.Map(admin);
+        SearchEndpoints.Map(v1, admin);
         SuppressionEndpoints.Map(v1);
         WebhookEndpoints.Map(v1);
         OpsConsole.OpsConsoleEndpoints.Map(app, options.Ops);
+        app.MapMailboxHub();
         return app;
     }
 }

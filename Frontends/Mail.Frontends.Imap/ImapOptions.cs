@@ -51,7 +51,7 @@ public sealed class ImapOptions
     /// </summary>
     public int CommandTimeoutSeconds { get; set; } = 600;
 
-    /// <summary>Milliseconds between polls of the mailbox during IDLE.</summary>
+    /// <summary>Milliseconds between polls of the mailbox during IDLE, where the mailbox event stream cannot be subscribed to.</summary>
     public int IdlePollMilliseconds { get; set; } = 300;
 
     /// <summary>

@@ -13,6 +13,10 @@ using Mail.Grains.Reputation.Webhooks;
 using Mail.Grains.Reputation.Bulk;
 using Mail.Grains.Reputation.Unsubscribe;
 using Mail.Grains.Security;
+using Mail.Grains.Search;
+using Mail.Grains.Search.Azure;
+using Mail.Grains.Search.Indexing;
+using Mail.Grains.Search.Postgres;
 using Mail.Security.Dns;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -32,6 +36,8 @@ public static class MailGrainsServiceCollectionExtensions
         services.AddOptions<AuthThrottleOptions>();
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(sp => new PasswordHasher(sp.GetRequiredService<IOptions<PasswordHashingOptions>>().Value));
+        services.AddOptions<GroupCommitOptions>();
+        services.AddSingleton<GroupCommit>();
         services.AddSingleton<MailboxStore>();
         services.AddSingleton<DirectoryTable>();
         services.AddOutboundMta();
@@ -39,6 +45,25 @@ public static class MailGrainsServiceCollectionExtensions
         services.AddFeedback();
         services.AddBulkSending();
         services.AddLifecycle();
+        services.AddSearch();
+        return services;
+    }
+
+    /// <summary>The search engine (PostgreSQL, or Azure AI Search by Mail:Search:Engine), its indexer sweep and stores (README: Search).</summary>
+    private static IServiceCollection AddSearch(this IServiceCollection services)
+    {
+        services.AddOptions<SearchOptions>()
+            .Validate(o => o.Engine is "postgres" or "azure", "Mail:Search:Engine must be postgres or azure.")
+            .Validate(o => o.MaxBodyChars is >= 0 and <= 500_000, "Mail:Search:MaxBodyChars must be between 0 and 500000 (a tsvector holds at most 1 MB).")
+            .Validate(o => o.SweepInterval > TimeSpan.Zero && o.MaxQueryLength > 0 && o.MaxTerms > 0 && o.TotalCap > 0, "Mail:Search limits must be positive.")
+            .ValidateOnStart();
+        services.AddSingleton<SearchRowStore>();
+        services.AddSingleton<SearchProgressStore>();
+        services.AddSingleton<SearchDocumentBuilder>();
+        services.AddSingleton<ISearchEngine>(sp => sp.GetRequiredService<IOptions<SearchOptions>>().Value.Engine == "azure"
+            ? ActivatorUtilities.CreateInstance<AzureSearchEngine>(sp)
+            : ActivatorUtilities.CreateInstance<PostgresSearchEngine>(sp));
+        services.AddHostedService<SearchIndexSweep>();
         return services;
     }
 

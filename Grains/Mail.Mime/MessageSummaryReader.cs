@@ -86,9 +86,11 @@ public static class MessageSummaryReader
         return builder.Length > PreviewLength ? builder.ToString(0, PreviewLength) : builder.ToString();
     }
 
-    // Good enough for a preview line: drops tags, scripts and styles; the full view sanitizes properly.
-    // The HTML is the sender's: the non-backtracking engine keeps every replacement linear in its length.
-    private static string HtmlText(string html)
+    /// <summary>
+    /// The text of an HTML body, good enough for a preview line and the search index: drops tags, scripts and styles (the
+    /// full view sanitizes properly). The HTML is the sender's: the non-backtracking engine keeps it linear in its length.
+    /// </summary>
+    public static string HtmlText(string html)
     {
         var withoutBlocks = ScriptOrStyle.Replace(html, " ");
         var withoutTags = Tag.Replace(withoutBlocks, " ");

@@ -1,4 +1,5 @@
 using Mail.Silo.Configuration;
+using Mail.Silo.Streams;
 using Microsoft.Extensions.Configuration;
 using Orleans.Configuration;
 
@@ -21,6 +22,7 @@ public static class ClusterClientComposition
             o.ConnectionString = options.Database;
         });
         if (ClusterTls.From(options.Cluster.Tls, configuration[ClusterTls.ProtocolCertificateKey]) is { } tls) client.UseTls(tls.Apply);
+        client.AddMailStreams(configuration);
         return client;
     }
 }

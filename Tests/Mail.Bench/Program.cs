@@ -6,7 +6,7 @@ using Mail.Bench.Smtp;
 
 namespace Mail.Bench;
 
-/// <summary>Entry point: `dotnet Mail.Bench.dll api-delivery|seed-mailbox|grain-memory|password-hash|smtp-load|imap-load|imap-scale|outbound-fill|outbound-drain|bulk --option value ...`.</summary>
+/// <summary>Entry point: `dotnet Mail.Bench.dll api-delivery|seed-mailbox|grain-memory|password-hash|smtp-load|imap-load|imap-scale|outbound-fill|outbound-drain|bulk|push|search --option value ...`.</summary>
 public static class Program
 {
     /// <summary>Runs one subcommand; its figure line goes to stdout, progress and errors to stderr.</summary>
@@ -14,7 +14,7 @@ public static class Program
     {
         if (args.Length == 0)
         {
-            await Console.Error.WriteLineAsync("usage: Mail.Bench api-delivery|seed-mailbox|grain-memory|password-hash|smtp-load|imap-load|imap-scale|outbound-fill|outbound-drain|bulk --option value ...");
+            await Console.Error.WriteLineAsync("usage: Mail.Bench api-delivery|seed-mailbox|grain-memory|password-hash|smtp-load|imap-load|imap-scale|outbound-fill|outbound-drain|bulk|push|search --option value ...");
             return 2;
         }
         try
@@ -30,6 +30,8 @@ public static class Program
                 "outbound-fill" => await Outbound.OutboundFill.RunAsync(options),
                 "outbound-drain" => await Outbound.OutboundDrain.RunAsync(options),
                 "bulk" => await Bulk.BulkBenchmark.RunAsync(options),
+                "push" => await Push.PushBenchmark.RunAsync(options),
+                "search" => await Search.SearchBenchmark.RunAsync(options),
                 "grain-memory" => await GrainMemoryBenchmark.RunAsync(options.Required("db"), options.Int("count", 2000)),
                 "password-hash" => PasswordHashBenchmark.Run(options),
                 _ => throw new ArgumentException($"unknown subcommand '{args[0]}'"),

@@ -1,13 +1,18 @@
+using System.Threading.Channels;
+using Mail.Events;
 using Mail.Frontends.Imap.Protocol;
 using Mail.Frontends.Imap.Session;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace Mail.Frontends.Imap.Commands;
 
 /// <summary>
-/// IDLE (RFC 2177, RFC 9051 §6.3.13): polls the mailbox grain's in-memory MODSEQ every few hundred milliseconds,
-/// so a delivery through any frontend reaches the client within a second, until the client sends DONE.
+/// IDLE (RFC 2177, RFC 9051 §6.3.13): follows the account's change feed (the mailbox event stream, with change-log
+/// replay behind it), so a change made through any frontend reaches the client as soon as its event does, until the
+/// client sends DONE. Where the stream cannot be subscribed to, it polls the grain's MODSEQ instead.
 /// </summary>
-public sealed class IdleHandler : IImapCommandHandler
+public sealed class IdleHandler(IClusterClient cluster, IOptions<MailboxChangeFeedOptions> feedOptions, ILogger<IdleHandler> logger) : IImapCommandHandler
 {
     /// <inheritdoc />
     public IReadOnlyList<string> Names => ["IDLE"];
@@ -18,6 +23,9 @@ public sealed class IdleHandler : IImapCommandHandler
     /// <inheritdoc />
     public async Task<ImapResult> HandleAsync(ImapSession session, ImapCommand command, CancellationToken ct)
     {
+        var changed = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+        // Subscribed before the first sync, so a change made between the two still wakes the session.
+        await using var feed = await StartFeedAsync(session.Account!.AccountId, changed.Writer);
         await session.SyncAsync(allowExpunge: true);
         session.Continuation("idling");
         await session.FlushAsync(ct);
@@ -27,7 +35,8 @@ public sealed class IdleHandler : IImapCommandHandler
         var poll = TimeSpan.FromMilliseconds(Math.Max(50, session.Options.IdlePollMilliseconds));
         while (true)
         {
-            var finished = await Task.WhenAny(done, Task.Delay(poll, ct));
+            var wait = feed is null ? poll : TimeSpan.FromTicks(Math.Max(0, (deadline - DateTimeOffset.UtcNow).Ticks));
+            var finished = await Task.WhenAny(done, changed.Reader.WaitToReadAsync(ct).AsTask(), Task.Delay(wait, ct));
             if (finished == done)
             {
                 var line = await done;
@@ -41,6 +50,7 @@ public sealed class IdleHandler : IImapCommandHandler
                     : ImapResult.Bad("Expected DONE");
             }
             ct.ThrowIfCancellationRequested();
+            changed.Reader.TryRead(out _);
             await session.SyncAsync(allowExpunge: true);
             await session.FlushAsync(ct);
             if (DateTimeOffset.UtcNow > deadline)
@@ -58,6 +68,23 @@ public sealed class IdleHandler : IImapCommandHandler
                 }
                 return ImapResult.Ok("IDLE terminated");
             }
+        }
+    }
+
+    private async Task<MailboxChangeFeed?> StartFeedAsync(string accountId, ChannelWriter<bool> changed)
+    {
+        try
+        {
+            return await MailboxChangeFeed.StartAsync(cluster, accountId, null, _ =>
+            {
+                changed.TryWrite(true);
+                return Task.CompletedTask;
+            }, feedOptions.Value, logger);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            logger.LogWarning(e, "IDLE of {Account} cannot follow the mailbox event stream; it polls instead.", accountId);
+            return null;
         }
     }
 }

@@ -1,4 +1,5 @@
 using System.Net;
+using Mail.Events;
 using Mail.Frontends.Hosting;
 using Mail.Frontends.Imap.Commands;
 using Mail.Frontends.Imap.Session;
@@ -30,11 +31,13 @@ public static class ImapFrontendExtensions
                      new AuthenticateHandler(), new EnableHandler(), new IdHandler(), new NamespaceHandler(), new ListHandler(),
                      new CreateHandler(), new DeleteHandler(), new RenameHandler(), new SubscribeHandler(), new StatusHandler(),
                      new SelectHandler(), new CloseHandler(), new UnselectHandler(), new ExpungeHandler(), new AppendHandler(),
-                     new FetchHandler(), new StoreHandler(), new CopyHandler(), new SearchHandler(), new SortHandler(), new ThreadHandler(), new IdleHandler(), new QuotaHandler(),
+                     new FetchHandler(), new StoreHandler(), new CopyHandler(), new SearchHandler(), new SortHandler(), new ThreadHandler(), new QuotaHandler(),
                  })
         {
             builder.Services.AddSingleton(handler);
         }
+        builder.Services.AddSingleton<IImapCommandHandler, IdleHandler>();
+        builder.Services.Configure<MailboxChangeFeedOptions>(builder.Configuration.GetSection(MailboxChangeFeedOptions.Section));
         builder.Services.AddSingleton<ImapHandlerSet>();
         builder.WebHost.ConfigureKestrel(kestrel =>
         {

@@ -19,6 +19,7 @@ public sealed class MailboxGrain(MailboxStore store) : Grain, IMailboxGrain
     // Folder maps loaded for SELECT/POP3 (and kept up to date by every write from then on), and loads under way.
     private readonly Dictionary<int, FolderMap> _maps = new();
     private readonly Dictionary<int, Task<FolderMap>> _mapLoads = new();
+    private MailboxEventPublisher? _events;
 
     private string AccountId => this.GetPrimaryKeyString();
 
@@ -43,12 +44,15 @@ public sealed class MailboxGrain(MailboxStore store) : Grain, IMailboxGrain
         var head = RequireHead();
         await Guarded(() => store.SetQuotaLimitAsync(AccountId, head.Epoch, quotaBytes));
         _head = head with { QuotaLimit = quotaBytes };
+        PublishQuotaChanged(head.HighestModseq, head.HighestModseq);
     }
 
     /// <inheritdoc />
     public async Task PurgeAsync()
     {
         await store.PurgeAsync(AccountId);
+        // The log is gone with the mailbox: MODSEQ 0 tells consumers to start again.
+        if (_head is { } purged) PublishQuotaChanged(0, purged.HighestModseq);
         _head = null;
         _folders = new();
         _subscriptions = new(StringComparer.Ordinal);
@@ -586,6 +590,7 @@ public sealed class MailboxGrain(MailboxStore store) : Grain, IMailboxGrain
     /// <summary>Makes a committed write the grain's state, folder maps included.</summary>
     private void Apply(MailboxWrite write)
     {
+        var previous = _head!.HighestModseq;
         _head = write.Head;
         foreach (var (folderId, folder) in write.ChangedFolders)
         {
@@ -600,7 +605,13 @@ public sealed class MailboxGrain(MailboxStore store) : Grain, IMailboxGrain
             }
         }
         ApplyMapEdits(write.MapEdits);
+        Events.Publish(MailboxEventBuilder.From(AccountId, previous, write.Logged, FolderNameOf));
     }
+
+    private MailboxEventPublisher Events => _events ??= MailboxEventPublisher.For(this, AccountId, ServiceProvider);
+
+    private void PublishQuotaChanged(long modseq, long previous) =>
+        Events.Publish([new MailboxEvent(AccountId, modseq, previous, MailboxEventKind.QuotaChanged, null, null, [], [], null)]);
 
     /// <summary>Applies a write's message changes to the loaded folder maps: one builder (one copy of each touched page) per folder.</summary>
     private void ApplyMapEdits(List<MapEdit> edits)

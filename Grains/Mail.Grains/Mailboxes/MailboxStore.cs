@@ -5,7 +5,7 @@ using Npgsql;
 namespace Mail.Grains.Mailboxes;
 
 /// <summary>The SQL of mailbox rows. Only <see cref="MailboxGrain"/> calls it, so each mailbox has one writer.</summary>
-public sealed class MailboxStore(NpgsqlDataSource dataSource)
+public sealed class MailboxStore(NpgsqlDataSource dataSource, GroupCommit groupCommit)
 {
     /// <summary>SQLSTATE raised by mailbox_fence when the writer's epoch is stale.</summary>
     public const string FencedSqlState = "ML001";
@@ -97,21 +97,21 @@ public sealed class MailboxStore(NpgsqlDataSource dataSource)
         (mailboxCreatedAt.ToUnixTimeSeconds() + folderId) & 0xFFFF_FFFF;
 
     /// <summary>
-    /// Runs a write as one batch in one implicit transaction (one round trip): the fencing check first,
-    /// then the write's commands, then the changed folder rows.
+    /// Runs a write atomically in one implicit transaction, which it may share with other mailboxes' writes
+    /// (<see cref="GroupCommit"/>): the fencing check first, then the write's commands, then the changed folder rows.
     /// </summary>
     public async Task CommitAsync(MailboxWrite write, long epoch)
     {
-        await using var batch = dataSource.CreateBatch();
+        var commands = new List<NpgsqlBatchCommand>(write.Commands.Count + write.ChangedFolders.Count + 1);
         var fence = new NpgsqlBatchCommand("SELECT mailbox_fence(@a, @e, @m, @nm, @nf, @qu, @mc)");
         AddHead(fence.Parameters, write, epoch);
-        batch.BatchCommands.Add(fence);
-        foreach (var command in write.Commands) batch.BatchCommands.Add(command);
+        commands.Add(fence);
+        commands.AddRange(write.Commands);
         foreach (var (folderId, folder) in write.ChangedFolders)
         {
-            batch.BatchCommands.Add(folder is null ? DeleteFolderCommand(write.AccountId, folderId) : UpsertFolderCommand(write.AccountId, folder));
+            commands.Add(folder is null ? DeleteFolderCommand(write.AccountId, folderId) : UpsertFolderCommand(write.AccountId, folder));
         }
-        await Fenced(() => batch.ExecuteNonQueryAsync());
+        await Fenced(() => groupCommit.ExecuteAsync(commands));
     }
 
     /// <summary>
@@ -122,10 +122,10 @@ public sealed class MailboxStore(NpgsqlDataSource dataSource)
     {
         var folder = write.ChangedFolders[row.FolderId]!;
         var summary = row.Delivery.Summary;
-        await using var command = dataSource.CreateCommand(
-            """
+        var command = new NpgsqlBatchCommand(
+            $"""
             SELECT mailbox_deliver(@a, @e, @m, @nm, @nf, @qu, @mc, @d, @id, @f, @uid, @flags, @labels, @bt, @bn, @size,
-                @idate, @sdate, @from, @to, @cc, @subject, @mid, @refs, @preview, @att, @hc, @fun, @fmc, @fuc, @fts)
+                @idate, @sdate, @from, @to, @cc, @subject, @mid, @refs, @preview, @att, @hc, @fun, @fmc, @fuc, @fts) AS {GroupCommit.ResultColumn}
             """);
         var p = command.Parameters;
         AddHead(p, write, epoch);
@@ -153,7 +153,7 @@ public sealed class MailboxStore(NpgsqlDataSource dataSource)
         p.AddWithValue("fmc", folder.MessageCount);
         p.AddWithValue("fuc", folder.UnseenCount);
         p.AddWithValue("fts", folder.TotalSize);
-        return await Fenced(async () => (bool)(await command.ExecuteScalarAsync())!);
+        return await Fenced(async () => (bool)(await groupCommit.ExecuteAsync([command], resultIndex: 0))!);
     }
 
     /// <summary>Sets the quota limit under the fencing epoch.</summary>

@@ -51,6 +51,9 @@ public sealed class MailboxWrite(string accountId, MailboxHead head, IReadOnlyDi
     /// <summary>What the write does to folder maps, in change-log order (see <see cref="MapEdit"/>).</summary>
     public List<MapEdit> MapEdits { get; } = [];
 
+    /// <summary>The change-log rows of the write, in MODSEQ order: what its mailbox events report once it is committed.</summary>
+    public List<LoggedChange> Logged { get; } = [];
+
     /// <summary>
     /// Appends a change-log row; every state change has one, with its own MODSEQ. A message's row also records its
     /// <see cref="MapEdit"/>, with <paramref name="flags"/> (the message's flags after the change) for an add or flag change.
@@ -59,7 +62,7 @@ public sealed class MailboxWrite(string accountId, MailboxHead head, IReadOnlyDi
     {
         Add("INSERT INTO mailbox_changes (account_id, modseq, kind, folder_id, message_id, uid) VALUES (@a, @m, @k, @f, @id, @uid)",
             ("m", modseq), ("k", (short)kind), ("f", folderId), ("id", messageId), ("uid", uid));
-        Track(kind, folderId, messageId, uid, flags);
+        Record(kind, folderId, modseq, messageId, uid, flags);
     }
 
     /// <summary>Appends an Expunged change-log row for each message (by position in the arrays) in one statement, and their map edits.</summary>
@@ -69,12 +72,23 @@ public sealed class MailboxWrite(string accountId, MailboxHead head, IReadOnlyDi
             INSERT INTO mailbox_changes (account_id, modseq, kind, folder_id, message_id, uid)
             SELECT @a, m, @k, f, id, u FROM unnest(@ms, @fs, @ids, @us) AS t (m, f, id, u)
             """, ("ms", modseqs), ("k", (short)MailboxChangeKind.Expunged), ("fs", folderIds), ("ids", messageIds), ("us", uids));
-        for (var i = 0; i < modseqs.Length; i++) MapEdits.Add(new MapEdit(MailboxChangeKind.Expunged, folderIds[i], messageIds[i], uids[i], null));
+        for (var i = 0; i < modseqs.Length; i++)
+        {
+            MapEdits.Add(new MapEdit(MailboxChangeKind.Expunged, folderIds[i], messageIds[i], uids[i], null));
+            Logged.Add(new LoggedChange(MailboxChangeKind.Expunged, folderIds[i], modseqs[i], messageIds[i], uids[i], null));
+        }
     }
 
-    /// <summary>Records the map edit of a change-log row written by other means (mailbox_deliver writes its own).</summary>
-    public void Track(MailboxChangeKind kind, int folderId, long? messageId, long? uid, IReadOnlyList<string>? flags)
+    /// <summary>
+    /// Records a change-log row written by other means (mailbox_deliver writes its own) at the write's latest MODSEQ:
+    /// its map edit and its event.
+    /// </summary>
+    public void Track(MailboxChangeKind kind, int folderId, long? messageId, long? uid, IReadOnlyList<string>? flags) =>
+        Record(kind, folderId, Head.HighestModseq, messageId, uid, flags);
+
+    private void Record(MailboxChangeKind kind, int folderId, long modseq, long? messageId, long? uid, IReadOnlyList<string>? flags)
     {
+        Logged.Add(new LoggedChange(kind, folderId, modseq, messageId, uid, flags));
         if (kind is MailboxChangeKind.Added or MailboxChangeKind.FlagsChanged or MailboxChangeKind.Expunged && messageId is { } id && uid is { } u)
         {
             MapEdits.Add(new MapEdit(kind, folderId, id, u, flags));

@@ -1,0 +1,33 @@
+using Mail.Grains.Interfaces.Mailboxes;
+
+namespace Mail.Grains.Interfaces.Search;
+
+/// <summary>How search results are ordered.</summary>
+public enum SearchSort
+{
+    /// <summary>Newest first (received date).</summary>
+    Newest = 0,
+    /// <summary>Best text match first, with highlighted snippets.</summary>
+    Relevance = 1,
+}
+
+/// <summary>A search: the query text, a page window and an order.</summary>
+[GenerateSerializer, Immutable, Alias("mail.SearchRequest")]
+public sealed record SearchRequest(
+    [property: Id(0)] string Query,
+    [property: Id(1)] int Offset,
+    [property: Id(2)] int Limit,
+    [property: Id(3)] SearchSort Sort = SearchSort.Newest);
+
+/// <summary>A matching message (its live row) and, when sorted by relevance, a snippet with matches in &lt;mark&gt; (HTML-escaped).</summary>
+[GenerateSerializer, Immutable, Alias("mail.SearchHit")]
+public sealed record SearchHit(
+    [property: Id(0)] MessageRecord Message,
+    [property: Id(1)] string? Snippet);
+
+/// <summary>A page of hits and how many messages match in all (counted up to a cap, see <see cref="TotalIsExact"/>).</summary>
+[GenerateSerializer, Immutable, Alias("mail.SearchPage")]
+public sealed record SearchPage(
+    [property: Id(0)] IReadOnlyList<SearchHit> Items,
+    [property: Id(1)] long Total,
+    [property: Id(2)] bool TotalIsExact);

@@ -1,0 +1,126 @@
+using System.Text;
+using Mail.Grains.Interfaces.Mailboxes;
+using Mail.Grains.Search.Query;
+
+namespace Mail.Grains.Search.Postgres;
+
+/// <summary>
+/// Compiles a <see cref="SearchNode"/> to a PostgreSQL condition. Words match the tsvector (the configured language,
+/// stemmed, or 'simple', exact); from:/to:/filename: ... match lower-cased header text by substring (trigram indexes);
+/// labels, flags, folder, size and the message id are read from the live row, never from the index.
+/// </summary>
+public sealed class PostgresQueryCompiler
+{
+    private readonly List<object> _values = [];
+    private readonly List<string> _rank = [];
+    private readonly DateTimeOffset _now;
+
+    private PostgresQueryCompiler(DateTimeOffset now) => _now = now;
+
+    /// <summary>Compiles <paramref name="query"/>; relative dates are resolved at <paramref name="now"/>.</summary>
+    public static CompiledQuery Compile(SearchNode query, DateTimeOffset now)
+    {
+        var compiler = new PostgresQueryCompiler(now);
+        var where = compiler.Node(query, negated: false);
+        // As in Gmail, Trash and Spam are searched only when the query names a folder (in:trash, in:anywhere).
+        if (!HasFolder(query))
+        {
+            where = $"({where}) AND m.folder_id NOT IN (SELECT f.folder_id FROM mailbox_folders f WHERE f.account_id = @a AND f.special_use IN ('\\Trash', '\\Junk'))";
+        }
+        var rank = compiler._rank.Count == 0 ? null : "(" + string.Join(" || ", compiler._rank) + ")";
+        return new CompiledQuery(where, compiler._values, rank);
+    }
+
+    private static bool HasFolder(SearchNode node) => node switch
+    {
+        FolderNode => true,
+        AndNode and => and.Children.Any(HasFolder),
+        OrNode or => or.Children.Any(HasFolder),
+        NotNode not => HasFolder(not.Child),
+        _ => false,
+    };
+
+    private string Add(object value)
+    {
+        _values.Add(value);
+        return $"@p{_values.Count - 1}";
+    }
+
+    private string Node(SearchNode node, bool negated) => node switch
+    {
+        AndNode and => "(" + string.Join(" AND ", and.Children.Select(c => Node(c, negated))) + ")",
+        OrNode or => "(" + string.Join(" OR ", or.Children.Select(c => Node(c, negated))) + ")",
+        NotNode not => "NOT " + Node(not.Child, !negated),
+        TextNode text => Text(text, negated),
+        LabelNode label => $"EXISTS (SELECT 1 FROM unnest(m.labels) l WHERE lower(l) = {Add(label.Label.ToLowerInvariant())})",
+        FolderNode { Folder: null } => "TRUE",
+        FolderNode folder => Folder(folder.Folder),
+        StateNode state => State(state.State),
+        SizeNode size => $"m.size {(size.Larger ? ">" : "<")} {Add(size.Bytes)}",
+        DateNode date => $"d.internal_date {(date.After ? ">=" : "<")} {Add(date.Bound.Resolve(_now).UtcDateTime)}",
+        MessageIdNode id => $"m.message_id_header = {Add(id.MessageId)}",
+        _ => throw new ArgumentOutOfRangeException(nameof(node), node, "Unknown search node"),
+    };
+
+    private string Text(TextNode text, bool negated)
+    {
+        switch (text.Field)
+        {
+            case TextField.Any or TextField.Subject:
+                var value = Add(text.Value);
+                var function = text.Phrase ? "phraseto_tsquery" : "plainto_tsquery";
+                var query = $"({function}(@lang::regconfig, {value}) || {function}('simple', {value}))";
+                if (!negated) _rank.Add(query);
+                return $"{(text.Field == TextField.Subject ? "d.subject_tsv" : "d.tsv")} @@ {query}";
+            default:
+                var column = text.Field switch
+                {
+                    TextField.From => "d.from_text",
+                    TextField.To => "d.to_text",
+                    TextField.Cc => "d.cc_text",
+                    TextField.Bcc => "d.bcc_text",
+                    TextField.Filename => "d.filenames",
+                    TextField.List => "d.list_text",
+                    _ => "d.delivered_text",
+                };
+                return $"{column} LIKE {Add(Contains(text.Value))}";
+        }
+    }
+
+    /// <summary>A LIKE pattern for a lower-cased substring, its wildcards escaped.</summary>
+    public static string Contains(string value)
+    {
+        var pattern = new StringBuilder("%");
+        foreach (var c in value.ToLowerInvariant())
+        {
+            if (c is '%' or '_' or '\\') pattern.Append('\\');
+            pattern.Append(c);
+        }
+        return pattern.Append('%').ToString();
+    }
+
+    // in:sent, in:spam and in:trash name the special-use folders (RFC 6154) whatever they are called; other names are folder names.
+    private string Folder(string name)
+    {
+        var lower = name.ToLowerInvariant();
+        var specialUse = lower switch
+        {
+            "spam" => "\\junk",
+            "inbox" => "",
+            _ => "\\" + lower,
+        };
+        return $"m.folder_id IN (SELECT f.folder_id FROM mailbox_folders f WHERE f.account_id = @a AND (lower(f.name) = {Add(lower)} OR lower(f.special_use) = {Add(specialUse)}))";
+    }
+
+    private string State(MessageState state) => state switch
+    {
+        MessageState.Unread => $"NOT (m.flags @> ARRAY[{Add(MessageFlags.Seen)}]::text[])",
+        MessageState.Read => $"m.flags @> ARRAY[{Add(MessageFlags.Seen)}]::text[]",
+        MessageState.Starred => $"m.flags @> ARRAY[{Add(MessageFlags.Flagged)}]::text[]",
+        MessageState.Important => $"m.flags @> ARRAY[{Add(ImportantKeyword)}]::text[]",
+        _ => "m.has_attachments",
+    };
+
+    /// <summary>The IMAP keyword of is:important (RFC 8457).</summary>
+    public const string ImportantKeyword = "$Important";
+}
