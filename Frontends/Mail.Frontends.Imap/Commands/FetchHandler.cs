@@ -69,6 +69,9 @@ public sealed class FetchHandler : IImapCommandHandler
         await foreach (var page in session.PagesAsync(indexes, detail, pageSize))
         {
             if (need is not null) await session.PrefetchContentsAsync(page.States.OfType<MessageState>());
+            var records = items.Any(i => i.Kind is FetchItemKind.Preview or FetchItemKind.ThreadId)
+                ? (await session.Mailbox.GetMessagesAsync(page.States.OfType<MessageState>().Select(m => m.MessageId).ToArray())).ToDictionary(m => m.MessageId)
+                : null;
             var seenNow = setsSeen ? await MarkSeenAsync(session, page, fetch.ChangedSince) : null;
             for (var k = 0; k < page.Indexes.Length; k++)
             {
@@ -87,6 +90,11 @@ public sealed class FetchHandler : IImapCommandHandler
                 var w = session.Writer().Raw($"* {index + 1} FETCH ").Open();
                 foreach (var item in items)
                 {
+                    if (item.Kind is FetchItemKind.Preview or FetchItemKind.EmailId or FetchItemKind.ThreadId)
+                    {
+                        WriteObjectItem(w, item, state, records?.GetValueOrDefault(state.MessageId));
+                        continue;
+                    }
                     if (!WriteItem(session, w, item, state, loaded)) return ImapResult.No("Unknown content transfer encoding", "UNKNOWN-CTE");
                 }
                 if (flagsChanged && !items.Any(i => i.Kind == FetchItemKind.Flags)) WriteItem(session, w, new FetchItem(FetchItemKind.Flags), state, loaded);
@@ -101,6 +109,36 @@ public sealed class FetchHandler : IImapCommandHandler
             }
         }
         return ImapResult.Ok("FETCH completed");
+    }
+
+    /// <summary>Longest PREVIEW text, in characters (RFC 8970 §3: at most 256).</summary>
+    public const int PreviewLength = 256;
+
+    /// <summary>
+    /// PREVIEW (RFC 8970 §3: plain text, no line breaks, at most 256 characters, NIL when there is none), EMAILID and
+    /// THREADID (RFC 8474 §5: the grain's message and thread ids, "M" and "T" then the number; THREADID NIL without one).
+    /// </summary>
+    private static void WriteObjectItem(ImapWriter w, FetchItem item, MessageState state, MessageRecord? record)
+    {
+        switch (item.Kind)
+        {
+            case FetchItemKind.EmailId:
+                w.Atom("EMAILID").Open().Atom("M" + state.MessageId).Close();
+                break;
+            case FetchItemKind.ThreadId when record is { ThreadId: > 0 }:
+                w.Atom("THREADID").Open().Atom("T" + record.ThreadId).Close();
+                break;
+            case FetchItemKind.ThreadId:
+                w.Atom("THREADID").Nil();
+                break;
+            default:
+            {
+                var text = System.Text.RegularExpressions.Regex.Replace(record?.Summary.Preview ?? "", @"\s+", " ").Trim();
+                if (text.Length > PreviewLength) text = text[..PreviewLength];
+                w.Atom("PREVIEW").NString(record is null ? null : text);
+                break;
+            }
+        }
     }
 
     /// <summary>

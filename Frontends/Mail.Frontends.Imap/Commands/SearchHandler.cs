@@ -56,6 +56,7 @@ public sealed class SearchHandler : IImapCommandHandler
             if (numbers.Count > 0 && returns.HasFlag(SearchReturn.Max)) builder.Append(" MAX ").Append(numbers.Max());
             if (returns.HasFlag(SearchReturn.Count)) builder.Append(" COUNT ").Append(numbers.Count);
             if (numbers.Count > 0 && returns.HasFlag(SearchReturn.All)) builder.Append(" ALL ").Append(SequenceSet.Format(numbers));
+            if (returns.HasFlag(SearchReturn.Partial)) builder.Append(PartialResult(search.Partial, numbers));
             if (highest is { } modseq) builder.Append(" MODSEQ ").Append(modseq);
             session.Untagged(builder.ToString());
         }
@@ -68,6 +69,15 @@ public sealed class SearchHandler : IImapCommandHandler
             session.Untagged(builder.ToString());
         }
         return ImapResult.Ok("SEARCH completed");
+    }
+
+    /// <summary>" PARTIAL (low:high set)" (RFC 5267 §4.4): the results at positions low to high (1-based), NIL when none is.</summary>
+    internal static string PartialResult((long Low, long High) range, List<long> numbers)
+    {
+        var from = (int)Math.Min(range.Low - 1, numbers.Count);
+        var to = (int)Math.Min(range.High, numbers.Count);
+        var set = to > from ? SequenceSet.Format(numbers.GetRange(from, to - from)) : "NIL";
+        return $" PARTIAL ({range.Low}:{range.High} {set})";
     }
 
     /// <summary>
@@ -125,6 +135,7 @@ public sealed class SearchHandler : IImapCommandHandler
     private static MessageDetail Detail(SearchKey key) => key.Kind switch
     {
         SearchKeyKind.Larger or SearchKeyKind.Smaller or SearchKeyKind.Modseq or SearchKeyKind.Before or SearchKeyKind.On or SearchKeyKind.Since
+            or SearchKeyKind.Older or SearchKeyKind.Younger
             => MessageDetail.Slot,
         SearchKeyKind.Flag or SearchKeyKind.NoFlag => MessageDetail.Flags,
         _ => key.Children.Select(Detail).DefaultIfEmpty(MessageDetail.None).Max(),
@@ -189,6 +200,11 @@ public sealed class SearchHandler : IImapCommandHandler
                     return DateOnly.FromDateTime(state.InternalDate.UtcDateTime) == key.Date;
                 case SearchKeyKind.Since:
                     return DateOnly.FromDateTime(state.InternalDate.UtcDateTime) >= key.Date;
+                // RFC 5032 §3: OLDER n is older than n seconds, YOUNGER n no older than n seconds, against the internal date.
+                case SearchKeyKind.Older:
+                    return state.InternalDate < DateTimeOffset.UtcNow.AddSeconds(-key.Number);
+                case SearchKeyKind.Younger:
+                    return state.InternalDate >= DateTimeOffset.UtcNow.AddSeconds(-key.Number);
                 case SearchKeyKind.SentBefore or SearchKeyKind.SentOn or SearchKeyKind.SentSince:
                 {
                     var loaded = await LoadAsync(index, state);

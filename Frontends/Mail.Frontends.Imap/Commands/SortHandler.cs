@@ -29,7 +29,10 @@ public sealed class SortHandler : IImapCommandHandler
         await SearchHandler.MatchingAsync(session, sort.Search, ct, MessageDetail.Slot, (index, state) => states.Add((index, state)));
         var needsSummary = sort.Criteria.Any(c => c.Key is not (SortKey.Arrival or SortKey.Size));
         var summaries = needsSummary ? await session.SummariesAsync(states.Select(m => m.State)) : [];
-        var addressFields = sort.Criteria.Select(c => c.Key switch { SortKey.From => "From", SortKey.To => "To", SortKey.Cc => "Cc", _ => null })
+        var addressFields = sort.Criteria.Select(c => c.Key switch
+            {
+                SortKey.From or SortKey.DisplayFrom => "From", SortKey.To or SortKey.DisplayTo => "To", SortKey.Cc => "Cc", _ => null,
+            })
             .OfType<string>().Distinct().ToArray();
         var entries = new List<SortEntry>(states.Count);
         for (var position = 0; position < states.Count; position++)
@@ -52,10 +55,33 @@ public sealed class SortHandler : IImapCommandHandler
             }
             return a.Index.CompareTo(b.Index);
         });
+        var numbers = entries.Select(e => sort.Uid ? e.State.Uid : e.Index + 1).ToList();
+        if (sort.Extended)
+        {
+            if (sort.Return.HasFlag(SearchReturn.Save)) session.SavedResult = entries.Select(e => e.State.Uid).ToArray();
+            if (sort.Return != SearchReturn.Save) session.Untagged(Esort(sort, numbers));
+            return ImapResult.Ok("SORT completed");
+        }
         var builder = new StringBuilder("SORT");
-        foreach (var entry in entries) builder.Append(' ').Append(sort.Uid ? entry.State.Uid : entry.Index + 1);
+        foreach (var n in numbers) builder.Append(' ').Append(n);
         session.Untagged(builder.ToString());
         return ImapResult.Ok("SORT completed");
+    }
+
+    /// <summary>
+    /// The ESEARCH answer of a SORT with RETURN (ESORT, RFC 5267 §3): MIN and MAX are the first and last message in sort
+    /// order, ALL and PARTIAL list the messages in sort order as a sequence set that keeps that order (§4.2, §4.4).
+    /// </summary>
+    private static string Esort(SortCommand sort, List<long> numbers)
+    {
+        var builder = new StringBuilder("ESEARCH (TAG \"").Append(sort.Tag).Append("\")");
+        if (sort.Uid) builder.Append(" UID");
+        if (numbers.Count > 0 && sort.Return.HasFlag(SearchReturn.Min)) builder.Append(" MIN ").Append(numbers[0]);
+        if (numbers.Count > 0 && sort.Return.HasFlag(SearchReturn.Max)) builder.Append(" MAX ").Append(numbers[^1]);
+        if (sort.Return.HasFlag(SearchReturn.Count)) builder.Append(" COUNT ").Append(numbers.Count);
+        if (numbers.Count > 0 && sort.Return.HasFlag(SearchReturn.All)) builder.Append(" ALL ").Append(SequenceSet.Format(numbers));
+        if (sort.Return.HasFlag(SearchReturn.Partial)) builder.Append(SearchHandler.PartialResult(sort.Partial, numbers));
+        return builder.ToString();
     }
 
     private static int Compare(SortKey key, SortEntry a, SortEntry b) => key switch
@@ -67,6 +93,8 @@ public sealed class SortHandler : IImapCommandHandler
         SortKey.From => string.CompareOrdinal(a.FromKey, b.FromKey),
         SortKey.To => string.CompareOrdinal(a.ToKey, b.ToKey),
         SortKey.Cc => string.CompareOrdinal(a.CcKey, b.CcKey),
+        SortKey.DisplayFrom => string.CompareOrdinal(a.DisplayKey("From"), b.DisplayKey("From")),
+        SortKey.DisplayTo => string.CompareOrdinal(a.DisplayKey("To"), b.DisplayKey("To")),
         _ => 0,
     };
 
@@ -93,6 +121,23 @@ public sealed class SortHandler : IImapCommandHandler
         return "";
     }
 
+    /// <summary>
+    /// The RFC 5957 §3 display key of a field's first address: its decoded display name, else its addr-spec (a group's
+    /// name for a group), case-folded; no field or no address sorts as "".
+    /// </summary>
+    private static string DisplayKey(ReadOnlySpan<byte> header, MimeNode root, string field)
+    {
+        foreach (var candidate in root.Fields)
+        {
+            if (!candidate.Name.Equals(field, StringComparison.OrdinalIgnoreCase)) continue;
+            if (!InternetAddressList.TryParse(ParserOptions.Default, MimeStructure.RawValue(header, candidate), out var list) || list.Count == 0) return "";
+            var first = list[0];
+            var display = string.IsNullOrWhiteSpace(first.Name) && first is MailboxAddress mailbox ? mailbox.Address : first.Name ?? "";
+            return display.Trim().ToUpperInvariant();
+        }
+        return "";
+    }
+
     private sealed class SortEntry(int index, MessageState state, MessageSummary? summary)
     {
         private string? _subject;
@@ -112,6 +157,8 @@ public sealed class SortHandler : IImapCommandHandler
 
         public string CcKey => _addressKeys.GetValueOrDefault("Cc", "");
 
+        public string DisplayKey(string field) => _addressKeys.GetValueOrDefault("Display" + field, "");
+
         /// <summary>
         /// Reads the address keys from the header cache kept with the row (the header itself for a message without one):
         /// the summary's address lists lose group structure.
@@ -119,7 +166,11 @@ public sealed class SortHandler : IImapCommandHandler
         public async Task LoadAddressKeysAsync(ImapSession session, IReadOnlyList<string> fields, CancellationToken ct)
         {
             if (await session.LoadMessageAsync(State, ContentNeed.CachedFields, ct) is not { } loaded) return;
-            foreach (var field in fields) _addressKeys[field] = MailboxKey(loaded.Bytes.Span, loaded.Root, field);
+            foreach (var field in fields)
+            {
+                _addressKeys[field] = MailboxKey(loaded.Bytes.Span, loaded.Root, field);
+                _addressKeys["Display" + field] = SortHandler.DisplayKey(loaded.Bytes.Span, loaded.Root, field);
+            }
         }
     }
 }

@@ -31,4 +31,13 @@ public enum FetchItemKind
     Rfc822Header,
     /// <summary>RFC822.TEXT: BODY[TEXT].</summary>
     Rfc822Text,
+
+    /// <summary>PREVIEW (RFC 8970 §3): the stored plain-text preview of the message.</summary>
+    Preview,
+
+    /// <summary>EMAILID (OBJECTID, RFC 8474 §5.1): the message's immutable id, kept by MOVE.</summary>
+    EmailId,
+
+    /// <summary>THREADID (OBJECTID, RFC 8474 §5.2): the id of the message's thread.</summary>
+    ThreadId,
 }

@@ -272,7 +272,25 @@ public static class ImapCommandParser
     {
         r.Sp();
         var mailbox = r.AString();
-        r.Sp();
+        var messages = new List<AppendMessage>();
+        // RFC 3502 §6.3.11: one or more messages, each with its own flags and date (MULTIAPPEND).
+        while (r.TrySp())
+        {
+            if (messages.Count >= MaxAppendMessages) throw r.Error("Too many messages in one APPEND");
+            messages.Add(AppendMessageOf(r));
+        }
+        if (messages.Count == 0) throw r.Error("Expected a literal with the message");
+        return new AppendCommand(tag, mailbox, messages);
+    }
+
+    /// <summary>Most messages one APPEND may carry (MULTIAPPEND); each is bounded by the literal limits as well.</summary>
+    public const int MaxAppendMessages = 1000;
+
+    /// <summary>Most parts one CATENATE message may have.</summary>
+    public const int MaxCatenateParts = 100;
+
+    private static AppendMessage AppendMessageOf(ImapReader r)
+    {
         IReadOnlyList<string> flags = [];
         DateTimeOffset? date = null;
         if (r.Peek() == '(')
@@ -287,10 +305,29 @@ public static class ImapCommandParser
             date = parsed;
             r.Sp();
         }
+        if (r.Peek() is 'C' or 'c' && PeekWord(r, "CATENATE"))
+        {
+            r.Atom();
+            r.Sp();
+            // RFC 4469 §5: cat-part = text-literal / url, TEXT SP literal, URL SP astring.
+            var parts = r.List(() =>
+            {
+                var kind = r.Atom().ToUpperInvariant();
+                r.Sp();
+                return kind switch
+                {
+                    "TEXT" when r.Peek() == '{' => new CatenatePart(r.Literal(), null),
+                    "URL" => new CatenatePart(ReadOnlyMemory<byte>.Empty, r.AString()),
+                    _ => throw r.Error($"Unknown CATENATE part {kind}"),
+                };
+            }, allowEmpty: false);
+            if (parts.Count > MaxCatenateParts) throw r.Error("Too many CATENATE parts");
+            return new AppendMessage(flags, date, ReadOnlyMemory<byte>.Empty) { Catenate = parts };
+        }
         var binary = r.IsLiteral8Start();
         if (r.Peek() != '{' && !binary) throw r.Error("Expected a literal with the message");
         var message = r.Literal();
-        return new AppendCommand(tag, mailbox, flags, date, message) { Binary = binary };
+        return new AppendMessage(flags, date, message) { Binary = binary };
     }
 
     private static FetchCommand Fetch(ImapReader r, string tag)
@@ -348,6 +385,9 @@ public static class ImapCommandParser
             case "ENVELOPE": return new(FetchItemKind.Envelope);
             case "BODYSTRUCTURE": return new(FetchItemKind.BodyStructure);
             case "MODSEQ": return new(FetchItemKind.Modseq);
+            case "PREVIEW": return new(FetchItemKind.Preview);
+            case "EMAILID": return new(FetchItemKind.EmailId);
+            case "THREADID": return new(FetchItemKind.ThreadId);
             case "RFC822": return new(FetchItemKind.Rfc822);
             case "RFC822.HEADER": return new(FetchItemKind.Rfc822Header);
             case "RFC822.TEXT": return new(FetchItemKind.Rfc822Text);
@@ -361,6 +401,25 @@ public static class ImapCommandParser
                 return new(FetchItemKind.BinarySize, section);
             }
             default: throw r.Error($"Unknown FETCH item {name}");
+        }
+    }
+
+    /// <summary>Parses a section spec without brackets (e.g. "1.2.HEADER", "TEXT"; an IMAP URL's SECTION, RFC 5092 §3) with no partial.</summary>
+    public static bool TryParseSection(string spec, [NotNullWhen(true)] out BodySection? section)
+    {
+        section = null;
+        try
+        {
+            var reader = new ImapReader(System.Text.Encoding.UTF8.GetBytes("[" + spec + "]"), 4);
+            var parsed = Section(reader, binary: false);
+            reader.End();
+            if (parsed.PartialStart is not null) return false;
+            section = parsed;
+            return true;
+        }
+        catch (Exception e) when (e is ImapParseException or ArgumentException or FormatException or OverflowException or InvalidOperationException)
+        {
+            return false;
         }
     }
 
@@ -451,26 +510,11 @@ public static class ImapCommandParser
         var returns = SearchReturn.None;
         var extended = false;
         string? charset = null;
+        (long, long) partial = default;
         if (r.Peek() is 'R' or 'r' && PeekWord(r, "RETURN"))
         {
-            r.Atom();
-            r.Sp();
             extended = true;
-            r.List(() =>
-            {
-                var option = r.Atom().ToUpperInvariant();
-                returns |= option switch
-                {
-                    "MIN" => SearchReturn.Min,
-                    "MAX" => SearchReturn.Max,
-                    "ALL" => SearchReturn.All,
-                    "COUNT" => SearchReturn.Count,
-                    "SAVE" => SearchReturn.Save,
-                    _ => throw r.Error($"Unsupported RETURN option {option}"),
-                };
-                return option;
-            });
-            if (returns == SearchReturn.None) returns = SearchReturn.All;
+            returns = ReturnOptions(r, out partial);
             r.Sp();
         }
         if (r.Peek() is 'C' or 'c' && PeekWord(r, "CHARSET"))
@@ -483,12 +527,55 @@ public static class ImapCommandParser
         var keys = new List<SearchKey> { SearchKeyOf(r) };
         while (r.TrySp()) keys.Add(SearchKeyOf(r));
         var criteria = keys.Count == 1 ? keys[0] : new SearchKey(SearchKeyKind.And) { Children = keys };
-        return new SearchCommand(tag, criteria, charset, returns, extended);
+        return new SearchCommand(tag, criteria, charset, returns, extended) { Partial = partial };
+    }
+
+    /// <summary>RETURN (options) of SEARCH (RFC 4731 §3.1, RFC 5182 §2.1) and SORT (RFC 5267 §3, PARTIAL §4.4); none means ALL.</summary>
+    private static SearchReturn ReturnOptions(ImapReader r, out (long Low, long High) partial)
+    {
+        r.Atom();
+        r.Sp();
+        var returns = SearchReturn.None;
+        (long, long) range = default;
+        r.List(() =>
+        {
+            var option = r.Atom().ToUpperInvariant();
+            returns |= option switch
+            {
+                "MIN" => SearchReturn.Min,
+                "MAX" => SearchReturn.Max,
+                "ALL" => SearchReturn.All,
+                "COUNT" => SearchReturn.Count,
+                "SAVE" => SearchReturn.Save,
+                "PARTIAL" => SearchReturn.Partial,
+                _ => throw r.Error($"Unsupported RETURN option {option}"),
+            };
+            if (option == "PARTIAL")
+            {
+                r.Sp();
+                var low = r.NzNumber();
+                r.Expect(':');
+                var high = r.NzNumber();
+                range = low <= high ? (low, high) : (high, low);
+            }
+            return option;
+        });
+        partial = range;
+        return returns == SearchReturn.None ? SearchReturn.All : returns;
     }
 
     private static SortCommand Sort(ImapReader r, string tag)
     {
         r.Sp();
+        var returns = SearchReturn.None;
+        (long, long) partial = default;
+        var extended = false;
+        if (r.Peek() is 'R' or 'r' && PeekWord(r, "RETURN"))
+        {
+            extended = true;
+            returns = ReturnOptions(r, out partial);
+            r.Sp();
+        }
         var criteria = new List<SortCriterion>();
         var reverse = false;
         r.List(() =>
@@ -509,6 +596,8 @@ public static class ImapCommandParser
                 "SIZE" => SortKey.Size,
                 "SUBJECT" => SortKey.Subject,
                 "TO" => SortKey.To,
+                "DISPLAYFROM" => SortKey.DisplayFrom,
+                "DISPLAYTO" => SortKey.DisplayTo,
                 _ => throw r.Error($"Unknown sort key {word}"),
             };
             criteria.Add(new SortCriterion(key, reverse));
@@ -517,7 +606,7 @@ public static class ImapCommandParser
         }, allowEmpty: false);
         if (reverse) throw r.Error("REVERSE needs a sort key");
         var (charset, search) = CharsetAndKeys(r);
-        return new SortCommand(tag, criteria, charset, search);
+        return new SortCommand(tag, criteria, charset, search) { Return = returns, Extended = extended, Partial = partial };
     }
 
     private static ThreadCommand Thread(ImapReader r, string tag)
@@ -584,6 +673,8 @@ public static class ImapCommandParser
                 case "OLD": return new(SearchKeyKind.Not) { Children = [new(SearchKeyKind.Recent)] };
                 case "LARGER": r.Sp(); return new(SearchKeyKind.Larger) { Number = r.Number64() };
                 case "SMALLER": r.Sp(); return new(SearchKeyKind.Smaller) { Number = r.Number64() };
+                case "OLDER": r.Sp(); return new(SearchKeyKind.Older) { Number = r.NzNumber() };
+                case "YOUNGER": r.Sp(); return new(SearchKeyKind.Younger) { Number = r.NzNumber() };
                 case "BEFORE": return DateKey(r, SearchKeyKind.Before);
                 case "ON": return DateKey(r, SearchKeyKind.On);
                 case "SINCE": return DateKey(r, SearchKeyKind.Since);

@@ -47,4 +47,10 @@ public enum SearchKeyKind
     Text,
     /// <summary>MODSEQ n.</summary>
     Modseq,
+
+    /// <summary>OLDER n (WITHIN, RFC 5032 §3): the internal date is more than n seconds before now.</summary>
+    Older,
+
+    /// <summary>YOUNGER n (WITHIN, RFC 5032 §3): the internal date is at most n seconds before now.</summary>
+    Younger,
 }

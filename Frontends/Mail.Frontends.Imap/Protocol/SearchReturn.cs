@@ -16,4 +16,6 @@ public enum SearchReturn
     Count = 8,
     /// <summary>SAVE (RFC 5182 §2.1): keep the result for "$"; alone, no ESEARCH response.</summary>
     Save = 16,
+    /// <summary>PARTIAL low:high (RFC 5267 §4.4): the matches at those positions of the result.</summary>
+    Partial = 32,
 }

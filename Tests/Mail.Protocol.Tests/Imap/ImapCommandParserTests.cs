@@ -92,7 +92,7 @@ public sealed class ImapCommandParserTests
     [Fact]
     public void AppendParsesFlagsDateAndTheMessageLiteral()
     {
-        var append = Assert.IsType<AppendCommand>(Parse("a APPEND Drafts (\\Draft) \"05-Mar-2025 08:09:10 +0100\" {5+}\r\nHello"));
+        var append = Assert.Single(Assert.IsType<AppendCommand>(Parse("a APPEND Drafts (\\Draft) \"05-Mar-2025 08:09:10 +0100\" {5+}\r\nHello")).Messages);
         Assert.Equal(["\\Draft"], append.Flags);
         Assert.Equal(new DateTimeOffset(2025, 3, 5, 8, 9, 10, TimeSpan.FromHours(1)), append.InternalDate);
         Assert.Equal("Hello", Encoding.ASCII.GetString(append.Message.Span));
@@ -145,8 +145,36 @@ public sealed class ImapCommandParserTests
         Assert.Equal("!#$&'+,-.:;<=>?@^_`|[}", Assert.IsType<SelectCommand>(Parse("a SELECT !#$&'+,-.:;<=>?@^_`|[}")).Mailbox);
         var append = Assert.IsType<AppendCommand>(Parse("a APPEND ~box ~{3}\r\nx\0y"));
         Assert.Equal("~box", append.Mailbox);
-        Assert.True(append.Binary);
-        Assert.False(Assert.IsType<AppendCommand>(Parse("a APPEND box {1}\r\nx")).Binary);
+        Assert.True(append.Messages[0].Binary);
+        Assert.False(Assert.IsType<AppendCommand>(Parse("a APPEND box {1}\r\nx")).Messages[0].Binary);
+    }
+
+    [Fact]
+    public void AppendTakesSeveralMessagesAndCatenateParts()
+    {
+        var multi = Assert.IsType<AppendCommand>(Parse("a APPEND box (\\Seen) {1+}\r\nx {2+}\r\nyz"));
+        Assert.Equal(2, multi.Messages.Count);
+        Assert.Equal(["\\Seen"], multi.Messages[0].Flags);
+        Assert.Empty(multi.Messages[1].Flags);
+        Assert.Equal("yz", Encoding.ASCII.GetString(multi.Messages[1].Message.Span));
+        var catenate = Assert.Single(Assert.IsType<AppendCommand>(Parse("a APPEND box CATENATE (URL \"/INBOX/;UID=3\" TEXT {2+}\r\nhi)")).Messages);
+        Assert.Equal("/INBOX/;UID=3", catenate.Catenate![0].Url);
+        Assert.Equal("hi", Encoding.ASCII.GetString(catenate.Catenate[1].Text.Span));
+        Assert.False(ImapCommandParser.TryParse(Encoding.ASCII.GetBytes("a APPEND box CATENATE ()\r\n"), 8, out _, out _, out _));
+        Assert.False(ImapCommandParser.TryParse(Encoding.ASCII.GetBytes("a APPEND box CATENATE (TEXT \"hi\")\r\n"), 8, out _, out _, out _));
+    }
+
+    [Fact]
+    public void ImapUrlsNameAMessageAndItsSection()
+    {
+        Assert.True(ImapUrl.TryParse("/INBOX;UIDVALIDITY=7/;UID=20/;SECTION=1.2.HEADER/;PARTIAL=0.10", out var url));
+        Assert.Equal(("INBOX", 7L, 20L, "1.2.HEADER", 0L, 10L), (url.Mailbox, url.UidValidity, url.Uid, url.Section!.Spec, url.PartialStart, url.PartialLength));
+        Assert.True(ImapUrl.TryParse("imap://bob%40example.test@mail.example.test/Sent%20Items/;uid=3", out url));
+        Assert.Equal(("bob@example.test", "Sent Items", 3L), (url.User, url.Mailbox, url.Uid));
+        Assert.False(ImapUrl.TryParse("/INBOX/;UID=3/;URLAUTH=anonymous:internal:abc", out _));
+        Assert.False(ImapUrl.TryParse("/INBOX", out _));
+        Assert.False(ImapUrl.TryParse("/INBOX/;UID=0", out _));
+        Assert.False(ImapUrl.TryParse("http://example.test/INBOX/;UID=1", out _));
     }
 
     [Fact]

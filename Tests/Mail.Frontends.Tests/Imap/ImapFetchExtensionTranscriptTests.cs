@@ -1,0 +1,58 @@
+namespace Mail.Frontends.Tests.Imap;
+
+/// <summary>PREVIEW (RFC 8970) from the stored summary; EMAILID and THREADID (RFC 8474 §5) from the grain's ids, kept by MOVE.</summary>
+[Collection(ImapHostCollection.Name)]
+public sealed class ImapFetchExtensionTranscriptTests(ImapHostFixture host)
+{
+    [Fact]
+    public async Task PreviewAndObjectIdsComeFromTheStoredMessage()
+    {
+        var (address, api) = await ImapTestMail.NewUserAsync(host);
+        using var _ = api;
+        await using var imap = await ImapTestMail.LoginAsync(host, address);
+        await ImapMessages.AppendAsync(imap, "INBOX", "", ImapMessages.Simple("Preview me", "Hello   Bob,\r\n\r\nsee you."), 1);
+        await imap.CommandAsync("c1 CAPABILITY");
+        Assert.Contains(" PREVIEW ", await imap.ExpectLineStartsWithAsync("* CAPABILITY ") + " ");
+        await imap.ExpectLineStartsWithAsync("c1 OK");
+        await imap.RunAsync("""
+            C: s1 SELECT INBOX
+            S: * FLAGS*
+            S: * 1 EXISTS
+            S: * 1 RECENT
+            S: * OK [UNSEEN 1]*
+            S: * OK [UIDVALIDITY *
+            S: * OK [UIDNEXT 2] Predicted next UID
+            S: * OK [PERMANENTFLAGS*
+            S: * OK [HIGHESTMODSEQ *
+            S: s1 OK [READ-WRITE] SELECT completed
+            C: f1 FETCH 1 (PREVIEW)
+            S: * 1 FETCH (PREVIEW "Hello Bob, see you.")
+            S: f1 OK FETCH completed
+            C: c2 CREATE Kept
+            S: c2 OK CREATE completed
+            """);
+        await imap.CommandAsync("f2 FETCH 1 (EMAILID THREADID)");
+        var before = await imap.ExpectLineStartsWithAsync("* 1 FETCH (EMAILID (M");
+        await imap.ExpectLineStartsWithAsync("f2 OK");
+        Assert.Matches(@"^\* 1 FETCH \(EMAILID \(M\d+\) THREADID (\(T\d+\)|NIL)\)$", before);
+        await imap.RunAsync("""
+            C: m1 MOVE 1 Kept
+            S: * OK [COPYUID *
+            S: * 1 EXPUNGE
+            S: m1 OK MOVE completed
+            C: s2 SELECT Kept
+            S: * OK [CLOSED]*
+            S: * FLAGS*
+            S: * 1 EXISTS
+            S: * 1 RECENT
+            S: * OK [UNSEEN 1]*
+            S: * OK [UIDVALIDITY *
+            S: * OK [UIDNEXT 2] Predicted next UID
+            S: * OK [PERMANENTFLAGS*
+            S: * OK [HIGHESTMODSEQ *
+            S: s2 OK [READ-WRITE] SELECT completed
+            """);
+        await imap.CommandAsync("f3 FETCH 1 (EMAILID THREADID)");
+        Assert.Equal(before, await imap.ExpectLineStartsWithAsync("* 1 FETCH (EMAILID (M"));
+    }
+}
