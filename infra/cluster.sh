@@ -60,10 +60,10 @@ export MAIL_TLS_CERT="$MAIL_DATA_DIR/tls/dev.pfx"
 export MAIL_DEMO="${MAIL_DEMO:-1}"
 export MAIL_REQUIRE_VERIFIED_DOMAINS="${MAIL_REQUIRE_VERIFIED_DOMAINS:-1}"
 
-# Ports of process $1 (0-based): "http https mx submission submissions imap imaps pop3 pop3s silo gateway".
+# Ports of process $1 (0-based): "http https mx submission submissions imap imaps pop3 pop3s silo gateway managesieve".
 ports_of() {
     local i="$1" o=$((OFFSET + 10 * $1))
-    echo "$((8080 + o)) $((8443 + o)) $((2525 + o)) $((2587 + o)) $((2465 + o)) $((2143 + o)) $((2993 + o)) $((2110 + o)) $((2995 + o)) $((11111 + OFFSET + i)) $((30000 + OFFSET + i))"
+    echo "$((8080 + o)) $((8443 + o)) $((2525 + o)) $((2587 + o)) $((2465 + o)) $((2143 + o)) $((2993 + o)) $((2110 + o)) $((2995 + o)) $((11111 + OFFSET + i)) $((30000 + OFFSET + i)) $((4190 + o))"
 }
 
 names=()
@@ -72,14 +72,14 @@ for ((i = 0; i < frontends; i++)); do names+=("frontend-$((silos + i))"); done
 
 # Starts process $1 (index into names) in the background and records its PID.
 start_node() {
-    local n="$1" name="${names[$1]}" http https mx sub subs imap imaps pop3 pop3s silo gateway role=all
-    read -r http https mx sub subs imap imaps pop3 pop3s silo gateway <<<"$(ports_of "$n")"
+    local n="$1" name="${names[$1]}" http https mx sub subs imap imaps pop3 pop3s silo gateway sieve role=all
+    read -r http https mx sub subs imap imaps pop3 pop3s silo gateway sieve <<<"$(ports_of "$n")"
     [[ $name == frontend-* ]] && role=frontend
     (
         cd "$SILO_DIR"
         export MAIL_ROLE=$role MAIL_HTTP_URL="http://127.0.0.1:$http" MAIL_HTTPS_URL="https://127.0.0.1:$https" \
             MAIL_SMTP_PORT=$mx MAIL_SUBMISSION_PORT=$sub MAIL_SUBMISSIONS_PORT=$subs MAIL_IMAP_PORT=$imap MAIL_IMAPS_PORT=$imaps \
-            MAIL_POP3_PORT=$pop3 MAIL_POP3S_PORT=$pop3s MAIL_SILO_PORT=$silo MAIL_GATEWAY_PORT=$gateway
+            MAIL_POP3_PORT=$pop3 MAIL_POP3S_PORT=$pop3s MAIL_SILO_PORT=$silo MAIL_GATEWAY_PORT=$gateway MAIL_MANAGESIEVE_PORT=$sieve
         # Only the first silo seeds the demo tenant; the seeder is idempotent but one writer keeps start-up quiet.
         ((n == 0)) || export MAIL_DEMO=0
         exec dotnet Mail.Silo.dll
@@ -126,14 +126,14 @@ for ((n = 1; n < ${#names[@]}; n++)); do start_node "$n"; done
 for ((n = 1; n < ${#names[@]}; n++)); do wait_healthy "$n"; done
 
 printf '\nMail cluster: %d silo(s), %d frontend(s); PostgreSQL %s; blobs and keys in %s\n' "$silos" "$frontends" "$MAIL_DB" "$MAIL_DATA_DIR"
-printf '%-12s %-7s %-6s %-6s %-11s %-10s %-10s %-6s %-14s %s\n' process pid http mx submission imap pop3 https silo/gateway log
+printf '%-12s %-7s %-6s %-6s %-11s %-10s %-10s %-6s %-6s %-14s %s\n' process pid http mx submission imap pop3 https sieve silo/gateway log
 ready=()
 for ((n = 0; n < ${#names[@]}; n++)); do
-    read -r http https mx sub subs imap imaps pop3 pop3s silo gateway <<<"$(ports_of "$n")"
+    read -r http https mx sub subs imap imaps pop3 pop3s silo gateway sieve <<<"$(ports_of "$n")"
     pid="$(cat "$CLUSTER_DIR/${names[$n]}.pid")"
     route="$silo/$gateway"
     [[ ${names[$n]} == frontend-* ]] && route="(client)" && gateway=-
-    printf '%-12s %-7s %-6s %-6s %-11s %-10s %-10s %-6s %-14s %s\n' "${names[$n]}" "$pid" "$http" "$mx" "$sub/$subs" "$imap/$imaps" "$pop3/$pop3s" "$https" "$route" "$CLUSTER_DIR/${names[$n]}.log"
+    printf '%-12s %-7s %-6s %-6s %-11s %-10s %-10s %-6s %-6s %-14s %s\n' "${names[$n]}" "$pid" "$http" "$mx" "$sub/$subs" "$imap/$imaps" "$pop3/$pop3s" "$https" "$sieve" "$route" "$CLUSTER_DIR/${names[$n]}.log"
     ready+=("${names[$n]%-*} $n $pid $http $mx $sub $imap $pop3 $gateway")
 done
 printf 'admin token %s; every address is 127.0.0.1. Ctrl-C stops them all.\n\n' "$([[ -n ${MAIL_ADMIN_TOKEN:-} ]] && echo "from MAIL_ADMIN_TOKEN" || echo "$MAIL_DATA_DIR/admin-token")"

@@ -44,7 +44,7 @@ export MAIL_DB="Host=127.0.0.1;Port=$MAIL_PG_PORT;Username=mail;Database=mail" M
 export MAIL_TLS_CERT="$MAIL_DATA_DIR/tls/dev.pfx" MAIL_HTTP_URL="http://127.0.0.1:$port" MAIL_HTTPS_URL=
 export MAIL_CLUSTER_ID=bench-webmail MAIL_SILO_PORT="$(free_port 21480)" MAIL_GATEWAY_PORT="$(free_port 31480)"
 export MAIL_SMTP_PORT="$(free_port 12580)" MAIL_SUBMISSION_PORT="$(free_port 12581)" MAIL_SUBMISSIONS_PORT="$(free_port 12582)"
-export MAIL_IMAP_PORT="$(free_port 12583)" MAIL_IMAPS_PORT="$(free_port 12584)" MAIL_POP3_PORT="$(free_port 12585)" MAIL_POP3S_PORT="$(free_port 12586)"
+export MAIL_IMAP_PORT="$(free_port 12583)" MAIL_IMAPS_PORT="$(free_port 12584)" MAIL_POP3_PORT="$(free_port 12585)" MAIL_POP3S_PORT="$(free_port 12586)" MAIL_MANAGESIEVE_PORT="$(free_port 12587)"
 # First start creates the demo accounts; the seed goes in while no silo runs, so no mailbox grain is active.
 step "silo (demo accounts)" start_silo
 stop_silo

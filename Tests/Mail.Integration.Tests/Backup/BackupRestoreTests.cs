@@ -104,7 +104,7 @@ public sealed class BackupRestoreTests : IAsyncLifetime
             ["MAIL_DB"] = database, ["MAIL_DATA_DIR"] = dataDir, ["MAIL_HTTP_URL"] = $"http://127.0.0.1:{http}",
             ["MAIL_SMTP_PORT"] = smtp.ToString(CultureInfo.InvariantCulture), ["MAIL_IMAP_PORT"] = imap.ToString(CultureInfo.InvariantCulture),
             ["MAIL_SUBMISSION_PORT"] = Port(), ["MAIL_SUBMISSIONS_PORT"] = Port(), ["MAIL_IMAPS_PORT"] = Port(),
-            ["MAIL_POP3_PORT"] = Port(), ["MAIL_POP3S_PORT"] = Port(), ["MAIL_SILO_PORT"] = Port(), ["MAIL_GATEWAY_PORT"] = Port(),
+            ["MAIL_POP3_PORT"] = Port(), ["MAIL_POP3S_PORT"] = Port(), ["MAIL_MANAGESIEVE_PORT"] = Port(), ["MAIL_SILO_PORT"] = Port(), ["MAIL_GATEWAY_PORT"] = Port(),
             ["MAIL_CLUSTER_ID"] = "backup-" + Guid.NewGuid().ToString("N"), ["MAIL_DEMO"] = "1",
             ["Mail__Imap__AllowPlaintextAuth"] = "true",
         };

@@ -90,7 +90,7 @@ public sealed class StaleActivationTests(ITestOutputHelper output) : IAsyncLifet
             ["MAIL_HTTP_URL"] = $"http://127.0.0.1:{httpPort}",
             ["MAIL_SMTP_PORT"] = smtpPort.ToString(CultureInfo.InvariantCulture),
             ["MAIL_SUBMISSION_PORT"] = Port(), ["MAIL_SUBMISSIONS_PORT"] = Port(),
-            ["MAIL_IMAP_PORT"] = Port(), ["MAIL_IMAPS_PORT"] = Port(), ["MAIL_POP3_PORT"] = Port(), ["MAIL_POP3S_PORT"] = Port(),
+            ["MAIL_IMAP_PORT"] = Port(), ["MAIL_IMAPS_PORT"] = Port(), ["MAIL_POP3_PORT"] = Port(), ["MAIL_POP3S_PORT"] = Port(), ["MAIL_MANAGESIEVE_PORT"] = Port(),
             ["MAIL_SILO_PORT"] = Port(), ["MAIL_GATEWAY_PORT"] = Port(),
             ["MAIL_CLUSTER_ID"] = "stale-" + _database.Name,
             ["MAIL_DEMO"] = demo ? "1" : "0",

@@ -44,7 +44,7 @@ public sealed class OutboundKillTests(ITestOutputHelper output) : IAsyncLifetime
             ["MAIL_SMTP_PORT"] = FreePort.Next().ToString(CultureInfo.InvariantCulture),
             ["MAIL_SUBMISSION_PORT"] = FreePort.Next().ToString(CultureInfo.InvariantCulture),
             ["MAIL_SUBMISSIONS_PORT"] = FreePort.Next().ToString(CultureInfo.InvariantCulture),
-            ["MAIL_IMAP_PORT"] = "0", ["MAIL_IMAPS_PORT"] = "0", ["MAIL_POP3_PORT"] = "0", ["MAIL_POP3S_PORT"] = "0",
+            ["MAIL_IMAP_PORT"] = "0", ["MAIL_IMAPS_PORT"] = "0", ["MAIL_POP3_PORT"] = "0", ["MAIL_POP3S_PORT"] = "0", ["MAIL_MANAGESIEVE_PORT"] = "0",
             ["MAIL_SILO_PORT"] = FreePort.Next().ToString(CultureInfo.InvariantCulture),
             ["MAIL_GATEWAY_PORT"] = FreePort.Next().ToString(CultureInfo.InvariantCulture),
             ["MAIL_CLUSTER_ID"] = "outkill-" + _database.Name,

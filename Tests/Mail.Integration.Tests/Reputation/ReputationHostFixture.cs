@@ -21,8 +21,18 @@ public sealed class ReputationHostFixture : OutboundHostFixture
     /// <summary>The feedback loop address complaint reports are sent to.</summary>
     public const string FeedbackAddress = "fbl@example.test";
 
-    /// <summary>The host's clock: real time plus an offset the tests move forward.</summary>
-    public OffsetClock Clock { get; } = new();
+    /// <summary>
+    /// The host's clock: real time plus an offset the tests move forward. It starts just after the next UTC midnight,
+    /// so the hours the tests move it stay within one warm-up day whatever the hour the suite runs at.
+    /// </summary>
+    public OffsetClock Clock { get; } = StartOfNextDay();
+
+    private static OffsetClock StartOfNextDay()
+    {
+        var clock = new OffsetClock();
+        clock.AdvanceTo(new DateTimeOffset(clock.GetUtcNow().UtcDateTime.Date.AddDays(1).AddSeconds(30), TimeSpan.Zero));
+        return clock;
+    }
 
     /// <inheritdoc />
     protected override IDictionary<string, string?> Settings
@@ -30,8 +40,9 @@ public sealed class ReputationHostFixture : OutboundHostFixture
         get
         {
             var settings = base.Settings;
-            // Tokens are issued by the wall clock and checked by the moved one: let them outlive the test's hours.
-            settings["Mail:Http:TokenLifetimeMinutes"] = "1440";
+            // Tokens are issued by the wall clock and checked by the moved one (up to a day ahead, then the tests'
+            // hours): let them outlive both.
+            settings["Mail:Http:TokenLifetimeMinutes"] = "4320";
             settings["Mail:Reputation:Providers:gmail:Suffixes:0"] = "gmail.test";
             settings["Mail:Reputation:Providers:microsoft:Suffixes:0"] = "outlook.test";
             settings["Mail:Reputation:Providers:yahoo:Suffixes:0"] = "yahoo.test";

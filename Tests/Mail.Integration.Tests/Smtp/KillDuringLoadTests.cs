@@ -42,6 +42,7 @@ public sealed class KillDuringLoadTests : IAsyncLifetime
             ["MAIL_IMAPS_PORT"] = FreePort.Next().ToString(CultureInfo.InvariantCulture),
             ["MAIL_POP3_PORT"] = FreePort.Next().ToString(CultureInfo.InvariantCulture),
             ["MAIL_POP3S_PORT"] = FreePort.Next().ToString(CultureInfo.InvariantCulture),
+            ["MAIL_MANAGESIEVE_PORT"] = FreePort.Next().ToString(CultureInfo.InvariantCulture),
             ["MAIL_SILO_PORT"] = FreePort.Next().ToString(CultureInfo.InvariantCulture),
             ["MAIL_GATEWAY_PORT"] = FreePort.Next().ToString(CultureInfo.InvariantCulture),
             ["MAIL_CLUSTER_ID"] = "kill-" + _database.Name,
