@@ -5,6 +5,7 @@ using MailKit;
 using MailKit.Net.Imap;
 using MailKit.Search;
 using MailKit.Security;
+using Deque.AxeCore.Commons;
 using Deque.AxeCore.Playwright;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
@@ -284,7 +285,9 @@ public sealed class WebmailTests(MailHostFixture host, ChromiumBrowser chromium)
         async Task CheckAsync(string screen)
         {
             if (shots is not null) await page.ScreenshotAsync(new() { Path = Path.Combine(shots, $"webmail-{screen}.png") });
-            var result = await page.RunAxe();
+            // The app's own markup only: the message's HTML is the sender's, shown in a sandboxed frame without scripts,
+            // where axe cannot run (its evaluation there never answers), so frames are left out.
+            var result = await page.RunAxe(new AxeRunOptions { Iframes = false }).WaitAsync(TimeSpan.FromSeconds(90));
             var bad = result.Violations.Where(v => v.Impact is "serious" or "critical")
                 .Select(v => $"{screen}: {v.Id} ({v.Impact}) {v.Help}: {string.Join(" | ", v.Nodes.Select(n => n.Html))}").ToList();
             Assert.True(bad.Count == 0, string.Join("\n", bad));
