@@ -57,6 +57,7 @@ public static class ImapScaleBenchmark
             ["Mail:Smtp:SubmissionTlsPort"] = "0",
             ["Mail:Pop3:Port"] = "0",
             ["Mail:Pop3:TlsPort"] = "0",
+            ["Mail:ManageSieve:Port"] = "0",
             // stdout carries the figure lines only.
             ["Logging:LogLevel:Default"] = "Warning",
             ["Logging:Console:LogToStandardErrorThreshold"] = "Trace",

@@ -59,6 +59,7 @@ public static class SearchBenchmark
             ["Mail:Smtp:SubmissionTlsPort"] = "0",
             ["Mail:Pop3:Port"] = "0",
             ["Mail:Pop3:TlsPort"] = "0",
+            ["Mail:ManageSieve:Port"] = "0",
             ["Mail:Outbound:DnsServers:0"] = "127.0.0.1:9",
             ["Mail:Smtp:InboundAuth:Enabled"] = "false",
             ["Mail:Security:AccountFailures"] = "100000",

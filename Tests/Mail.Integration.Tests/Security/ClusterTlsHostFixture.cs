@@ -17,6 +17,10 @@ public sealed class ClusterTlsHostFixture : MailHostFixture
     {
         ["Mail:Tls:CertificatePath"] = Certificate.PfxPath,
         ["Mail:Cluster:Tls:Enabled"] = "true",
+        // Two silos share this test process (the second joins in a test): Orleans' own probe tolerance, not the
+        // production 2 s / 2 misses, because a silo voted dead while the suite loads the cores fails the whole process.
+        ["Mail:Cluster:Membership:ProbeTimeout"] = "00:00:10",
+        ["Mail:Cluster:Membership:NumMissedProbesLimit"] = "3",
     };
 
     /// <inheritdoc />

@@ -67,6 +67,8 @@ public sealed class ClusterTlsTests(ClusterTlsHostFixture host) : IClassFixture<
             ["Mail:Cluster:SiloPort"] = FreePort.Next().ToString(),
             ["Mail:Cluster:GatewayPort"] = FreePort.Next().ToString(),
             ["Mail:Cluster:Tls:Enabled"] = "true",
+            ["Mail:Cluster:Membership:ProbeTimeout"] = "00:00:10",
+            ["Mail:Cluster:Membership:NumMissedProbesLimit"] = "3",
             ["Mail:Tls:CertificatePath"] = host.Certificate.PfxPath,
             ["Mail:Http:Url"] = $"http://127.0.0.1:{FreePort.Next()}",
             ["Mail:Smtp:MxPort"] = "0",
@@ -76,6 +78,7 @@ public sealed class ClusterTlsTests(ClusterTlsHostFixture host) : IClassFixture<
             ["Mail:Imap:TlsPort"] = "0",
             ["Mail:Pop3:Port"] = "0",
             ["Mail:Pop3:TlsPort"] = "0",
+            ["Mail:ManageSieve:Port"] = "0",
             ["Mail:Outbound:Enabled"] = "false",
         });
         await second.StartAsync();
