@@ -26,7 +26,6 @@ public static class FailureDetection
             o.ProbeTimeout = TimeSpan.FromSeconds(2);
             o.NumMissedProbesLimit = 2;
             o.TableRefreshTimeout = TimeSpan.FromSeconds(10);
-            o.IAmAliveTablePublishTimeout = TimeSpan.FromSeconds(30);
             // A loaded 2-core box answers probes late: the silo widens its own timeout when it sees itself degraded,
             // so a busy silo is not voted dead by a slow peer.
             o.ExtendProbeTimeoutDuringDegradation = true;

@@ -43,6 +43,9 @@ public sealed class ReputationHostFixture : OutboundHostFixture
             // Tokens are issued by the wall clock and checked by the moved one (up to a day ahead, then the tests'
             // hours): let them outlive both.
             settings["Mail:Http:TokenLifetimeMinutes"] = "4320";
+            // The silo's clock jumps hours: Orleans' own probe tolerance rather than the production 2 s / 2 misses.
+            settings["Mail:Cluster:Membership:ProbeTimeout"] = "00:00:10";
+            settings["Mail:Cluster:Membership:NumMissedProbesLimit"] = "3";
             settings["Mail:Reputation:Providers:gmail:Suffixes:0"] = "gmail.test";
             settings["Mail:Reputation:Providers:microsoft:Suffixes:0"] = "outlook.test";
             settings["Mail:Reputation:Providers:yahoo:Suffixes:0"] = "yahoo.test";
