@@ -21,6 +21,13 @@ public static class FailureDetection
     /// <summary>The silo's membership: 2 s probes, 2 misses, 2 votes (capped by Orleans at the live silos), 10 s table refresh.</summary>
     public static ISiloBuilder ConfigureFailureDetection(this ISiloBuilder silo, IConfiguration configuration)
     {
+        // "Mail:Cluster:TunedFailureDetection" false keeps Orleans' own defaults (the in-process test hosts do: several
+        // silos and jumping clocks in one loaded test process must not vote each other dead).
+        if (!configuration.GetValue("Mail:Cluster:TunedFailureDetection", true))
+        {
+            silo.Configure<ClusterMembershipOptions>(configuration.GetSection(MembershipSection));
+            return silo;
+        }
         silo.Configure<ClusterMembershipOptions>(o =>
         {
             o.ProbeTimeout = TimeSpan.FromSeconds(2);

@@ -147,6 +147,7 @@ public class MailHostFixture : IAsyncLifetime
             ["Mail:Imap:TlsPort"] = ImapTlsPort.ToString(),
             ["Mail:Pop3:Port"] = Pop3Port.ToString(),
             ["Mail:Pop3:TlsPort"] = Pop3TlsPort.ToString(),
+            ["Mail:Cluster:TunedFailureDetection"] = "false",
             ["Mail:ManageSieve:Port"] = ManageSievePort.ToString(),
             // Tests of other parts send to remote recipients from domains nobody published; the rule's own tests turn it on.
             ["Mail:Outbound:RequireVerifiedDomains"] = "false",
