@@ -1,3 +1,4 @@
+using Mail.Grains.Hosting;
 using Mail.Grains.Accounts;
 using Mail.Grains.Lifecycle;
 using Mail.Grains.Mailboxes;
@@ -34,7 +35,7 @@ public static class MailGrainsServiceCollectionExtensions
         services.AddOptions<AccountDefaults>();
         services.AddOptions<OutboundOptions>();
         services.AddOptions<AuthThrottleOptions>();
-        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton(MailClock.System);
         services.AddSingleton(sp => new PasswordHasher(sp.GetRequiredService<IOptions<PasswordHashingOptions>>().Value));
         services.AddOptions<GroupCommitOptions>();
         services.AddSingleton<GroupCommit>();

@@ -27,7 +27,7 @@ namespace Mail.Grains.Lifecycle;
 /// which is what its encryption is bound to.
 /// </summary>
 public sealed class BlobCollector(NpgsqlDataSource dataSource, BlobReferenceStore references, IBlobStore blobs, IOptions<BlobCollectionOptions> options,
-    TimeProvider clock, ILogger<BlobCollector> logger, IBlobStoreMaintenance? maintenance = null) : PeriodicService("Blob collection")
+    MailClock clock, ILogger<BlobCollector> logger, IBlobStoreMaintenance? maintenance = null) : PeriodicService("Blob collection")
 {
     /// <summary>Runs one pass now (unless another silo is running one); what it did.</summary>
     public async Task<BlobCollectionPass> RunOnceAsync(CancellationToken ct)

@@ -12,7 +12,7 @@ namespace Mail.Grains.Lifecycle;
 /// <see cref="RetentionOptions.DeliveryIdDays"/>, in batched deletes. A consumer behind the horizon then gets
 /// <c>HistoryPruned</c> and resynchronizes in full; it is never handed a delta with a gap.
 /// </summary>
-public sealed class MailboxRetention(NpgsqlDataSource dataSource, RetentionStore store, IOptions<RetentionOptions> options, TimeProvider clock,
+public sealed class MailboxRetention(NpgsqlDataSource dataSource, RetentionStore store, IOptions<RetentionOptions> options, MailClock clock,
     ILogger<MailboxRetention> logger) : PeriodicService("Retention")
 {
     private const int PageSize = 500;

@@ -1,3 +1,4 @@
+using Mail.Grains.Hosting;
 using Mail.Grains.Reputation;
 using Mail.Storage.Blobs;
 using Microsoft.Extensions.Logging;
@@ -8,7 +9,7 @@ namespace Mail.Grains.Outbound;
 /// <summary>The services and settings every destination's pump shares (one per silo).</summary>
 public sealed class DestinationContext(
     IOptions<OutboundOptions> options,
-    TimeProvider clock,
+    MailClock clock,
     OutboundLeaseStore leases,
     OutboundRouter router,
     OutboundConnector connector,

@@ -1,3 +1,4 @@
+using Mail.Grains.Hosting;
 using Mail.Grains.Interfaces.Accounts;
 using Mail.Grains.Interfaces.Delivery;
 using Mail.Grains.Interfaces.Mailboxes;
@@ -22,7 +23,7 @@ public sealed class OutboundIntake(
     IBlobStore blobs,
     IGrainFactory grains,
     IOptions<OutboundOptions> options,
-    TimeProvider clock)
+    MailClock clock)
 {
     /// <summary>
     /// Queues <paramref name="recipients"/> of the submission; a retried submission queues nothing twice. Returns those

@@ -1,3 +1,4 @@
+using Mail.Grains.Hosting;
 using Mail.Grains.Interfaces.Mailboxes;
 using Mail.Grains.Interfaces.Reputation;
 using Mail.Grains.Reputation.Suppression;
@@ -13,7 +14,7 @@ namespace Mail.Grains.Outbound;
 /// rows come due again when their lease lapses and nothing is lost; only rows whose remote 250 was seen
 /// but not yet recorded can be sent twice.
 /// </summary>
-public sealed class OutboundLeaseStore(NpgsqlDataSource dataSource, HardBounceRule hardBounces, TimeProvider clock)
+public sealed class OutboundLeaseStore(NpgsqlDataSource dataSource, HardBounceRule hardBounces, MailClock clock)
 {
     /// <summary>SQL for "a DSN of this kind is owed": only to a local sender, never for a null-sender message (no DSN loops).</summary>
     public static string OwedDsn(string kindSql) =>

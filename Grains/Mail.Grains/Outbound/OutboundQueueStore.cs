@@ -1,3 +1,4 @@
+using Mail.Grains.Hosting;
 using Mail.Grains.Interfaces.Delivery;
 using Mail.Grains.Interfaces.Reputation;
 using Mail.Grains.Reputation.Suppression;
@@ -11,7 +12,7 @@ namespace Mail.Grains.Outbound;
 /// Enqueueing, listing and operator actions; the sender's leases and outcomes are in
 /// <see cref="OutboundLeaseStore"/>. Every write that makes a row due notifies <see cref="Channel"/>.
 /// </summary>
-public sealed class OutboundQueueStore(NpgsqlDataSource dataSource, TimeProvider clock)
+public sealed class OutboundQueueStore(NpgsqlDataSource dataSource, MailClock clock)
 {
     /// <summary>The PostgreSQL notification channel the scheduler listens on.</summary>
     public const string Channel = "outbound_queue";

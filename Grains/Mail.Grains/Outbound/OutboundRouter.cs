@@ -1,3 +1,4 @@
+using Mail.Grains.Hosting;
 using System.Collections.Concurrent;
 using Mail.Grains.Outbound.Bounces;
 using Mail.Grains.Outbound.Dns;
@@ -10,7 +11,7 @@ namespace Mail.Grains.Outbound;
 /// (RFC 5321 §5.1) filtered and annotated by the TLS policy (DANE, then MTA-STS). The site key is the sorted
 /// MX host set, so every domain a provider hosts shares one destination and its connections.
 /// </summary>
-public sealed class OutboundRouter(IMailDns dns, TlsPolicyResolver tlsPolicy, IOptions<OutboundOptions> options, TimeProvider clock)
+public sealed class OutboundRouter(IMailDns dns, TlsPolicyResolver tlsPolicy, IOptions<OutboundOptions> options, MailClock clock)
 {
     /// <summary>The most domains whose routes are kept; past it the cache starts over (a bound, not an eviction policy).</summary>
     private const int MaxCachedRoutes = 10_000;

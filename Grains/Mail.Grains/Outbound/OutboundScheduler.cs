@@ -25,7 +25,7 @@ public sealed class OutboundScheduler(
     ReputationGate gate,
     IGrainFactory grains,
     IOptions<OutboundOptions> options,
-    TimeProvider clock,
+    MailClock clock,
     ILogger<OutboundScheduler> logger) : RestartingService("Outbound scheduler")
 {
     /// <summary>The longest sleep: a safety net for a lost notification, not the way work is found.</summary>

@@ -1,3 +1,4 @@
+using Mail.Grains.Hosting;
 using Mail.Grains.Interfaces.Outbound;
 using Mail.Grains.Outbound.Bounces;
 using Mail.Grains.Outbound.Smtp;
@@ -12,7 +13,7 @@ namespace Mail.Grains.Outbound;
 /// after which they fail with the last temporary reply (as Postfix bounces an expired message). Once recorded, the
 /// outcomes are counted for sender reputation (<see cref="ReputationObserver"/>).
 /// </summary>
-public sealed class OutcomeRecorder(OutcomeWriter writer, ReputationObserver reputation, TimeProvider clock, IOptions<OutboundOptions> options)
+public sealed class OutcomeRecorder(OutcomeWriter writer, ReputationObserver reputation, MailClock clock, IOptions<OutboundOptions> options)
 {
     private readonly RetrySchedule _schedule = RetrySchedule.From(options.Value);
 

@@ -1,3 +1,4 @@
+using Mail.Grains.Hosting;
 using System.Threading.Channels;
 using Microsoft.Extensions.Options;
 
@@ -16,12 +17,12 @@ public sealed class OutcomeWriter : IAsyncDisposable
 
     private readonly Channel<Pending> _pending = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
     private readonly OutboundLeaseStore _leases;
-    private readonly TimeProvider _clock;
+    private readonly MailClock _clock;
     private readonly OutboundOptions _options;
     private readonly Task _writer;
 
     /// <summary>Starts the writer.</summary>
-    public OutcomeWriter(OutboundLeaseStore leases, TimeProvider clock, IOptions<OutboundOptions> options)
+    public OutcomeWriter(OutboundLeaseStore leases, MailClock clock, IOptions<OutboundOptions> options)
     {
         _leases = leases;
         _clock = clock;

@@ -13,7 +13,7 @@ namespace Mail.Grains.Reputation;
 /// Every silo runs it; the deletes are idempotent.
 /// </summary>
 public sealed class FeedbackRetention(SuppressionStore suppressions, WebhookDeliveryStore deliveries, IOptions<WebhookOptions> options,
-    TimeProvider clock, ILogger<FeedbackRetention> logger) : PeriodicService("Feedback retention")
+    MailClock clock, ILogger<FeedbackRetention> logger) : PeriodicService("Feedback retention")
 {
     private static readonly TimeSpan Period = TimeSpan.FromHours(1);
 

@@ -1,3 +1,4 @@
+using Mail.Grains.Hosting;
 using Mail.Grains.Interfaces.Errors;
 using Mail.Grains.Interfaces.Reputation;
 using Microsoft.Extensions.Logging;
@@ -15,7 +16,7 @@ public sealed class OutboundIpPoolGrain(
     IpPoolStore store,
     ReputationEventLog events,
     ReputationQueueStore queue,
-    TimeProvider clock,
+    MailClock clock,
     ILogger<OutboundIpPoolGrain> logger) : Grain, IOutboundIpPoolGrain
 {
     private IpPoolLedger _ledger = null!;

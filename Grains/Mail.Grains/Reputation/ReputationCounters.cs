@@ -1,3 +1,4 @@
+using Mail.Grains.Hosting;
 using Mail.Grains.Interfaces.Reputation;
 using Microsoft.Extensions.Logging;
 
@@ -14,7 +15,7 @@ public sealed class ReputationCounters : IReputationEvents, IAsyncDisposable
     private readonly ReputationCounterStore _store;
     private readonly IGrainFactory _grains;
     private readonly ReputationPolicy _policy;
-    private readonly TimeProvider _clock;
+    private readonly MailClock _clock;
     private readonly ILogger<ReputationCounters> _logger;
     private readonly Lock _gate = new();
     private readonly CancellationTokenSource _stopping = new();
@@ -25,7 +26,7 @@ public sealed class ReputationCounters : IReputationEvents, IAsyncDisposable
     private int _disposed;
 
     /// <summary>Starts the writer when reputation is on.</summary>
-    public ReputationCounters(ReputationCounterStore store, IGrainFactory grains, ReputationPolicy policy, TimeProvider clock, ILogger<ReputationCounters> logger)
+    public ReputationCounters(ReputationCounterStore store, IGrainFactory grains, ReputationPolicy policy, MailClock clock, ILogger<ReputationCounters> logger)
     {
         _store = store;
         _grains = grains;

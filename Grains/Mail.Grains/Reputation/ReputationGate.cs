@@ -1,3 +1,4 @@
+using Mail.Grains.Hosting;
 using Mail.Grains.Interfaces.Outbound;
 using Mail.Grains.Interfaces.Reputation;
 using Mail.Grains.Outbound;
@@ -13,7 +14,7 @@ namespace Mail.Grains.Reputation;
 /// Granted jobs carry their pool, IP and provider, recorded on their rows, and go to the destination of (site, IP).
 /// Without reputation configured every job goes on unchanged to its site, as before.
 /// </summary>
-public sealed class ReputationGate(ReputationPolicy policy, ReputationQueueStore queue, IGrainFactory grains, TimeProvider clock, ILogger<ReputationGate> logger)
+public sealed class ReputationGate(ReputationPolicy policy, ReputationQueueStore queue, IGrainFactory grains, MailClock clock, ILogger<ReputationGate> logger)
 {
     /// <summary>How long rows wait when a grain could not be asked (as when a destination is full).</summary>
     private static readonly TimeSpan Backoff = TimeSpan.FromSeconds(2);

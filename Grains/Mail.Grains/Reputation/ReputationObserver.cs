@@ -1,3 +1,4 @@
+using Mail.Grains.Hosting;
 using Mail.Grains.Interfaces.Outbound;
 using Mail.Grains.Interfaces.Reputation;
 using Mail.Grains.Outbound;
@@ -10,7 +11,7 @@ namespace Mail.Grains.Reputation;
 /// IP × provider, and hands replies that match automation rules to the pool grain (IP rules) or the tenant's grain
 /// (tenant rules), which count them against their thresholds. Does nothing when reputation is off.
 /// </summary>
-public sealed class ReputationObserver(ReputationPolicy policy, ReputationCounters counters, IGrainFactory grains, TimeProvider clock, ILogger<ReputationObserver> logger)
+public sealed class ReputationObserver(ReputationPolicy policy, ReputationCounters counters, IGrainFactory grains, MailClock clock, ILogger<ReputationObserver> logger)
 {
     /// <summary>Counts <paramref name="outcomes"/> of <paramref name="job"/> and reports replies that match automation rules.</summary>
     public async Task ObserveAsync(OutboundJob job, IReadOnlyList<RowOutcome> outcomes)

@@ -1,3 +1,4 @@
+using Mail.Grains.Hosting;
 using Mail.Grains.Interfaces.Errors;
 using Mail.Grains.Interfaces.Reputation;
 using Orleans.Concurrency;
@@ -11,7 +12,7 @@ public sealed class ReputationOverviewGrain(
     IpPoolStore pools,
     ReputationCounterStore counters,
     ReputationEventLog events,
-    TimeProvider clock) : Grain, IReputationOverviewGrain
+    MailClock clock) : Grain, IReputationOverviewGrain
 {
     /// <inheritdoc />
     public Task<ReputationSetup> GetSetupAsync() => Task.FromResult(new ReputationSetup(policy.Active, policy.PoolNames.ToArray(),

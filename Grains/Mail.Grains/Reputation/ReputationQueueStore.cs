@@ -1,3 +1,4 @@
+using Mail.Grains.Hosting;
 using Mail.Grains.Outbound;
 using Npgsql;
 
@@ -8,7 +9,7 @@ namespace Mail.Grains.Reputation;
 /// granted, holds (rows given back under a lease, due later, with the reason, without spending an attempt) and the
 /// release of held rows when an operator lifts what held them.
 /// </summary>
-public sealed class ReputationQueueStore(NpgsqlDataSource dataSource, TimeProvider clock)
+public sealed class ReputationQueueStore(NpgsqlDataSource dataSource, MailClock clock)
 {
     /// <summary>Records the pool, source IP and provider granted to rows leased under <paramref name="leasedUntil"/>.</summary>
     public async Task AssignAsync(IReadOnlyList<RowAssignment> rows, DateTimeOffset leasedUntil)

@@ -1,3 +1,4 @@
+using Mail.Grains.Hosting;
 using System.Globalization;
 using Mail.Grains.Interfaces.Reputation;
 using Microsoft.Extensions.Logging;
@@ -17,7 +18,7 @@ public sealed class TenantReputationGrain(
     ReputationCounterStore counters,
     ReputationEventLog events,
     ReputationQueueStore queue,
-    TimeProvider clock,
+    MailClock clock,
     ILogger<TenantReputationGrain> logger) : Grain, ITenantReputationGrain
 {
     private readonly Dictionary<string, Queue<DateTimeOffset>> _matches = new(StringComparer.Ordinal);

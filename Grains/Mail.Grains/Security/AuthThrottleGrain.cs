@@ -1,3 +1,4 @@
+using Mail.Grains.Hosting;
 using Mail.Grains.Interfaces.Security;
 using Microsoft.Extensions.Options;
 
@@ -9,7 +10,7 @@ namespace Mail.Grains.Security;
 /// The counts are not persisted: the activation is kept alive while it remembers anything (DelayDeactivation), so
 /// only a silo's loss or restart forgets them, which gives a guesser a fresh window at most once per restart.
 /// </summary>
-public sealed class AuthThrottleGrain(IOptions<AuthThrottleOptions> options, TimeProvider clock) : Grain, IAuthThrottleGrain
+public sealed class AuthThrottleGrain(IOptions<AuthThrottleOptions> options, MailClock clock) : Grain, IAuthThrottleGrain
 {
     private readonly AuthThrottleOptions _options = options.Value;
     private readonly FailureWindow _address = new();

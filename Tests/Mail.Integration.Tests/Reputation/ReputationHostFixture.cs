@@ -1,3 +1,4 @@
+using Mail.Grains.Hosting;
 using Mail.Integration.Tests.Outbound;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
@@ -83,7 +84,7 @@ public sealed class ReputationHostFixture : OutboundHostFixture
     }
 
     /// <inheritdoc />
-    protected override void ConfigureServices(IServiceCollection services) => services.AddSingleton<TimeProvider>(Clock);
+    protected override void ConfigureServices(IServiceCollection services) => services.AddSingleton(new MailClock(Clock));
 
     /// <summary>Moves the clock to the start of the next hour (plus a second) and wakes the scheduler, so held rows come due.</summary>
     public async Task NextHourAsync()

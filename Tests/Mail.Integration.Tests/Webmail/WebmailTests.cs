@@ -232,6 +232,10 @@ public sealed class WebmailTests(MailHostFixture host, ChromiumBrowser chromium)
         await web.Page.ClickAsync("#mark-read");
         await Expect(web.Page.Locator("#message-list li.message.unread")).ToHaveCountAsync(0);
         await Expect(web.Page.Locator("#folders li[data-folder='INBOX'] .count")).ToHaveCountAsync(0);
+        // As in Gmail, marking keeps the selection; clear it before picking one message.
+        await Expect(web.Page.Locator(".selection-count")).ToHaveTextAsync("3 selected");
+        await web.Page.UncheckAsync("#select-all");
+        await Expect(web.Page.Locator(".selection-count")).ToHaveCountAsync(0);
 
         await web.Row("Batch 0").Locator("input[type=checkbox]").CheckAsync();
         await web.Page.SelectOptionAsync("#move-to", "Archive");

@@ -1,3 +1,4 @@
+using Mail.Grains.Hosting;
 using System.Security.Cryptography;
 using System.Text;
 using Mail.Grains.Interfaces.Errors;
@@ -20,7 +21,7 @@ public sealed class DsnNotifier(
     IBlobStore blobs,
     IGrainFactory grains,
     IOptions<OutboundOptions> options,
-    TimeProvider clock,
+    MailClock clock,
     ILogger<DsnNotifier> logger)
 {
     /// <summary>The most of an original message's header that a report quotes.</summary>

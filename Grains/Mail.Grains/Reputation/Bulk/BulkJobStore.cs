@@ -1,3 +1,4 @@
+using Mail.Grains.Hosting;
 using Mail.Grains.Interfaces.Bulk;
 using Mail.Grains.Outbound;
 using Npgsql;
@@ -11,7 +12,7 @@ namespace Mail.Grains.Reputation.Bulk;
 /// <c>lease_until</c>, renewed per page) and queues their recipients page by page, each page in one transaction
 /// with the outbound rows, so a crash leaves every recipient either pending or queued, never both or neither.
 /// </summary>
-public sealed class BulkJobStore(NpgsqlDataSource dataSource, OutboundQueueStore queue, TimeProvider clock)
+public sealed class BulkJobStore(NpgsqlDataSource dataSource, OutboundQueueStore queue, MailClock clock)
 {
     /// <summary>The notification channel a submitted job wakes the runners on.</summary>
     public const string Channel = "bulk_jobs";

@@ -1,3 +1,4 @@
+using Mail.Grains.Hosting;
 using System.Text.Json;
 using Mail.Grains.Interfaces.Mailboxes;
 using Mail.Grains.Outbound;
@@ -10,7 +11,7 @@ namespace Mail.Grains.Reputation.Bulk;
 /// Turns one pending recipient into a queued message: renders and builds it, stores it (one encrypted blob per message,
 /// since every message differs) and has <see cref="OutboundIntake"/> sign it and give it its return path.
 /// </summary>
-public sealed class BulkMessageFactory(IBlobStore blobs, OutboundIntake intake, TimeProvider clock)
+public sealed class BulkMessageFactory(IBlobStore blobs, OutboundIntake intake, MailClock clock)
 {
     private static readonly FormatOptions WireFormat = new() { NewLineFormat = NewLineFormat.Dos };
 

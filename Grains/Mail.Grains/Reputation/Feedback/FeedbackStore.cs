@@ -1,3 +1,4 @@
+using Mail.Grains.Hosting;
 using Mail.Grains.Interfaces.Reputation;
 using Mail.Grains.Outbound;
 using Mail.Grains.Reputation.Suppression;
@@ -12,7 +13,7 @@ namespace Mail.Grains.Reputation.Feedback;
 /// row, the row's new state (a bounce fails it), the recipient's suppression and the webhook event commit together,
 /// and a report that arrives twice (same report id) changes nothing the second time.
 /// </summary>
-public sealed class FeedbackStore(NpgsqlDataSource dataSource, HardBounceRule hardBounces, TimeProvider clock)
+public sealed class FeedbackStore(NpgsqlDataSource dataSource, HardBounceRule hardBounces, MailClock clock)
 {
     /// <summary>The rows sent under VERP token <paramref name="token"/>: one message's remote recipients.</summary>
     public async Task<IReadOnlyList<(long Id, string Recipient)>> RowsOfTokenAsync(string token)

@@ -1,3 +1,4 @@
+using Mail.Grains.Hosting;
 using Mail.Grains.Interfaces.Accounts;
 using Mail.Grains.Interfaces.Reputation;
 using Mail.Grains.Reputation.Webhooks;
@@ -11,7 +12,7 @@ namespace Mail.Grains.Reputation.Suppression;
 /// sent to. Addresses are stored lower-cased; expired entries are ignored by every read. Adding an unsubscribe queues
 /// an <c>unsubscribed</c> webhook event in the same statement.
 /// </summary>
-public sealed class SuppressionStore(NpgsqlDataSource dataSource, HardBounceRule hardBounces, TimeProvider clock)
+public sealed class SuppressionStore(NpgsqlDataSource dataSource, HardBounceRule hardBounces, MailClock clock)
 {
     private const string Columns = "address, reason, created_at, expires_at, detail";
 

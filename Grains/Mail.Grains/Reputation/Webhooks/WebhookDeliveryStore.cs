@@ -1,3 +1,4 @@
+using Mail.Grains.Hosting;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -7,7 +8,7 @@ namespace Mail.Grains.Reputation.Webhooks;
 /// The dispatcher's side of the webhook outbox: leasing due deliveries (the due time moved forward, so a crashed
 /// dispatcher's deliveries come due again), recording a batch of attempts in one statement, and trimming the log.
 /// </summary>
-public sealed class WebhookDeliveryStore(NpgsqlDataSource dataSource, WebhookSecretSealer sealer, TimeProvider clock)
+public sealed class WebhookDeliveryStore(NpgsqlDataSource dataSource, WebhookSecretSealer sealer, MailClock clock)
 {
     /// <summary>Leases up to <paramref name="limit"/> due deliveries for <paramref name="lease"/>, oldest due first, with their endpoints' secrets opened.</summary>
     public async Task<IReadOnlyList<PendingDelivery>> LeaseDueAsync(int limit, TimeSpan lease)

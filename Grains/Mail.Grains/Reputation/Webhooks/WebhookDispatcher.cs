@@ -27,14 +27,14 @@ public sealed class WebhookDispatcher : RestartingService
     private readonly NpgsqlDataSource _dataSource;
     private readonly WebhookDeliveryStore _store;
     private readonly WebhookOptions _options;
-    private readonly TimeProvider _clock;
+    private readonly MailClock _clock;
     private readonly ILogger<WebhookDispatcher> _logger;
     private readonly RetrySchedule _schedule;
     private readonly HttpClient _http;
 
     /// <summary>Creates the dispatcher with an HTTP client that connects only where <paramref name="targets"/> allows.</summary>
     public WebhookDispatcher(NpgsqlDataSource dataSource, WebhookDeliveryStore store, WebhookTargets targets, IOptions<WebhookOptions> options,
-        TimeProvider clock, ILogger<WebhookDispatcher> logger)
+        MailClock clock, ILogger<WebhookDispatcher> logger)
         : base("Webhook dispatcher")
     {
         _dataSource = dataSource;

@@ -1,3 +1,4 @@
+using Mail.Grains.Hosting;
 using Mail.Grains.Interfaces.Reputation;
 using Npgsql;
 using NpgsqlTypes;
@@ -5,7 +6,7 @@ using NpgsqlTypes;
 namespace Mail.Grains.Reputation.Webhooks;
 
 /// <summary>A tenant's webhook registrations and their delivery log (tables webhooks, webhook_deliveries, webhook_attempts). Every statement names the tenant.</summary>
-public sealed class WebhookStore(NpgsqlDataSource dataSource, WebhookSecretSealer sealer, TimeProvider clock)
+public sealed class WebhookStore(NpgsqlDataSource dataSource, WebhookSecretSealer sealer, MailClock clock)
 {
     /// <summary>Registers an endpoint, its secret sealed, unless the tenant already has <paramref name="max"/>; null then.</summary>
     public async Task<WebhookInfo?> CreateAsync(string tenantId, string url, IReadOnlyList<string> events, string secret, int max)

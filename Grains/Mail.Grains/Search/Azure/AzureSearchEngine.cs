@@ -1,3 +1,4 @@
+using Mail.Grains.Hosting;
 using System.Net;
 using Azure;
 using Azure.Identity;
@@ -22,10 +23,10 @@ public sealed class AzureSearchEngine : ISearchEngine
     private readonly SearchClient _client;
     private readonly SearchIndexClient _indexes;
     private readonly string _indexName;
-    private readonly TimeProvider _clock;
+    private readonly MailClock _clock;
 
     /// <summary>Connects to the configured service (an admin key, or the managed identity).</summary>
-    public AzureSearchEngine(IOptions<SearchOptions> options, TimeProvider clock)
+    public AzureSearchEngine(IOptions<SearchOptions> options, MailClock clock)
     {
         var azure = options.Value.Azure;
         var endpoint = new Uri(azure.Endpoint ?? throw new InvalidOperationException("Mail:Search:Azure:Endpoint is required when Mail:Search:Engine is azure."));

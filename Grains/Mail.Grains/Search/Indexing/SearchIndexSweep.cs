@@ -14,7 +14,7 @@ public sealed class SearchIndexSweep(
     IGrainFactory grains,
     SearchProgressStore progress,
     IOptions<SearchOptions> options,
-    TimeProvider clock,
+    MailClock clock,
     ILogger<SearchIndexSweep> logger) : PeriodicService("Search index sweep")
 {
     /// <inheritdoc />

@@ -1,3 +1,4 @@
+using Mail.Grains.Hosting;
 using System.Net;
 using Mail.Grains.Search.Query;
 using Microsoft.Extensions.Options;
@@ -9,7 +10,7 @@ namespace Mail.Grains.Search.Postgres;
 /// The default engine: PostgreSQL full text (migration 0016). Results are always joined with the live row, so flags,
 /// labels and folder filter exactly and an expunged message is gone from results the moment its row is.
 /// </summary>
-public sealed class PostgresSearchEngine(NpgsqlDataSource dataSource, IOptions<SearchOptions> options, TimeProvider clock) : ISearchEngine
+public sealed class PostgresSearchEngine(NpgsqlDataSource dataSource, IOptions<SearchOptions> options, MailClock clock) : ISearchEngine
 {
     private const string From = """
         FROM search_documents d JOIN mailbox_messages m ON m.account_id = d.account_id AND m.message_id = d.message_id
