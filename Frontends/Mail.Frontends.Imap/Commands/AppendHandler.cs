@@ -23,7 +23,7 @@ public sealed class AppendHandler : IImapCommandHandler
     public IReadOnlyList<string> Names => ["APPEND"];
 
     /// <summary>The summary the grain stores; a message MimeKit cannot parse at all still gets filed, with an empty summary.</summary>
-    private static MessageSummary Summary(ReadOnlyMemory<byte> message)
+    internal static MessageSummary Summary(ReadOnlyMemory<byte> message)
     {
         try
         {

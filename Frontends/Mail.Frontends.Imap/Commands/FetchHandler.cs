@@ -60,7 +60,8 @@ public sealed class FetchHandler : IImapCommandHandler
         var need = items.Where(NeedsContent).Select(Need).DefaultIfEmpty((ContentNeed?)null).Max();
         var setsSeen = !selected.ReadOnly && items.Any(i =>
             i.Kind is FetchItemKind.Rfc822 or FetchItemKind.Rfc822Text || i.Kind is FetchItemKind.BodySection or FetchItemKind.Binary && !i.Peek);
-        var detail = fetch.ChangedSince is not null || items.Any(i => i.Kind is FetchItemKind.Modseq or FetchItemKind.InternalDate or FetchItemKind.Rfc822Size)
+        var detail = fetch.ChangedSince is not null || items.Any(i => i.Kind is FetchItemKind.Modseq or FetchItemKind.InternalDate or FetchItemKind.Rfc822Size
+                or FetchItemKind.SaveDate or FetchItemKind.ThreadId)
             ? MessageDetail.Slot
             : setsSeen || items.Any(i => i.Kind == FetchItemKind.Flags) ? MessageDetail.Flags : MessageDetail.None;
         // Pages of the set, each read with one grain call while the previous one is written: the response streams.
@@ -69,7 +70,7 @@ public sealed class FetchHandler : IImapCommandHandler
         await foreach (var page in session.PagesAsync(indexes, detail, pageSize))
         {
             if (need is not null) await session.PrefetchContentsAsync(page.States.OfType<MessageState>());
-            var records = items.Any(i => i.Kind is FetchItemKind.Preview or FetchItemKind.ThreadId)
+            var records = items.Any(i => i.Kind is FetchItemKind.Preview)
                 ? (await session.Mailbox.GetMessagesAsync(page.States.OfType<MessageState>().Select(m => m.MessageId).ToArray())).ToDictionary(m => m.MessageId)
                 : null;
             var seenNow = setsSeen ? await MarkSeenAsync(session, page, fetch.ChangedSince) : null;
@@ -125,8 +126,8 @@ public sealed class FetchHandler : IImapCommandHandler
             case FetchItemKind.EmailId:
                 w.Atom("EMAILID").Open().Atom("M" + state.MessageId).Close();
                 break;
-            case FetchItemKind.ThreadId when record is { ThreadId: > 0 }:
-                w.Atom("THREADID").Open().Atom("T" + record.ThreadId).Close();
+            case FetchItemKind.ThreadId when state.ThreadId > 0:
+                w.Atom("THREADID").Open().Atom("T" + state.ThreadId).Close();
                 break;
             case FetchItemKind.ThreadId:
                 w.Atom("THREADID").Nil();
@@ -194,6 +195,10 @@ public sealed class FetchHandler : IImapCommandHandler
                 w.Atom("FLAGS").Open();
                 foreach (var flag in session.FlagsOf(state)) w.Atom(flag);
                 w.Close();
+                break;
+            // RFC 8514 §4: every folder here keeps save dates, so SAVEDATE is never NIL.
+            case FetchItemKind.SaveDate:
+                w.Atom("SAVEDATE").Quoted(ImapDate.FormatDateTime(state.SaveDate ?? state.InternalDate));
                 break;
             case FetchItemKind.InternalDate:
                 w.Atom("INTERNALDATE").Quoted(ImapDate.FormatDateTime(state.InternalDate));

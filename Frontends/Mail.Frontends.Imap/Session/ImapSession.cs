@@ -222,6 +222,7 @@ public sealed class ImapSession : IProtocolSession
         builder.Append(" IDLE NAMESPACE UNSELECT UIDPLUS MOVE CHILDREN SPECIAL-USE LIST-EXTENDED LIST-STATUS")
             .Append(" CONDSTORE QRESYNC ESEARCH SEARCHRES MULTIAPPEND CATENATE QUOTA QUOTA=RES-STORAGE STATUS=SIZE BINARY SORT SORT=DISPLAY ESORT WITHIN PREVIEW THREAD=ORDEREDSUBJECT THREAD=REFERENCES")
             .Append(" APPENDLIMIT=").Append(Options.MaxLiteralBytes);
+        builder.Append(" REPLACE OBJECTID SAVEDATE CREATE-SPECIAL-USE");
         return builder.ToString();
     }
 
@@ -443,7 +444,7 @@ public sealed class ImapSession : IProtocolSession
             {
                 foreach (var slot in await Mailbox.GetSlotsAsync(selected.FolderId, chunk))
                 {
-                    WriteFlags(selected.IndexOfUid(slot.Uid), new MessageState(slot.MessageId, slot.Uid, slot.Modseq, slot.Flags, slot.Size, slot.InternalDate), includeUid: true);
+                    WriteFlags(selected.IndexOfUid(slot.Uid), MessageState.FromSlot(slot), includeUid: true);
                 }
                 continue;
             }
@@ -527,7 +528,7 @@ public sealed class ImapSession : IProtocolSession
                 foreach (var slot in await Mailbox.GetSlotsAsync(folderId, uids))
                 {
                     while (uids[k] != slot.Uid) k++;
-                    states[k] = new MessageState(slot.MessageId, slot.Uid, slot.Modseq, slot.Flags, slot.Size, slot.InternalDate);
+                    states[k] = MessageState.FromSlot(slot);
                 }
                 break;
             }
