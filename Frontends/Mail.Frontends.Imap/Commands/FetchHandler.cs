@@ -211,11 +211,11 @@ public sealed class FetchHandler : IImapCommandHandler
                 break;
             case FetchItemKind.Envelope:
                 w.Atom("ENVELOPE");
-                EnvelopeWriter.Write(w, loaded!.Bytes.Span, loaded.Root, session.Rev2);
+                EnvelopeWriter.Write(w, loaded!.Bytes.Span, loaded.Root, session.Utf8);
                 break;
             case FetchItemKind.BodyStructure or FetchItemKind.Body:
                 w.Atom(item.Kind == FetchItemKind.Body ? "BODY" : "BODYSTRUCTURE");
-                BodyStructureWriter.Write(w, loaded!.Bytes.Span, loaded.Root, item.Kind == FetchItemKind.BodyStructure, session.Rev2);
+                BodyStructureWriter.Write(w, loaded!.Bytes.Span, loaded.Root, item.Kind == FetchItemKind.BodyStructure, session.Utf8);
                 break;
             case FetchItemKind.Rfc822:
                 w.Atom("RFC822").Literal(loaded!.Bytes.Span);

@@ -40,6 +40,7 @@ public sealed class ReplaceHandler : IImapCommandHandler
         if (selected.ReadOnly) return ImapResult.No("The selected mailbox is read-only: its message cannot be replaced");
         var message = replace.Message;
         if (!StoreHandler.TryCheckFlags(message.Flags, out var flags, out var bad)) return ImapResult.Bad(bad!);
+        if (message.Utf8 && !session.Utf8Accept) return ImapResult.Bad("UTF8 data needs ENABLE UTF8=ACCEPT (RFC 6855 §4)");
         var name = session.DecodeMailbox(replace.Mailbox);
         var folders = await session.Mailbox.ListFoldersAsync();
         var folder = folders.FirstOrDefault(f => StatusHandler.SameName(f.Name, name));

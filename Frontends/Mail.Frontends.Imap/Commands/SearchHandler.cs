@@ -27,6 +27,12 @@ public sealed class SearchHandler : IImapCommandHandler
     {
         var search = (SearchCommand)command;
         var saving = search.Return.HasFlag(SearchReturn.Save);
+        if (search.Charset is not null && session.Utf8Accept)
+        {
+            // RFC 6855 §3: after ENABLE UTF8=ACCEPT the client must not name a charset; the server rejects it with BAD.
+            if (saving) session.SavedResult = [];
+            return ImapResult.Bad("SEARCH CHARSET is not allowed once UTF8=ACCEPT is enabled");
+        }
         if (search.Charset is { } charset && !IsSupportedCharset(charset))
         {
             // RFC 5182 §2.1: a SEARCH that fails leaves "$" empty.

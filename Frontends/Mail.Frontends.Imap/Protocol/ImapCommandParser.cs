@@ -150,6 +150,9 @@ public static class ImapCommandParser
             }
             case "APPEND":
                 return Append(r, tag);
+            case "COMPRESS":
+                r.Sp();
+                return new CompressCommand(tag, r.Atom().ToUpperInvariant());
             case "REPLACE":
             {
                 // RFC 8508 §6: replace = "REPLACE" SP seq-number SP mailbox append-message (one message: no MULTIAPPEND).
@@ -338,6 +341,17 @@ public static class ImapCommandParser
             }, allowEmpty: false);
             if (parts.Count > MaxCatenateParts) throw r.Error("Too many CATENATE parts");
             return new AppendMessage(flags, date, ReadOnlyMemory<byte>.Empty) { Catenate = parts };
+        }
+        if (r.Peek() is 'U' or 'u' && PeekWord(r, "UTF8"))
+        {
+            // RFC 6855 §4: append-data =/ "UTF8" SP "(" literal8 ")".
+            r.Atom();
+            r.Sp();
+            r.Expect('(');
+            if (!r.IsLiteral8Start()) throw r.Error("UTF8 takes a literal8");
+            var text = r.Literal();
+            r.Expect(')');
+            return new AppendMessage(flags, date, text) { Utf8 = true };
         }
         var binary = r.IsLiteral8Start();
         if (r.Peek() != '{' && !binary) throw r.Error("Expected a literal with the message");
@@ -633,6 +647,7 @@ public static class ImapCommandParser
         {
             "ORDEREDSUBJECT" => ThreadAlgorithm.OrderedSubject,
             "REFERENCES" => ThreadAlgorithm.References,
+            "REFS" => ThreadAlgorithm.Refs,
             _ => throw r.Error($"Unknown threading algorithm {name}"),
         };
         var (charset, search) = CharsetAndKeys(r);
