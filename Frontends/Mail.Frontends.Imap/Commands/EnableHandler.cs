@@ -34,6 +34,9 @@ public sealed class EnableHandler : IImapCommandHandler
                 case "UIDONLY" when !session.UidOnly:
                     session.UidOnly = true;
                     enabled.Add("UIDONLY");
+                case "UTF8=ACCEPT" when !session.Utf8Accept:
+                    session.Utf8Accept = true;
+                    enabled.Add("UTF8=ACCEPT");
                     break;
                 case "QRESYNC" when !session.Qresync:
                     session.Qresync = true;
