@@ -34,6 +34,7 @@ public sealed class EnableHandler : IImapCommandHandler
                 case "UIDONLY" when !session.UidOnly:
                     session.UidOnly = true;
                     enabled.Add("UIDONLY");
+                    break;
                 case "UTF8=ACCEPT" when !session.Utf8Accept:
                     session.Utf8Accept = true;
                     enabled.Add("UTF8=ACCEPT");
