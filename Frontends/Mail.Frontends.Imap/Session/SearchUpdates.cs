@@ -37,11 +37,13 @@ public sealed class SearchUpdates
             session.Untagged($"NO [NOUPDATE \"{tag}\"] Too many updating searches (at most {session.Options.MaxSearchUpdates})");
             return;
         }
-        _contexts.Add(new Context(tag, uid, returns.HasFlag(SearchReturn.Partial) ? partial : null, sort, criteria)
+        var context = new Context(tag, uid, returns.HasFlag(SearchReturn.Partial) ? partial : null, sort, criteria)
         {
             Uids = result.ToList(),
             EvaluatedAt = session.Selected!.LogPosition,
-        });
+        };
+        context.Shown = context.Window(context.Uids);
+        _contexts.Add(context);
     }
 
     /// <summary>Ends the updates of <paramref name="tags"/>; false (nothing changed) when one of them is not updating.</summary>
@@ -63,11 +65,9 @@ public sealed class SearchUpdates
     {
         foreach (var context in _contexts)
         {
-            var position = context.Uids.IndexOf(uid);
-            if (position < 0) continue;
-            var shown = context.InWindow(position);
-            context.Uids.RemoveAt(position);
-            if (shown) session.Untagged(context.Head() + $" REMOVEFROM (0 {(context.Uid ? uid : index + 1)})");
+            context.Uids.Remove(uid);
+            // A message that slides into a PARTIAL window in its place is added by the refresh after the replay.
+            if (context.Shown.Remove(uid)) session.Untagged(context.Head() + $" REMOVEFROM (0 {(context.Uid ? uid : index + 1)})");
         }
     }
 
@@ -83,9 +83,10 @@ public sealed class SearchUpdates
                 ? (await SortHandler.SortedAsync(session, sort, ct)).Select(e => e.Uid).ToList()
                 : (await SearchHandler.MatchingAsync(session, context.Criteria, ct)).Select(selected.UidAt).ToList();
             context.EvaluatedAt = selected.LogPosition;
-            var before = context.Window(context.Uids);
+            var before = context.Shown;
             var after = context.Window(now);
             context.Uids = now;
+            context.Shown = after;
             var removed = before.Where(u => !after.Contains(u)).ToList();
             var added = new List<(int Position, long Uid)>();
             for (var k = 0; k < now.Count; k++)
@@ -129,6 +130,9 @@ public sealed class SearchUpdates
 
         /// <summary>The result as the client knows it: UIDs in result order (ascending for SEARCH).</summary>
         public List<long> Uids { get; set; } = [];
+
+        /// <summary>The UIDs of the result the client has been told of: those at the positions it follows.</summary>
+        public HashSet<long> Shown { get; set; } = [];
 
         /// <summary>The session's log position when <see cref="Uids"/> was computed.</summary>
         public long EvaluatedAt { get; set; }
