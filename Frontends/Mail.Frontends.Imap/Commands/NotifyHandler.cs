@@ -61,10 +61,10 @@ public sealed class NotifyHandler(IClusterClient cluster, IOptions<MailboxChange
         {
             const NotifyEvents newOrExpunge = NotifyEvents.MessageNew | NotifyEvents.MessageExpunge;
             var events = group.Events & newOrExpunge;
-            if (events != NotifyEvents.None && events != newOrExpunge) return ImapResult.Bad("MessageNew and MessageExpunge go together (RFC 5465 §5)");
+            if (events != NotifyEvents.None && events != newOrExpunge) return ImapResult.Bad("MessageNew and MessageExpunge go together (RFC 5465 section 5)");
             if ((group.Events & (NotifyEvents.FlagChange | NotifyEvents.AnnotationChange)) != 0 && events != newOrExpunge)
             {
-                return ImapResult.Bad("FlagChange needs MessageNew and MessageExpunge (RFC 5465 §5)");
+                return ImapResult.Bad("FlagChange needs MessageNew and MessageExpunge (RFC 5465 section 5)");
             }
             if (group.FetchItems.Any(i => i.Kind is FetchItemKind.Rfc822 or FetchItemKind.Rfc822Text))
             {

@@ -137,7 +137,8 @@ public sealed class NotifySession : IAsyncDisposable
                 {
                     if (_session.Closing || !Active) break;
                     await DeliverAsync(inCommand: false, _stop.Token);
-                    await _session.FlushAsync(_stop.Token);
+                    // Not with the stop token: an overflow stops notification and its response must still go out.
+                    await _session.FlushAsync(CancellationToken.None);
                 }
                 catch (Exception e) when (e is not OperationCanceledException && !ImapSession.IsDisconnect(e))
                 {

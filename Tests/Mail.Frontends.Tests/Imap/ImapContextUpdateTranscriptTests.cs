@@ -9,7 +9,24 @@ namespace Mail.Frontends.Tests.Imap;
 [Collection(ImapHostCollection.Name)]
 public sealed class ImapContextUpdateTranscriptTests(ImapHostFixture host)
 {
-    private static async Task<(SmtpTranscript Watcher, SmtpTranscript Other, HttpClient Api)> TwoSessionsAsync(MailHostFixture host, params string[] subjects)
+    /// <summary>Appends from a session of its own (one with the mailbox selected would see its own EXISTS first).</summary>
+    private static async Task AppendAsync(MailHostFixture host, string address, string subject, long uid)
+    {
+        await using var appender = await ImapTestMail.LoginAsync(host, address);
+        await ImapMessages.AppendAsync(appender, "INBOX", "", ImapMessages.Simple(subject), uid);
+    }
+
+    /// <summary>A NOOP whose answer (the other session's unsolicited updates) is read through its tagged OK and not checked.</summary>
+    private static async Task CatchUpAsync(SmtpTranscript imap)
+    {
+        await imap.CommandAsync("cu NOOP");
+        while (!(await imap.ExpectLineStartsWithAsync("")).StartsWith("cu OK", StringComparison.Ordinal))
+        {
+        }
+    }
+
+    private static async Task<(SmtpTranscript Watcher, SmtpTranscript Other, HttpClient Api, string Address)> TwoSessionsAsync(MailHostFixture host,
+        params string[] subjects)
     {
         var (address, api) = await ImapTestMail.NewUserAsync(host);
         var other = await ImapTestMail.LoginAsync(host, address);
@@ -23,13 +40,13 @@ public sealed class ImapContextUpdateTranscriptTests(ImapHostFixture host)
         var capabilities = await watcher.ExpectLineStartsWithAsync("* CAPABILITY ") + " ";
         foreach (var capability in new[] { " CONTEXT=SEARCH ", " CONTEXT=SORT ", " ESORT " }) Assert.Contains(capability, capabilities);
         await watcher.ExpectLineStartsWithAsync("c0 OK");
-        return (watcher, other, api);
+        return (watcher, other, api, address);
     }
 
     [Fact]
     public async Task AnUpdatingSearchFollowsAnotherSessionUntilCancelled()
     {
-        var (watcher, other, api) = await TwoSessionsAsync(host, "One", "Two", "Three");
+        var (watcher, other, api, address) = await TwoSessionsAsync(host, "One", "Two", "Three");
         await using var _ = watcher;
         await using var __ = other;
         using var ___ = api;
@@ -48,7 +65,7 @@ public sealed class ImapContextUpdateTranscriptTests(ImapHostFixture host)
             S: * ESEARCH (TAG "u1") REMOVEFROM (0 2)
             S: n1 OK NOOP completed
             """);
-        await ImapMessages.AppendAsync(other, "INBOX", "", ImapMessages.Simple("Four"), 4);
+        await AppendAsync(host, address, "Four", 4);
         // ADDTO after EXISTS: the client must know the message before it is added.
         await watcher.RunAsync("""
             C: n2 NOOP
@@ -56,6 +73,7 @@ public sealed class ImapContextUpdateTranscriptTests(ImapHostFixture host)
             S: * ESEARCH (TAG "u1") ADDTO (0 4)
             S: n2 OK NOOP completed
             """);
+        await CatchUpAsync(other);
         await other.RunAsync("""
             C: o2 STORE 1 +FLAGS.SILENT (\Deleted)
             S: o2 OK STORE completed
@@ -88,7 +106,7 @@ public sealed class ImapContextUpdateTranscriptTests(ImapHostFixture host)
     [Fact]
     public async Task TheSessionsOwnStoreUpdatesAUidSearchAndATagInUseIsRefused()
     {
-        var (watcher, other, api) = await TwoSessionsAsync(host, "One", "Two", "Three");
+        var (watcher, other, api, address) = await TwoSessionsAsync(host, "One", "Two", "Three");
         await using var _ = watcher;
         await using var __ = other;
         using var ___ = api;
@@ -112,7 +130,7 @@ public sealed class ImapContextUpdateTranscriptTests(ImapHostFixture host)
     [Fact]
     public async Task AnUpdatingSortAddsMessagesAtTheirSortPositions()
     {
-        var (watcher, other, api) = await TwoSessionsAsync(host, "Cherry", "Apple", "Date");
+        var (watcher, other, api, address) = await TwoSessionsAsync(host, "Cherry", "Apple", "Date");
         await using var _ = watcher;
         await using var __ = other;
         using var ___ = api;
@@ -121,15 +139,15 @@ public sealed class ImapContextUpdateTranscriptTests(ImapHostFixture host)
             S: * ESEARCH (TAG "s1") UID ALL 2,1,3
             S: s1 OK SORT completed
             """);
-        await ImapMessages.AppendAsync(other, "INBOX", "", ImapMessages.Simple("Banana"), 4);
+        await AppendAsync(host, address, "Banana", 4);
         await watcher.RunAsync("""
             C: n1 NOOP
             S: * 4 EXISTS
             S: * ESEARCH (TAG "s1") UID ADDTO (2 4)
             S: n1 OK NOOP completed
             """);
-        await ImapMessages.AppendAsync(other, "INBOX", "", ImapMessages.Simple("Aardvark"), 5);
-        await ImapMessages.AppendAsync(other, "INBOX", "", ImapMessages.Simple("Elder"), 6);
+        await AppendAsync(host, address, "Aardvark", 5);
+        await AppendAsync(host, address, "Elder", 6);
         // Sort order now 5 2 4 1 3 6: Aardvark first, Elder last.
         await watcher.RunAsync("""
             C: n2 NOOP
@@ -137,6 +155,7 @@ public sealed class ImapContextUpdateTranscriptTests(ImapHostFixture host)
             S: * ESEARCH (TAG "s1") UID ADDTO (1 5) ADDTO (6 6)
             S: n2 OK NOOP completed
             """);
+        await CatchUpAsync(other);
         await other.RunAsync("""
             C: o1 UID STORE 1 +FLAGS.SILENT (\Deleted)
             S: o1 OK STORE completed
@@ -155,7 +174,7 @@ public sealed class ImapContextUpdateTranscriptTests(ImapHostFixture host)
     [Fact]
     public async Task APartialUpdateKeepsOnlyItsWindowCurrent()
     {
-        var (watcher, other, api) = await TwoSessionsAsync(host, "One", "Two", "Three");
+        var (watcher, other, api, address) = await TwoSessionsAsync(host, "One", "Two", "Three");
         await using var _ = watcher;
         await using var __ = other;
         using var ___ = api;

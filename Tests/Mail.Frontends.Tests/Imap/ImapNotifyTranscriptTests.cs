@@ -233,9 +233,9 @@ public sealed class ImapNotifyTranscriptTests(ImapHostFixture host)
         await imap.RunAsync("""
             S: c1 OK*
             C: n1 NOTIFY SET (SELECTED (MessageNew))
-            S: n1 BAD MessageNew and MessageExpunge go together (RFC 5465 §5)
+            S: n1 BAD MessageNew and MessageExpunge go together (RFC 5465 section 5)
             C: n2 NOTIFY SET (SELECTED (MessageExpunge FlagChange))
-            S: n2 BAD MessageNew and MessageExpunge go together (RFC 5465 §5)
+            S: n2 BAD MessageNew and MessageExpunge go together (RFC 5465 section 5)
             C: n3 NOTIFY SET (PERSONAL (MessageNew MessageExpunge AnnotationChange))
             S: n3 NO [BADEVENT (AnnotationChange)] Unsupported NOTIFY events
             C: n4 NOTIFY SET (INBOXES (MailboxMetadataChange)) (PERSONAL (ServerMetadataChange))
