@@ -71,6 +71,11 @@ public sealed class NotifyHandler(IClusterClient cluster, IOptions<MailboxChange
                 return ImapResult.Bad("RFC822 and RFC822.TEXT would set \\Seen; ask for BODY.PEEK[] instead");
             }
         }
+        if (notify.Groups.Any(g => g.Filter is not (NotifyFilter.Selected or NotifyFilter.SelectedDelayed) && g.FetchItems.Count > 0))
+        {
+            // RFC 5465 §5.2: other mailboxes' new messages are told by STATUS, which carries no message attributes.
+            return ImapResult.Bad("MessageNew takes FETCH attributes only for SELECTED and SELECTED-DELAYED");
+        }
         var unsupported = notify.Groups.SelectMany(g => g.UnknownEvents
                 .Concat(Enum.GetValues<NotifyEvents>().Where(e => e != NotifyEvents.None && (Unsupported & e) != 0 && g.Events.HasFlag(e)).Select(e => e.ToString())))
             .Distinct(StringComparer.OrdinalIgnoreCase).ToList();

@@ -242,6 +242,8 @@ public sealed class ImapNotifyTranscriptTests(ImapHostFixture host)
             S: n4 NO [BADEVENT (MailboxMetadataChange ServerMetadataChange)] Unsupported NOTIFY events
             C: n5 NOTIFY SET (SELECTED (MessageNew (RFC822) MessageExpunge))
             S: n5 BAD RFC822 and RFC822.TEXT would set \Seen; ask for BODY.PEEK[] instead
+            C: n5b NOTIFY SET (PERSONAL (MessageNew (UID) MessageExpunge))
+            S: n5b BAD MessageNew takes FETCH attributes only for SELECTED and SELECTED-DELAYED
             C: n6 NOTIFY SET (NOWHERE (MessageNew))
             S: n6 BAD Unknown NOTIFY filter NOWHERE
             C: n7 NOTIFY SET (SUBTREE INBOX (MessageNew MessageExpunge)) (SUBSCRIBED NONE)
