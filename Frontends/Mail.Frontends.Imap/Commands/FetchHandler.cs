@@ -66,10 +66,11 @@ public sealed class FetchHandler : IImapCommandHandler
         // Pages of the set, each read with one grain call while the previous one is written: the response streams.
         var pageSize = need is null ? IMailboxGrain.MaxSlotBatch : ImapSession.PrefetchChunk;
         long written = 0;
+        var done = 0;
         await foreach (var page in session.PagesAsync(indexes, detail, pageSize))
         {
             if (need is not null) await session.PrefetchContentsAsync(page.States.OfType<MessageState>());
-            var records = items.Any(i => i.Kind is FetchItemKind.Preview or FetchItemKind.ThreadId)
+            var records = items.Any(i => i.Kind is FetchItemKind.Preview or FetchItemKind.PreviewFuzzy or FetchItemKind.SnippetFuzzy or FetchItemKind.ThreadId)
                 ? (await session.Mailbox.GetMessagesAsync(page.States.OfType<MessageState>().Select(m => m.MessageId).ToArray())).ToDictionary(m => m.MessageId)
                 : null;
             var seenNow = setsSeen ? await MarkSeenAsync(session, page, fetch.ChangedSince) : null;
@@ -87,10 +88,10 @@ public sealed class FetchHandler : IImapCommandHandler
                 }
                 var flagsChanged = seenNow?.Contains(state.MessageId) == true;
                 if (flagsChanged || items.Any(i => i.Kind == FetchItemKind.Flags)) session.AnnounceKeywords(state.Flags);
-                var w = session.Writer().Raw($"* {index + 1} FETCH ").Open();
+                var w = session.Writer().Raw(session.FetchHead(index, state.Uid)).Open();
                 foreach (var item in items)
                 {
-                    if (item.Kind is FetchItemKind.Preview or FetchItemKind.EmailId or FetchItemKind.ThreadId)
+                    if (item.Kind is FetchItemKind.Preview or FetchItemKind.PreviewFuzzy or FetchItemKind.SnippetFuzzy or FetchItemKind.EmailId or FetchItemKind.ThreadId)
                     {
                         WriteObjectItem(w, item, state, records?.GetValueOrDefault(state.MessageId));
                         continue;
@@ -107,6 +108,8 @@ public sealed class FetchHandler : IImapCommandHandler
                     written = 0;
                 }
             }
+            done += page.Indexes.Length;
+            await session.Progress.ReportAsync(session, done, indexes.Count, ct);
         }
         return ImapResult.Ok("FETCH completed");
     }
@@ -135,7 +138,13 @@ public sealed class FetchHandler : IImapCommandHandler
             {
                 var text = System.Text.RegularExpressions.Regex.Replace(record?.Summary.Preview ?? "", @"\s+", " ").Trim();
                 if (text.Length > PreviewLength) text = text[..PreviewLength];
-                w.Atom("PREVIEW").NString(record is null ? null : text);
+                if (item.Kind == FetchItemKind.Preview)
+                {
+                    w.Atom("PREVIEW").NString(record is null ? null : text);
+                    break;
+                }
+                // The draft's answer: (FUZZY text), the text never NIL.
+                w.Atom(item.Kind == FetchItemKind.SnippetFuzzy ? "SNIPPET" : "PREVIEW").Open().Atom("FUZZY").String(text).Close();
                 break;
             }
         }

@@ -28,7 +28,7 @@ public sealed class NotifyHandler(IClusterClient cluster, IOptions<MailboxChange
         var notify = (NotifyCommand)command;
         if (notify.None)
         {
-            await StopAsync(session);
+            await session.StopNotifyAsync();
             return ImapResult.Ok("NOTIFY completed");
         }
         if (Check(notify, session.Options.NotifyMaxMailboxNames) is { } refusal) return refusal;
@@ -38,18 +38,11 @@ public sealed class NotifyHandler(IClusterClient cluster, IOptions<MailboxChange
             // RFC 5465 §5.2: reporting a new message must not change it; a body section is fetched as with PEEK.
             FetchItems = g.FetchItems.Select(i => i with { Peek = true }).ToList(),
         }).ToList();
-        await StopAsync(session);
+        await session.StopNotifyAsync();
         var started = await NotifySession.StartAsync(session, groups, cluster, feedOptions.Value, logger);
         session.Notify = started;
         if (notify.Status) await started.WriteInitialStatusAsync();
         return ImapResult.Ok("NOTIFY completed");
-    }
-
-    private static async Task StopAsync(ImapSession session)
-    {
-        if (session.Notify is not { } previous) return;
-        session.Notify = null;
-        await previous.DisposeAsync();
     }
 
     /// <summary>The refusal of a NOTIFY SET, or null when it can be honoured.</summary>

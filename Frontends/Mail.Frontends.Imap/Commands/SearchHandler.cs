@@ -132,6 +132,7 @@ public sealed class SearchHandler : IImapCommandHandler
                 matches.Add(page.Indexes[k]);
                 matched?.Invoke(page.Indexes[k], state);
             }
+            if (page.Indexes.Length > 0) await session.Progress.ReportAsync(session, page.Indexes[^1] + 1, selected.Count, ct);
         }
         return matches;
     }
@@ -238,9 +239,9 @@ public sealed class SearchHandler : IImapCommandHandler
                 {
                     var loaded = await LoadAsync(index, state);
                     if (loaded is null) return false;
-                    if (key.Kind == SearchKeyKind.Text && HeaderText(loaded).Contains(key.Text!, StringComparison.OrdinalIgnoreCase)) return true;
+                    if (key.Kind == SearchKeyKind.Text && UnicodeCasemap.Contains(HeaderText(loaded), key.Text!)) return true;
                     _parsed ??= MimeMessage.Load(new MemoryStream(loaded.Bytes.ToArray(), writable: false));
-                    return _parsed.BodyParts.OfType<TextPart>().Any(p => p.Text?.Contains(key.Text!, StringComparison.OrdinalIgnoreCase) == true);
+                    return _parsed.BodyParts.OfType<TextPart>().Any(p => p.Text is { } text && UnicodeCasemap.Contains(text, key.Text!));
                 }
                 default:
                     return false;
@@ -264,7 +265,7 @@ public sealed class SearchHandler : IImapCommandHandler
                 if (!header.Name.Equals(field, StringComparison.OrdinalIgnoreCase)) continue;
                 if (text.Length == 0) return true;
                 var raw = MimeStructure.RawValue(span, header);
-                if (Rfc2047.DecodeText(raw).Contains(text, StringComparison.OrdinalIgnoreCase)) return true;
+                if (UnicodeCasemap.Contains(Rfc2047.DecodeText(raw), text)) return true;
                 if (addresses && AddressSearch.Contains(raw, text)) return true;
             }
             return false;

@@ -54,11 +54,7 @@ public sealed class ImapConnectionHandler(
     /// <inheritdoc />
     protected override async Task CloseAsync(ImapSession session)
     {
-        if (session.Notify is { } notify)
-        {
-            session.Notify = null;
-            await notify.DisposeAsync();
-        }
+        await session.StopNotifyAsync();
         // A literal streamed for a command that never ran (the client left) is referenced by nothing.
         if (session.Account is not null) await session.DiscardStreamedLiteralsAsync();
     }
@@ -134,9 +130,15 @@ public sealed class ImapConnectionHandler(
             session.Closing = true;
             return;
         }
+        if (session.UidOnly && UidOnlyRule.Refuses(command))
+        {
+            session.Tagged(command.Tag, ImapResult.Bad("Message sequence numbers are not allowed once UIDONLY is enabled", "UIDREQUIRED"));
+            return;
+        }
         ImapResult result;
         try
         {
+            session.Progress.Start(command.Tag);
             result = await handler.HandleAsync(session, command, ct);
             if (ReferenceEquals(result, ImapSession.AlreadyAnswered)) return;
             // RFC 9051 §7.5.2: no EXPUNGE while answering FETCH, STORE or SEARCH (their UID forms may see them); SORT and

@@ -35,6 +35,12 @@ public enum FetchItemKind
     /// <summary>PREVIEW (RFC 8970 §3): the stored plain-text preview of the message.</summary>
     Preview,
 
+    /// <summary>PREVIEW (FUZZY), the draft form of PREVIEW (draft-ietf-extra-imap-fetch-preview-00): the same text.</summary>
+    PreviewFuzzy,
+
+    /// <summary>SNIPPET (FUZZY), the draft's first name for PREVIEW (FUZZY).</summary>
+    SnippetFuzzy,
+
     /// <summary>EMAILID (OBJECTID, RFC 8474 §5.1): the message's immutable id, kept by MOVE.</summary>
     EmailId,
 

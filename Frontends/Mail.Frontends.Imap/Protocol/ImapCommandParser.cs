@@ -10,7 +10,7 @@ public static class ImapCommandParser
 {
     private static readonly HashSet<string> NoArguments = new(StringComparer.Ordinal)
     {
-        "CAPABILITY", "NOOP", "LOGOUT", "STARTTLS", "CHECK", "CLOSE", "UNSELECT", "EXPUNGE", "IDLE", "NAMESPACE",
+        "CAPABILITY", "NOOP", "LOGOUT", "STARTTLS", "CHECK", "CLOSE", "UNSELECT", "EXPUNGE", "IDLE", "NAMESPACE", "UNAUTHENTICATE",
     };
 
     private static readonly HashSet<string> OneMailbox = new(StringComparer.Ordinal)
@@ -394,7 +394,7 @@ public static class ImapCommandParser
             case "ENVELOPE": return new(FetchItemKind.Envelope);
             case "BODYSTRUCTURE": return new(FetchItemKind.BodyStructure);
             case "MODSEQ": return new(FetchItemKind.Modseq);
-            case "PREVIEW": return new(FetchItemKind.Preview);
+            case "PREVIEW" or "SNIPPET": return Preview(r, name);
             case "EMAILID": return new(FetchItemKind.EmailId);
             case "THREADID": return new(FetchItemKind.ThreadId);
             case "RFC822": return new(FetchItemKind.Rfc822);
@@ -411,6 +411,19 @@ public static class ImapCommandParser
             }
             default: throw r.Error($"Unknown FETCH item {name}");
         }
+    }
+
+    /// <summary>
+    /// PREVIEW with its optional "(LAZY)" modifier (RFC 8970 §3), or the draft form Dovecot also serves: PREVIEW (FUZZY)
+    /// and SNIPPET (FUZZY) (draft-ietf-extra-imap-fetch-preview-00, announced as PREVIEW=FUZZY and SNIPPET=FUZZY),
+    /// answered as "NAME (FUZZY text)". SNIPPET exists only in the draft form.
+    /// </summary>
+    private static FetchItem Preview(ImapReader r, string name)
+    {
+        if (r.TryText(" (LAZY)") && name == "PREVIEW") return new(FetchItemKind.Preview);
+        if (r.TryText(" (FUZZY)")) return new(name == "PREVIEW" ? FetchItemKind.PreviewFuzzy : FetchItemKind.SnippetFuzzy);
+        if (name == "SNIPPET") throw r.Error("SNIPPET needs (FUZZY)");
+        return new(FetchItemKind.Preview);
     }
 
     /// <summary>Parses a section spec without brackets (e.g. "1.2.HEADER", "TEXT"; an IMAP URL's SECTION, RFC 5092 §3) with no partial.</summary>

@@ -39,7 +39,11 @@ public sealed class ImapSession : IProtocolSession
         Logger = logger;
         Framer = new CommandFramer(ImapLimits.Unauthenticated(options.PreAuthMaxLineLength));
         Cache = new MessageCache(options.MessageCacheBytes);
+        Progress = new CommandProgress(TimeSpan.FromMilliseconds(options.ProgressIntervalMilliseconds));
     }
+
+    /// <summary>INPROGRESS reports of the running command (RFC 9585).</summary>
+    public CommandProgress Progress { get; }
 
     /// <summary>Messages kept between the commands that read them, bounded by their octets.</summary>
     public MessageCache Cache { get; }
@@ -104,6 +108,18 @@ public sealed class ImapSession : IProtocolSession
     /// <summary>QRESYNC enabled (RFC 7162 §3.2): VANISHED instead of EXPUNGE.</summary>
     public bool Qresync { get; set; }
 
+    /// <summary>
+    /// UIDONLY enabled (RFC 9586): commands that name messages by sequence number are refused with [UIDREQUIRED], FETCH
+    /// responses are "* uid UIDFETCH", and expunges are reported with VANISHED.
+    /// </summary>
+    public bool UidOnly { get; set; }
+
+    /// <summary>Whether expunges are reported as VANISHED (QRESYNC, RFC 7162 §3.2.10; UIDONLY, RFC 9586) rather than EXPUNGE.</summary>
+    public bool ReportsVanished => Qresync || UidOnly;
+
+    /// <summary>The start of a FETCH response: "* n FETCH " by sequence number, or "* uid UIDFETCH " under UIDONLY (RFC 9586).</summary>
+    public string FetchHead(int index, long uid) => UidOnly ? $"* {uid} UIDFETCH " : $"* {index + 1} FETCH ";
+
     /// <summary>The selected mailbox.</summary>
     public SelectedFolder? Selected { get; private set; }
 
@@ -121,6 +137,14 @@ public sealed class ImapSession : IProtocolSession
 
     /// <summary>The NOTIFY SET in force (RFC 5465), if any.</summary>
     public NotifySession? Notify { get; set; }
+
+    /// <summary>Ends NOTIFY, if it is on (NOTIFY NONE, a new NOTIFY SET, UNAUTHENTICATE, the end of the connection).</summary>
+    public async Task StopNotifyAsync()
+    {
+        if (Notify is not { } notify) return;
+        Notify = null;
+        await notify.DisposeAsync();
+    }
 
     /// <summary>
     /// The right to write responses: a command holds it from its first response to its tagged one, the reading of a
@@ -184,6 +208,25 @@ public sealed class ImapSession : IProtocolSession
         Framer.StreamLiteral = AppendLiteralRule.Streams;
     }
 
+    /// <summary>
+    /// Returns to the not-authenticated state (UNAUTHENTICATE, RFC 8437 §3): the mailbox is closed without expunge,
+    /// what ENABLE turned on is off again, and the identity is gone; TLS stays.
+    /// </summary>
+    public void LogOut()
+    {
+        Select(null);
+        Account = null;
+        _mailbox = null;
+        Rev2 = false;
+        Condstore = false;
+        Qresync = false;
+        UidOnly = false;
+        AuthFailures = 0;
+        State = ImapState.NotAuthenticated;
+        Framer.Limits = ImapLimits.Unauthenticated(Options.PreAuthMaxLineLength);
+        Framer.StreamLiteral = null;
+    }
+
     /// <summary>The next literal streamed for the current command, without taking it (null when there is none).</summary>
     public StreamedLiteral? PeekStreamedLiteral() => _literals.Count == 0 ? null : _literals[0];
 
@@ -228,16 +271,17 @@ public sealed class ImapSession : IProtocolSession
     /// <summary>The capability list for the current state (RFC 9051 §7.2.2).</summary>
     public string Capabilities()
     {
-        var builder = new StringBuilder("IMAP4rev1 IMAP4rev2 LITERAL+ SASL-IR ID ENABLE");
+        var builder = new StringBuilder("IMAP4rev1 IMAP4rev2 LITERAL+ SASL-IR LOGIN-REFERRALS ID ENABLE");
         if (State == ImapState.NotAuthenticated)
         {
             if (!Transport.IsTls && Certificate is not null) builder.Append(" STARTTLS");
             builder.Append(PlaintextAuthAllowed ? " AUTH=PLAIN" : " LOGINDISABLED");
+            if (PlaintextAuthAllowed && Credentials.BearerTokensAccepted) builder.Append(" AUTH=OAUTHBEARER AUTH=XOAUTH2");
             return builder.ToString();
         }
-        builder.Append(" IDLE NAMESPACE UNSELECT UIDPLUS MOVE CHILDREN SPECIAL-USE LIST-EXTENDED LIST-STATUS")
+        builder.Append(" IDLE NAMESPACE UNSELECT UNAUTHENTICATE UIDPLUS MOVE CHILDREN SPECIAL-USE LIST-EXTENDED LIST-STATUS")
             .Append(" NOTIFY CONTEXT=SEARCH CONTEXT=SORT")
-            .Append(" CONDSTORE QRESYNC ESEARCH SEARCHRES MULTIAPPEND CATENATE QUOTA QUOTA=RES-STORAGE STATUS=SIZE BINARY SORT SORT=DISPLAY ESORT WITHIN PREVIEW THREAD=ORDEREDSUBJECT THREAD=REFERENCES")
+            .Append(" CONDSTORE QRESYNC ESEARCH SEARCHRES MULTIAPPEND CATENATE QUOTA QUOTA=RES-STORAGE STATUS=SIZE BINARY SORT SORT=DISPLAY ESORT WITHIN I18NLEVEL=1 INPROGRESS UIDONLY PREVIEW PREVIEW=FUZZY SNIPPET=FUZZY THREAD=ORDEREDSUBJECT THREAD=REFERENCES")
             .Append(" APPENDLIMIT=").Append(Options.MaxLiteralBytes);
         return builder.ToString();
     }
@@ -386,7 +430,7 @@ public sealed class ImapSession : IProtocolSession
                             Updates.BeforeExpunge(this, uid, index);
                             view.Remove(uid);
                             Recent.Removed(uid);
-                            if (Qresync) vanished.Add(uid);
+                            if (ReportsVanished) vanished.Add(uid);
                             else Untagged($"{index + 1} EXPUNGE");
                             break;
                         }
@@ -583,7 +627,7 @@ public sealed class ImapSession : IProtocolSession
     public void WriteFlags(int index, MessageState state, bool includeUid)
     {
         AnnounceKeywords(state.Flags);
-        var w = Writer().Raw($"* {index + 1} FETCH ").Open();
+        var w = Writer().Raw(FetchHead(index, state.Uid)).Open();
         if (includeUid) w.Atom("UID").Number(state.Uid);
         w.Atom("FLAGS").Open();
         foreach (var flag in FlagsOf(state)) w.Atom(flag);
