@@ -87,7 +87,8 @@ public sealed class SearchUpdates
             var after = context.Window(now);
             context.Uids = now;
             context.Shown = after;
-            var removed = before.Where(u => !after.Contains(u)).ToList();
+            // A message no longer in the view left with its EXPUNGE (BeforeExpunge); only a UID names it now.
+            var removed = before.Where(u => !after.Contains(u) && (context.Uid || selected.IndexOfUid(u) >= 0)).ToList();
             var added = new List<(int Position, long Uid)>();
             for (var k = 0; k < now.Count; k++)
             {
