@@ -35,6 +35,10 @@ public sealed class EnableHandler : IImapCommandHandler
                     session.UidOnly = true;
                     enabled.Add("UIDONLY");
                     break;
+                case "UTF8=ACCEPT" when !session.Utf8Accept:
+                    session.Utf8Accept = true;
+                    enabled.Add("UTF8=ACCEPT");
+                    break;
                 case "QRESYNC" when !session.Qresync:
                     session.Qresync = true;
                     session.Condstore = true;

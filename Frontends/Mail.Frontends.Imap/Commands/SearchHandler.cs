@@ -28,6 +28,12 @@ public sealed class SearchHandler : IImapCommandHandler
         var search = (SearchCommand)command;
         if (search.Return.HasFlag(SearchReturn.Update) && session.Updates.Has(search.Tag)) return SearchUpdates.TagInUse(search.Tag);
         var saving = search.Return.HasFlag(SearchReturn.Save);
+        if (search.Charset is not null && session.Utf8Accept)
+        {
+            // RFC 6855 §3: after ENABLE UTF8=ACCEPT the client must not name a charset; the server rejects it with BAD.
+            if (saving) session.SavedResult = [];
+            return ImapResult.Bad("SEARCH CHARSET is not allowed once UTF8=ACCEPT is enabled");
+        }
         if (search.Charset is { } charset && !IsSupportedCharset(charset))
         {
             // RFC 5182 §2.1: a SEARCH that fails leaves "$" empty.
@@ -141,7 +147,8 @@ public sealed class SearchHandler : IImapCommandHandler
     private static MessageDetail Detail(SearchKey key) => key.Kind switch
     {
         SearchKeyKind.Larger or SearchKeyKind.Smaller or SearchKeyKind.Modseq or SearchKeyKind.Before or SearchKeyKind.On or SearchKeyKind.Since
-            or SearchKeyKind.Older or SearchKeyKind.Younger
+            or SearchKeyKind.Older or SearchKeyKind.Younger or SearchKeyKind.SavedBefore or SearchKeyKind.SavedOn or SearchKeyKind.SavedSince
+            or SearchKeyKind.ThreadId
             => MessageDetail.Slot,
         SearchKeyKind.Flag or SearchKeyKind.NoFlag => MessageDetail.Flags,
         _ => key.Children.Select(Detail).DefaultIfEmpty(MessageDetail.None).Max(),
@@ -206,6 +213,17 @@ public sealed class SearchHandler : IImapCommandHandler
                     return DateOnly.FromDateTime(state.InternalDate.UtcDateTime) == key.Date;
                 case SearchKeyKind.Since:
                     return DateOnly.FromDateTime(state.InternalDate.UtcDateTime) >= key.Date;
+                case SearchKeyKind.SavedBefore:
+                    return DateOnly.FromDateTime((state.SaveDate ?? state.InternalDate).UtcDateTime) < key.Date;
+                case SearchKeyKind.SavedOn:
+                    return DateOnly.FromDateTime((state.SaveDate ?? state.InternalDate).UtcDateTime) == key.Date;
+                case SearchKeyKind.SavedSince:
+                    return DateOnly.FromDateTime((state.SaveDate ?? state.InternalDate).UtcDateTime) >= key.Date;
+                // RFC 8474 §6: the ids FETCH EMAILID and THREADID show.
+                case SearchKeyKind.EmailId:
+                    return key.Text == "M" + state.MessageId;
+                case SearchKeyKind.ThreadId:
+                    return state.ThreadId > 0 && key.Text == "T" + state.ThreadId;
                 // RFC 5032 §3: OLDER n is older than n seconds, YOUNGER n no older than n seconds, against the internal date.
                 case SearchKeyKind.Older:
                     return state.InternalDate < DateTimeOffset.UtcNow.AddSeconds(-key.Number);

@@ -46,4 +46,7 @@ public enum FetchItemKind
 
     /// <summary>THREADID (OBJECTID, RFC 8474 §5.2): the id of the message's thread.</summary>
     ThreadId,
+
+    /// <summary>SAVEDATE (RFC 8514 §4): when the message was placed in this folder.</summary>
+    SaveDate,
 }

@@ -90,6 +90,12 @@ public sealed class ImapSession : IProtocolSession
     /// <summary>IMAP4rev2 enabled (RFC 9051 §6.3.1): UTF-8 names and quoted strings, ESEARCH, no \Recent.</summary>
     public bool Rev2 { get; set; }
 
+    /// <summary>UTF8=ACCEPT enabled (RFC 6855 §3): UTF-8 mailbox names and quoted strings both ways, no SEARCH CHARSET.</summary>
+    public bool Utf8Accept { get; set; }
+
+    /// <summary>Whether UTF-8 may be sent in quoted strings and mailbox names: IMAP4rev2 or UTF8=ACCEPT is enabled.</summary>
+    public bool Utf8 => Rev2 || Utf8Accept;
+
     /// <summary>CONDSTORE enabled (RFC 7162 §3.1): MODSEQ in FETCH responses.</summary>
     public bool Condstore { get; set; }
 
@@ -183,7 +189,7 @@ public sealed class ImapSession : IProtocolSession
     public bool PlaintextAuthAllowed => Transport.IsTls || Options.AllowPlaintextAuth;
 
     /// <summary>A writer for one response.</summary>
-    public ImapWriter Writer() => new(Transport.Output, Rev2);
+    public ImapWriter Writer() => new(Transport.Output, Utf8);
 
     /// <summary>Writes "* text" CRLF.</summary>
     public void Untagged(string text) => Writer().Raw("* ").Raw(Encoding.UTF8.GetBytes(text)).Crlf();
@@ -221,6 +227,7 @@ public sealed class ImapSession : IProtocolSession
         Condstore = false;
         Qresync = false;
         UidOnly = false;
+        Utf8Accept = false;
         AuthFailures = 0;
         State = ImapState.NotAuthenticated;
         Framer.Limits = ImapLimits.Unauthenticated(Options.PreAuthMaxLineLength);
@@ -281,16 +288,20 @@ public sealed class ImapSession : IProtocolSession
         }
         builder.Append(" IDLE NAMESPACE UNSELECT UNAUTHENTICATE UIDPLUS MOVE CHILDREN SPECIAL-USE LIST-EXTENDED LIST-STATUS")
             .Append(" NOTIFY CONTEXT=SEARCH CONTEXT=SORT")
-            .Append(" CONDSTORE QRESYNC ESEARCH SEARCHRES MULTIAPPEND CATENATE QUOTA QUOTA=RES-STORAGE STATUS=SIZE BINARY SORT SORT=DISPLAY ESORT WITHIN I18NLEVEL=1 INPROGRESS UIDONLY PREVIEW PREVIEW=FUZZY SNIPPET=FUZZY THREAD=ORDEREDSUBJECT THREAD=REFERENCES")
+            .Append(" CONDSTORE QRESYNC ESEARCH SEARCHRES MULTIAPPEND CATENATE QUOTA QUOTA=RES-STORAGE STATUS=SIZE BINARY SORT SORT=DISPLAY ESORT WITHIN I18NLEVEL=1 INPROGRESS UIDONLY PREVIEW PREVIEW=FUZZY SNIPPET=FUZZY THREAD=ORDEREDSUBJECT THREAD=REFERENCES THREAD=REFS")
             .Append(" APPENDLIMIT=").Append(Options.MaxLiteralBytes);
+        builder.Append(" REPLACE OBJECTID SAVEDATE CREATE-SPECIAL-USE COMPRESS=DEFLATE UTF8=ACCEPT");
         return builder.ToString();
     }
 
-    /// <summary>A mailbox name as the client sent it, decoded (modified UTF-7 for IMAP4rev1, RFC 3501 §5.1.3).</summary>
-    public string DecodeMailbox(string wire) => MailboxNameCodec.DecodeUtf7(wire);
+    /// <summary>
+    /// A mailbox name as the client sent it, decoded (modified UTF-7 for IMAP4rev1, RFC 3501 §5.1.3); after UTF8=ACCEPT it is
+    /// UTF-8 as it stands (RFC 6855 §3: no modified UTF-7, so "&amp;" is just a character).
+    /// </summary>
+    public string DecodeMailbox(string wire) => Utf8Accept ? wire : MailboxNameCodec.DecodeUtf7(wire);
 
     /// <summary>A mailbox name for the client.</summary>
-    public string EncodeMailbox(string name) => Rev2 ? name : MailboxNameCodec.EncodeUtf7(name);
+    public string EncodeMailbox(string name) => Utf8 ? name : MailboxNameCodec.EncodeUtf7(name);
 
     /// <summary>Reads the next command; null when the client has gone.</summary>
     public async Task<FrameStatus?> ReadCommandAsync(CancellationToken ct)
@@ -531,7 +542,7 @@ public sealed class ImapSession : IProtocolSession
             {
                 foreach (var slot in await Mailbox.GetSlotsAsync(selected.FolderId, chunk))
                 {
-                    WriteFlags(selected.IndexOfUid(slot.Uid), new MessageState(slot.MessageId, slot.Uid, slot.Modseq, slot.Flags, slot.Size, slot.InternalDate), includeUid: true);
+                    WriteFlags(selected.IndexOfUid(slot.Uid), MessageState.FromSlot(slot), includeUid: true);
                 }
                 continue;
             }
@@ -615,7 +626,7 @@ public sealed class ImapSession : IProtocolSession
                 foreach (var slot in await Mailbox.GetSlotsAsync(folderId, uids))
                 {
                     while (uids[k] != slot.Uid) k++;
-                    states[k] = new MessageState(slot.MessageId, slot.Uid, slot.Modseq, slot.Flags, slot.Size, slot.InternalDate);
+                    states[k] = MessageState.FromSlot(slot);
                 }
                 break;
             }

@@ -25,6 +25,7 @@ public sealed class ImapFetchExtensionTranscriptTests(ImapHostFixture host)
             S: * OK [UIDNEXT 2] Predicted next UID
             S: * OK [PERMANENTFLAGS*
             S: * OK [HIGHESTMODSEQ *
+            S: * OK [MAILBOXID (*
             S: s1 OK [READ-WRITE] SELECT completed
             C: f1 FETCH 1 (PREVIEW)
             S: * 1 FETCH (PREVIEW "Hello Bob, see you.")
@@ -62,6 +63,7 @@ public sealed class ImapFetchExtensionTranscriptTests(ImapHostFixture host)
             S: * OK [UIDNEXT 2] Predicted next UID
             S: * OK [PERMANENTFLAGS*
             S: * OK [HIGHESTMODSEQ *
+            S: * OK [MAILBOXID (*
             S: s2 OK [READ-WRITE] SELECT completed
             """);
         await imap.CommandAsync("f3 FETCH 1 (EMAILID THREADID)");
