@@ -74,6 +74,7 @@ public sealed class ExpungeHandler : IImapCommandHandler
         {
             var index = selected.IndexOfUid(uid);
             if (index < 0) continue;
+            session.Updates.BeforeExpunge(session, uid, index - shift);
             view.Remove(uid);
             session.Recent.Removed(uid);
             if (session.ReportsVanished) uids.Add(uid);

@@ -37,6 +37,8 @@ public static class ImapFrontendExtensions
             builder.Services.AddSingleton(handler);
         }
         builder.Services.AddSingleton<IImapCommandHandler, IdleHandler>();
+        builder.Services.AddSingleton<IImapCommandHandler, NotifyHandler>();
+        builder.Services.AddSingleton<IImapCommandHandler>(new CancelUpdateHandler());
         builder.Services.AddSingleton<IImapCommandHandler, ReplaceHandler>();
         builder.Services.AddSingleton<IImapCommandHandler, CompressHandler>();
         builder.Services.Configure<MailboxChangeFeedOptions>(builder.Configuration.GetSection(MailboxChangeFeedOptions.Section));

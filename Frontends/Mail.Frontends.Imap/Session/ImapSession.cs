@@ -138,6 +138,29 @@ public sealed class ImapSession : IProtocolSession
     /// <summary>The UIDs of the last SEARCH RETURN (SAVE) in the selected mailbox, which "$" names (RFC 5182 §2.1).</summary>
     public IReadOnlyList<long> SavedResult { get; set; } = [];
 
+    /// <summary>The updating searches of the selected mailbox (RFC 5267 §4: CONTEXT=SEARCH, CONTEXT=SORT).</summary>
+    public SearchUpdates Updates { get; } = new();
+
+    /// <summary>The NOTIFY SET in force (RFC 5465), if any.</summary>
+    public NotifySession? Notify { get; set; }
+
+    /// <summary>Ends NOTIFY, if it is on (NOTIFY NONE, a new NOTIFY SET, UNAUTHENTICATE, the end of the connection).</summary>
+    public async Task StopNotifyAsync()
+    {
+        if (Notify is not { } notify) return;
+        Notify = null;
+        await notify.DisposeAsync();
+    }
+
+    /// <summary>
+    /// The right to write responses: a command holds it from its first response to its tagged one, the reading of a
+    /// command holds it to ask for a literal, and NOTIFY's reports between commands take it, so that they never interleave.
+    /// </summary>
+    public SemaphoreSlim Turn { get; } = new(1, 1);
+
+    /// <summary>Whether an exception means the client or the connection went away.</summary>
+    public static bool IsDisconnect(Exception e) => ProtocolConnectionHandler<ImapSession, FrameStatus>.IsDisconnect(e);
+
     /// <summary>Failed LOGIN/AUTHENTICATE attempts.</summary>
     public int AuthFailures { get; set; }
 
@@ -241,6 +264,7 @@ public sealed class ImapSession : IProtocolSession
         Flags = null;
         Recent = new RecentUids();
         SavedResult = [];
+        Updates.Clear();
         Cache.Clear();
     }
 
@@ -263,6 +287,7 @@ public sealed class ImapSession : IProtocolSession
             return builder.ToString();
         }
         builder.Append(" IDLE NAMESPACE UNSELECT UNAUTHENTICATE UIDPLUS MOVE CHILDREN SPECIAL-USE LIST-EXTENDED LIST-STATUS")
+            .Append(" NOTIFY CONTEXT=SEARCH CONTEXT=SORT")
             .Append(" CONDSTORE QRESYNC ESEARCH SEARCHRES MULTIAPPEND CATENATE QUOTA QUOTA=RES-STORAGE STATUS=SIZE BINARY SORT SORT=DISPLAY ESORT WITHIN I18NLEVEL=1 INPROGRESS UIDONLY PREVIEW PREVIEW=FUZZY SNIPPET=FUZZY THREAD=ORDEREDSUBJECT THREAD=REFERENCES THREAD=REFS")
             .Append(" APPENDLIMIT=").Append(Options.MaxLiteralBytes);
         builder.Append(" REPLACE OBJECTID SAVEDATE CREATE-SPECIAL-USE COMPRESS=DEFLATE UTF8=ACCEPT");
@@ -298,18 +323,28 @@ public sealed class ImapSession : IProtocolSession
             input.AdvanceTo(reader.Position);
             if (status == FrameStatus.Literal)
             {
-                if (Framer.PendingSynchronizing)
-                {
-                    Continuation("Ready for literal data");
-                    await FlushAsync(ct);
-                }
+                if (Framer.PendingSynchronizing) await ContinueAsync(ct);
                 _literals.Add(await StreamedLiteral.ReceiveAsync(input, Framer.PendingLiteral, Blobs, Account!.TenantId, ct));
                 Framer.LiteralStreamed();
                 continue;
             }
             if (status != FrameStatus.Continue) return status;
+            await ContinueAsync(ct);
+        }
+    }
+
+    /// <summary>Asks for a synchronizing literal, in the output turn (a NOTIFY report may be going out between commands).</summary>
+    private async Task ContinueAsync(CancellationToken ct)
+    {
+        await Turn.WaitAsync(ct);
+        try
+        {
             Continuation("Ready for literal data");
             await FlushAsync(ct);
+        }
+        finally
+        {
+            Turn.Release();
         }
     }
 
@@ -327,6 +362,22 @@ public sealed class ImapSession : IProtocolSession
         };
 
     /// <summary>
+    /// Brings the client's view of the selected mailbox up to date (see <see cref="SyncViewAsync"/>), then follows the
+    /// new messages with the FETCH that NOTIFY's MessageNew asks for (RFC 5465 §5.2) and reports what changed in the
+    /// updating searches (RFC 5267 §4.3).
+    /// </summary>
+    public async Task SyncAsync(bool allowExpunge)
+    {
+        var selected = Selected;
+        if (selected is null) return;
+        var before = selected.MaxUid;
+        await SyncViewAsync(allowExpunge);
+        if (Closing || !ReferenceEquals(Selected, selected)) return;
+        if (Notify is { Active: true } notify && selected.MaxUid > before) await notify.FetchNewAsync(before + 1, CancellationToken.None);
+        if (Updates.Count > 0) await Updates.RefreshAsync(this, CancellationToken.None);
+    }
+
+    /// <summary>
     /// Brings the client's view of the selected mailbox up to date from the change log (the truth, not stream
     /// hints): EXISTS for new messages, EXPUNGE (VANISHED with QRESYNC) for removals, in log order so sequence
     /// numbers stay consistent (RFC 9051 §7.5.2), then FETCH FLAGS for messages whose flags another session changed.
@@ -334,7 +385,7 @@ public sealed class ImapSession : IProtocolSession
     /// first removal. The view is edited copy-on-write; once it has copied <see cref="RebasePages"/> pages and is
     /// current, it takes the grain's map again, which holds the same messages, so what it held alone is given up.
     /// </summary>
-    public async Task SyncAsync(bool allowExpunge)
+    private async Task SyncViewAsync(bool allowExpunge)
     {
         var selected = Selected;
         if (selected is null) return;
@@ -387,6 +438,7 @@ public sealed class ImapSession : IProtocolSession
                                 break;
                             }
                             await FlushExistsAsync();
+                            Updates.BeforeExpunge(this, uid, index);
                             view.Remove(uid);
                             Recent.Removed(uid);
                             if (ReportsVanished) vanished.Add(uid);
