@@ -9,7 +9,7 @@ namespace Mail.Grains.Mailboxes;
 /// messages), so each write is one small batch whatever the mailbox size: insert or update the
 /// message row, append a change-log row, update the folder and mailbox counters under the fencing epoch.
 /// </summary>
-public sealed class MailboxGrain(MailboxStore store) : Grain, IMailboxGrain
+public sealed partial class MailboxGrain(MailboxStore store, AclStore acls) : Grain, IMailboxGrain
 {
     private MailboxHead? _head;
     private (string Holder, DateTimeOffset Until)? _maildropLock;
