@@ -45,7 +45,7 @@ public sealed class ImapAclMailKitTests(ImapHostFixture host)
         using var owner = await ConnectAsync(alice);
         Assert.True(owner.Capabilities.HasFlag(ImapCapabilities.Acl));
         Assert.Equal("texk", owner.Rights.ToString());
-        var projects = await owner.GetFolder(owner.PersonalNamespaces[0]).CreateAsync("Projects", true);
+        var projects = (await owner.GetFolder(owner.PersonalNamespaces[0]).CreateAsync("Projects", true))!;
         await projects.AppendAsync(Message("plan"));
         await projects.AppendAsync(Message("budget"));
         await projects.SetAccessRightsAsync(bob, new AccessRights("lrs"));
@@ -59,7 +59,7 @@ public sealed class ImapAclMailKitTests(ImapHostFixture host)
         Assert.Contains(AccessRight.LookupFolder, await projects.GetAccessRightsAsync(bob));
 
         using var grantee = await ConnectAsync(bob);
-        Assert.Equal("Other Users/", grantee.OtherNamespaces.Single().Path);
+        Assert.Equal("Other Users", grantee.OtherNamespaces.Single().Path.TrimEnd('/'));
         var others = await grantee.GetFoldersAsync(grantee.OtherNamespaces[0]);
         var sharedName = $"Other Users/{alice}/Projects";
         Assert.Contains(others, f => f.FullName == sharedName);
