@@ -85,7 +85,7 @@ public sealed class ImapAclTranscriptTests(ImapHostFixture host)
             C: g6 FETCH 1 (FLAGS BODY[HEADER.FIELDS (SUBJECT)])
             S: * 1 FETCH (FLAGS (\Recent) BODY[HEADER.FIELDS (SUBJECT)] {19}
             S: Subject: Shared
-            S:
+            S: 
             S: )
             S: g6 OK FETCH completed
             C: g7 STORE 1 +FLAGS (\Seen)
@@ -95,6 +95,7 @@ public sealed class ImapAclTranscriptTests(ImapHostFixture host)
             C: h1 DELETE {{shared}}
             S: h1 NO [NOPERM] No right to delete Other Users/{{alice}}/Team
             C: h2 SELECT "Other Users/{{alice}}/INBOX"
+            S: * OK [CLOSED] Previous mailbox closed
             S: h2 NO [NONEXISTENT] Mailbox Other Users/{{alice}}/INBOX does not exist
             """);
         await grantee.RunAsync(ImapMessages.AppendScript("g8", shared, "", ImapMessages.Simple("From Bob")));
@@ -106,7 +107,6 @@ public sealed class ImapAclTranscriptTests(ImapHostFixture host)
             """);
         await grantee.RunAsync($$"""
             C: g1 SELECT {{shared}}
-            S: * OK [CLOSED] Previous mailbox closed
             S: * FLAGS (\Answered \Flagged \Deleted \Seen \Draft)
             S: * 1 EXISTS
             S: * 1 RECENT
