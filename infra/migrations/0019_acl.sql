@@ -11,7 +11,10 @@ CREATE TABLE mailbox_acl (
     grantee     text NOT NULL,
     rights      text NOT NULL,
     PRIMARY KEY (account_id, folder_id, identifier),
+    -- Deferred: a write inserts its folder rows after its other commands (MailboxStore.CommitAsync), and a folder
+    -- created below a shared one gets its parent's entries in the same write.
     FOREIGN KEY (account_id, folder_id) REFERENCES mailbox_folders (account_id, folder_id) ON DELETE CASCADE
+        DEFERRABLE INITIALLY DEFERRED
 );
 -- The folders shared with an account (LIST of the "Other Users" namespace): by tenant and grantee.
 CREATE INDEX mailbox_acl_grantee ON mailbox_acl (tenant_id, grantee);

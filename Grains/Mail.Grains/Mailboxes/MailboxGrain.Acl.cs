@@ -105,4 +105,35 @@ public sealed partial class MailboxGrain
     public Task<IReadOnlyList<SharedFolder>> ListSharedFoldersAsync() => acls.ListSharedAsync(RequireHead().TenantId, AccountId);
 
     private async Task<Dictionary<int, List<AclRow>>> AclAsync() => _acl ??= await acls.LoadAsync(AccountId);
+
+    /// <summary>
+    /// Gives folders being created (parents first) the entries of the folder above them, in the same write, as Dovecot
+    /// does: a grantee who may create below a shared folder (RFC 4314 "k") then sees and uses what it created.
+    /// </summary>
+    private async Task<Dictionary<int, List<AclRow>>> InheritAclAsync(MailboxWrite write, IReadOnlyList<FolderHead> created)
+    {
+        var inherited = new Dictionary<int, List<AclRow>>();
+        if (created.Count == 0) return inherited;
+        var parentName = FolderName.Parents(created[0].Name).LastOrDefault();
+        if (parentName is null || TryFindFolder(parentName) is not { } parent) return inherited;
+        var acl = await AclAsync();
+        if (!acl.TryGetValue(parent.FolderId, out var rows) || rows.Count == 0) return inherited;
+        foreach (var folder in created)
+        {
+            inherited[folder.FolderId] = rows.ToList();
+            write.Add(
+                """
+                INSERT INTO mailbox_acl (account_id, folder_id, identifier, tenant_id, grantee, rights)
+                SELECT account_id, @f, identifier, tenant_id, grantee, rights FROM mailbox_acl WHERE account_id = @a AND folder_id = @p
+                """, ("f", folder.FolderId), ("p", parent.FolderId));
+        }
+        return inherited;
+    }
+
+    /// <summary>Makes inherited entries of a committed create the grain's.</summary>
+    private void ApplyInheritedAcl(Dictionary<int, List<AclRow>> inherited)
+    {
+        if (_acl is null) return;
+        foreach (var (folderId, rows) in inherited) _acl[folderId] = rows;
+    }
 }

@@ -134,13 +134,17 @@ public sealed partial class MailboxGrain(MailboxStore store, AclStore acls) : Gr
         var write = NewWrite();
         FolderHead? created = null;
         var adopted = new List<string>();
+        var levels = new List<FolderHead>();
         foreach (var level in FolderName.Parents(canonical).Append(canonical))
         {
             if (TryFindFolder(level) is not null) continue;
             created = AddFolder(write, level, head.CreatedAt, subscribe || AdoptSubscription(write, level, adopted));
+            levels.Add(created);
         }
+        var inherited = await InheritAclAsync(write, levels);
         await CommitAsync(write);
         _subscriptions.ExceptWith(adopted);
+        ApplyInheritedAcl(inherited);
         return created!.ToInfo();
     }
 
