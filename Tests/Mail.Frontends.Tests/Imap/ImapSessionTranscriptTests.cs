@@ -62,7 +62,7 @@ public sealed class ImapSessionTranscriptTests(ImapHostFixture host)
             S: a1 NO [AUTHENTICATIONFAILED] Authentication failed
             C: a2 LOGIN "alice@example.test" {13+}
             C: demo-password
-            S: a2 OK [CAPABILITY IMAP4rev1 IMAP4rev2 LITERAL+ SASL-IR ID ENABLE IDLE NAMESPACE UNSELECT UIDPLUS MOVE CHILDREN SPECIAL-USE LIST-EXTENDED LIST-STATUS CONDSTORE QRESYNC ESEARCH SEARCHRES MULTIAPPEND CATENATE QUOTA QUOTA=RES-STORAGE STATUS=SIZE BINARY SORT SORT=DISPLAY ESORT WITHIN PREVIEW THREAD=ORDEREDSUBJECT THREAD=REFERENCES APPENDLIMIT=25000000] Logged in
+            S: a2 OK [CAPABILITY IMAP4rev1 IMAP4rev2 LITERAL+ SASL-IR ID ENABLE IDLE NAMESPACE UNSELECT UIDPLUS MOVE CHILDREN SPECIAL-USE LIST-EXTENDED LIST-STATUS CONDSTORE QRESYNC ESEARCH SEARCHRES MULTIAPPEND CATENATE QUOTA QUOTA=RES-STORAGE STATUS=SIZE BINARY SORT SORT=DISPLAY ESORT WITHIN PREVIEW THREAD=ORDEREDSUBJECT THREAD=REFERENCES ACL RIGHTS=texk APPENDLIMIT=25000000] Logged in
             C: a3 LOGIN alice@example.test demo-password
             S: a3 BAD LOGIN is not valid in this state
             """);
@@ -143,7 +143,7 @@ public sealed class ImapSessionTranscriptTests(ImapHostFixture host)
             S: * ID ("name" "Mail" "vendor" "Mail")
             S: a1 OK ID completed
             C: a2 NAMESPACE
-            S: * NAMESPACE (("" "/")) NIL NIL
+            S: * NAMESPACE (("" "/")) (("Other Users/" "/")) NIL
             S: a2 OK NAMESPACE completed
             C: a3 ENABLE CONDSTORE UTF8=ACCEPT IMAP4rev2
             S: * ENABLED CONDSTORE IMAP4rev2
