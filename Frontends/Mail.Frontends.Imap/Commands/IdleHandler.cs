@@ -25,7 +25,8 @@ public sealed class IdleHandler(IClusterClient cluster, IOptions<MailboxChangeFe
     {
         var changed = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
         // Subscribed before the first sync, so a change made between the two still wakes the session.
-        await using var feed = await StartFeedAsync(session.Account!.AccountId, changed.Writer);
+        // A shared folder (RFC 4314) changes in its owner's mailbox: that is the stream to follow.
+        await using var feed = await StartFeedAsync(session.SelectedMailbox.GetPrimaryKeyString(), changed.Writer);
         await ReportAsync(session, ct);
         session.Continuation("idling");
         await session.FlushAsync(ct);

@@ -32,6 +32,7 @@ public static class ImapFrontendExtensions
                      new CreateHandler(), new DeleteHandler(), new RenameHandler(), new SubscribeHandler(), new StatusHandler(),
                      new SelectHandler(), new CloseHandler(), new UnselectHandler(), new UnauthenticateHandler(), new ExpungeHandler(), new AppendHandler(),
                      new FetchHandler(), new StoreHandler(), new CopyHandler(), new SearchHandler(), new SortHandler(), new ThreadHandler(), new QuotaHandler(),
+                     new AclHandler(),
                  })
         {
             builder.Services.AddSingleton(handler);

@@ -112,6 +112,8 @@ public static class ImapCommandParser
             }
             case "SELECT" or "EXAMINE":
                 return Select(r, tag, name == "EXAMINE");
+            case "GETACL" or "MYRIGHTS" or "LISTRIGHTS" or "DELETEACL" or "SETACL":
+                return Acl(r, tag, name);
             case "CREATE":
             {
                 r.Sp();
@@ -191,6 +193,19 @@ public static class ImapCommandParser
             default:
                 throw r.Error($"Unknown command {name}");
         }
+    }
+
+    /// <summary>RFC 4314 §3: the mailbox, then the identifier (LISTRIGHTS, DELETEACL, SETACL), then the rights (SETACL), all astrings.</summary>
+    private static AclCommand Acl(ImapReader r, string tag, string name)
+    {
+        r.Sp();
+        var mailbox = r.AString();
+        if (name is "GETACL" or "MYRIGHTS") return new AclCommand(tag, name, mailbox, null, null);
+        r.Sp();
+        var identifier = r.AString();
+        if (name != "SETACL") return new AclCommand(tag, name, mailbox, identifier, null);
+        r.Sp();
+        return new AclCommand(tag, name, mailbox, identifier, r.AString());
     }
 
     private static object CreateParameter(ImapReader r, List<string> uses)
