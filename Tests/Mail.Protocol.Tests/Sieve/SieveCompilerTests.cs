@@ -136,9 +136,9 @@ public sealed class SieveCompilerTests
     {
         var script = SieveCompiler.Compile("""
             require ["date", "relational", "fileinto"];
-            if date :zone "+0000" :is "date" "2026-03-01" { fileinto "zoned"; }
-            if date :originalzone :value "eq" "hour" "23" { fileinto "original"; }
-            if date :is "weekday" "0" { fileinto "sunday"; }
+            if date :zone "+0000" :is "date" "date" "2026-03-01" { fileinto "zoned"; }
+            if date :originalzone :value "eq" "date" "hour" "23" { fileinto "original"; }
+            if date :is "Date" "weekday" "0" { fileinto "sunday"; }
             if address :count "ge" "to" "1" { fileinto "counted"; }
             if header :count "gt" "X-Missing" "0" { fileinto "never"; }
             if currentdate :zone "+0200" :is "year" "2026" { fileinto "year"; }
