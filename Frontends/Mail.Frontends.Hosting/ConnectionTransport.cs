@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.IO.Compression;
 using System.IO.Pipelines;
 using System.Net.Security;
 using System.Security.Authentication;
@@ -8,7 +9,10 @@ using Microsoft.AspNetCore.Connections.Features;
 
 namespace Mail.Frontends.Hosting;
 
-/// <summary>The byte pipes of one protocol connection, swapped for TLS pipes by STARTTLS/STLS (RFC 3207, RFC 2595).</summary>
+/// <summary>
+/// The byte pipes of one protocol connection, swapped for TLS pipes by STARTTLS/STLS (RFC 3207, RFC 2595) and for DEFLATE pipes by
+/// IMAP COMPRESS (RFC 4978).
+/// </summary>
 public sealed class ConnectionTransport(ConnectionContext connection) : IAsyncDisposable
 {
     private SslStream? _tls;
@@ -45,6 +49,30 @@ public sealed class ConnectionTransport(ConnectionContext connection) : IAsyncDi
         Output = PipeWriter.Create(_tls, new StreamPipeWriterOptions(leaveOpen: true));
         TlsDescription = Describe(_tls.SslProtocol, _tls.NegotiatedCipherSuite.ToString());
     }
+
+    /// <summary>Whether COMPRESS (RFC 4978) is active: both directions are raw DEFLATE.</summary>
+    public bool IsCompressed => _inflate is not null;
+
+    /// <summary>
+    /// Swaps the pipes for raw DEFLATE (RFC 1951) both ways, over TLS when that is on (IMAP COMPRESS=DEFLATE, RFC 4978 §3):
+    /// what the client sends from now on is inflated, what is written is deflated, and each flush ends with a sync flush so
+    /// the client can read every response as soon as it is sent (§4). Octets already received after the command are the
+    /// start of the compressed stream and are inflated with it.
+    /// </summary>
+    public async Task StartCompressionAsync(CancellationToken ct)
+    {
+        await Output.FlushAsync(ct);
+        var inner = new DuplexPipeStream(new PipePair(Input, Output));
+        _inflate = new DeflateStream(inner, CompressionMode.Decompress, leaveOpen: true);
+        _deflate = new DeflateStream(inner, CompressionLevel.Fastest, leaveOpen: true);
+        Input = PipeReader.Create(_inflate, new StreamPipeReaderOptions(bufferSize: 16 * 1024, leaveOpen: true));
+        Output = PipeWriter.Create(_deflate, new StreamPipeWriterOptions(leaveOpen: true));
+    }
+
+    private DeflateStream? _inflate;
+    private DeflateStream? _deflate;
+
+    private sealed record PipePair(PipeReader Input, PipeWriter Output) : IDuplexPipe;
 
     /// <summary>
     /// Waits until input is there (false when the client has closed without sending more), consuming nothing. Queued
@@ -114,6 +142,17 @@ public sealed class ConnectionTransport(ConnectionContext connection) : IAsyncDi
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
+        // The zlib state is native memory; the peer may be gone, so a final block that cannot be written is dropped.
+        foreach (var stream in new[] { _deflate, _inflate })
+        {
+            try
+            {
+                if (stream is not null) await stream.DisposeAsync();
+            }
+            catch (Exception e) when (e is IOException or InvalidOperationException or ObjectDisposedException)
+            {
+            }
+        }
         if (_tls is not null) await _tls.DisposeAsync();
     }
 

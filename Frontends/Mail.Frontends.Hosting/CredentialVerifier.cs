@@ -13,7 +13,7 @@ namespace Mail.Frontends.Hosting;
 /// all, so even the right password fails with the protocol's one generic answer. Failures are answered after a
 /// growing delay, spent here in the frontend so no grain is held.
 /// </summary>
-public sealed class CredentialVerifier(IGrainFactory grains, IOptions<CredentialCheckOptions> options)
+public sealed class CredentialVerifier(IGrainFactory grains, IOptions<CredentialCheckOptions> options, IBearerTokenVerifier? bearerTokens = null)
 {
     /// <summary>Longest secret checked; longer fails without hashing (no stored password is longer).</summary>
     public const int MaxSecretBytes = 1024;
@@ -22,10 +22,35 @@ public sealed class CredentialVerifier(IGrainFactory grains, IOptions<Credential
     private const int MaxUserNameLength = 320;
 
     /// <summary>The account, or null when the user, the secret, the account's standing or the throttle says no.</summary>
-    public async Task<AccountInfo?> VerifyAsync(string user, string secret, IPAddress client, CredentialUse use)
+    public Task<AccountInfo?> VerifyAsync(string user, string secret, IPAddress client, CredentialUse use)
     {
         var address = AddressKey.Normalize(user);
-        var name = address ?? user.Trim().ToLowerInvariant();
+        return ThrottledAsync(address ?? user.Trim().ToLowerInvariant(), client, use, () =>
+            address is null || secret.Length == 0 || Encoding.UTF8.GetByteCount(secret) > MaxSecretBytes
+                ? Task.FromResult<AccountInfo?>(null)
+                : CheckAsync(address, secret, use));
+    }
+
+    /// <summary>Whether the OAUTHBEARER and XOAUTH2 mechanisms can be offered (the HTTP frontend that issues tokens is here).</summary>
+    public bool BearerTokensAccepted => bearerTokens is not null;
+
+    /// <summary>
+    /// The account an API access token names (RFC 7628 OAUTHBEARER, or XOAUTH2), under the same throttle as passwords;
+    /// <paramref name="user"/>, when the client sent one, must be the token's address or one of its aliases.
+    /// </summary>
+    public Task<AccountInfo?> VerifyBearerAsync(string? user, string token, IPAddress client, CredentialUse use)
+    {
+        var address = string.IsNullOrEmpty(user) ? null : AddressKey.Normalize(user);
+        return ThrottledAsync(address ?? "bearer", client, use, async () =>
+        {
+            if (bearerTokens is null || (!string.IsNullOrEmpty(user) && address is null)) return null;
+            var account = await bearerTokens.VerifyAsync(token, use == CredentialUse.Submission ? ApiKeyScopes.Send : ApiKeyScopes.Read);
+            return account is not null && (address is null || address == account.Address || account.Aliases.Contains(address)) ? account : null;
+        });
+    }
+
+    private async Task<AccountInfo?> ThrottledAsync(string name, IPAddress client, CredentialUse use, Func<Task<AccountInfo?>> check)
+    {
         if (name.Length > MaxUserNameLength) name = name[..MaxUserNameLength];
         var throttle = grains.GetGrain<IAuthThrottleGrain>(ThrottleKey.Of(client));
         var standing = await throttle.CheckAsync(name);
@@ -35,9 +60,7 @@ public sealed class CredentialVerifier(IGrainFactory grains, IOptions<Credential
             await Task.Delay(options.Value.MaxFailureDelay);
             return null;
         }
-        var account = address is null || secret.Length == 0 || Encoding.UTF8.GetByteCount(secret) > MaxSecretBytes
-            ? null
-            : await CheckAsync(address, secret, use);
+        var account = await check();
         if (account is null)
         {
             Failed(use, "rejected");

@@ -42,6 +42,47 @@ public sealed class SaslDecoder(int maxResponseBytes)
         return status;
     }
 
+    /// <summary>
+    /// Decodes an OAUTHBEARER response (RFC 7628 §3.1: gs2-header "n,a=user," or "n,,", then %x01-separated key=value
+    /// pairs, "auth=Bearer token" among them, ending in %x01%x01) or an XOAUTH2 one ("user=" user %x01 "auth=Bearer "
+    /// token %x01%x01). The user (empty when OAUTHBEARER names none) and the token; channel binding is refused.
+    /// </summary>
+    public SaslCredentials DecodeBearer(string response, bool xoauth2)
+    {
+        var status = TryDecode(response, out var message);
+        if (status != SaslStatus.Ok) return new SaslCredentials(status);
+        var user = "";
+        var rest = message;
+        if (!xoauth2)
+        {
+            // gs2-header: "n" (no channel binding), an optional "a=" authzid, then ",".
+            var parts = message.Split(',', 3);
+            if (parts.Length != 3 || parts[0] != "n" || parts[2].Length == 0 || parts[2][0] != '\x01') return new SaslCredentials(SaslStatus.Malformed);
+            if (parts[1].Length > 0)
+            {
+                if (!parts[1].StartsWith("a=", StringComparison.Ordinal)) return new SaslCredentials(SaslStatus.Malformed);
+                user = parts[1][2..].Replace("=2C", ",", StringComparison.Ordinal).Replace("=3D", "=", StringComparison.Ordinal);
+            }
+            rest = parts[2][1..];
+        }
+        if (!rest.EndsWith("\x01\x01", StringComparison.Ordinal)) return new SaslCredentials(SaslStatus.Malformed);
+        string? token = null;
+        foreach (var pair in rest[..^2].Split('\x01'))
+        {
+            var eq = pair.IndexOf('=');
+            if (eq <= 0) return new SaslCredentials(SaslStatus.Malformed);
+            var (key, value) = (pair[..eq], pair[(eq + 1)..]);
+            if (key == "auth" && value.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)) token = value[7..].Trim();
+            else if (key == "user" && xoauth2) user = value;
+        }
+        if (token is not { Length: > 0 } || (xoauth2 && user.Length == 0)) return new SaslCredentials(SaslStatus.Malformed);
+        return new SaslCredentials(SaslStatus.Ok, user, token);
+    }
+
+    /// <summary>The error a failed OAUTHBEARER or XOAUTH2 exchange sends as its challenge (RFC 7628 §3.2.2), base64.</summary>
+    public static string BearerFailureChallenge() =>
+        Convert.ToBase64String(Encoding.UTF8.GetBytes("{\"status\":\"invalid_token\",\"scope\":\"mail\"}"));
+
     /// <summary>The text of a response: "*" cancels, "=" is empty, anything else must be base64 of UTF-8 within the bound.</summary>
     private SaslStatus TryDecode(string response, out string text)
     {

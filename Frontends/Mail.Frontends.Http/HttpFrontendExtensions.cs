@@ -54,6 +54,7 @@ public static class HttpFrontendExtensions
         var issuer = new TokenIssuer(SecretFile.ReadOrCreate(Path.Combine(dataDir, "jwt-signing.key"), 32, "the token signing key file", () => RandomNumberGenerator.GetBytes(32)),
             TimeSpan.FromMinutes(options.TokenLifetimeMinutes));
         builder.Services.AddSingleton(issuer);
+        builder.Services.AddSingleton<IBearerTokenVerifier, BearerTokenVerifier>();
 
         builder.Services.AddAuthentication(UserScheme)
             .AddPolicyScheme(UserScheme, "Bearer token, API key or browser session", o => o.ForwardDefaultSelector = context =>

@@ -3,6 +3,19 @@ namespace Mail.Frontends.Imap;
 /// <summary>Settings of the IMAP frontend, bound from "Mail:Imap". A port of 0 disables that listener.</summary>
 public sealed class ImapOptions
 {
+    /// <summary>
+    /// LOGIN-REFERRALS (RFC 2221): domains whose not-yet-migrated mailboxes live on another IMAP server, by domain, as
+    /// that server's host[:port]. A login there for an address with no account here is answered
+    /// "NO [REFERRAL imap://user;AUTH=*@host/]" instead of a plain failure.
+    /// </summary>
+    public Dictionary<string, string> Referrals { get; set; } = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>
+    /// How often a long command (SEARCH, SORT, FETCH, STORE, COPY/MOVE over many messages) reports its progress with an
+    /// untagged INPROGRESS response (RFC 9585); 0 turns the reports off.
+    /// </summary>
+    public int ProgressIntervalMilliseconds { get; set; } = 2000;
+
     /// <summary>Simultaneous sessions from one client address, per listener.</summary>
     public int MaxConnectionsPerIp { get; set; } = 100;
 

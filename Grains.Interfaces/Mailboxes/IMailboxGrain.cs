@@ -26,7 +26,9 @@ public interface IMailboxGrain : IGrainWithStringKey
     /// Creates a folder (and missing parents; "/" separates levels), subscribed when <paramref name="subscribe"/> (IMAP
     /// CREATE subscribes nothing, RFC 9051 §6.3.4) or when its name was left subscribed by a deleted folder.
     /// </summary>
-    Task<FolderInfo> CreateFolderAsync(string name, bool subscribe = true);
+    /// <remarks>With <paramref name="specialUse"/> (IMAP CREATE-SPECIAL-USE, RFC 6154 §3) the new folder carries that attribute,
+    /// one of <see cref="SpecialFolders.Creatable"/>.</remarks>
+    Task<FolderInfo> CreateFolderAsync(string name, bool subscribe = true, string? specialUse = null);
 
     /// <summary>Deletes a user folder, its sub-folders and their messages.</summary>
     Task DeleteFolderAsync(string name);
@@ -84,6 +86,13 @@ public interface IMailboxGrain : IGrainWithStringKey
 
     /// <summary>Copies a message into a folder (same content, new message).</summary>
     Task<MessageRecord> CopyMessageAsync(long messageId, string folder);
+
+    /// <summary>
+    /// IMAP REPLACE (RFC 8508): files <paramref name="delivery"/> and removes the message with <paramref name="uid"/> from
+    /// folder <paramref name="folderId"/> in one transaction, so either both happen or neither; the quota is checked for the
+    /// difference. Throws <c>NotFound</c> when that message is gone. Returns the old message's id, the new one's and its UID.
+    /// </summary>
+    Task<PlacedMessage> ReplaceAsync(MessageDelivery delivery, int folderId, long uid);
 
     /// <summary>Removes a message for good.</summary>
     Task ExpungeMessageAsync(long messageId);

@@ -129,7 +129,10 @@ public sealed record MessageUpdate(
     [property: Id(3)] IReadOnlyList<string>? RemoveLabels = null,
     [property: Id(4)] string? MoveTo = null);
 
-/// <summary>One message as a slot of a folder: enough to number, size and flag it without its envelope.</summary>
+/// <summary>
+/// One message as a slot of a folder: enough to number, size and flag it without its envelope; with the time it was placed
+/// in the folder (IMAP SAVEDATE, RFC 8514) and its thread id (OBJECTID THREADID, RFC 8474 §5.2).
+/// </summary>
 [GenerateSerializer, Immutable, Alias("mail.MessageSlot")]
 public sealed record MessageSlot(
     [property: Id(0)] long MessageId,
@@ -137,7 +140,9 @@ public sealed record MessageSlot(
     [property: Id(2)] long Modseq,
     [property: Id(3)] IReadOnlyList<string> Flags,
     [property: Id(4)] long Size,
-    [property: Id(5)] DateTimeOffset InternalDate);
+    [property: Id(5)] DateTimeOffset InternalDate,
+    [property: Id(6)] DateTimeOffset? SaveDate = null,
+    [property: Id(7)] long ThreadId = 0);
 
 /// <summary>A folder's counters and its UID map, both as of the folder's HIGHESTMODSEQ (IMAP SELECT, POP3 login).</summary>
 [GenerateSerializer, Immutable, Alias("mail.FolderView")]

@@ -16,6 +16,12 @@ public static class SpecialFolders
     /// <summary>Archived mail.</summary>
     public const string Archive = "Archive";
 
+    /// <summary>
+    /// The special-use attributes a new folder may be created with (RFC 6154 §3): those of real folders. \All and \Flagged
+    /// name virtual views this server does not keep as folders.
+    /// </summary>
+    public static readonly IReadOnlyList<string> Creatable = ["\\Archive", "\\Drafts", "\\Junk", "\\Sent", "\\Trash"];
+
     /// <summary>Hierarchy delimiter of folder names.</summary>
     public const char Delimiter = '/';
 

@@ -23,7 +23,7 @@ public sealed class AppendHandler : IImapCommandHandler
     public IReadOnlyList<string> Names => ["APPEND"];
 
     /// <summary>The summary the grain stores; a message MimeKit cannot parse at all still gets filed, with an empty summary.</summary>
-    private static MessageSummary Summary(ReadOnlyMemory<byte> message)
+    internal static MessageSummary Summary(ReadOnlyMemory<byte> message)
     {
         try
         {
@@ -70,6 +70,7 @@ public sealed class AppendHandler : IImapCommandHandler
             foreach (var message in append.Messages)
             {
                 if (!StoreHandler.TryCheckFlags(message.Flags, out var flags, out var bad)) return ImapResult.Bad(bad!);
+                if (message.Utf8 && !session.Utf8Accept) return ImapResult.Bad("APPEND UTF8 needs ENABLE UTF8=ACCEPT (RFC 6855 §4)");
                 if (message.Catenate is { } parts)
                 {
                     var (content, refusal) = await CatenateAssembler.AssembleAsync(session, parts, folders, session.Options.MaxLiteralBytes, ct);

@@ -3,7 +3,10 @@ using Mail.Frontends.Imap.Session;
 
 namespace Mail.Frontends.Imap.Commands;
 
-/// <summary>ENABLE (RFC 5161, RFC 9051 §6.3.1): IMAP4rev2, CONDSTORE and QRESYNC (RFC 7162 §3.2.3: QRESYNC implies CONDSTORE).</summary>
+/// <summary>
+/// ENABLE (RFC 5161, RFC 9051 §6.3.1): IMAP4rev2, CONDSTORE and QRESYNC (RFC 7162 §3.2.3: QRESYNC implies CONDSTORE),
+/// UIDONLY (RFC 9586).
+/// </summary>
 public sealed class EnableHandler : IImapCommandHandler
 {
     /// <inheritdoc />
@@ -27,6 +30,14 @@ public sealed class EnableHandler : IImapCommandHandler
                 case "CONDSTORE" when !session.Condstore:
                     session.Condstore = true;
                     enabled.Add("CONDSTORE");
+                    break;
+                case "UIDONLY" when !session.UidOnly:
+                    session.UidOnly = true;
+                    enabled.Add("UIDONLY");
+                    break;
+                case "UTF8=ACCEPT" when !session.Utf8Accept:
+                    session.Utf8Accept = true;
+                    enabled.Add("UTF8=ACCEPT");
                     break;
                 case "QRESYNC" when !session.Qresync:
                     session.Qresync = true;

@@ -76,7 +76,7 @@ public sealed class ExpungeHandler : IImapCommandHandler
             if (index < 0) continue;
             view.Remove(uid);
             session.Recent.Removed(uid);
-            if (session.Qresync) uids.Add(uid);
+            if (session.ReportsVanished) uids.Add(uid);
             else session.Untagged($"{index - shift + 1} EXPUNGE");
             shift++;
         }

@@ -60,16 +60,18 @@ public sealed class FetchHandler : IImapCommandHandler
         var need = items.Where(NeedsContent).Select(Need).DefaultIfEmpty((ContentNeed?)null).Max();
         var setsSeen = !selected.ReadOnly && items.Any(i =>
             i.Kind is FetchItemKind.Rfc822 or FetchItemKind.Rfc822Text || i.Kind is FetchItemKind.BodySection or FetchItemKind.Binary && !i.Peek);
-        var detail = fetch.ChangedSince is not null || items.Any(i => i.Kind is FetchItemKind.Modseq or FetchItemKind.InternalDate or FetchItemKind.Rfc822Size)
+        var detail = fetch.ChangedSince is not null || items.Any(i => i.Kind is FetchItemKind.Modseq or FetchItemKind.InternalDate or FetchItemKind.Rfc822Size
+                or FetchItemKind.SaveDate or FetchItemKind.ThreadId)
             ? MessageDetail.Slot
             : setsSeen || items.Any(i => i.Kind == FetchItemKind.Flags) ? MessageDetail.Flags : MessageDetail.None;
         // Pages of the set, each read with one grain call while the previous one is written: the response streams.
         var pageSize = need is null ? IMailboxGrain.MaxSlotBatch : ImapSession.PrefetchChunk;
         long written = 0;
+        var done = 0;
         await foreach (var page in session.PagesAsync(indexes, detail, pageSize))
         {
             if (need is not null) await session.PrefetchContentsAsync(page.States.OfType<MessageState>());
-            var records = items.Any(i => i.Kind is FetchItemKind.Preview or FetchItemKind.ThreadId)
+            var records = items.Any(i => i.Kind is FetchItemKind.Preview or FetchItemKind.PreviewFuzzy or FetchItemKind.SnippetFuzzy)
                 ? (await session.Mailbox.GetMessagesAsync(page.States.OfType<MessageState>().Select(m => m.MessageId).ToArray())).ToDictionary(m => m.MessageId)
                 : null;
             var seenNow = setsSeen ? await MarkSeenAsync(session, page, fetch.ChangedSince) : null;
@@ -87,10 +89,10 @@ public sealed class FetchHandler : IImapCommandHandler
                 }
                 var flagsChanged = seenNow?.Contains(state.MessageId) == true;
                 if (flagsChanged || items.Any(i => i.Kind == FetchItemKind.Flags)) session.AnnounceKeywords(state.Flags);
-                var w = session.Writer().Raw($"* {index + 1} FETCH ").Open();
+                var w = session.Writer().Raw(session.FetchHead(index, state.Uid)).Open();
                 foreach (var item in items)
                 {
-                    if (item.Kind is FetchItemKind.Preview or FetchItemKind.EmailId or FetchItemKind.ThreadId)
+                    if (item.Kind is FetchItemKind.Preview or FetchItemKind.PreviewFuzzy or FetchItemKind.SnippetFuzzy or FetchItemKind.EmailId or FetchItemKind.ThreadId)
                     {
                         WriteObjectItem(w, item, state, records?.GetValueOrDefault(state.MessageId));
                         continue;
@@ -107,6 +109,8 @@ public sealed class FetchHandler : IImapCommandHandler
                     written = 0;
                 }
             }
+            done += page.Indexes.Length;
+            await session.Progress.ReportAsync(session, done, indexes.Count, ct);
         }
         return ImapResult.Ok("FETCH completed");
     }
@@ -125,8 +129,8 @@ public sealed class FetchHandler : IImapCommandHandler
             case FetchItemKind.EmailId:
                 w.Atom("EMAILID").Open().Atom("M" + state.MessageId).Close();
                 break;
-            case FetchItemKind.ThreadId when record is { ThreadId: > 0 }:
-                w.Atom("THREADID").Open().Atom("T" + record.ThreadId).Close();
+            case FetchItemKind.ThreadId when state.ThreadId > 0:
+                w.Atom("THREADID").Open().Atom("T" + state.ThreadId).Close();
                 break;
             case FetchItemKind.ThreadId:
                 w.Atom("THREADID").Nil();
@@ -135,7 +139,13 @@ public sealed class FetchHandler : IImapCommandHandler
             {
                 var text = System.Text.RegularExpressions.Regex.Replace(record?.Summary.Preview ?? "", @"\s+", " ").Trim();
                 if (text.Length > PreviewLength) text = text[..PreviewLength];
-                w.Atom("PREVIEW").NString(record is null ? null : text);
+                if (item.Kind == FetchItemKind.Preview)
+                {
+                    w.Atom("PREVIEW").NString(record is null ? null : text);
+                    break;
+                }
+                // The draft's answer: (FUZZY text), the text never NIL.
+                w.Atom(item.Kind == FetchItemKind.SnippetFuzzy ? "SNIPPET" : "PREVIEW").Open().Atom("FUZZY").String(text).Close();
                 break;
             }
         }
@@ -195,6 +205,10 @@ public sealed class FetchHandler : IImapCommandHandler
                 foreach (var flag in session.FlagsOf(state)) w.Atom(flag);
                 w.Close();
                 break;
+            // RFC 8514 §4: every folder here keeps save dates, so SAVEDATE is never NIL.
+            case FetchItemKind.SaveDate:
+                w.Atom("SAVEDATE").Quoted(ImapDate.FormatDateTime(state.SaveDate ?? state.InternalDate));
+                break;
             case FetchItemKind.InternalDate:
                 w.Atom("INTERNALDATE").Quoted(ImapDate.FormatDateTime(state.InternalDate));
                 break;
@@ -206,11 +220,11 @@ public sealed class FetchHandler : IImapCommandHandler
                 break;
             case FetchItemKind.Envelope:
                 w.Atom("ENVELOPE");
-                EnvelopeWriter.Write(w, loaded!.Bytes.Span, loaded.Root, session.Rev2);
+                EnvelopeWriter.Write(w, loaded!.Bytes.Span, loaded.Root, session.Utf8);
                 break;
             case FetchItemKind.BodyStructure or FetchItemKind.Body:
                 w.Atom(item.Kind == FetchItemKind.Body ? "BODY" : "BODYSTRUCTURE");
-                BodyStructureWriter.Write(w, loaded!.Bytes.Span, loaded.Root, item.Kind == FetchItemKind.BodyStructure, session.Rev2);
+                BodyStructureWriter.Write(w, loaded!.Bytes.Span, loaded.Root, item.Kind == FetchItemKind.BodyStructure, session.Utf8);
                 break;
             case FetchItemKind.Rfc822:
                 w.Atom("RFC822").Literal(loaded!.Bytes.Span);

@@ -17,6 +17,6 @@ public sealed class LoginHandler : IImapCommandHandler
     {
         var login = (LoginCommand)command;
         if (!session.PlaintextAuthAllowed) return ImapResult.No("LOGIN is disabled before STARTTLS", "PRIVACYREQUIRED");
-        return await Credentials.CompleteAsync(session, await Credentials.VerifyAsync(session, login.User, login.Password));
+        return await Credentials.CompleteAsync(session, await Credentials.VerifyAsync(session, login.User, login.Password), login.User);
     }
 }

@@ -27,6 +27,12 @@ public sealed class SearchHandler : IImapCommandHandler
     {
         var search = (SearchCommand)command;
         var saving = search.Return.HasFlag(SearchReturn.Save);
+        if (search.Charset is not null && session.Utf8Accept)
+        {
+            // RFC 6855 §3: after ENABLE UTF8=ACCEPT the client must not name a charset; the server rejects it with BAD.
+            if (saving) session.SavedResult = [];
+            return ImapResult.Bad("SEARCH CHARSET is not allowed once UTF8=ACCEPT is enabled");
+        }
         if (search.Charset is { } charset && !IsSupportedCharset(charset))
         {
             // RFC 5182 §2.1: a SEARCH that fails leaves "$" empty.
@@ -127,6 +133,7 @@ public sealed class SearchHandler : IImapCommandHandler
                 matches.Add(page.Indexes[k]);
                 matched?.Invoke(page.Indexes[k], state);
             }
+            if (page.Indexes.Length > 0) await session.Progress.ReportAsync(session, page.Indexes[^1] + 1, selected.Count, ct);
         }
         return matches;
     }
@@ -135,7 +142,8 @@ public sealed class SearchHandler : IImapCommandHandler
     private static MessageDetail Detail(SearchKey key) => key.Kind switch
     {
         SearchKeyKind.Larger or SearchKeyKind.Smaller or SearchKeyKind.Modseq or SearchKeyKind.Before or SearchKeyKind.On or SearchKeyKind.Since
-            or SearchKeyKind.Older or SearchKeyKind.Younger
+            or SearchKeyKind.Older or SearchKeyKind.Younger or SearchKeyKind.SavedBefore or SearchKeyKind.SavedOn or SearchKeyKind.SavedSince
+            or SearchKeyKind.ThreadId
             => MessageDetail.Slot,
         SearchKeyKind.Flag or SearchKeyKind.NoFlag => MessageDetail.Flags,
         _ => key.Children.Select(Detail).DefaultIfEmpty(MessageDetail.None).Max(),
@@ -200,6 +208,17 @@ public sealed class SearchHandler : IImapCommandHandler
                     return DateOnly.FromDateTime(state.InternalDate.UtcDateTime) == key.Date;
                 case SearchKeyKind.Since:
                     return DateOnly.FromDateTime(state.InternalDate.UtcDateTime) >= key.Date;
+                case SearchKeyKind.SavedBefore:
+                    return DateOnly.FromDateTime((state.SaveDate ?? state.InternalDate).UtcDateTime) < key.Date;
+                case SearchKeyKind.SavedOn:
+                    return DateOnly.FromDateTime((state.SaveDate ?? state.InternalDate).UtcDateTime) == key.Date;
+                case SearchKeyKind.SavedSince:
+                    return DateOnly.FromDateTime((state.SaveDate ?? state.InternalDate).UtcDateTime) >= key.Date;
+                // RFC 8474 §6: the ids FETCH EMAILID and THREADID show.
+                case SearchKeyKind.EmailId:
+                    return key.Text == "M" + state.MessageId;
+                case SearchKeyKind.ThreadId:
+                    return state.ThreadId > 0 && key.Text == "T" + state.ThreadId;
                 // RFC 5032 §3: OLDER n is older than n seconds, YOUNGER n no older than n seconds, against the internal date.
                 case SearchKeyKind.Older:
                     return state.InternalDate < DateTimeOffset.UtcNow.AddSeconds(-key.Number);
@@ -233,9 +252,9 @@ public sealed class SearchHandler : IImapCommandHandler
                 {
                     var loaded = await LoadAsync(index, state);
                     if (loaded is null) return false;
-                    if (key.Kind == SearchKeyKind.Text && HeaderText(loaded).Contains(key.Text!, StringComparison.OrdinalIgnoreCase)) return true;
+                    if (key.Kind == SearchKeyKind.Text && UnicodeCasemap.Contains(HeaderText(loaded), key.Text!)) return true;
                     _parsed ??= MimeMessage.Load(new MemoryStream(loaded.Bytes.ToArray(), writable: false));
-                    return _parsed.BodyParts.OfType<TextPart>().Any(p => p.Text?.Contains(key.Text!, StringComparison.OrdinalIgnoreCase) == true);
+                    return _parsed.BodyParts.OfType<TextPart>().Any(p => p.Text is { } text && UnicodeCasemap.Contains(text, key.Text!));
                 }
                 default:
                     return false;
@@ -259,7 +278,7 @@ public sealed class SearchHandler : IImapCommandHandler
                 if (!header.Name.Equals(field, StringComparison.OrdinalIgnoreCase)) continue;
                 if (text.Length == 0) return true;
                 var raw = MimeStructure.RawValue(span, header);
-                if (Rfc2047.DecodeText(raw).Contains(text, StringComparison.OrdinalIgnoreCase)) return true;
+                if (UnicodeCasemap.Contains(Rfc2047.DecodeText(raw), text)) return true;
                 if (addresses && AddressSearch.Contains(raw, text)) return true;
             }
             return false;

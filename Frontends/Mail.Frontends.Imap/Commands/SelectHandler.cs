@@ -9,7 +9,7 @@ namespace Mail.Frontends.Imap.Commands;
 /// SELECT and EXAMINE (RFC 9051 §6.3.2, §6.3.3) with CONDSTORE (RFC 7162 §3.1.8) and QRESYNC (§3.2.5): FLAGS,
 /// EXISTS, RECENT (IMAP4rev1: SELECT claims the new messages for this session, EXAMINE only counts them, RFC 3501
 /// §6.3.1), UIDVALIDITY, UIDNEXT, PERMANENTFLAGS, HIGHESTMODSEQ, the LIST response in IMAP4rev2, and for QRESYNC
-/// the VANISHED (EARLIER) and FETCH responses that bring the client's cache up to date.
+/// the VANISHED (EARLIER) and FETCH responses that bring the client's cache up to date; MAILBOXID (OBJECTID, RFC 8474 §4.2).
 /// </summary>
 public sealed class SelectHandler : IImapCommandHandler
 {
@@ -60,6 +60,7 @@ public sealed class SelectHandler : IImapCommandHandler
         session.Untagged($"OK [UIDNEXT {folder.UidNext}] Predicted next UID");
         announced.WritePermanentFlags(session, select.ReadOnly);
         session.Untagged($"OK [HIGHESTMODSEQ {folder.HighestModseq}] Highest");
+        session.Untagged($"OK [MAILBOXID ({ObjectIds.MailboxId(folder.FolderId, folder.UidValidity)})] Ok");
         if (session.Rev2)
         {
             var w = session.Writer().Raw("* LIST () \"/\"").Item();
@@ -112,7 +113,7 @@ public sealed class SelectHandler : IImapCommandHandler
             foreach (var slot in slots)
             {
                 if (slot.Uid > selected.MaxUid) yield break;
-                if (selected.IndexOfUid(slot.Uid) >= 0) yield return new MessageState(slot.MessageId, slot.Uid, slot.Modseq, slot.Flags, slot.Size, slot.InternalDate);
+                if (selected.IndexOfUid(slot.Uid) >= 0) yield return MessageState.FromSlot(slot);
             }
             if (slots.Count < IMailboxGrain.MaxSlotBatch) yield break;
             after = slots[^1].Uid;

@@ -102,7 +102,7 @@ public sealed class SortHandler : IImapCommandHandler
     internal static DateTimeOffset SentDate(MessageState state, MessageSummary? summary) => summary?.Date ?? state.InternalDate;
 
     /// <summary>
-    /// The i;ascii-casemap form of the addr-mailbox of the first address of a field (RFC 5256 §3): a group comes first as
+    /// The i;unicode-casemap form (I18NLEVEL=1, RFC 5255 §4.1) of the addr-mailbox of the first address of a field (RFC 5256 §3): a group comes first as
     /// its start marker, whose addr-mailbox is the group name (RFC 9051 §7.5.2); no field or no address sorts as "".
     /// </summary>
     private static string MailboxKey(ReadOnlySpan<byte> header, MimeNode root, string field)
@@ -111,7 +111,7 @@ public sealed class SortHandler : IImapCommandHandler
         {
             if (!candidate.Name.Equals(field, StringComparison.OrdinalIgnoreCase)) continue;
             if (!InternetAddressList.TryParse(ParserOptions.Default, MimeStructure.RawValue(header, candidate), out var list) || list.Count == 0) return "";
-            return BaseSubject.AsciiUpper(list[0] switch
+            return UnicodeCasemap.Fold(list[0] switch
             {
                 MailboxAddress mailbox => mailbox.LocalPart ?? "",
                 GroupAddress group => group.Name ?? "",
@@ -133,7 +133,7 @@ public sealed class SortHandler : IImapCommandHandler
             if (!InternetAddressList.TryParse(ParserOptions.Default, MimeStructure.RawValue(header, candidate), out var list) || list.Count == 0) return "";
             var first = list[0];
             var display = string.IsNullOrWhiteSpace(first.Name) && first is MailboxAddress mailbox ? mailbox.Address : first.Name ?? "";
-            return display.Trim().ToUpperInvariant();
+            return UnicodeCasemap.Fold(display.Trim());
         }
         return "";
     }
@@ -149,7 +149,8 @@ public sealed class SortHandler : IImapCommandHandler
 
         public MessageSummary? Summary { get; } = summary;
 
-        public string SubjectKey => _subject ??= BaseSubject.Key(Summary?.Subject);
+        /// <summary>The base subject (RFC 5256 §2.1) under i;unicode-casemap (I18NLEVEL=1, RFC 5255 §4.1).</summary>
+        public string SubjectKey => _subject ??= UnicodeCasemap.Fold(BaseSubject.Of(Summary?.Subject));
 
         public string FromKey => _addressKeys.GetValueOrDefault("From", "");
 

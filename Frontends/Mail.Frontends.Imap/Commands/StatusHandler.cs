@@ -7,7 +7,7 @@ namespace Mail.Frontends.Imap.Commands;
 
 /// <summary>
 /// STATUS (RFC 9051 §6.3.11): MESSAGES, UIDNEXT, UIDVALIDITY, UNSEEN, DELETED, SIZE, HIGHESTMODSEQ (RFC 7162), and RECENT (RFC 3501
-/// §6.3.10): the messages no session has claimed as \Recent yet.
+/// §6.3.10): the messages no session has claimed as \Recent yet; MAILBOXID (RFC 8474 §4.3).
 /// </summary>
 public sealed class StatusHandler : IImapCommandHandler
 {
@@ -44,6 +44,13 @@ public sealed class StatusHandler : IImapCommandHandler
         var builder = new StringBuilder();
         foreach (var item in items)
         {
+            if (item == "MAILBOXID")
+            {
+                // RFC 8474 §4.3: STATUS (and LIST RETURN STATUS) MAILBOXID answers with the id in parentheses.
+                if (builder.Length > 0) builder.Append(' ');
+                builder.Append("MAILBOXID (").Append(ObjectIds.MailboxId(folder.FolderId, folder.UidValidity)).Append(')');
+                continue;
+            }
             long? value = item switch
             {
                 "MESSAGES" => folder.MessageCount,

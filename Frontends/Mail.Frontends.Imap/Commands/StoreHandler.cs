@@ -67,7 +67,7 @@ public sealed class StoreHandler : IImapCommandHandler
                 var state = new MessageState(id, uid, updated.Modseq, updated.Flags, 0, default);
                 // RFC 7162 §3.1.3: with CONDSTORE the new MODSEQ is reported even for .SILENT.
                 if (!store.Silent) session.WriteFlags(index, state, includeUid: store.Uid || session.Condstore);
-                else if (session.Condstore && changed) session.Untagged($"{index + 1} FETCH (UID {uid} MODSEQ ({updated.Modseq}))");
+                else if (session.Condstore && changed) session.Writer().Raw(session.FetchHead(index, uid) + $"(UID {uid} MODSEQ ({updated.Modseq}))").Crlf();
             }
             await session.FlushAsync(ct);
         }

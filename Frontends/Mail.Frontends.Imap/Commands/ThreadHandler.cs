@@ -11,7 +11,9 @@ namespace Mail.Frontends.Imap.Commands;
 /// <summary>
 /// THREAD and UID THREAD (RFC 5256 §3): ORDEREDSUBJECT groups by base subject; REFERENCES links messages by
 /// Message-ID, References and In-Reply-To (read from the stored header), prunes empty containers and orders
-/// threads and siblings by sent date. Subject merging of the root set (RFC 5256 REFERENCES step 5) is left out.
+/// threads and siblings by sent date, then merges root threads by base subject (RFC 5256 REFERENCES step 5). REFS (THREAD=REFS,
+/// draft-ietf-morg-inthread §4 as Dovecot implements it) links the same way but merges no subjects, dates messages by their
+/// internal date and orders threads by their newest message, so the thread with the latest activity comes last.
 /// </summary>
 public sealed class ThreadHandler : IImapCommandHandler
 {
@@ -36,11 +38,16 @@ public sealed class ThreadHandler : IImapCommandHandler
             var state = states[index];
             var summary = summaries.GetValueOrDefault(state.MessageId);
             var number = thread.Uid ? state.Uid : index + 1;
-            nodes.Add(new Node { Index = index, Number = number, Date = SortHandler.SentDate(state, summary), Subject = summary?.Subject });
+            var date = thread.Algorithm == ThreadAlgorithm.Refs ? state.InternalDate : SortHandler.SentDate(state, summary);
+            nodes.Add(new Node { Index = index, Number = number, Date = date, Subject = summary?.Subject });
         }
         var roots = thread.Algorithm == ThreadAlgorithm.OrderedSubject
             ? OrderedSubject(nodes)
-            : await ReferencesAsync(session, states, nodes, ct);
+            : await ReferencesAsync(session, states, nodes, mergeSubjects: thread.Algorithm == ThreadAlgorithm.References, ct);
+        if (thread.Algorithm == ThreadAlgorithm.Refs)
+        {
+            roots = roots.Select(r => (Root: r, Latest: Latest(r))).OrderBy(p => p.Latest.Date).ThenBy(p => p.Latest.Index).Select(p => p.Root).ToList();
+        }
         var builder = new StringBuilder("THREAD");
         if (roots.Count > 0) builder.Append(' ');
         foreach (var root in roots) Format(builder.Append('('), root).Append(')');
@@ -75,7 +82,20 @@ public sealed class ThreadHandler : IImapCommandHandler
         return roots.OrderBy(n => n.Date).ThenBy(n => n.Index).ToList();
     }
 
-    private static async Task<List<Node>> ReferencesAsync(ImapSession session, Dictionary<int, MessageState> states, List<Node> messages, CancellationToken ct)
+    /// <summary>The newest message of a thread (date, then the later position), which orders REFS threads.</summary>
+    private static (DateTimeOffset Date, int Index) Latest(Node node)
+    {
+        var latest = node.Number is null ? (DateTimeOffset.MinValue, -1) : (node.Date, node.Index);
+        foreach (var child in node.Children)
+        {
+            var candidate = Latest(child);
+            if (candidate.CompareTo(latest) > 0) latest = candidate;
+        }
+        return latest;
+    }
+
+    private static async Task<List<Node>> ReferencesAsync(ImapSession session, Dictionary<int, MessageState> states, List<Node> messages,
+        bool mergeSubjects, CancellationToken ct)
     {
         var byId = new Dictionary<string, Node>(StringComparer.Ordinal);
         var all = new List<Node>();
@@ -132,6 +152,7 @@ public sealed class ThreadHandler : IImapCommandHandler
         }
         var roots = Prune(all.Where(n => n.Parent is null).ToList(), isRoot: true);
         SortSiblings(roots);
+        if (!mergeSubjects) return roots;
         roots = MergeBySubject(roots);
         SortSiblings(roots);
         return roots;

@@ -113,9 +113,15 @@ public sealed class ImapConnectionHandler(
             session.Closing = true;
             return;
         }
+        if (session.UidOnly && UidOnlyRule.Refuses(command))
+        {
+            session.Tagged(command.Tag, ImapResult.Bad("Message sequence numbers are not allowed once UIDONLY is enabled", "UIDREQUIRED"));
+            return;
+        }
         ImapResult result;
         try
         {
+            session.Progress.Start(command.Tag);
             result = await handler.HandleAsync(session, command, ct);
             if (ReferenceEquals(result, ImapSession.AlreadyAnswered)) return;
             // RFC 9051 §7.5.2: no EXPUNGE while answering FETCH, STORE or SEARCH (their UID forms may see them); SORT and

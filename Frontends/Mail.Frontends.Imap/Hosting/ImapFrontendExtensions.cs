@@ -30,13 +30,15 @@ public static class ImapFrontendExtensions
                      new CapabilityHandler(), new NoopHandler(), new LogoutHandler(), new StartTlsHandler(), new LoginHandler(),
                      new AuthenticateHandler(), new EnableHandler(), new IdHandler(), new NamespaceHandler(), new ListHandler(),
                      new CreateHandler(), new DeleteHandler(), new RenameHandler(), new SubscribeHandler(), new StatusHandler(),
-                     new SelectHandler(), new CloseHandler(), new UnselectHandler(), new ExpungeHandler(), new AppendHandler(),
+                     new SelectHandler(), new CloseHandler(), new UnselectHandler(), new UnauthenticateHandler(), new ExpungeHandler(), new AppendHandler(),
                      new FetchHandler(), new StoreHandler(), new CopyHandler(), new SearchHandler(), new SortHandler(), new ThreadHandler(), new QuotaHandler(),
                  })
         {
             builder.Services.AddSingleton(handler);
         }
         builder.Services.AddSingleton<IImapCommandHandler, IdleHandler>();
+        builder.Services.AddSingleton<IImapCommandHandler, ReplaceHandler>();
+        builder.Services.AddSingleton<IImapCommandHandler, CompressHandler>();
         builder.Services.Configure<MailboxChangeFeedOptions>(builder.Configuration.GetSection(MailboxChangeFeedOptions.Section));
         builder.Services.AddSingleton<ImapHandlerSet>();
         builder.WebHost.ConfigureKestrel(kestrel =>

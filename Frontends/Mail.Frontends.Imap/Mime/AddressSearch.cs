@@ -1,3 +1,4 @@
+using Mail.Frontends.Imap.Protocol;
 using MimeKit;
 
 namespace Mail.Frontends.Imap.Mime;
@@ -15,11 +16,11 @@ public static class AddressSearch
 
     private static bool Matches(InternetAddress address, string text)
     {
-        if (address.Name is { Length: > 0 } name && name.Contains(text, StringComparison.OrdinalIgnoreCase)) return true;
+        if (address.Name is { Length: > 0 } name && UnicodeCasemap.Contains(name, text)) return true;
         return address switch
         {
-            MailboxAddress mailbox => mailbox.Address.Contains(text, StringComparison.OrdinalIgnoreCase)
-                || $"{mailbox.Name} <{mailbox.Address}>".Contains(text, StringComparison.OrdinalIgnoreCase),
+            MailboxAddress mailbox => UnicodeCasemap.Contains(mailbox.Address, text)
+                || UnicodeCasemap.Contains($"{mailbox.Name} <{mailbox.Address}>", text),
             GroupAddress group => group.Members.Any(m => Matches(m, text)),
             _ => false,
         };

@@ -12,6 +12,9 @@ public sealed record AppendMessage(IReadOnlyList<string> Flags, DateTimeOffset? 
     /// <summary>The message came as a literal8 (RFC 3516 §4.4): it may hold binary parts that need a transfer encoding.</summary>
     public bool Binary { get; init; }
 
+    /// <summary>The message came as UTF8 (literal8) (RFC 6855 §4): its header may hold UTF-8; it is stored as sent.</summary>
+    public bool Utf8 { get; init; }
+
     /// <summary>The CATENATE parts (RFC 4469 §5) the message is made of, in order; null for a literal message.</summary>
     public IReadOnlyList<CatenatePart>? Catenate { get; init; }
 }

@@ -35,9 +35,18 @@ public enum FetchItemKind
     /// <summary>PREVIEW (RFC 8970 §3): the stored plain-text preview of the message.</summary>
     Preview,
 
+    /// <summary>PREVIEW (FUZZY), the draft form of PREVIEW (draft-ietf-extra-imap-fetch-preview-00): the same text.</summary>
+    PreviewFuzzy,
+
+    /// <summary>SNIPPET (FUZZY), the draft's first name for PREVIEW (FUZZY).</summary>
+    SnippetFuzzy,
+
     /// <summary>EMAILID (OBJECTID, RFC 8474 §5.1): the message's immutable id, kept by MOVE.</summary>
     EmailId,
 
     /// <summary>THREADID (OBJECTID, RFC 8474 §5.2): the id of the message's thread.</summary>
     ThreadId,
+
+    /// <summary>SAVEDATE (RFC 8514 §4): when the message was placed in this folder.</summary>
+    SaveDate,
 }

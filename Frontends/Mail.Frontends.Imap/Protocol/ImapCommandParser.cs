@@ -10,7 +10,7 @@ public static class ImapCommandParser
 {
     private static readonly HashSet<string> NoArguments = new(StringComparer.Ordinal)
     {
-        "CAPABILITY", "NOOP", "LOGOUT", "STARTTLS", "CHECK", "CLOSE", "UNSELECT", "EXPUNGE", "IDLE", "NAMESPACE",
+        "CAPABILITY", "NOOP", "LOGOUT", "STARTTLS", "CHECK", "CLOSE", "UNSELECT", "EXPUNGE", "IDLE", "NAMESPACE", "UNAUTHENTICATE",
     };
 
     private static readonly HashSet<string> OneMailbox = new(StringComparer.Ordinal)
@@ -36,7 +36,7 @@ public static class ImapCommandParser
             {
                 reader.Sp();
                 name = reader.Atom().ToUpperInvariant();
-                if (name is not ("FETCH" or "STORE" or "COPY" or "MOVE" or "SEARCH" or "EXPUNGE" or "SORT" or "THREAD")) throw reader.Error($"UID {name} is not a command");
+                if (name is not ("FETCH" or "STORE" or "COPY" or "MOVE" or "SEARCH" or "EXPUNGE" or "SORT" or "THREAD" or "REPLACE")) throw reader.Error($"UID {name} is not a command");
                 uid = true;
             }
             parsed = Parse(reader, tag, name, uid);
@@ -116,9 +116,10 @@ public static class ImapCommandParser
             {
                 r.Sp();
                 var mailbox = r.AString();
-                // RFC 4466 create parameters (e.g. USE from RFC 6154) are accepted and ignored.
-                if (r.TrySp()) r.List(() => CreateParameter(r));
-                return new MailboxCommand(tag, name, mailbox);
+                // RFC 4466 create parameters: USE (RFC 6154 §3) is kept, others are accepted and ignored.
+                var uses = new List<string>();
+                if (r.TrySp()) r.List(() => CreateParameter(r, uses));
+                return new CreateCommand(tag, mailbox, uses);
             }
             case "GETQUOTA":
                 r.Sp();
@@ -149,6 +150,19 @@ public static class ImapCommandParser
             }
             case "APPEND":
                 return Append(r, tag);
+            case "COMPRESS":
+                r.Sp();
+                return new CompressCommand(tag, r.Atom().ToUpperInvariant());
+            case "REPLACE":
+            {
+                // RFC 8508 §6: replace = "REPLACE" SP seq-number SP mailbox append-message (one message: no MULTIAPPEND).
+                r.Sp();
+                var number = r.NzNumber();
+                r.Sp();
+                var mailbox = r.AString();
+                r.Sp();
+                return new ReplaceCommand(tag, number, mailbox, AppendMessageOf(r)) { Uid = uid };
+            }
             case "FETCH":
                 return Fetch(r, tag) with { Uid = uid };
             case "STORE":
@@ -170,12 +184,16 @@ public static class ImapCommandParser
         }
     }
 
-    private static object CreateParameter(ImapReader r)
+    private static object CreateParameter(ImapReader r, List<string> uses)
     {
         var key = r.Atom();
         if (r.TrySp())
         {
-            if (r.Peek() == '(') r.List(() => r.Flag());
+            if (r.Peek() == '(')
+            {
+                var values = r.List(() => r.Flag());
+                if (key.Equals("USE", StringComparison.OrdinalIgnoreCase)) uses.AddRange(values);
+            }
             else r.AString();
         }
         return key;
@@ -324,6 +342,17 @@ public static class ImapCommandParser
             if (parts.Count > MaxCatenateParts) throw r.Error("Too many CATENATE parts");
             return new AppendMessage(flags, date, ReadOnlyMemory<byte>.Empty) { Catenate = parts };
         }
+        if (r.Peek() is 'U' or 'u' && PeekWord(r, "UTF8"))
+        {
+            // RFC 6855 §4: append-data =/ "UTF8" SP "(" literal8 ")".
+            r.Atom();
+            r.Sp();
+            r.Expect('(');
+            if (!r.IsLiteral8Start()) throw r.Error("UTF8 takes a literal8");
+            var text = r.Literal();
+            r.Expect(')');
+            return new AppendMessage(flags, date, text) { Utf8 = true };
+        }
         var binary = r.IsLiteral8Start();
         if (r.Peek() != '{' && !binary) throw r.Error("Expected a literal with the message");
         var message = r.Literal();
@@ -385,9 +414,10 @@ public static class ImapCommandParser
             case "ENVELOPE": return new(FetchItemKind.Envelope);
             case "BODYSTRUCTURE": return new(FetchItemKind.BodyStructure);
             case "MODSEQ": return new(FetchItemKind.Modseq);
-            case "PREVIEW": return new(FetchItemKind.Preview);
+            case "PREVIEW" or "SNIPPET": return Preview(r, name);
             case "EMAILID": return new(FetchItemKind.EmailId);
             case "THREADID": return new(FetchItemKind.ThreadId);
+            case "SAVEDATE": return new(FetchItemKind.SaveDate);
             case "RFC822": return new(FetchItemKind.Rfc822);
             case "RFC822.HEADER": return new(FetchItemKind.Rfc822Header);
             case "RFC822.TEXT": return new(FetchItemKind.Rfc822Text);
@@ -402,6 +432,19 @@ public static class ImapCommandParser
             }
             default: throw r.Error($"Unknown FETCH item {name}");
         }
+    }
+
+    /// <summary>
+    /// PREVIEW with its optional "(LAZY)" modifier (RFC 8970 §3), or the draft form Dovecot also serves: PREVIEW (FUZZY)
+    /// and SNIPPET (FUZZY) (draft-ietf-extra-imap-fetch-preview-00, announced as PREVIEW=FUZZY and SNIPPET=FUZZY),
+    /// answered as "NAME (FUZZY text)". SNIPPET exists only in the draft form.
+    /// </summary>
+    private static FetchItem Preview(ImapReader r, string name)
+    {
+        if (r.TryText(" (LAZY)") && name == "PREVIEW") return new(FetchItemKind.Preview);
+        if (r.TryText(" (FUZZY)")) return new(name == "PREVIEW" ? FetchItemKind.PreviewFuzzy : FetchItemKind.SnippetFuzzy);
+        if (name == "SNIPPET") throw r.Error("SNIPPET needs (FUZZY)");
+        return new(FetchItemKind.Preview);
     }
 
     /// <summary>Parses a section spec without brackets (e.g. "1.2.HEADER", "TEXT"; an IMAP URL's SECTION, RFC 5092 §3) with no partial.</summary>
@@ -617,6 +660,7 @@ public static class ImapCommandParser
         {
             "ORDEREDSUBJECT" => ThreadAlgorithm.OrderedSubject,
             "REFERENCES" => ThreadAlgorithm.References,
+            "REFS" => ThreadAlgorithm.Refs,
             _ => throw r.Error($"Unknown threading algorithm {name}"),
         };
         var (charset, search) = CharsetAndKeys(r);
@@ -681,6 +725,13 @@ public static class ImapCommandParser
                 case "SENTBEFORE": return DateKey(r, SearchKeyKind.SentBefore);
                 case "SENTON": return DateKey(r, SearchKeyKind.SentOn);
                 case "SENTSINCE": return DateKey(r, SearchKeyKind.SentSince);
+                case "SAVEDBEFORE": return DateKey(r, SearchKeyKind.SavedBefore);
+                case "SAVEDON": return DateKey(r, SearchKeyKind.SavedOn);
+                case "SAVEDSINCE": return DateKey(r, SearchKeyKind.SavedSince);
+                // RFC 8514 §5: every folder here keeps save dates, so SAVEDATESUPPORTED matches every message.
+                case "SAVEDATESUPPORTED": return new(SearchKeyKind.All);
+                case "EMAILID": r.Sp(); return new(SearchKeyKind.EmailId) { Text = r.Atom() };
+                case "THREADID": r.Sp(); return new(SearchKeyKind.ThreadId) { Text = r.Atom() };
                 case "FROM" or "TO" or "CC" or "BCC":
                     r.Sp();
                     return new(SearchKeyKind.Address) { Field = word, Text = r.AString() };

@@ -64,6 +64,19 @@ internal sealed class ImapReader(ReadOnlyMemory<byte> data, int maxNesting)
         return Encoding.ASCII.GetString(span[_pos..end]);
     }
 
+    /// <summary>Consumes <paramref name="text"/> (ASCII, case-insensitive) when the input continues with it.</summary>
+    public bool TryText(string text)
+    {
+        var span = data.Span;
+        if (span.Length - _pos < text.Length) return false;
+        for (var i = 0; i < text.Length; i++)
+        {
+            if (char.ToUpperInvariant((char)span[_pos + i]) != char.ToUpperInvariant(text[i])) return false;
+        }
+        _pos += text.Length;
+        return true;
+    }
+
     /// <summary>A tag: ASTRING-CHAR except "+".</summary>
     public string Tag() => Chars(b => ImapSyntax.IsAStringChar(b) && b != (byte)'+', "tag");
 

@@ -53,4 +53,19 @@ public enum SearchKeyKind
 
     /// <summary>YOUNGER n (WITHIN, RFC 5032 §3): the internal date is at most n seconds before now.</summary>
     Younger,
+
+    /// <summary>SAVEDBEFORE date (RFC 8514 §5): the save date is before the date.</summary>
+    SavedBefore,
+
+    /// <summary>SAVEDON date (RFC 8514 §5).</summary>
+    SavedOn,
+
+    /// <summary>SAVEDSINCE date (RFC 8514 §5).</summary>
+    SavedSince,
+
+    /// <summary>EMAILID objectid (OBJECTID, RFC 8474 §6): the message with that EMAILID (in <see cref="SearchKey.Text"/>).</summary>
+    EmailId,
+
+    /// <summary>THREADID objectid (OBJECTID, RFC 8474 §6): the messages of that thread.</summary>
+    ThreadId,
 }

@@ -8,6 +8,12 @@ public enum ThreadAlgorithm
 
     /// <summary>Threads by Message-ID, References and In-Reply-To.</summary>
     References,
+
+    /// <summary>
+    /// REFS (draft-ietf-morg-inthread, as Dovecot implements it): REFERENCES without subject merging, dated by the internal
+    /// date, threads ordered by their newest message.
+    /// </summary>
+    Refs,
 }
 
 /// <summary>THREAD algorithm charset search-keys (RFC 5256 §3).</summary>

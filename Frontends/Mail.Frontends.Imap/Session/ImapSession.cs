@@ -39,7 +39,11 @@ public sealed class ImapSession : IProtocolSession
         Logger = logger;
         Framer = new CommandFramer(ImapLimits.Unauthenticated(options.PreAuthMaxLineLength));
         Cache = new MessageCache(options.MessageCacheBytes);
+        Progress = new CommandProgress(TimeSpan.FromMilliseconds(options.ProgressIntervalMilliseconds));
     }
+
+    /// <summary>INPROGRESS reports of the running command (RFC 9585).</summary>
+    public CommandProgress Progress { get; }
 
     /// <summary>Messages kept between the commands that read them, bounded by their octets.</summary>
     public MessageCache Cache { get; }
@@ -86,6 +90,12 @@ public sealed class ImapSession : IProtocolSession
     /// <summary>IMAP4rev2 enabled (RFC 9051 §6.3.1): UTF-8 names and quoted strings, ESEARCH, no \Recent.</summary>
     public bool Rev2 { get; set; }
 
+    /// <summary>UTF8=ACCEPT enabled (RFC 6855 §3): UTF-8 mailbox names and quoted strings both ways, no SEARCH CHARSET.</summary>
+    public bool Utf8Accept { get; set; }
+
+    /// <summary>Whether UTF-8 may be sent in quoted strings and mailbox names: IMAP4rev2 or UTF8=ACCEPT is enabled.</summary>
+    public bool Utf8 => Rev2 || Utf8Accept;
+
     /// <summary>CONDSTORE enabled (RFC 7162 §3.1): MODSEQ in FETCH responses.</summary>
     public bool Condstore { get; set; }
 
@@ -103,6 +113,18 @@ public sealed class ImapSession : IProtocolSession
 
     /// <summary>QRESYNC enabled (RFC 7162 §3.2): VANISHED instead of EXPUNGE.</summary>
     public bool Qresync { get; set; }
+
+    /// <summary>
+    /// UIDONLY enabled (RFC 9586): commands that name messages by sequence number are refused with [UIDREQUIRED], FETCH
+    /// responses are "* uid UIDFETCH", and expunges are reported with VANISHED.
+    /// </summary>
+    public bool UidOnly { get; set; }
+
+    /// <summary>Whether expunges are reported as VANISHED (QRESYNC, RFC 7162 §3.2.10; UIDONLY, RFC 9586) rather than EXPUNGE.</summary>
+    public bool ReportsVanished => Qresync || UidOnly;
+
+    /// <summary>The start of a FETCH response: "* n FETCH " by sequence number, or "* uid UIDFETCH " under UIDONLY (RFC 9586).</summary>
+    public string FetchHead(int index, long uid) => UidOnly ? $"* {uid} UIDFETCH " : $"* {index + 1} FETCH ";
 
     /// <summary>The selected mailbox.</summary>
     public SelectedFolder? Selected { get; private set; }
@@ -144,7 +166,7 @@ public sealed class ImapSession : IProtocolSession
     public bool PlaintextAuthAllowed => Transport.IsTls || Options.AllowPlaintextAuth;
 
     /// <summary>A writer for one response.</summary>
-    public ImapWriter Writer() => new(Transport.Output, Rev2);
+    public ImapWriter Writer() => new(Transport.Output, Utf8);
 
     /// <summary>Writes "* text" CRLF.</summary>
     public void Untagged(string text) => Writer().Raw("* ").Raw(Encoding.UTF8.GetBytes(text)).Crlf();
@@ -167,6 +189,26 @@ public sealed class ImapSession : IProtocolSession
         State = ImapState.Authenticated;
         Framer.Limits = ImapLimits.Authenticated(Options.MaxLineLength, Options.MaxLiteralBytes, Options.MaxNesting);
         Framer.StreamLiteral = AppendLiteralRule.Streams;
+    }
+
+    /// <summary>
+    /// Returns to the not-authenticated state (UNAUTHENTICATE, RFC 8437 §3): the mailbox is closed without expunge,
+    /// what ENABLE turned on is off again, and the identity is gone; TLS stays.
+    /// </summary>
+    public void LogOut()
+    {
+        Select(null);
+        Account = null;
+        _mailbox = null;
+        Rev2 = false;
+        Condstore = false;
+        Qresync = false;
+        UidOnly = false;
+        Utf8Accept = false;
+        AuthFailures = 0;
+        State = ImapState.NotAuthenticated;
+        Framer.Limits = ImapLimits.Unauthenticated(Options.PreAuthMaxLineLength);
+        Framer.StreamLiteral = null;
     }
 
     /// <summary>The next literal streamed for the current command, without taking it (null when there is none).</summary>
@@ -212,24 +254,29 @@ public sealed class ImapSession : IProtocolSession
     /// <summary>The capability list for the current state (RFC 9051 §7.2.2).</summary>
     public string Capabilities()
     {
-        var builder = new StringBuilder("IMAP4rev1 IMAP4rev2 LITERAL+ SASL-IR ID ENABLE");
+        var builder = new StringBuilder("IMAP4rev1 IMAP4rev2 LITERAL+ SASL-IR LOGIN-REFERRALS ID ENABLE");
         if (State == ImapState.NotAuthenticated)
         {
             if (!Transport.IsTls && Certificate is not null) builder.Append(" STARTTLS");
             builder.Append(PlaintextAuthAllowed ? " AUTH=PLAIN" : " LOGINDISABLED");
+            if (PlaintextAuthAllowed && Credentials.BearerTokensAccepted) builder.Append(" AUTH=OAUTHBEARER AUTH=XOAUTH2");
             return builder.ToString();
         }
-        builder.Append(" IDLE NAMESPACE UNSELECT UIDPLUS MOVE CHILDREN SPECIAL-USE LIST-EXTENDED LIST-STATUS")
-            .Append(" CONDSTORE QRESYNC ESEARCH SEARCHRES MULTIAPPEND CATENATE QUOTA QUOTA=RES-STORAGE STATUS=SIZE BINARY SORT SORT=DISPLAY ESORT WITHIN PREVIEW THREAD=ORDEREDSUBJECT THREAD=REFERENCES")
+        builder.Append(" IDLE NAMESPACE UNSELECT UNAUTHENTICATE UIDPLUS MOVE CHILDREN SPECIAL-USE LIST-EXTENDED LIST-STATUS")
+            .Append(" CONDSTORE QRESYNC ESEARCH SEARCHRES MULTIAPPEND CATENATE QUOTA QUOTA=RES-STORAGE STATUS=SIZE BINARY SORT SORT=DISPLAY ESORT WITHIN I18NLEVEL=1 INPROGRESS UIDONLY PREVIEW PREVIEW=FUZZY SNIPPET=FUZZY THREAD=ORDEREDSUBJECT THREAD=REFERENCES THREAD=REFS")
             .Append(" APPENDLIMIT=").Append(Options.MaxLiteralBytes);
+        builder.Append(" REPLACE OBJECTID SAVEDATE CREATE-SPECIAL-USE COMPRESS=DEFLATE UTF8=ACCEPT");
         return builder.ToString();
     }
 
-    /// <summary>A mailbox name as the client sent it, decoded (modified UTF-7 for IMAP4rev1, RFC 3501 §5.1.3).</summary>
-    public string DecodeMailbox(string wire) => MailboxNameCodec.DecodeUtf7(wire);
+    /// <summary>
+    /// A mailbox name as the client sent it, decoded (modified UTF-7 for IMAP4rev1, RFC 3501 §5.1.3); after UTF8=ACCEPT it is
+    /// UTF-8 as it stands (RFC 6855 §3: no modified UTF-7, so "&amp;" is just a character).
+    /// </summary>
+    public string DecodeMailbox(string wire) => Utf8Accept ? wire : MailboxNameCodec.DecodeUtf7(wire);
 
     /// <summary>A mailbox name for the client.</summary>
-    public string EncodeMailbox(string name) => Rev2 ? name : MailboxNameCodec.EncodeUtf7(name);
+    public string EncodeMailbox(string name) => Utf8 ? name : MailboxNameCodec.EncodeUtf7(name);
 
     /// <summary>Reads the next command; null when the client has gone.</summary>
     public async Task<FrameStatus?> ReadCommandAsync(CancellationToken ct)
@@ -342,7 +389,7 @@ public sealed class ImapSession : IProtocolSession
                             await FlushExistsAsync();
                             view.Remove(uid);
                             Recent.Removed(uid);
-                            if (Qresync) vanished.Add(uid);
+                            if (ReportsVanished) vanished.Add(uid);
                             else Untagged($"{index + 1} EXPUNGE");
                             break;
                         }
@@ -443,7 +490,7 @@ public sealed class ImapSession : IProtocolSession
             {
                 foreach (var slot in await Mailbox.GetSlotsAsync(selected.FolderId, chunk))
                 {
-                    WriteFlags(selected.IndexOfUid(slot.Uid), new MessageState(slot.MessageId, slot.Uid, slot.Modseq, slot.Flags, slot.Size, slot.InternalDate), includeUid: true);
+                    WriteFlags(selected.IndexOfUid(slot.Uid), MessageState.FromSlot(slot), includeUid: true);
                 }
                 continue;
             }
@@ -527,7 +574,7 @@ public sealed class ImapSession : IProtocolSession
                 foreach (var slot in await Mailbox.GetSlotsAsync(folderId, uids))
                 {
                     while (uids[k] != slot.Uid) k++;
-                    states[k] = new MessageState(slot.MessageId, slot.Uid, slot.Modseq, slot.Flags, slot.Size, slot.InternalDate);
+                    states[k] = MessageState.FromSlot(slot);
                 }
                 break;
             }
@@ -539,7 +586,7 @@ public sealed class ImapSession : IProtocolSession
     public void WriteFlags(int index, MessageState state, bool includeUid)
     {
         AnnounceKeywords(state.Flags);
-        var w = Writer().Raw($"* {index + 1} FETCH ").Open();
+        var w = Writer().Raw(FetchHead(index, state.Uid)).Open();
         if (includeUid) w.Atom("UID").Number(state.Uid);
         w.Atom("FLAGS").Open();
         foreach (var flag in FlagsOf(state)) w.Atom(flag);

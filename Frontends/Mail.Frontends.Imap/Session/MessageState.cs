@@ -24,4 +24,14 @@ public sealed class MessageState(long messageId, long uid, long modseq, IReadOnl
 
     /// <summary>INTERNALDATE.</summary>
     public DateTimeOffset InternalDate { get; } = internalDate;
+
+    /// <summary>When the message was placed in this folder (SAVEDATE, RFC 8514 §4); with <see cref="MessageDetail.Slot"/> only.</summary>
+    public DateTimeOffset? SaveDate { get; init; }
+
+    /// <summary>The grain's thread id (THREADID, RFC 8474 §5.2), 0 when unknown; with <see cref="MessageDetail.Slot"/> only.</summary>
+    public long ThreadId { get; init; }
+
+    /// <summary>The state a slot read from the database gives.</summary>
+    public static MessageState FromSlot(Mail.Grains.Interfaces.Mailboxes.MessageSlot slot) =>
+        new(slot.MessageId, slot.Uid, slot.Modseq, slot.Flags, slot.Size, slot.InternalDate) { SaveDate = slot.SaveDate, ThreadId = slot.ThreadId };
 }

@@ -7,7 +7,8 @@ namespace Mail.Frontends.Smtp.Session;
 
 /// <summary>
 /// AUTH (RFC 4954) with PLAIN (RFC 4616) and LOGIN, on submission listeners only and only under TLS.
-/// The password may be the account password, an app password, or an API key.
+/// The password may be the account password, an app password, or an API key. OAUTHBEARER (RFC 7628) and XOAUTH2 carry
+/// an access token of the HTTP API instead, where that frontend runs in the same host.
 /// </summary>
 public sealed class AuthHandler : ISmtpCommandHandler
 {
@@ -55,6 +56,8 @@ public sealed class AuthHandler : ISmtpCommandHandler
             {
                 "PLAIN" => await PlainAsync(session, parts.Length == 2 ? parts[1] : null, ct),
                 "LOGIN" => await LoginAsync(session, parts.Length == 2 ? parts[1] : null, ct),
+                "OAUTHBEARER" or "XOAUTH2" when session.Credentials.BearerTokensAccepted =>
+                    await BearerAsync(session, parts[0].ToUpperInvariant(), parts.Length == 2 ? parts[1] : null, ct),
                 _ => Outcome.Fail(new SmtpReply(504, "5.5.4", "Unrecognized authentication type")),
             };
         }
@@ -69,7 +72,18 @@ public sealed class AuthHandler : ISmtpCommandHandler
             session.Reply(reply);
             return;
         }
-        var account = await session.Credentials.VerifyAsync(credentials.User!, credentials.Password!, session.RemoteAddress, CredentialUse.Submission);
+        var account = credentials.Bearer
+            ? await session.Credentials.VerifyBearerAsync(credentials.User, credentials.Password!, session.RemoteAddress, CredentialUse.Submission)
+            : await session.Credentials.VerifyAsync(credentials.User!, credentials.Password!, session.RemoteAddress, CredentialUse.Submission);
+        if (account is null && credentials.Bearer)
+        {
+            // RFC 7628 §3.2.2: the failure comes as a challenge carrying the error, which the client answers before the 535.
+            if (await ChallengeAsync(session, SaslDecoder.BearerFailureChallenge(), ct) is null)
+            {
+                session.Reply(Cancelled);
+                return;
+            }
+        }
         if (account is null)
         {
             // RFC 4954 §6: one answer for a wrong user, a wrong password, a suspended account and a throttled client.
@@ -104,6 +118,14 @@ public sealed class AuthHandler : ISmtpCommandHandler
         return passwordStatus == SaslStatus.Ok ? new Outcome(decodedUser, decodedPassword, null) : Outcome.Fail(Refusal(passwordStatus, "LOGIN"));
     }
 
+    private static async Task<Outcome> BearerAsync(SmtpSession session, string mechanism, string? initial, CancellationToken ct)
+    {
+        var response = initial ?? await ChallengeAsync(session, "", ct);
+        if (response is null) return Outcome.Fail(Cancelled);
+        var decoded = session.Sasl.DecodeBearer(response, xoauth2: mechanism == "XOAUTH2");
+        return decoded.Status == SaslStatus.Ok ? new Outcome(decoded.User, decoded.Secret, null, Bearer: true) : Outcome.Fail(Refusal(decoded.Status, mechanism));
+    }
+
     /// <summary>RFC 4954 §4: 501 for a cancelled or undecodable response, 535 for credentials the server will not accept.</summary>
     private static SmtpReply Refusal(SaslStatus status, string mechanism) => status switch
     {
@@ -123,7 +145,7 @@ public sealed class AuthHandler : ISmtpCommandHandler
         return line is { Status: LineStatus.Complete } complete ? Encoding.ASCII.GetString(complete.Line) : null;
     }
 
-    private sealed record Outcome(string? User, string? Password, SmtpReply? Reply)
+    private sealed record Outcome(string? User, string? Password, SmtpReply? Reply, bool Bearer = false)
     {
         public static Outcome Fail(SmtpReply reply) => new(null, null, reply);
     }

@@ -37,7 +37,7 @@ public sealed class EhloHandler : ISmtpCommandHandler
             "DSN",
         };
         if (!session.Transport.IsTls && session.Certificate is not null) lines.Add("STARTTLS");
-        if (session.IsSubmission && (session.Transport.IsTls || session.Options.AllowPlaintextAuth)) lines.Add("AUTH PLAIN LOGIN");
+        if (session.IsSubmission && (session.Transport.IsTls || session.Options.AllowPlaintextAuth)) lines.Add(session.Credentials.BearerTokensAccepted ? "AUTH PLAIN LOGIN OAUTHBEARER XOAUTH2" : "AUTH PLAIN LOGIN");
         lines.Add("HELP");
         session.Reply(new SmtpReply(250, null, lines));
     }

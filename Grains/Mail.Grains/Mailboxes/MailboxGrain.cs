@@ -116,6 +116,57 @@ public sealed class MailboxGrain(MailboxStore store) : Grain, IMailboxGrain
     }
 
     /// <inheritdoc />
+    public async Task<PlacedMessage> ReplaceAsync(MessageDelivery delivery, int folderId, long uid)
+    {
+        var head = RequireHead();
+        FolderById(folderId);
+        var target = FindFolder(delivery.Folder);
+        var old = (await store.GetExpungeRowsAsync(AccountId, folderId, [uid])).SingleOrDefault()
+            ?? throw new MailException(MailErrorCode.NotFound, "The message to replace no longer exists.");
+        var flags = delivery.Flags.Select(FlagSet.CanonicalFlag).Concat(delivery.Labels.Select(LabelKeyword.ToKeyword)).Distinct().ToArray();
+        var size = delivery.Blob.Length;
+        CheckQuota(head with { QuotaUsed = head.QuotaUsed - old.Size }, size);
+
+        // RFC 8508 §3.4: the append comes first (the new message's MODSEQ), then the expunge; one transaction holds both.
+        var write = NewWrite();
+        var messageId = head.NextMessageId;
+        write.Head = write.Head with { NextMessageId = messageId + 1, QuotaUsed = head.QuotaUsed + size, MessageCount = head.MessageCount + 1 };
+        var modseq = write.NextModseq();
+        var newUid = target.UidNext;
+        write.SetFolder(target with
+        {
+            UidNext = newUid + 1,
+            HighestModseq = modseq,
+            MessageCount = target.MessageCount + 1,
+            UnseenCount = target.UnseenCount + (flags.Contains(MessageFlags.Seen) ? 0 : 1),
+            TotalSize = target.TotalSize + size,
+        });
+        write.Track(MailboxChangeKind.Added, target.FolderId, messageId, newUid, flags);
+        var delivered = write.Head;
+
+        var expunged = write.NextModseq();
+        var source = write.Folder(folderId);
+        write.SetFolder(source with
+        {
+            HighestModseq = expunged,
+            MessageCount = source.MessageCount - 1,
+            UnseenCount = source.UnseenCount - (old.Seen ? 0 : 1),
+            TotalSize = source.TotalSize - old.Size,
+        });
+        write.Head = write.Head with { QuotaUsed = write.Head.QuotaUsed - old.Size, MessageCount = write.Head.MessageCount - 1 };
+        write.Add("DELETE FROM mailbox_messages WHERE account_id = @a AND message_id = @id", ("id", old.MessageId));
+        write.Expunged([expunged], [folderId], [old.MessageId], [old.Uid]);
+
+        var row = new DeliveredRow(delivery, messageId, target.FolderId, newUid, flags, LabelKeyword.LabelsOf(flags));
+        if (!await Guarded(() => store.DeliverAndCommitAsync(write, delivered, head.Epoch, row)))
+        {
+            throw new InvalidOperationException($"Delivery {delivery.DeliveryId} of a REPLACE was filed before.");
+        }
+        Apply(write);
+        return new PlacedMessage(old.MessageId, messageId, newUid);
+    }
+
+    /// <inheritdoc />
     [ReadOnly]
     public Task<IReadOnlyList<FolderInfo>> ListFoldersAsync()
     {
@@ -126,10 +177,12 @@ public sealed class MailboxGrain(MailboxStore store) : Grain, IMailboxGrain
     }
 
     /// <inheritdoc />
-    public async Task<FolderInfo> CreateFolderAsync(string name, bool subscribe = true)
+    public async Task<FolderInfo> CreateFolderAsync(string name, bool subscribe = true, string? specialUse = null)
     {
         var head = RequireHead();
         var canonical = FolderName.Canonical(name);
+        var use = specialUse is null ? null : SpecialFolders.Creatable.FirstOrDefault(u => u.Equals(specialUse, StringComparison.OrdinalIgnoreCase))
+            ?? throw new MailException(MailErrorCode.Invalid, $"Folders cannot be created with the special use {specialUse}.");
         if (TryFindFolder(canonical) is not null) throw new MailException(MailErrorCode.AlreadyExists, $"Folder {canonical} already exists.");
         var write = NewWrite();
         FolderHead? created = null;
@@ -138,6 +191,11 @@ public sealed class MailboxGrain(MailboxStore store) : Grain, IMailboxGrain
         {
             if (TryFindFolder(level) is not null) continue;
             created = AddFolder(write, level, head.CreatedAt, subscribe || AdoptSubscription(write, level, adopted));
+        }
+        if (use is not null)
+        {
+            created = created! with { SpecialUse = use };
+            write.SetFolder(created);
         }
         await CommitAsync(write);
         _subscriptions.ExceptWith(adopted);
@@ -151,7 +209,7 @@ public sealed class MailboxGrain(MailboxStore store) : Grain, IMailboxGrain
         var folder = FindFolder(name);
         CheckUserFolder(folder);
         var doomed = _folders.Values.Where(f => FolderName.IsSelfOrBelow(f.Name, folder.Name)).ToList();
-        if (doomed.Any(f => f.SpecialUse is not null)) throw new MailException(MailErrorCode.Forbidden, "A special folder cannot be deleted.");
+        if (doomed.Any(f => SpecialFolders.All.Contains((f.Name, f.SpecialUse)))) throw new MailException(MailErrorCode.Forbidden, "A special folder cannot be deleted.");
         var write = NewWrite();
         write.Head = write.Head with
         {
@@ -283,7 +341,7 @@ public sealed class MailboxGrain(MailboxStore store) : Grain, IMailboxGrain
             write.SetFolder(source with { HighestModseq = modseq, UnseenCount = source.UnseenCount + (wasSeen ? 1 : 0) - (isSeen ? 1 : 0) });
             write.Change(MailboxChangeKind.FlagsChanged, folderId, modseq, messageId, uid, flags);
         }
-        write.Add("UPDATE mailbox_messages SET folder_id = @f, uid = @uid, modseq = @m, flags = @flags, labels = @labels WHERE account_id = @a AND message_id = @id",
+        write.Add("UPDATE mailbox_messages SET folder_id = @f, uid = @uid, modseq = @m, flags = @flags, labels = @labels, saved_at = CASE WHEN folder_id = @f THEN saved_at ELSE now() END WHERE account_id = @a AND message_id = @id",
             ("f", folderId), ("uid", uid), ("m", modseq), ("flags", flags), ("labels", labels), ("id", messageId));
         await CommitAsync(write);
         return current with { Folder = FolderNameOf(folderId), Uid = uid, Modseq = modseq, Flags = flags, Labels = labels };
@@ -366,7 +424,8 @@ public sealed class MailboxGrain(MailboxStore store) : Grain, IMailboxGrain
             var (uid, modseq) = EnterFolder(write, destination.FolderId, messageId, current.Size, current.Flags);
             if (move)
             {
-                write.Add("UPDATE mailbox_messages SET folder_id = @f, uid = @uid, modseq = @m WHERE account_id = @a AND message_id = @id",
+                // RFC 8514 §1: the save date is when the message was placed in this folder, so a move sets it.
+                write.Add("UPDATE mailbox_messages SET folder_id = @f, uid = @uid, modseq = @m, saved_at = now() WHERE account_id = @a AND message_id = @id",
                     ("f", destination.FolderId), ("uid", uid), ("m", modseq), ("id", messageId));
             }
             else
@@ -777,7 +836,8 @@ public sealed class MailboxGrain(MailboxStore store) : Grain, IMailboxGrain
 
     private static void CheckUserFolder(FolderHead folder)
     {
-        if (folder.Name == SpecialFolders.Inbox || folder.SpecialUse is not null)
+        // The folders every mailbox is created with stay; one the user created with a special use (RFC 6154 §3) is the user's.
+        if (folder.Name == SpecialFolders.Inbox || SpecialFolders.All.Contains((folder.Name, folder.SpecialUse)))
         {
             throw new MailException(MailErrorCode.Forbidden, $"{folder.Name} is a special folder and cannot be deleted or renamed.");
         }

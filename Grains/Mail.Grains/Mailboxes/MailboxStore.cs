@@ -121,7 +121,29 @@ public sealed class MailboxStore(NpgsqlDataSource dataSource, GroupCommit groupC
     /// Files a delivery with mailbox_deliver: one statement does the fencing check, the delivery id, the
     /// message row, the thread, the change-log row and the folder counters. False when the id was filed before.
     /// </summary>
-    public async Task<bool> DeliverAsync(MailboxWrite write, long epoch, DeliveredRow row)
+    public async Task<bool> DeliverAsync(MailboxWrite write, long epoch, DeliveredRow row) =>
+        await Fenced(async () => (bool)(await groupCommit.ExecuteAsync([DeliverCommand(write, write.Head, epoch, row)], resultIndex: 0))!);
+
+    /// <summary>
+    /// Files a delivery and runs the rest of <paramref name="write"/> (IMAP REPLACE's expunge, RFC 8508 §3.4) in one
+    /// transaction: mailbox_deliver with the counters as of the delivery (<paramref name="delivered"/>, whose MODSEQ the new
+    /// message takes), then the fencing check with the final counters, the write's commands and its folder rows.
+    /// </summary>
+    public async Task<bool> DeliverAndCommitAsync(MailboxWrite write, MailboxHead delivered, long epoch, DeliveredRow row)
+    {
+        var commands = new List<NpgsqlBatchCommand>(write.Commands.Count + write.ChangedFolders.Count + 2) { DeliverCommand(write, delivered, epoch, row) };
+        var fence = new NpgsqlBatchCommand("SELECT mailbox_fence(@a, @e, @m, @nm, @nf, @qu, @mc)");
+        AddHead(fence.Parameters, write.AccountId, write.Head, epoch);
+        commands.Add(fence);
+        commands.AddRange(write.Commands);
+        foreach (var (folderId, folder) in write.ChangedFolders)
+        {
+            commands.Add(folder is null ? DeleteFolderCommand(write.AccountId, folderId) : UpsertFolderCommand(write.AccountId, folder));
+        }
+        return await Fenced(async () => (bool)(await groupCommit.ExecuteAsync(commands, resultIndex: 0))!);
+    }
+
+    private NpgsqlBatchCommand DeliverCommand(MailboxWrite write, MailboxHead head, long epoch, DeliveredRow row)
     {
         var folder = write.ChangedFolders[row.FolderId]!;
         var summary = row.Delivery.Summary;
@@ -131,7 +153,7 @@ public sealed class MailboxStore(NpgsqlDataSource dataSource, GroupCommit groupC
                 @idate, @sdate, @from, @to, @cc, @subject, @mid, @refs, @preview, @att, @hc, @fun, @fmc, @fuc, @fts, @ts, @tp, @ts2, @tw) AS {GroupCommit.ResultColumn}
             """);
         var p = command.Parameters;
-        AddHead(p, write, epoch);
+        AddHead(p, write.AccountId, head, epoch);
         p.AddWithValue("d", row.Delivery.DeliveryId);
         p.AddWithValue("id", row.MessageId);
         p.AddWithValue("f", row.FolderId);
@@ -160,7 +182,7 @@ public sealed class MailboxStore(NpgsqlDataSource dataSource, GroupCommit groupC
         p.AddWithValue("tp", ThreadKey.Participants(summary));
         p.AddWithValue("ts2", NpgsqlTypes.NpgsqlDbType.Text, (object?)ThreadKey.Sender(summary) ?? DBNull.Value);
         p.AddWithValue("tw", _threadWindow);
-        return await Fenced(async () => (bool)(await groupCommit.ExecuteAsync([command], resultIndex: 0))!);
+        return command;
     }
 
     /// <summary>Sets the quota limit under the fencing epoch.</summary>
@@ -438,7 +460,8 @@ public sealed class MailboxStore(NpgsqlDataSource dataSource, GroupCommit groupC
         return changes;
     }
 
-    private const string SlotColumns = "message_id, uid, modseq, flags, size, internal_date";
+    // RFC 8514: a row filed before the save date was recorded (migration 0018) gives its internal date, the closest known.
+    private const string SlotColumns = "message_id, uid, modseq, flags, size, internal_date, COALESCE(saved_at, internal_date), thread_id";
     private const string ExpungeColumns = "message_id, folder_id, uid, size, @seen = ANY(flags)";
     private static readonly string[] SystemFlags =
         [MessageFlags.Seen, MessageFlags.Answered, MessageFlags.Flagged, MessageFlags.Deleted, MessageFlags.Draft];
@@ -450,7 +473,7 @@ public sealed class MailboxStore(NpgsqlDataSource dataSource, GroupCommit groupC
         while (await reader.ReadAsync())
         {
             slots.Add(new MessageSlot(reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2), reader.GetFieldValue<string[]>(3),
-                reader.GetInt64(4), reader.GetFieldValue<DateTimeOffset>(5)));
+                reader.GetInt64(4), reader.GetFieldValue<DateTimeOffset>(5), reader.GetFieldValue<DateTimeOffset>(6), reader.GetInt64(7)));
         }
         return slots;
     }
@@ -489,15 +512,18 @@ public sealed class MailboxStore(NpgsqlDataSource dataSource, GroupCommit groupC
         return rows;
     }
 
-    private static void AddHead(NpgsqlParameterCollection parameters, MailboxWrite write, long epoch)
+    private static void AddHead(NpgsqlParameterCollection parameters, MailboxWrite write, long epoch) =>
+        AddHead(parameters, write.AccountId, write.Head, epoch);
+
+    private static void AddHead(NpgsqlParameterCollection parameters, string accountId, MailboxHead head, long epoch)
     {
-        parameters.AddWithValue("a", write.AccountId);
+        parameters.AddWithValue("a", accountId);
         parameters.AddWithValue("e", epoch);
-        parameters.AddWithValue("m", write.Head.HighestModseq);
-        parameters.AddWithValue("nm", write.Head.NextMessageId);
-        parameters.AddWithValue("nf", write.Head.NextFolderId);
-        parameters.AddWithValue("qu", write.Head.QuotaUsed);
-        parameters.AddWithValue("mc", write.Head.MessageCount);
+        parameters.AddWithValue("m", head.HighestModseq);
+        parameters.AddWithValue("nm", head.NextMessageId);
+        parameters.AddWithValue("nf", head.NextFolderId);
+        parameters.AddWithValue("qu", head.QuotaUsed);
+        parameters.AddWithValue("mc", head.MessageCount);
     }
 
     private static async Task<T> Fenced<T>(Func<Task<T>> execute)

@@ -33,6 +33,7 @@ public sealed class ImapAddressTranscriptTests(ImapHostFixture host)
             S: * OK [UIDNEXT 4] Predicted next UID
             S: * OK [PERMANENTFLAGS*
             S: * OK [HIGHESTMODSEQ *
+            S: * OK [MAILBOXID (*
             S: s1 OK [READ-WRITE] SELECT completed
             """);
         return imap;

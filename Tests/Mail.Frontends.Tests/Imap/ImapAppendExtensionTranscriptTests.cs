@@ -33,6 +33,7 @@ public sealed class ImapAppendExtensionTranscriptTests(ImapHostFixture host)
             S: * OK [UIDNEXT 4] Predicted next UID
             S: * OK [PERMANENTFLAGS*
             S: * OK [HIGHESTMODSEQ *
+            S: * OK [MAILBOXID (*
             S: e1 OK [READ-ONLY] EXAMINE completed
             C: f1 FETCH 1:3 (FLAGS INTERNALDATE BODY.PEEK[HEADER.FIELDS (SUBJECT)])
             S: * 1 FETCH (FLAGS (\Recent \Seen) INTERNALDATE *
@@ -90,6 +91,7 @@ public sealed class ImapAppendExtensionTranscriptTests(ImapHostFixture host)
             S: * OK [UIDNEXT 3] Predicted next UID
             S: * OK [PERMANENTFLAGS*
             S: * OK [HIGHESTMODSEQ *
+            S: * OK [MAILBOXID (*
             S: e1 OK [READ-ONLY] EXAMINE completed
             C: f1 UID FETCH 2 (FLAGS BODY.PEEK[])
             S: * 2 FETCH (UID 2 FLAGS (\Recent \Draft) BODY[] {42}

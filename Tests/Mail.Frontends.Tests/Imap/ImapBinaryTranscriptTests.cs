@@ -35,6 +35,7 @@ public sealed class ImapBinaryTranscriptTests(ImapHostFixture host)
             S: * OK [UIDNEXT 2] Predicted next UID
             S: * OK [PERMANENTFLAGS*
             S: * OK [HIGHESTMODSEQ *
+            S: * OK [MAILBOXID (*
             S: s1 OK [READ-WRITE] SELECT completed
             """);
         return imap;
@@ -101,6 +102,7 @@ public sealed class ImapBinaryTranscriptTests(ImapHostFixture host)
             S: * OK [UIDNEXT 2] Predicted next UID
             S: * OK [PERMANENTFLAGS*
             S: * OK [HIGHESTMODSEQ *
+            S: * OK [MAILBOXID (*
             S: s1 OK [READ-ONLY] EXAMINE completed
             C: f1 FETCH 1 (BINARY.SIZE[1] BODYSTRUCTURE)
             S: * 1 FETCH (BINARY.SIZE[1] 7 BODYSTRUCTURE ("application" "octet-stream" NIL NIL NIL "base64" *

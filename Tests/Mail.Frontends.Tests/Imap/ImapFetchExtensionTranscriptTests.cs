@@ -12,7 +12,8 @@ public sealed class ImapFetchExtensionTranscriptTests(ImapHostFixture host)
         await using var imap = await ImapTestMail.LoginAsync(host, address);
         await ImapMessages.AppendAsync(imap, "INBOX", "", ImapMessages.Simple("Preview me", "Hello   Bob,\r\n\r\nsee you."), 1);
         await imap.CommandAsync("c1 CAPABILITY");
-        Assert.Contains(" PREVIEW ", await imap.ExpectLineStartsWithAsync("* CAPABILITY ") + " ");
+        var capabilities = await imap.ExpectLineStartsWithAsync("* CAPABILITY ") + " ";
+        foreach (var name in new[] { " PREVIEW ", " PREVIEW=FUZZY ", " SNIPPET=FUZZY " }) Assert.Contains(name, capabilities);
         await imap.ExpectLineStartsWithAsync("c1 OK");
         await imap.RunAsync("""
             C: s1 SELECT INBOX
@@ -24,10 +25,22 @@ public sealed class ImapFetchExtensionTranscriptTests(ImapHostFixture host)
             S: * OK [UIDNEXT 2] Predicted next UID
             S: * OK [PERMANENTFLAGS*
             S: * OK [HIGHESTMODSEQ *
+            S: * OK [MAILBOXID (*
             S: s1 OK [READ-WRITE] SELECT completed
             C: f1 FETCH 1 (PREVIEW)
             S: * 1 FETCH (PREVIEW "Hello Bob, see you.")
             S: f1 OK FETCH completed
+            C: f4 FETCH 1 (PREVIEW (LAZY) UID)
+            S: * 1 FETCH (PREVIEW "Hello Bob, see you." UID 1)
+            S: f4 OK FETCH completed
+            C: f5 FETCH 1 (SNIPPET (FUZZY) PREVIEW (FUZZY))
+            S: * 1 FETCH (SNIPPET (FUZZY "Hello Bob, see you.") PREVIEW (FUZZY "Hello Bob, see you."))
+            S: f5 OK FETCH completed
+            C: f6 FETCH 1 PREVIEW (FUZZY)
+            S: * 1 FETCH (PREVIEW (FUZZY "Hello Bob, see you."))
+            S: f6 OK FETCH completed
+            C: f7 FETCH 1 (SNIPPET)
+            S: f7 BAD *
             C: c2 CREATE Kept
             S: c2 OK CREATE completed
             """);
@@ -50,6 +63,7 @@ public sealed class ImapFetchExtensionTranscriptTests(ImapHostFixture host)
             S: * OK [UIDNEXT 2] Predicted next UID
             S: * OK [PERMANENTFLAGS*
             S: * OK [HIGHESTMODSEQ *
+            S: * OK [MAILBOXID (*
             S: s2 OK [READ-WRITE] SELECT completed
             """);
         await imap.CommandAsync("f3 FETCH 1 (EMAILID THREADID)");

@@ -25,6 +25,7 @@ public sealed class ImapKeywordTranscriptTests(ImapHostFixture host)
             S: * OK [UIDNEXT 2] Predicted next UID
             S: * OK [PERMANENTFLAGS ({SystemFlags} \*)] Flags permitted
             S: * OK [HIGHESTMODSEQ *
+            S: * OK [MAILBOXID (*
             S: s1 OK [READ-WRITE] SELECT completed
             C: k1 STORE 1 +FLAGS ($Work Later)
             S: * FLAGS ({SystemFlags} $Work Later)
@@ -53,7 +54,7 @@ public sealed class ImapKeywordTranscriptTests(ImapHostFixture host)
             S: c1 OK CREATE completed
             """);
         await ImapMessages.AppendAsync(writer, "Other", "($FromCopy) ", ImapMessages.Simple("Copied"), 1);
-        await watcher.RunAsync("C: e1 EXAMINE INBOX\nS: * FLAGS (\\Answered \\Flagged \\Deleted \\Seen \\Draft)\nS: * 1 EXISTS\nS: * 1 RECENT*\nS: * OK [UNSEEN 1]*\nS: * OK [UIDVALIDITY *\nS: * OK [UIDNEXT *\nS: * OK [PERMANENTFLAGS ()] Read-only mailbox\nS: * OK [HIGHESTMODSEQ *\nS: e1 OK [READ-ONLY] EXAMINE completed");
+        await watcher.RunAsync("C: e1 EXAMINE INBOX\nS: * FLAGS (\\Answered \\Flagged \\Deleted \\Seen \\Draft)\nS: * 1 EXISTS\nS: * 1 RECENT*\nS: * OK [UNSEEN 1]*\nS: * OK [UIDVALIDITY *\nS: * OK [UIDNEXT *\nS: * OK [PERMANENTFLAGS ()] Read-only mailbox\nS: * OK [HIGHESTMODSEQ *\nS: * OK [MAILBOXID (*\nS: e1 OK [READ-ONLY] EXAMINE completed");
         await writer.RunAsync("""
             C: s1 SELECT INBOX
             S: * FLAGS*
@@ -64,6 +65,7 @@ public sealed class ImapKeywordTranscriptTests(ImapHostFixture host)
             S: * OK [UIDNEXT *
             S: * OK [PERMANENTFLAGS*
             S: * OK [HIGHESTMODSEQ *
+            S: * OK [MAILBOXID (*
             S: s1 OK [READ-WRITE] SELECT completed
             C: s2 STORE 1 +FLAGS.SILENT ($Stored)
             S: s2 OK STORE completed
@@ -95,6 +97,7 @@ public sealed class ImapKeywordTranscriptTests(ImapHostFixture host)
             S: * OK [UIDNEXT 3] Predicted next UID
             S: * OK [PERMANENTFLAGS*
             S: * OK [HIGHESTMODSEQ *
+            S: * OK [MAILBOXID (*
             S: s3 OK [READ-WRITE] SELECT completed
             """);
         // The writer claimed message 2 as recent: the read-only watcher sees it, but not as \Recent.

@@ -34,6 +34,7 @@ public sealed class ImapMailboxTranscriptTests(ImapHostFixture host)
             S: * OK [UIDNEXT 3] Predicted next UID
             S: * OK [PERMANENTFLAGS (\Answered \Flagged \Deleted \Seen \Draft \*)] Flags permitted
             S: * OK [HIGHESTMODSEQ *
+            S: * OK [MAILBOXID (*
             S: s1 OK [READ-WRITE] SELECT completed
             C: s2 EXAMINE INBOX
             S: * OK [CLOSED] Previous mailbox closed
@@ -45,6 +46,7 @@ public sealed class ImapMailboxTranscriptTests(ImapHostFixture host)
             S: * OK [UIDNEXT 3] Predicted next UID
             S: * OK [PERMANENTFLAGS ()] Read-only mailbox
             S: * OK [HIGHESTMODSEQ *
+            S: * OK [MAILBOXID (*
             S: s2 OK [READ-ONLY] EXAMINE completed
             C: s3 STORE 1 +FLAGS (\Flagged)
             S: s3 NO [READ-ONLY] Mailbox is read-only
@@ -71,6 +73,7 @@ public sealed class ImapMailboxTranscriptTests(ImapHostFixture host)
             S: * OK [UIDNEXT 3] Predicted next UID
             S: * OK [PERMANENTFLAGS (\Answered \Flagged \Deleted \Seen \Draft \*)] Flags permitted
             S: * OK [HIGHESTMODSEQ *
+            S: * OK [MAILBOXID (*
             S: * LIST () "/" INBOX
             S: s1 OK [READ-WRITE] SELECT completed
             C: s2 SEARCH UNSEEN
@@ -94,6 +97,7 @@ public sealed class ImapMailboxTranscriptTests(ImapHostFixture host)
             S: * OK [UIDNEXT 3]*
             S: * OK [PERMANENTFLAGS ()]*
             S: * OK [HIGHESTMODSEQ *
+            S: * OK [MAILBOXID (*
             S: s1 OK [READ-ONLY] EXAMINE completed
             C: f1 FETCH 1 (UID FLAGS RFC822.SIZE INTERNALDATE)
             S: * 1 FETCH (UID 1 FLAGS (\Recent \Seen) RFC822.SIZE {{size}} INTERNALDATE "03-Feb-2025 10:00:00 +0000")
@@ -149,6 +153,7 @@ public sealed class ImapMailboxTranscriptTests(ImapHostFixture host)
             S: * OK [UIDNEXT 3]*
             S: * OK [PERMANENTFLAGS*
             S: * OK [HIGHESTMODSEQ *
+            S: * OK [MAILBOXID (*
             S: s1 OK [READ-WRITE] SELECT completed
             C: f1 FETCH 1:2 BODY[TEXT]
             S: * 1 FETCH (BODY[TEXT] {9}
@@ -180,6 +185,7 @@ public sealed class ImapMailboxTranscriptTests(ImapHostFixture host)
             S: * OK [UIDNEXT 3]*
             S: * OK [PERMANENTFLAGS*
             S: * OK [HIGHESTMODSEQ *
+            S: * OK [MAILBOXID (*
             S: s1 OK [READ-WRITE] SELECT completed
             C: t1 STORE 1:2 +FLAGS (\Flagged $Work)
             S: * FLAGS (\Answered \Flagged \Deleted \Seen \Draft $Work)
@@ -217,6 +223,7 @@ public sealed class ImapMailboxTranscriptTests(ImapHostFixture host)
             S: * OK [UIDNEXT 3]*
             S: * OK [PERMANENTFLAGS*
             S: * OK [HIGHESTMODSEQ *
+            S: * OK [MAILBOXID (*
             S: s1 OK [READ-ONLY] EXAMINE completed
             C: q1 SEARCH SEEN
             S: * SEARCH 1
@@ -264,6 +271,7 @@ public sealed class ImapMailboxTranscriptTests(ImapHostFixture host)
             S: * OK [UIDNEXT 4]*
             S: * OK [PERMANENTFLAGS*
             S: * OK [HIGHESTMODSEQ *
+            S: * OK [MAILBOXID (*
             S: s1 OK [READ-WRITE] SELECT completed
             C: c1 COPY 1:2 Archive
             """);
@@ -296,6 +304,7 @@ public sealed class ImapMailboxTranscriptTests(ImapHostFixture host)
             S: * OK [UIDNEXT 3]*
             S: * OK [PERMANENTFLAGS*
             S: * OK [HIGHESTMODSEQ *
+            S: * OK [MAILBOXID (*
             S: c7 OK [READ-WRITE] SELECT completed
             C: c8 STORE 1:2 +FLAGS.SILENT (\Deleted)
             S: c8 OK STORE completed

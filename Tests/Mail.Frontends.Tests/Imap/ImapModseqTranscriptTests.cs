@@ -27,6 +27,7 @@ public sealed class ImapModseqTranscriptTests(ImapHostFixture host)
             S: * OK [UIDNEXT 5] Predicted next UID
             S: * OK [PERMANENTFLAGS*
             S: * OK [HIGHESTMODSEQ *
+            S: * OK [MAILBOXID (*
             S: s1 OK [READ-WRITE] SELECT completed
             """);
         return imap;

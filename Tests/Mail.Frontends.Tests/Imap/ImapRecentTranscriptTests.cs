@@ -148,6 +148,7 @@ public sealed class ImapRecentTranscriptTests(ImapHostFixture host)
             S: * OK [UIDNEXT 1] Predicted next UID
             S: * OK [PERMANENTFLAGS*
             S: * OK [HIGHESTMODSEQ *
+            S: * OK [MAILBOXID (*
             S: s1 OK [READ-WRITE] SELECT completed
             """);
         await mover.RunAsync(Select("s2", "SELECT", 2, 2, unseen: false) + """
@@ -203,6 +204,7 @@ public sealed class ImapRecentTranscriptTests(ImapHostFixture host)
             S: * OK [UIDNEXT 2] Predicted next UID
             S: * OK [PERMANENTFLAGS*
             S: * OK [HIGHESTMODSEQ *
+            S: * OK [MAILBOXID (*
             S: * LIST () "/" INBOX
             S: s1 OK [READ-WRITE] SELECT completed
             C: f1 FETCH 1 (FLAGS)

@@ -25,6 +25,7 @@ public sealed class ImapRev2BaseTranscriptTests(ImapHostFixture host)
             S: * OK [UIDNEXT 5] Predicted next UID
             S: * OK [PERMANENTFLAGS*
             S: * OK [HIGHESTMODSEQ *
+            S: * OK [MAILBOXID (*
             S: * LIST () "/" INBOX
             S: s1 OK [READ-WRITE] SELECT completed
             C: f0 FETCH $ (UID)

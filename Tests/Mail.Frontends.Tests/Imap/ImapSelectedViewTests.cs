@@ -29,6 +29,7 @@ public sealed partial class ImapSelectedViewTests(ImapHostFixture host)
         S: * OK [UIDNEXT *
         S: * OK [PERMANENTFLAGS*
         S: * OK [HIGHESTMODSEQ *
+        S: * OK [MAILBOXID (*
         S: s1 OK [READ-WRITE] SELECT completed
         """;
 

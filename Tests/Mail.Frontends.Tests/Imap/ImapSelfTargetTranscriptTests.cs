@@ -22,6 +22,7 @@ public sealed class ImapSelfTargetTranscriptTests(ImapHostFixture host)
             S: * OK [UIDNEXT 3] Predicted next UID
             S: * OK [PERMANENTFLAGS*
             S: * OK [HIGHESTMODSEQ *
+            S: * OK [MAILBOXID (*
             S: s1 OK [READ-WRITE] SELECT completed
             C: c1 UID COPY 1 INBOX
             S: * 3 EXISTS
@@ -59,6 +60,7 @@ public sealed class ImapSelfTargetTranscriptTests(ImapHostFixture host)
             S: * OK [UIDNEXT 2] Predicted next UID
             S: * OK [PERMANENTFLAGS*
             S: * OK [HIGHESTMODSEQ *
+            S: * OK [MAILBOXID (*
             S: s1 OK [READ-WRITE] SELECT completed
             """);
         await imap.CommandAsync("m1 MOVE 1 INBOX");

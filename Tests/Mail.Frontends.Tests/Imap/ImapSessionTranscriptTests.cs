@@ -6,7 +6,7 @@ namespace Mail.Frontends.Tests.Imap;
 [Collection(ImapHostCollection.Name)]
 public sealed class ImapSessionTranscriptTests(ImapHostFixture host)
 {
-    private const string PlainGreeting = "* OK [CAPABILITY IMAP4rev1 IMAP4rev2 LITERAL+ SASL-IR ID ENABLE STARTTLS LOGINDISABLED] Mail IMAP4rev2 server ready";
+    private const string PlainGreeting = "* OK [CAPABILITY IMAP4rev1 IMAP4rev2 LITERAL+ SASL-IR LOGIN-REFERRALS ID ENABLE STARTTLS LOGINDISABLED] Mail IMAP4rev2 server ready";
 
     [Fact]
     public async Task GreetingOnThePlaintextPortOffersStartTlsAndDisablesLogin()
@@ -15,7 +15,7 @@ public sealed class ImapSessionTranscriptTests(ImapHostFixture host)
         await imap.RunAsync($"""
             S: {PlainGreeting}
             C: a1 CAPABILITY
-            S: * CAPABILITY IMAP4rev1 IMAP4rev2 LITERAL+ SASL-IR ID ENABLE STARTTLS LOGINDISABLED
+            S: * CAPABILITY IMAP4rev1 IMAP4rev2 LITERAL+ SASL-IR LOGIN-REFERRALS ID ENABLE STARTTLS LOGINDISABLED
             S: a1 OK CAPABILITY completed
             C: a2 LOGIN alice@example.test demo-password
             S: a2 NO [PRIVACYREQUIRED] LOGIN is disabled before STARTTLS
@@ -43,7 +43,7 @@ public sealed class ImapSessionTranscriptTests(ImapHostFixture host)
         await imap.StartTlsAsync();
         await imap.RunAsync("""
             C: t3 CAPABILITY
-            S: * CAPABILITY IMAP4rev1 IMAP4rev2 LITERAL+ SASL-IR ID ENABLE AUTH=PLAIN
+            S: * CAPABILITY IMAP4rev1 IMAP4rev2 LITERAL+ SASL-IR LOGIN-REFERRALS ID ENABLE AUTH=PLAIN AUTH=OAUTHBEARER AUTH=XOAUTH2
             S: t3 OK CAPABILITY completed
             C: t4 STARTTLS
             S: t4 BAD TLS is already active
@@ -62,9 +62,61 @@ public sealed class ImapSessionTranscriptTests(ImapHostFixture host)
             S: a1 NO [AUTHENTICATIONFAILED] Authentication failed
             C: a2 LOGIN "alice@example.test" {13+}
             C: demo-password
-            S: a2 OK [CAPABILITY IMAP4rev1 IMAP4rev2 LITERAL+ SASL-IR ID ENABLE IDLE NAMESPACE UNSELECT UIDPLUS MOVE CHILDREN SPECIAL-USE LIST-EXTENDED LIST-STATUS CONDSTORE QRESYNC ESEARCH SEARCHRES MULTIAPPEND CATENATE QUOTA QUOTA=RES-STORAGE STATUS=SIZE BINARY SORT SORT=DISPLAY ESORT WITHIN PREVIEW THREAD=ORDEREDSUBJECT THREAD=REFERENCES APPENDLIMIT=25000000] Logged in
+            S: a2 OK [CAPABILITY IMAP4rev1 IMAP4rev2 LITERAL+ SASL-IR LOGIN-REFERRALS ID ENABLE IDLE *
             C: a3 LOGIN alice@example.test demo-password
             S: a3 BAD LOGIN is not valid in this state
+            """);
+    }
+
+    /// <summary>
+    /// UNAUTHENTICATE (RFC 8437 §3) closes the mailbox without expunging, forgets what ENABLE turned on and the identity,
+    /// and the same TLS connection logs in again.
+    /// </summary>
+    [Fact]
+    public async Task UnauthenticateEndsTheIdentityAndKeepsTheConnection()
+    {
+        var (address, api) = await ImapTestMail.NewUserAsync(host);
+        using var _ = api;
+        await using var imap = await ImapTestMail.LoginAsync(host, address);
+        await ImapMessages.AppendAsync(imap, "INBOX", @"(\Deleted) ", ImapMessages.Simple("Kept", "body"), 1);
+        await imap.RunAsync("""
+            C: e1 ENABLE CONDSTORE
+            S: * ENABLED CONDSTORE
+            S: e1 OK ENABLE completed
+            C: x1 EXAMINE INBOX
+            S: * FLAGS*
+            S: * 1 EXISTS
+            S: * *
+            S: * OK [UNSEEN 1]*
+            S: * OK [UIDVALIDITY *
+            S: * OK [UIDNEXT 2] Predicted next UID
+            S: * OK [PERMANENTFLAGS ()] Read-only mailbox
+            S: * OK [HIGHESTMODSEQ *
+            S: x1 OK [READ-ONLY] EXAMINE completed
+            C: u1 UNAUTHENTICATE
+            S: u1 OK UNAUTHENTICATE completed
+            C: u2 SELECT INBOX
+            S: u2 BAD Log in first
+            C: u3 UNAUTHENTICATE
+            S: u3 BAD *
+            """);
+        await imap.CommandAsync($"l1 LOGIN {address} {ImapTestMail.Password}");
+        await imap.ExpectLineStartsWithAsync("l1 OK [CAPABILITY ");
+        // CONDSTORE is off again (no MODSEQ in FETCH) and the \Deleted message was not expunged.
+        await imap.RunAsync("""
+            C: x2 EXAMINE INBOX
+            S: * FLAGS*
+            S: * 1 EXISTS
+            S: * *
+            S: * OK [UNSEEN 1]*
+            S: * OK [UIDVALIDITY *
+            S: * OK [UIDNEXT 2] Predicted next UID
+            S: * OK [PERMANENTFLAGS ()] Read-only mailbox
+            S: * OK [HIGHESTMODSEQ *
+            S: x2 OK [READ-ONLY] EXAMINE completed
+            C: f1 FETCH 1 (FLAGS)
+            S: * 1 FETCH (FLAGS (\Recent \Deleted))
+            S: f1 OK FETCH completed
             """);
     }
 

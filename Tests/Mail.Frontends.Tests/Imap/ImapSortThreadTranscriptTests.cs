@@ -55,6 +55,7 @@ public sealed class ImapSortThreadTranscriptTests(ImapHostFixture host)
             S: * OK [UIDNEXT 8]*
             S: * OK [PERMANENTFLAGS*
             S: * OK [HIGHESTMODSEQ *
+            S: * OK [MAILBOXID (*
             S: s1 OK [READ-WRITE] SELECT completed
             C: s2 STORE 1 +FLAGS.SILENT (\Deleted)
             S: s2 OK STORE completed
@@ -174,6 +175,7 @@ public sealed class ImapSortThreadTranscriptTests(ImapHostFixture host)
             S: * OK [UIDNEXT 5]*
             S: * OK [PERMANENTFLAGS*
             S: * OK [HIGHESTMODSEQ *
+            S: * OK [MAILBOXID (*
             S: s1 OK [READ-ONLY] EXAMINE completed
             C: t1 THREAD REFERENCES UTF-8 ALL
             S: * THREAD ((1 2)(3))(4)

@@ -66,6 +66,7 @@ public sealed class ImapSyntaxLimitsTranscriptTests(ImapHostFixture host)
             S: * OK [UIDNEXT 2] Predicted next UID
             S: * OK [PERMANENTFLAGS*
             S: * OK [HIGHESTMODSEQ *
+            S: * OK [MAILBOXID (*
             S: s1 OK [READ-WRITE] SELECT completed
             C: f1 UID FETCH {set} (FLAGS)
             S: * 1 FETCH (UID 1 FLAGS (\Recent))
@@ -109,6 +110,7 @@ public sealed class ImapSyntaxLimitsTranscriptTests(ImapHostFixture host)
             S: * OK [UIDNEXT 4] Predicted next UID
             S: * OK [PERMANENTFLAGS*
             S: * OK [HIGHESTMODSEQ *
+            S: * OK [MAILBOXID (*
             S: s1 OK [READ-WRITE] SELECT completed
             C: u1 UID SEARCH UID 1:4294967295
             S: * SEARCH 1 2 3

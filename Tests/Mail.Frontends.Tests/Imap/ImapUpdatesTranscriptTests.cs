@@ -14,6 +14,7 @@ public sealed class ImapUpdatesTranscriptTests(ImapHostFixture host)
         S: * OK [UIDNEXT *
         S: * OK [PERMANENTFLAGS*
         S: * OK [HIGHESTMODSEQ *
+        S: * OK [MAILBOXID (*
         S: s1 OK [READ-WRITE] SELECT completed
         """;
 
@@ -131,6 +132,7 @@ public sealed class ImapUpdatesTranscriptTests(ImapHostFixture host)
             S: * OK [UIDNEXT 4] Predicted next UID
             S: * OK [PERMANENTFLAGS*
             S: * OK [HIGHESTMODSEQ {{modseq + 3}}] Highest
+            S: * OK [MAILBOXID (*
             S: * VANISHED (EARLIER) 1
             S: * 1 FETCH (UID 2 FLAGS (\Seen \Answered) MODSEQ ({{modseq + 1}}))
             S: q1 OK [READ-WRITE] SELECT completed

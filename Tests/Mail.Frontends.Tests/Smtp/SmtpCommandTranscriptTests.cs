@@ -53,7 +53,7 @@ public sealed class SmtpCommandTranscriptTests(SmtpHostFixture host)
             S: 250-ENHANCEDSTATUSCODES
             S: 250-CHUNKING
             S: 250-DSN
-            S: 250-AUTH PLAIN LOGIN
+            S: 250-AUTH PLAIN LOGIN OAUTHBEARER XOAUTH2
             S: 250 HELP
             """);
     }

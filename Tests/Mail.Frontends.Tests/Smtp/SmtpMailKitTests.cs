@@ -40,6 +40,34 @@ public sealed class SmtpMailKitTests(SmtpHostFixture host)
         Assert.Equal(["pipelined 1", "pipelined 2", "pipelined 3"], subjects);
     }
 
+    /// <summary>
+    /// Submission with the HTTP API's access token: MailKit's OAUTHBEARER (RFC 7628) sends, and a forged token fails with
+    /// the §3.2.2 error challenge MailKit answers, then 535.
+    /// </summary>
+    [Fact]
+    public async Task MailKitSubmitsWithAnApiAccessTokenOverOAuthBearer()
+    {
+        var (address, user) = await ApiUsers.CreateAsync(host);
+        using var _ = user;
+        var token = user.DefaultRequestHeaders.Authorization!.Parameter!;
+        using (var client = new SmtpClient { ServerCertificateValidationCallback = (_, _, _, _) => true })
+        {
+            await client.ConnectAsync("127.0.0.1", host.SubmissionPort, SecureSocketOptions.StartTls);
+            Assert.Contains("OAUTHBEARER", client.AuthenticationMechanisms);
+            await Assert.ThrowsAsync<AuthenticationException>(() => client.AuthenticateAsync(new SaslMechanismOAuthBearer(address, token[..^2] + "xx")));
+            await client.AuthenticateAsync(new SaslMechanismOAuthBearer(address, token));
+            var message = new MimeMessage();
+            message.From.Add(MailboxAddress.Parse(address));
+            message.To.Add(MailboxAddress.Parse(address));
+            message.Subject = "sent with a token";
+            message.Body = new TextPart("plain") { Text = "hello" };
+            await client.SendAsync(message);
+            await client.DisconnectAsync(true);
+        }
+        for (var i = 0; i < 50 && (await ApiUsers.ListAsync(user)).Length == 0; i++) await Task.Delay(100);
+        Assert.Equal("sent with a token", Assert.Single(await ApiUsers.ListAsync(user)).GetProperty("subject").GetString());
+    }
+
     /// <summary>Keeps each client write whole, so a pipelined batch shows as one entry.</summary>
     private sealed class WriteLog : IProtocolLogger
     {

@@ -23,6 +23,8 @@ public sealed class WebmailPage(BrowserPage browser) : IAsyncDisposable
         await Page.FillAsync("#password", password);
         await Page.ClickAsync("#login button[type=submit]");
         await Expect(Page.Locator("#folders")).ToBeVisibleAsync();
+        // Signed in means the folder list has loaded, not only that its frame is shown.
+        await Expect(Page.Locator("#folders li[data-folder='Sent'] button.folder")).ToBeVisibleAsync(Arrival);
     }
 
     /// <summary>The list row of the message with this subject.</summary>

@@ -1,0 +1,24 @@
+using Mail.Frontends.Imap.Protocol;
+using Mail.Frontends.Imap.Session;
+
+namespace Mail.Frontends.Imap.Commands;
+
+/// <summary>
+/// UNAUTHENTICATE (RFC 8437 §3): ends the identity but keeps the connection (and its TLS) for another LOGIN or
+/// AUTHENTICATE; a selected mailbox is closed without expunge.
+/// </summary>
+public sealed class UnauthenticateHandler : IImapCommandHandler
+{
+    /// <inheritdoc />
+    public IReadOnlyList<string> Names => ["UNAUTHENTICATE"];
+
+    /// <inheritdoc />
+    public ImapState States => ImapState.LoggedIn;
+
+    /// <inheritdoc />
+    public Task<ImapResult> HandleAsync(ImapSession session, ImapCommand command, CancellationToken ct)
+    {
+        session.LogOut();
+        return Task.FromResult(ImapResult.Ok("UNAUTHENTICATE completed"));
+    }
+}
