@@ -6,7 +6,7 @@ public static class SieveCapabilities
     /// <summary>The extension names, in the order advertised.</summary>
     public static readonly IReadOnlyList<string> Extensions =
     [
-        "fileinto", "reject", "envelope", "body", "imap4flags", "vacation", "copy", "mailbox",
+        "fileinto", "reject", "envelope", "body", "imap4flags", "vacation", "copy", "mailbox", "date", "relational",
         "comparator-i;octet", "comparator-i;ascii-casemap",
     ];
 }

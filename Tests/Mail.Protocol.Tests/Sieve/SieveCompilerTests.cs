@@ -111,6 +111,57 @@ public sealed class SieveCompilerTests
         Assert.Equal(["local", "domain", "envelope", "body", "missing"], outcome.Filings.Select(f => f.Folder));
     }
 
+    [Theory]
+    [InlineData("2026-11-30T12:00:00+00:00", false)]
+    [InlineData("2026-12-01T00:00:00+00:00", true)]
+    [InlineData("2026-12-24T23:59:00+00:00", true)]
+    [InlineData("2026-12-25T00:30:00+00:00", false)]
+    [InlineData("2026-12-24T23:30:00-01:00", false)]
+    public void CurrentdateWithValueRelationsBoundsAVacation(string now, bool replies)
+    {
+        // The webmail's vacation block (RFC 5260 currentdate, RFC 5231 :value) with a start and an end date, in UTC.
+        var script = SieveCompiler.Compile("""
+            require ["vacation", "date", "relational"];
+            if allof (currentdate :value "ge" "date" "2026-12-01", currentdate :value "le" "date" "2026-12-24") {
+              vacation :subject "Away" "Back in January.";
+            }
+            """);
+        var outcome = new SieveInterpreter(new SieveMessage("a@x.example", "bob@example.test", 100, Message("a@x.example", "hi"), "hi"),
+            new SieveLimits(), DateTimeOffset.Parse(now, System.Globalization.CultureInfo.InvariantCulture)).Run(script);
+        Assert.Equal(replies, outcome.Vacation is not null);
+    }
+
+    [Fact]
+    public void DateTestAndCountSeeTheMessage()
+    {
+        var script = SieveCompiler.Compile("""
+            require ["date", "relational", "fileinto"];
+            if date :zone "+0000" :is "date" "date" "2026-03-01" { fileinto "zoned"; }
+            if date :originalzone :value "eq" "date" "hour" "23" { fileinto "original"; }
+            if date :is "Date" "weekday" "0" { fileinto "sunday"; }
+            if address :count "ge" "to" "1" { fileinto "counted"; }
+            if header :count "gt" "X-Missing" "0" { fileinto "never"; }
+            if currentdate :zone "+0200" :is "year" "2026" { fileinto "year"; }
+            """);
+        var message = Message("a@x.example", "hi");
+        message.Headers.Replace("Date", "Sat, 28 Feb 2026 23:30:00 -0100");
+        var outcome = new SieveInterpreter(new SieveMessage("a@x.example", "bob@example.test", 100, message, "hi"),
+            new SieveLimits(), new DateTimeOffset(2026, 12, 31, 23, 0, 0, TimeSpan.Zero)).Run(script);
+        Assert.Equal(["zoned", "original", "sunday", "counted"], outcome.Filings.Select(f => f.Folder).Where(f => f is not null));
+    }
+
+    [Theory]
+    [InlineData("require \"date\";\nif currentdate :value \"ge\" \"date\" \"x\" { keep; }", 2, 16, "needs require \"relational\"")]
+    [InlineData("require [\"date\", \"relational\"];\nif currentdate :value \"bigger\" \"date\" \"x\" { keep; }", 2, 23, "not a relation")]
+    [InlineData("require \"date\";\nif currentdate \"fortnight\" \"x\" { keep; }", 2, 16, "not a date part")]
+    [InlineData("require \"date\";\nif currentdate :zone \"CET\" \"date\" \"x\" { keep; }", 2, 22, "not a time zone")]
+    public void DateAndRelationalErrorsAreFoundAtUpload(string script, int line, int column, string reason)
+    {
+        var error = Assert.Throws<SieveException>(() => SieveCompiler.Compile(script));
+        Assert.Equal((line, column), (error.Line, error.Column));
+        Assert.Contains(reason, error.Reason);
+    }
+
     private static SieveOutcome Run(SieveScript script, MimeMessage message) =>
         new SieveInterpreter(new SieveMessage("bounce@y.example", "bob@example.test", 10_000, message, message.TextBody ?? ""), new SieveLimits()).Run(script);
 

@@ -1,4 +1,4 @@
-import type { ChangePage, EmailDetail, EmailPage, Folder, OutgoingMessage, Quota, Session } from './types';
+import type { ChangePage, EmailDetail, EmailPage, Folder, Label, OutgoingMessage, Quota, Session, SieveScriptInfo, Thread } from './types';
 
 /** Raised for an answer that is not 2xx; `status` is the HTTP status, `detail` the problem+json detail when there is one. */
 export class ApiError extends Error {
@@ -78,7 +78,13 @@ export const api = {
     call<EmailPage>('GET', `/v1/emails?folder=${enc(folder)}&page=${page}&page_size=${pageSize}`),
   search: (q: string, page: number, pageSize: number) => call<EmailPage>('GET', `/v1/search?q=${enc(q)}&page=${page}&page_size=${pageSize}`),
   email: (id: string) => call<EmailDetail>('GET', `/v1/emails/${id}`),
-  patch: (id: string, patch: { unread?: boolean; flagged?: boolean; folder?: string }) => call('PATCH', `/v1/emails/${id}`, patch),
+  patch: (id: string, patch: { unread?: boolean; flagged?: boolean; folder?: string; add_labels?: string[]; remove_labels?: string[] }) =>
+    call('PATCH', `/v1/emails/${id}`, patch),
+  thread: (id: string) => call<Thread>('GET', `/v1/threads/${enc(id)}`),
+  labels: () => call<{ labels: Label[] }>('GET', '/v1/labels'),
+  sieveScripts: () => call<{ scripts: SieveScriptInfo[] }>('GET', '/v1/sieve/scripts'),
+  sieveScript: (name: string) => call<{ name: string; active: boolean; content: string }>('GET', `/v1/sieve/scripts/${enc(name)}`),
+  putSieveScript: (name: string, content: string, active: boolean) => call('PUT', `/v1/sieve/scripts/${enc(name)}`, { content, active }),
   remove: (id: string) => call('DELETE', `/v1/emails/${id}`),
   attachmentUrl: (id: string, index: number) => `/v1/emails/${id}/attachments/${index}`,
   inlineUrl: (id: string, cid: string) => `/v1/emails/${id}/inline/${enc(cid)}`,

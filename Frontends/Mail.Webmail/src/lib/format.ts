@@ -35,3 +35,8 @@ export function splitAddresses(text: string): string[] {
 export function folderLabel(name: string): string {
   return name === 'INBOX' ? 'Inbox' : name;
 }
+
+/** The search that lists a label's messages: `label:x`, quoted when the name has a space or a quote. */
+export function labelQuery(name: string): string {
+  return /[\s"()]/.test(name) ? `label:"${name.replace(/"/g, '')}"` : `label:${name}`;
+}

@@ -1,5 +1,5 @@
 import { api, ApiError } from './api';
-import type { Change, EmailDetail, EmailItem, Folder, Quota } from './types';
+import type { Change, EmailDetail, EmailItem, Folder, Label, Quota, ThreadRow } from './types';
 import { addressOf } from './format';
 
 /** Rows per listing request; the list asks only for the pages it shows. */
@@ -22,15 +22,35 @@ export class Mail {
   searchAvailable = $state(true);
   status = $state('');
   correspondents = $state<Set<string>>(new Set());
+  labels = $state<Label[]>([]);
+  /** Conversation view: one row per thread (the newest message of it in the listing), grouped in the page. */
+  conversations = $state(false);
+  /** The open conversation, oldest first (every folder), when the reader shows a thread; null for a single message. */
+  thread = $state<EmailItem[] | null>(null);
+  /** The listing's messages behind the open conversation's row: what archive, delete and label act on. */
+  private threadMembers: EmailItem[] = [];
   private loading = new Set<number>();
   private generation = 0;
+  /** Conversation view: the flat listing loaded so far (newest first), grouped into `rows`. */
+  private raw: EmailItem[] = [];
+  private rawTotal = 0;
+  private rawLoading: Promise<void> | null = null;
 
   get current(): EmailItem | undefined {
     return this.rows[this.cursor];
   }
 
   async loadFolders() {
-    this.folders = await api.folders();
+    const [folders] = await Promise.all([api.folders(), this.loadLabels()]);
+    this.folders = folders;
+  }
+
+  async loadLabels() {
+    try {
+      this.labels = (await api.labels()).labels;
+    } catch {
+      this.labels = [];
+    }
   }
 
   async loadQuota() {
@@ -51,11 +71,15 @@ export class Mail {
     this.loading.clear();
     this.rows = [];
     this.total = 0;
+    this.raw = [];
+    this.rawTotal = 0;
+    this.rawLoading = null;
     await this.ensure(0, PAGE);
   }
 
   /** Makes sure rows [from, to) are loaded, one request per missing page. */
   async ensure(from: number, to: number) {
+    if (this.conversations) return this.ensureThreads(to);
     const first = Math.floor(Math.max(0, from) / PAGE);
     const last = Math.floor(Math.max(0, to - 1) / PAGE);
     const work: Promise<void>[] = [];
@@ -93,8 +117,72 @@ export class Mail {
     }
   }
 
+  /**
+   * Conversation view: loads the flat listing page after page (in order, since a thread's messages may lie on any
+   * of them) until the grouped rows reach `to` with a margin, or the folder ends.
+   */
+  private async ensureThreads(to: number) {
+    const generation = this.generation;
+    while (generation === this.generation && (this.raw.length === 0 || this.raw.length < this.rawTotal) && this.rows.length < to + PAGE / 2) {
+      if (!this.rawLoading) this.rawLoading = this.loadRawPage(generation).finally(() => (this.rawLoading = null));
+      const before = this.raw.length;
+      await this.rawLoading;
+      if (this.raw.length === before) return;
+    }
+  }
+
+  private async loadRawPage(generation: number) {
+    const p = Math.floor(this.raw.length / PAGE);
+    try {
+      const page = this.query ? await api.search(this.query, p + 1, PAGE) : await api.list(this.folder, p + 1, PAGE);
+      if (generation !== this.generation) return;
+      this.raw = [...this.raw.slice(0, p * PAGE), ...page.items];
+      this.rawTotal = page.total;
+      this.group();
+      for (const item of page.items) this.correspondents.add(addressOf(item.from));
+    } catch (e) {
+      if (!(e instanceof ApiError && e.status === 401)) this.status = e instanceof Error ? e.message : String(e);
+    }
+  }
+
+  /** Groups the loaded listing by thread_id: a row per thread at its newest message, unread if any is, with every label and star. */
+  private group() {
+    const byThread = new Map<string, ThreadRow>();
+    const rows: ThreadRow[] = [];
+    for (const item of this.raw) {
+      const row = byThread.get(item.thread_id);
+      if (!row) {
+        const fresh: ThreadRow = { ...item, members: [item] };
+        byThread.set(item.thread_id, fresh);
+        rows.push(fresh);
+        continue;
+      }
+      row.members.push(item);
+      row.unread ||= item.unread;
+      row.has_attachments ||= item.has_attachments;
+      for (const l of item.labels) if (!row.labels.includes(l)) row.labels = [...row.labels, l];
+      if (item.flags.includes('\\Flagged') && !row.flags.includes('\\Flagged')) row.flags = [...row.flags, '\\Flagged'];
+    }
+    this.rows = rows;
+    this.total = rows.length;
+  }
+
   /** Reloads the pages that hold rows now (after a change): the list keeps its scroll position. */
   async refresh(visibleFrom: number, visibleTo: number) {
+    if (this.conversations) {
+      this.generation++;
+      const generation = this.generation;
+      const loaded = Math.max(PAGE, this.raw.length);
+      this.raw = [];
+      this.rawLoading = null;
+      while (generation === this.generation && this.raw.length < loaded) {
+        const before = this.raw.length;
+        await this.loadRawPage(generation);
+        if (this.raw.length === before || this.raw.length >= this.rawTotal) break;
+      }
+      if (this.rows.length < visibleTo) await this.ensureThreads(visibleTo);
+      return;
+    }
     this.generation++;
     this.loading.clear();
     const keep = this.rows.map(() => undefined as EmailItem | undefined);
@@ -131,6 +219,9 @@ export class Mail {
   }
 
   async openMessage(item: EmailItem) {
+    if (this.conversations && 'members' in item) return this.openThread(item as ThreadRow);
+    this.thread = null;
+    this.threadMembers = [];
     this.open = await api.email(item.id);
     if (item.unread) {
       await api.patch(item.id, { unread: false });
@@ -140,6 +231,38 @@ export class Mail {
     }
   }
 
+  /** Opens a conversation: its messages oldest first, the newest one expanded; every unread one is marked read. */
+  async openThread(row: ThreadRow) {
+    const thread = await api.thread(row.thread_id);
+    const last = thread.messages[thread.messages.length - 1] ?? row;
+    this.open = await api.email(last.id);
+    this.thread = thread.messages;
+    this.threadMembers = row.members;
+    const unread = thread.messages.filter((m) => m.unread);
+    if (unread.length > 0) {
+      await Promise.all(unread.map((m) => api.patch(m.id, { unread: false })));
+      this.thread = thread.messages.map((m) => ({ ...m, unread: false }));
+      this.replace({ ...row, unread: false });
+      void this.loadFolders();
+    }
+  }
+
+  /** Shows another message of the open conversation in full (the one shown before folds up). */
+  async expand(item: EmailItem) {
+    this.open = await api.email(item.id);
+  }
+
+  /** Adds or removes a label on the messages an action applies to (labels are IMAP keywords on the server). */
+  async label(name: string, add: boolean) {
+    const items = this.targets();
+    await Promise.all(items.map((m) => api.patch(m.id, add ? { add_labels: [name] } : { remove_labels: [name] })));
+    if (this.open && items.some((m) => m.id === this.open!.summary.id)) {
+      const labels = this.open.summary.labels.filter((l) => l !== name);
+      this.open = { ...this.open, summary: { ...this.open.summary, labels: add ? [...labels, name] : labels } };
+    }
+    this.status = `Label “${name}” ${add ? 'added to' : 'removed from'} ${items.length} message${items.length === 1 ? '' : 's'}.`;
+  }
+
   replace(item: EmailItem) {
     const i = this.rows.findIndex((r) => r?.id === item.id);
     if (i >= 0) this.rows[i] = item;
@@ -147,9 +270,17 @@ export class Mail {
 
   /** The messages an action applies to: the selection, or else the open or highlighted one. */
   targets(): EmailItem[] {
-    if (this.selected.size > 0) return this.rows.filter((r): r is EmailItem => !!r && this.selected.has(r.id));
-    if (this.open) return [this.open.summary];
-    return this.current ? [this.current] : [];
+    const expand = (r: EmailItem) => ('members' in r ? (r as ThreadRow).members : [r]);
+    if (this.selected.size > 0) return this.rows.filter((r): r is EmailItem => !!r && this.selected.has(r.id)).flatMap(expand);
+    if (this.open) return this.thread && this.threadMembers.length > 0 ? this.threadMembers : [this.open.summary];
+    return this.current ? expand(this.current) : [];
+  }
+
+  /** Closes the reader (a message or a conversation). */
+  close() {
+    this.open = null;
+    this.thread = null;
+    this.threadMembers = [];
   }
 
   async act(kind: 'read' | 'unread' | 'star' | 'unstar' | 'delete' | 'archive' | 'move', folder?: string) {
@@ -178,7 +309,7 @@ export class Mail {
     );
     if (removing) {
       const gone = new Set(items.map((m) => m.id));
-      if (this.open && gone.has(this.open.summary.id)) this.open = null;
+      if (this.open && gone.has(this.open.summary.id)) this.close();
       this.selected = new Set();
       this.status = `${items.length} message${items.length === 1 ? '' : 's'} ${kind === 'delete' ? 'deleted' : 'moved'}.`;
     }

@@ -88,7 +88,32 @@ export interface OutgoingMessage {
   bcc: string[];
   subject: string;
   text: string;
+  /** Set when written in the rich editor: sent as multipart/alternative with `text` as the plain version. */
+  html?: string;
   attachments: OutgoingAttachment[];
   in_reply_to?: string;
   references?: string[];
+}
+
+export interface Label {
+  name: string;
+  total: number;
+  unread: number;
+}
+
+export interface Thread {
+  id: string;
+  messages: EmailItem[];
+}
+
+/** A row of the conversation view: the newest message of a thread in the folder, and every message of it listed there. */
+export interface ThreadRow extends EmailItem {
+  members: EmailItem[];
+}
+
+export interface SieveScriptInfo {
+  name: string;
+  active: boolean;
+  size: number;
+  updated_at: string;
 }

@@ -19,6 +19,7 @@ public static class SieveCompiler
     private static readonly Dictionary<string, TagSpec> MatchTags = new()
     {
         ["is"] = new("match", Arg.None), ["contains"] = new("match", Arg.None), ["matches"] = new("match", Arg.None),
+        ["value"] = new("match", Arg.String, "relational"), ["count"] = new("match", Arg.String, "relational"),
         ["comparator"] = new("comparator", Arg.String),
     };
 
@@ -63,6 +64,11 @@ public static class SieveCompiler
             ["raw"] = new("transform", Arg.None), ["text"] = new("transform", Arg.None), ["content"] = new("transform", Arg.Strings),
         }), [Arg.Strings], 0, 0),
         ["hasflag"] = new(true, "imap4flags", MatchTags, [Arg.Strings], 0, 0),
+        ["date"] = new(true, "date", With(MatchTags, new()
+        {
+            ["zone"] = new("zone", Arg.String), ["originalzone"] = new("zone", Arg.None),
+        }), [Arg.String, Arg.String, Arg.Strings], 0, 0),
+        ["currentdate"] = new(true, "date", With(MatchTags, new() { ["zone"] = new("zone", Arg.String) }), [Arg.String, Arg.Strings], 0, 0),
         ["allof"] = new(true, null, [], [], 1, int.MaxValue),
         ["anyof"] = new(true, null, [], [], 1, int.MaxValue),
         ["not"] = new(true, null, [], [], 1, 1),
@@ -191,6 +197,26 @@ public static class SieveCompiler
             var name = comparator.Strings![0];
             // RFC 5228 §2.7.3: i;octet and i;ascii-casemap need no require; no other is implemented.
             if (name is not ("i;octet" or "i;ascii-casemap")) throw new SieveException($"comparator \"{name}\" is not supported", comparator.Line, comparator.Column);
+        }
+        foreach (var relational in new[] { "value", "count" })
+        {
+            // RFC 5231 §4: the relational match types take one of six relations.
+            if (call.Tags.GetValueOrDefault(relational) is { } relation && !SieveMatcher.Relations.Contains(relation.Strings![0].ToLowerInvariant()))
+            {
+                throw new SieveException($"\"{relation.Strings[0]}\" is not a relation (gt, ge, lt, le, eq, ne)", relation.Line, relation.Column);
+            }
+        }
+        if (call.Tags.GetValueOrDefault("zone") is { } zone && !SieveDates.TryParseZone(zone.Strings![0], out _))
+        {
+            throw new SieveException($"\"{zone.Strings[0]}\" is not a time zone (+hhmm or -hhmm, RFC 5260 §4.1)", zone.Line, zone.Column);
+        }
+        if (call.Name is "date" or "currentdate")
+        {
+            var part = call.Positional[call.Name == "date" ? 1 : 0];
+            if (!SieveDates.Parts.Contains(part.Strings![0].ToLowerInvariant()))
+            {
+                throw new SieveException($"\"{part.Strings[0]}\" is not a date part (RFC 5260 §4.2)", part.Line, part.Column);
+            }
         }
         switch (call.Name)
         {

@@ -13,7 +13,7 @@ namespace Mail.Grains.Delivery.Sieve;
 /// names the final folder), and builds what leaves because of it: redirected copies (RFC 5228 §4.2, with a
 /// Delivered-To field for loop detection) and vacation replies (RFC 5230, RFC 3834).
 /// </summary>
-public sealed class SieveFilter(IBlobStore blobs, IGrainFactory grains, IOptions<SieveLimits> options, ILogger<SieveFilter> logger)
+public sealed class SieveFilter(IBlobStore blobs, IGrainFactory grains, IOptions<SieveLimits> options, Hosting.MailClock clock, ILogger<SieveFilter> logger)
 {
     private static readonly string[] ListFields = ["List-Id", "List-Help", "List-Subscribe", "List-Unsubscribe", "List-Post", "List-Owner", "List-Archive"];
 
@@ -49,7 +49,7 @@ public sealed class SieveFilter(IBlobStore blobs, IGrainFactory grains, IOptions
             message = new MimeMessage();
         }
         var rawBody = Encoding.UTF8.GetString(prefix, headerEnd, prefix.Length - headerEnd);
-        var outcome = new SieveInterpreter(new SieveMessage(envelopeFrom, recipient, blob.Length, message, rawBody), Limits).Run(script);
+        var outcome = new SieveInterpreter(new SieveMessage(envelopeFrom, recipient, blob.Length, message, rawBody), Limits, clock.GetUtcNow()).Run(script);
         foreach (var error in outcome.Errors)
         {
             logger.LogWarning("Sieve script {Script} of {Account}: {Error}; the message is kept", active.Name, accountId, error);

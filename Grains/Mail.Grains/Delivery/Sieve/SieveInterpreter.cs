@@ -10,8 +10,10 @@ namespace Mail.Grains.Delivery.Sieve;
 /// error (reject beside keep or fileinto, RFC 5429 §2.1; more redirects than allowed, RFC 5228 §4.2; two vacations,
 /// RFC 5230 §4) drops every action and keeps the message, as RFC 5228 §2.10.6 asks.
 /// </summary>
-public sealed class SieveInterpreter(SieveMessage message, SieveLimits limits)
+public sealed class SieveInterpreter(SieveMessage message, SieveLimits limits, DateTimeOffset? now = null)
 {
+    private readonly DateTimeOffset _now = now ?? DateTimeOffset.UtcNow;
+
     private readonly List<SieveFiling> _filings = [];
     private readonly List<string> _redirects = [];
     private readonly List<string> _errors = [];
@@ -128,9 +130,15 @@ public sealed class SieveInterpreter(SieveMessage message, SieveLimits limits)
     private bool Test(SieveCall test)
     {
         var comparator = test.TagStrings("comparator")?[0] ?? "i;ascii-casemap";
-        var matchType = test.OneOf("is", "is", "contains", "matches");
-        bool Any(IEnumerable<string> values, IReadOnlyList<string> keys) =>
-            values.Any(v => keys.Any(k => SieveMatcher.Match(matchType, comparator, v, k)));
+        var matchType = test.OneOf("is", "is", "contains", "matches", "value", "count");
+        bool Any(IEnumerable<string> values, IReadOnlyList<string> keys) => matchType switch
+        {
+            // RFC 5231 §4: :value compares each value under the comparator's ordering; :count compares how many values there are.
+            "value" => values.Any(v => keys.Any(k => SieveMatcher.Relational(test.TagStrings("value")![0], comparator, v, k))),
+            "count" => keys.Any(k => long.TryParse(k, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n)
+                && SieveMatcher.Holds(test.TagStrings("count")![0], values.LongCount().CompareTo(n))),
+            _ => values.Any(v => keys.Any(k => SieveMatcher.Match(matchType, comparator, v, k))),
+        };
         switch (test.Name)
         {
             case "true":
@@ -158,10 +166,21 @@ public sealed class SieveInterpreter(SieveMessage message, SieveLimits limits)
                 return Any(BodyTexts(test), test.Strings(0));
             case "hasflag":
                 return Any(_flags, test.Strings(0));
+            case "currentdate":
+                return Any([SieveDates.Part(InZone(test, _now), test.String(0))], test.Strings(1));
+            case "date":
+                // RFC 5260 §5: a field that is missing or not a date matches nothing; the last field of that name counts.
+                var field = HeaderValues(test.String(0)).LastOrDefault();
+                if (field is null || !MimeKit.Utils.DateUtils.TryParse(field, out var date)) return matchType == "count" && Any([], test.Strings(2));
+                return Any([SieveDates.Part(test.Has("originalzone") ? date : InZone(test, date), test.String(1))], test.Strings(2));
             default:
                 throw new InvalidOperationException($"Test {test.Name} passed validation but has no implementation.");
         }
     }
+
+    /// <summary>RFC 5260 §4.1: the time in the test's :zone, else in UTC (this server's zone).</summary>
+    private static DateTimeOffset InZone(SieveCall test, DateTimeOffset at) =>
+        test.TagStrings("zone") is { } zone && SieveDates.TryParseZone(zone[0], out var offset) ? at.ToOffset(offset) : at.ToUniversalTime();
 
     private IEnumerable<string> HeaderValues(string name) =>
         message.Message.Headers.Where(h => h.Field.Equals(name, StringComparison.OrdinalIgnoreCase)).Select(h => h.Value.Trim());

@@ -6,6 +6,34 @@ namespace Mail.Grains.Delivery.Sieve;
 /// </summary>
 public static class SieveMatcher
 {
+    /// <summary>The relations of the relational extension (RFC 5231 §4).</summary>
+    public static readonly IReadOnlySet<string> Relations = new HashSet<string> { "gt", "ge", "lt", "le", "eq", "ne" };
+
+    /// <summary>
+    /// RFC 5231 §4 :value: whether <paramref name="value"/> stands in <paramref name="relation"/> to <paramref name="key"/>
+    /// under the comparator's ordering (i;octet by octets, i;ascii-casemap by octets after folding ASCII letters).
+    /// </summary>
+    public static bool Relational(string relation, string comparator, string value, string key)
+    {
+        if (comparator != "i;octet")
+        {
+            value = Fold(value);
+            key = Fold(key);
+        }
+        return Holds(relation, string.CompareOrdinal(value, key));
+    }
+
+    /// <summary>Whether an ordering result (negative, zero, positive) satisfies the relation.</summary>
+    public static bool Holds(string relation, int order) => relation.ToLowerInvariant() switch
+    {
+        "gt" => order > 0,
+        "ge" => order >= 0,
+        "lt" => order < 0,
+        "le" => order <= 0,
+        "eq" => order == 0,
+        _ => order != 0,
+    };
+
     /// <summary>Whether <paramref name="value"/> matches <paramref name="key"/>.</summary>
     public static bool Match(string matchType, string comparator, string value, string key)
     {
