@@ -92,6 +92,7 @@ public sealed class ImapSessionTranscriptTests(ImapHostFixture host)
             S: * OK [UIDNEXT 2] Predicted next UID
             S: * OK [PERMANENTFLAGS ()] Read-only mailbox
             S: * OK [HIGHESTMODSEQ *
+            S: * OK [MAILBOXID (*
             S: x1 OK [READ-ONLY] EXAMINE completed
             C: u1 UNAUTHENTICATE
             S: u1 OK UNAUTHENTICATE completed
@@ -113,6 +114,7 @@ public sealed class ImapSessionTranscriptTests(ImapHostFixture host)
             S: * OK [UIDNEXT 2] Predicted next UID
             S: * OK [PERMANENTFLAGS ()] Read-only mailbox
             S: * OK [HIGHESTMODSEQ *
+            S: * OK [MAILBOXID (*
             S: x2 OK [READ-ONLY] EXAMINE completed
             C: f1 FETCH 1 (FLAGS)
             S: * 1 FETCH (FLAGS (\Recent \Deleted))
@@ -198,7 +200,7 @@ public sealed class ImapSessionTranscriptTests(ImapHostFixture host)
             S: * NAMESPACE (("" "/")) (("Other Users/" "/")) NIL
             S: a2 OK NAMESPACE completed
             C: a3 ENABLE CONDSTORE UTF8=ACCEPT IMAP4rev2
-            S: * ENABLED CONDSTORE IMAP4rev2
+            S: * ENABLED CONDSTORE UTF8=ACCEPT IMAP4rev2
             S: a3 OK ENABLE completed
             C: a4 ENABLE QRESYNC CONDSTORE
             S: * ENABLED QRESYNC
