@@ -19,7 +19,7 @@ public sealed class ImapAclSharedWriteTranscriptTests(ImapHostFixture host)
         await using var owner = await ImapTestMail.LoginAsync(host, alice);
         await owner.RunAsync($$"""
             C: a1 CREATE Team
-            S: a1 OK CREATE completed
+            S: a1 OK [MAILBOXID (*
             C: a2 SETACL Team {{bob}} lrswikxte
             S: a2 OK SETACL completed
             C: a3 SETACL Team anyone lr
@@ -42,6 +42,7 @@ public sealed class ImapAclSharedWriteTranscriptTests(ImapHostFixture host)
             S: * OK [UIDNEXT 2]*
             S: * OK [PERMANENTFLAGS*
             S: * OK [HIGHESTMODSEQ *
+            S: * OK [MAILBOXID (*
             S: b1 OK [READ-WRITE] SELECT completed
             C: b2 COPY 1 {{team}}
             """);
@@ -57,6 +58,7 @@ public sealed class ImapAclSharedWriteTranscriptTests(ImapHostFixture host)
             S: * OK [UIDNEXT 3]*
             S: * OK [PERMANENTFLAGS (\Answered \Flagged \Deleted \Seen \Draft \*)] Flags permitted
             S: * OK [HIGHESTMODSEQ *
+            S: * OK [MAILBOXID (*
             S: b3 OK [READ-WRITE] SELECT completed
             C: b4 FETCH 1:* (UID FLAGS BODY.PEEK[HEADER.FIELDS (SUBJECT)])
             S: * 1 FETCH (UID 1 FLAGS (\Recent) BODY[HEADER.FIELDS (SUBJECT)] {20}
@@ -75,7 +77,7 @@ public sealed class ImapAclSharedWriteTranscriptTests(ImapHostFixture host)
             S: * 1 EXPUNGE
             S: b5 OK MOVE completed
             C: b6 CREATE "Other Users/{{alice}}/Team/Sub"
-            S: b6 OK CREATE completed
+            S: b6 OK [MAILBOXID (*
             C: b7 MYRIGHTS "Other Users/{{alice}}/Team/Sub"
             S: * MYRIGHTS "Other Users/{{alice}}/Team/Sub" lrswikxtecd
             S: b7 OK MYRIGHTS completed
@@ -94,6 +96,7 @@ public sealed class ImapAclSharedWriteTranscriptTests(ImapHostFixture host)
             S: * OK [UIDNEXT 3]*
             S: * OK [PERMANENTFLAGS*
             S: * OK [HIGHESTMODSEQ *
+            S: * OK [MAILBOXID (*
             S: c1 OK [READ-WRITE] SELECT completed
             C: c2 UID FETCH 1:* (FLAGS)
             S: * 1 FETCH (UID 2 FLAGS (\Flagged))
