@@ -260,7 +260,7 @@ public sealed class NotifySession : IAsyncDisposable
     {
         List<string> items = ["MESSAGES", "UIDNEXT", "UIDVALIDITY", "UNSEEN"];
         if (_groups.Any(g => g.Events.HasFlag(NotifyEvents.FlagChange))) items.Add("HIGHESTMODSEQ");
-        var rendered = await StatusHandler.RenderAsync(_session, folder, items);
+        var rendered = await StatusHandler.RenderAsync(_session.Mailbox, folder, items);
         if (rendered is not null) ListHandler.WriteStatus(_session, folder.Name, rendered);
     }
 
