@@ -169,7 +169,7 @@ public sealed class ImapNotifyTranscriptTests(ImapHostFixture host)
         await using var other = await ImapTestMail.LoginAsync(host, address);
         await other.RunAsync("""
             C: o1 CREATE Lists
-            S: o1 OK CREATE completed
+            S: o1 OK [MAILBOXID (*
             """);
         await watcher.RunAsync("""
             C: n1 NOTIFY SET STATUS (MAILBOXES (INBOX Lists) (MessageNew MessageExpunge)) (PERSONAL (MailboxName SubscriptionChange))
@@ -187,7 +187,7 @@ public sealed class ImapNotifyTranscriptTests(ImapHostFixture host)
         // Mailbox events from another session and from the HTTP API: LIST, with OLDNAME for a rename (RFC 5465 §5.4).
         await other.RunAsync("""
             C: o2 CREATE Projects
-            S: o2 OK CREATE completed
+            S: o2 OK [MAILBOXID (*
             """);
         await watcher.RunAsync("""S: * LIST () "/" Projects""");
         await other.RunAsync("""
