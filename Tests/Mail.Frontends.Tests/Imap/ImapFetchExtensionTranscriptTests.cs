@@ -42,7 +42,7 @@ public sealed class ImapFetchExtensionTranscriptTests(ImapHostFixture host)
             C: f7 FETCH 1 (SNIPPET)
             S: f7 BAD *
             C: c2 CREATE Kept
-            S: c2 OK CREATE completed
+            S: c2 OK [MAILBOXID (*
             """);
         await imap.CommandAsync("f2 FETCH 1 (EMAILID THREADID)");
         var before = await imap.ExpectLineStartsWithAsync("* 1 FETCH (EMAILID (M");

@@ -23,7 +23,7 @@ public sealed class ImapFolderTranscriptTests(ImapHostFixture host)
             S: * LIST (\HasNoChildren \Trash) "/" Trash
             S: l2 OK LIST completed
             C: c1 CREATE "Projects/2025 Q1"
-            S: c1 OK CREATE completed
+            S: c1 OK [MAILBOXID (*
             C: c2 CREATE Projects
             S: c2 NO [ALREADYEXISTS] Folder Projects already exists.
             C: l3 LIST "" %
@@ -97,7 +97,7 @@ public sealed class ImapFolderTranscriptTests(ImapHostFixture host)
         var wire = System.Text.Encoding.Latin1.GetString(System.Text.Encoding.UTF8.GetBytes("Entwürfe"));
         await imap.RunAsync($$"""
             C: c1 CREATE "Entw&APw-rfe"
-            S: c1 OK CREATE completed
+            S: c1 OK [MAILBOXID (*
             C: l1 LIST "" "Entw*"
             S: * LIST (\HasNoChildren) "/" Entw&APw-rfe
             S: l1 OK LIST completed

@@ -51,7 +51,7 @@ public sealed class ImapKeywordTranscriptTests(ImapHostFixture host)
         await ImapMessages.AppendAsync(writer, "INBOX", "", ImapMessages.Simple("One"), 1);
         await writer.RunAsync("""
             C: c1 CREATE Other
-            S: c1 OK CREATE completed
+            S: c1 OK [MAILBOXID (*
             """);
         await ImapMessages.AppendAsync(writer, "Other", "($FromCopy) ", ImapMessages.Simple("Copied"), 1);
         await watcher.RunAsync("C: e1 EXAMINE INBOX\nS: * FLAGS (\\Answered \\Flagged \\Deleted \\Seen \\Draft)\nS: * 1 EXISTS\nS: * 1 RECENT*\nS: * OK [UNSEEN 1]*\nS: * OK [UIDVALIDITY *\nS: * OK [UIDNEXT *\nS: * OK [PERMANENTFLAGS ()] Read-only mailbox\nS: * OK [HIGHESTMODSEQ *\nS: * OK [MAILBOXID (*\nS: e1 OK [READ-ONLY] EXAMINE completed");

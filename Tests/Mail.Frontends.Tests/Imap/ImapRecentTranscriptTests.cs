@@ -21,6 +21,7 @@ public sealed class ImapRecentTranscriptTests(ImapHostFixture host)
         S: * OK [UIDNEXT *
         S: * OK [PERMANENTFLAGS*
         S: * OK [HIGHESTMODSEQ *
+        S: * OK [MAILBOXID (*
         S: {tag} OK [{(verb == "SELECT" ? "READ-WRITE" : "READ-ONLY")}] {verb} completed
         """;
 
@@ -135,7 +136,7 @@ public sealed class ImapRecentTranscriptTests(ImapHostFixture host)
         await using var watcher = await ImapTestMail.LoginAsync(host, address);
         await mover.RunAsync("""
             C: c1 CREATE Kept
-            S: c1 OK CREATE completed
+            S: c1 OK [MAILBOXID (*
             """);
         await ImapMessages.AppendAsync(mover, "INBOX", "(\\Seen) ", ImapMessages.Simple("One"), 1);
         await ImapMessages.AppendAsync(mover, "INBOX", "(\\Seen) ", ImapMessages.Simple("Two"), 2);

@@ -198,7 +198,7 @@ public sealed class ImapSessionTranscriptTests(ImapHostFixture host)
             S: * NAMESPACE (("" "/")) NIL NIL
             S: a2 OK NAMESPACE completed
             C: a3 ENABLE CONDSTORE UTF8=ACCEPT IMAP4rev2
-            S: * ENABLED CONDSTORE IMAP4rev2
+            S: * ENABLED CONDSTORE UTF8=ACCEPT IMAP4rev2
             S: a3 OK ENABLE completed
             C: a4 ENABLE QRESYNC CONDSTORE
             S: * ENABLED QRESYNC

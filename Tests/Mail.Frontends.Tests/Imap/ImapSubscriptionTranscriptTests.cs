@@ -15,17 +15,17 @@ public sealed class ImapSubscriptionTranscriptTests(ImapHostFixture host)
         var imap = await ImapTestMail.LoginAsync(host, address);
         await imap.RunAsync("""
             C: c1 CREATE box/test
-            S: c1 OK CREATE completed
+            S: c1 OK [MAILBOXID (*
             C: c2 CREATE box/test2/test
-            S: c2 OK CREATE completed
+            S: c2 OK [MAILBOXID (*
             C: c3 CREATE box/test3/test3
-            S: c3 OK CREATE completed
+            S: c3 OK [MAILBOXID (*
             C: c4 CREATE box/test6
-            S: c4 OK CREATE completed
+            S: c4 OK [MAILBOXID (*
             C: c5 CREATE box/test8/test8
-            S: c5 OK CREATE completed
+            S: c5 OK [MAILBOXID (*
             C: c6 CREATE box/test8/test9
-            S: c6 OK CREATE completed
+            S: c6 OK [MAILBOXID (*
             C: l1 LSUB "" box*
             S: l1 OK LSUB completed
             C: u1 SUBSCRIBE box/test
@@ -88,7 +88,7 @@ public sealed class ImapSubscriptionTranscriptTests(ImapHostFixture host)
             C: l3 LIST "" box/test6
             S: l3 OK LIST completed
             C: c1 CREATE box/test6
-            S: c1 OK CREATE completed
+            S: c1 OK [MAILBOXID (*
             C: l4 LIST "" box/test6 RETURN (SUBSCRIBED)
             S: * LIST (\HasNoChildren \Subscribed) "/" box/test6
             S: l4 OK LIST completed

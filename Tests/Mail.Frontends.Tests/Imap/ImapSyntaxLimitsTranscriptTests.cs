@@ -28,9 +28,9 @@ public sealed class ImapSyntaxLimitsTranscriptTests(ImapHostFixture host)
             C: a5 RENAME ~foo ~bar
             S: a5 NO [NONEXISTENT] Folder ~foo does not exist.
             C: a6 CREATE ~foo
-            S: a6 OK CREATE completed
+            S: a6 OK [MAILBOXID (*
             C: a7 CREATE !#$'+,-.:;<=>?@^_`|[}
-            S: a7 OK CREATE completed
+            S: a7 OK [MAILBOXID (*
             C: a8 LIST "" ~*
             S: * LIST (\HasNoChildren) "/" ~foo
             S: a8 OK LIST completed

@@ -16,7 +16,7 @@ public sealed class ImapUidOnlyTranscriptTests(ImapHostFixture host)
         for (var i = 1; i <= 3; i++) await ImapMessages.AppendAsync(imap, "INBOX", "", ImapMessages.Simple($"Message {i}", "body"), i);
         await imap.RunAsync("""
             C: c1 CREATE Other
-            S: c1 OK CREATE completed
+            S: c1 OK [MAILBOXID (*
             C: e1 ENABLE UIDONLY
             S: * ENABLED UIDONLY
             S: e1 OK ENABLE completed
