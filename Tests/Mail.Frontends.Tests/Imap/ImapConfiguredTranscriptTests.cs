@@ -62,6 +62,7 @@ public sealed class ImapConfiguredTranscriptTests(ImapConfiguredHostFixture host
             S: * OK [UIDNEXT 4] Predicted next UID
             S: * OK [PERMANENTFLAGS*
             S: * OK [HIGHESTMODSEQ *
+            S: * OK [MAILBOXID (*
             S: s1 OK [READ-ONLY] EXAMINE completed
             C: q1 SEARCH BODY body
             S: * OK [INPROGRESS ("q1" 3 3)] Processed 3 of 3

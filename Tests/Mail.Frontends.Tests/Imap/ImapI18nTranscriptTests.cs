@@ -39,6 +39,7 @@ public sealed class ImapI18nTranscriptTests(ImapHostFixture host)
             S: * OK [UIDNEXT 4] Predicted next UID
             S: * OK [PERMANENTFLAGS*
             S: * OK [HIGHESTMODSEQ *
+            S: * OK [MAILBOXID (*
             S: s1 OK [READ-ONLY] EXAMINE completed
             """);
         // "RÉUNION FINALE" with a capital É and plain "FI" finds the precomposed é and the ﬁ ligature, not the unaccented one.

@@ -92,6 +92,7 @@ public sealed class ImapSessionTranscriptTests(ImapHostFixture host)
             S: * OK [UIDNEXT 2] Predicted next UID
             S: * OK [PERMANENTFLAGS ()] Read-only mailbox
             S: * OK [HIGHESTMODSEQ *
+            S: * OK [MAILBOXID (*
             S: x1 OK [READ-ONLY] EXAMINE completed
             C: u1 UNAUTHENTICATE
             S: u1 OK UNAUTHENTICATE completed
@@ -113,6 +114,7 @@ public sealed class ImapSessionTranscriptTests(ImapHostFixture host)
             S: * OK [UIDNEXT 2] Predicted next UID
             S: * OK [PERMANENTFLAGS ()] Read-only mailbox
             S: * OK [HIGHESTMODSEQ *
+            S: * OK [MAILBOXID (*
             S: x2 OK [READ-ONLY] EXAMINE completed
             C: f1 FETCH 1 (FLAGS)
             S: * 1 FETCH (FLAGS (\Recent \Deleted))

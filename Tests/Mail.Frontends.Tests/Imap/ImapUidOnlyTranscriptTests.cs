@@ -29,6 +29,7 @@ public sealed class ImapUidOnlyTranscriptTests(ImapHostFixture host)
             S: * OK [UIDNEXT 4] Predicted next UID
             S: * OK [PERMANENTFLAGS*
             S: * OK [HIGHESTMODSEQ *
+            S: * OK [MAILBOXID (*
             S: s1 OK [READ-WRITE] SELECT completed
             C: b1 FETCH 1 (UID)
             S: b1 BAD [UIDREQUIRED] Message sequence numbers are not allowed once UIDONLY is enabled
@@ -77,6 +78,7 @@ public sealed class ImapUidOnlyTranscriptTests(ImapHostFixture host)
             S: * OK [UIDNEXT 4] Predicted next UID
             S: * OK [PERMANENTFLAGS*
             S: * OK [HIGHESTMODSEQ *
+            S: * OK [MAILBOXID (*
             S: s2 OK [READ-ONLY] EXAMINE completed
             C: f1 FETCH 2 (UID)
             S: * 2 FETCH (UID 3)
