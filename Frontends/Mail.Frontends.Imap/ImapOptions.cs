@@ -73,6 +73,21 @@ public sealed class ImapOptions
     /// </summary>
     public long MessageCacheBytes { get; set; } = 4 * 1024 * 1024;
 
+    /// <summary>
+    /// Updating searches (SEARCH/SORT RETURN (UPDATE), RFC 5267 §4) one session may keep; each runs again after every
+    /// change of the selected mailbox. Past it a search is answered with NO [NOUPDATE "tag"] and not kept current.
+    /// </summary>
+    public int MaxSearchUpdates { get; set; } = 10;
+
+    /// <summary>Mailbox names one NOTIFY SET may list (RFC 5465 §3.1); more are refused with NO [NOTIFICATIONOVERFLOW].</summary>
+    public int NotifyMaxMailboxNames { get; set; } = 100;
+
+    /// <summary>
+    /// Changes one NOTIFY report may cover; a burst beyond it (or a change log pruned past the session's position) ends
+    /// notification with NOTIFICATIONOVERFLOW (RFC 5465 §5.8), and the client resynchronizes instead.
+    /// </summary>
+    public int NotifyMaxChanges { get; set; } = 10_000;
+
     /// <summary>Allow LOGIN and AUTHENTICATE without TLS (loopback development only).</summary>
     public bool AllowPlaintextAuth { get; set; }
 }

@@ -181,4 +181,28 @@ public interface IMailboxGrain : IGrainWithStringKey
 
     /// <summary>How many messages of a folder have the \Deleted flag (STATUS DELETED, RFC 9051 §6.3.11).</summary>
     Task<int> CountDeletedAsync(int folderId);
+
+    /// <summary>
+    /// A folder's access control list (RFC 4314 §3.3), the stored entries; the owner, who always has every right, is not
+    /// among them.
+    /// </summary>
+    Task<IReadOnlyList<AclEntry>> GetAclAsync(string folder);
+
+    /// <summary>
+    /// Changes the rights of <paramref name="identifier"/> on a folder (RFC 4314 §3.1 SETACL, §3.2 DELETEACL with
+    /// <see cref="AclEdit.Replace"/> and no rights): an address of an account of this mailbox's tenant or "anyone", with a
+    /// leading "-" for negative rights. Another tenant's address, or one that routes nowhere, is <c>Invalid</c>; the owner's
+    /// own rights are fixed (<c>Forbidden</c>). Returns the identifier's rights after the change.
+    /// </summary>
+    Task<string> ChangeAclAsync(string folder, string identifier, AclEdit edit, string rights);
+
+    /// <summary>
+    /// The rights account <paramref name="accountId"/> of tenant <paramref name="tenantId"/> has on a folder (RFC 4314 §2:
+    /// the union of its own and "anyone"'s rights less the union of their negative rights); the owner has
+    /// <see cref="AclRights.All"/>, an account of another tenant none.
+    /// </summary>
+    Task<string> GetRightsAsync(string folder, string tenantId, string accountId);
+
+    /// <summary>The folders of other mailboxes of this tenant this account has the lookup right on, with its rights there.</summary>
+    Task<IReadOnlyList<SharedFolder>> ListSharedFoldersAsync();
 }

@@ -41,6 +41,7 @@ public static class MailGrainsServiceCollectionExtensions
         services.AddSingleton<GroupCommit>();
         services.AddOptions<ThreadOptions>();
         services.AddSingleton<MailboxStore>();
+        services.AddSingleton<AclStore>();
         services.AddSingleton<DirectoryTable>();
         services.AddOutboundMta();
         services.AddSenderReputation();

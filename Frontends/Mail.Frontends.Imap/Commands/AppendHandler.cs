@@ -63,17 +63,24 @@ public sealed class AppendHandler : IImapCommandHandler
             }
             if (streamed.Count != streamedCount) return ImapResult.No("Empty message");
             var name = session.DecodeMailbox(append.Mailbox);
-            var folders = await session.Mailbox.ListFoldersAsync();
-            var folder = folders.FirstOrDefault(f => StatusHandler.SameName(f.Name, name));
+            var target = await session.ResolveAsync(name);
+            if (target is null) return ImapResult.No($"Mailbox {name} does not exist", "NONEXISTENT");
+            // RFC 4314 §4: APPEND takes "i"; the flags it sets are only those the session may set there.
+            if (!target.Has('i')) return ImapResult.No($"No right to append to {name}", "NOPERM");
+            var folders = await target.Grain.ListFoldersAsync();
+            var folder = folders.FirstOrDefault(f => StatusHandler.SameName(f.Name, target.Folder));
             if (folder is null) return ImapResult.No($"Mailbox {name} does not exist", "TRYCREATE");
+            // CATENATE's URLs name the session's own mailboxes (RFC 4469 §5).
+            var ownFolders = target.Shared ? await session.Mailbox.ListFoldersAsync() : folders;
             var prepared = new List<Prepared>(append.Messages.Count);
             foreach (var message in append.Messages)
             {
-                if (!StoreHandler.TryCheckFlags(message.Flags, out var flags, out var bad)) return ImapResult.Bad(bad!);
+                if (!StoreHandler.TryCheckFlags(message.Flags, out var checkedFlags, out var bad)) return ImapResult.Bad(bad!);
                 if (message.Utf8 && !session.Utf8Accept) return ImapResult.Bad("APPEND UTF8 needs ENABLE UTF8=ACCEPT (RFC 6855 §4)");
+                var flags = FlagRights.Permitted(target, checkedFlags);
                 if (message.Catenate is { } parts)
                 {
-                    var (content, refusal) = await CatenateAssembler.AssembleAsync(session, parts, folders, session.Options.MaxLiteralBytes, ct);
+                    var (content, refusal) = await CatenateAssembler.AssembleAsync(session, parts, ownFolders, session.Options.MaxLiteralBytes, ct);
                     if (refusal is not null) return refusal;
                     prepared.Add(new Prepared(message, flags, content!, null));
                 }
@@ -88,10 +95,10 @@ public sealed class AppendHandler : IImapCommandHandler
                 }
                 if (prepared[^1].Length == 0) return ImapResult.No("Empty message");
             }
-            var quota = await session.Mailbox.GetQuotaAsync();
+            var quota = await target.Grain.GetQuotaAsync();
             if (quota.UsedBytes + prepared.Sum(p => p.Length) > quota.LimitBytes) return ImapResult.No("Mailbox is over quota", "OVERQUOTA");
             handedOver = true;
-            return await FileAsync(session, folder, prepared, ct);
+            return await FileAsync(session, target.Grain, folder, prepared, ct);
         }
         finally
         {
@@ -104,7 +111,7 @@ public sealed class AppendHandler : IImapCommandHandler
     }
 
     /// <summary>Files the messages in order; a refusal part-way expunges the ones filed before it (RFC 3502 §6.3.11: all or none).</summary>
-    private static async Task<ImapResult> FileAsync(ImapSession session, FolderInfo folder, List<Prepared> prepared, CancellationToken ct)
+    private static async Task<ImapResult> FileAsync(ImapSession session, IMailboxGrain mailbox, FolderInfo folder, List<Prepared> prepared, CancellationToken ct)
     {
         var account = session.Account!;
         var filed = new List<long>(prepared.Count);
@@ -116,11 +123,11 @@ public sealed class AppendHandler : IImapCommandHandler
                 ?? await session.Blobs.PutAsync(account.TenantId, new MemoryStream(item.Content.ToArray(), writable: false), ct);
             try
             {
-                var result = await session.Mailbox.DeliverAsync(new MessageDelivery(
+                var result = await mailbox.DeliverAsync(new MessageDelivery(
                     "imap-append/" + Guid.NewGuid().ToString("N"), folder.Name, new StoredBlob(account.TenantId, blob.Name, blob.Length),
                     Summary(item.Streamed?.Prefix ?? item.Content), item.Flags, [], item.Source.InternalDate ?? DateTimeOffset.UtcNow));
                 filed.Add(result.MessageId);
-                var record = await session.Mailbox.GetMessageAsync(result.MessageId);
+                var record = await mailbox.GetMessageAsync(result.MessageId);
                 if (record is not null) uids.Add(record.Uid);
             }
             catch (MailException e)
@@ -133,7 +140,7 @@ public sealed class AppendHandler : IImapCommandHandler
                 {
                     if (prepared[j].Streamed?.Blob is { } later) await session.Blobs.DeleteAsync(account.TenantId, later, CancellationToken.None);
                 }
-                foreach (var messageId in filed) await session.Mailbox.ExpungeMessageAsync(messageId);
+                foreach (var messageId in filed) await mailbox.ExpungeMessageAsync(messageId);
                 return MailErrors.ToResult(e);
             }
         }

@@ -17,7 +17,8 @@ public sealed class CloseHandler : IImapCommandHandler
     public async Task<ImapResult> HandleAsync(ImapSession session, ImapCommand command, CancellationToken ct)
     {
         var selected = session.Selected!;
-        if (!selected.ReadOnly)
+        // RFC 4314 §4: without "e" CLOSE removes nothing, and says nothing of it.
+        if (!selected.ReadOnly && selected.Target.Has('e'))
         {
             try
             {

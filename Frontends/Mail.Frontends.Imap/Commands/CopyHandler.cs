@@ -30,8 +30,13 @@ public sealed class CopyHandler : IImapCommandHandler
         var indexes = selected.Resolve(set, byUid);
         if (indexes is null) return ImapResult.Bad("Invalid message sequence number");
         var name = session.DecodeMailbox(copy.Mailbox);
-        var folders = await session.Mailbox.ListFoldersAsync();
-        var target = folders.FirstOrDefault(f => StatusHandler.SameName(f.Name, name));
+        var destination = await session.ResolveAsync(name);
+        if (destination is null) return ImapResult.No($"Mailbox {name} does not exist", "NONEXISTENT");
+        // RFC 4314 §4: COPY takes "i" on the target; MOVE also "t" and "e" on the source (RFC 6851 §3.3: it expunges).
+        if (!destination.Has('i')) return ImapResult.No($"No right to insert into {name}", "NOPERM");
+        if (move && !(selected.Target.Has('t') && selected.Target.Has('e'))) return ImapResult.No("No right to remove messages here", "NOPERM");
+        var folders = await destination.Grain.ListFoldersAsync();
+        var target = folders.FirstOrDefault(f => StatusHandler.SameName(f.Name, destination.Folder));
         if (target is null) return ImapResult.No($"Mailbox {name} does not exist", "TRYCREATE");
         if (indexes.Count > IMailboxGrain.MaxPlaceBatch)
         {
@@ -40,8 +45,11 @@ public sealed class CopyHandler : IImapCommandHandler
         IReadOnlyList<PlacedMessage> placed;
         try
         {
-            // One grain call, one transaction: all of it happens or none (RFC 9051 §6.4.7).
-            placed = await session.Mailbox.PlaceMessagesAsync(indexes.Select(selected.MessageIdAt).ToArray(), target.Name, move);
+            // Within one mailbox: one grain call, one transaction, all of it happens or none (RFC 9051 §6.4.7). Between two
+            // accounts' mailboxes (a shared folder on either side) each message is filed anew into the other grain.
+            placed = destination.Grain.GetGrainId() == selected.Grain.GetGrainId()
+                ? await selected.Grain.PlaceMessagesAsync(indexes.Select(selected.MessageIdAt).ToArray(), target.Name, move)
+                : await SharedCopy.PlaceAsync(selected, destination, target.Name, indexes.ToList(), move);
         }
         catch (MailException e)
         {

@@ -30,10 +30,21 @@ public sealed class CreateHandler : IImapCommandHandler
         {
             return ImapResult.No($"Mailboxes cannot be created with the special use {use}", "USEATTR");
         }
+        var grain = session.Mailbox;
+        if (OtherUsersNamespace.Contains(name))
+        {
+            // RFC 4314 §4: a folder in another account's mailbox takes "k" on its parent, which must be a shared folder.
+            var cut = name.LastIndexOf('/');
+            var parent = cut > 0 ? await session.ResolveAsync(name[..cut]) : null;
+            if (parent is null || !OtherUsersNamespace.TryParse(name, out _, out var folder)) return ImapResult.No($"Cannot create {name}", "NOPERM");
+            if (!parent.Has('k')) return ImapResult.No($"No right to create folders in {name[..cut]}", "NOPERM");
+            grain = parent.Grain;
+            name = folder;
+        }
         try
         {
             // RFC 9051 §6.3.4: CREATE does not subscribe; a client that wants the folder listed by LSUB subscribes it.
-            var folder = await session.Mailbox.CreateFolderAsync(name, subscribe: false, use);
+            var folder = await grain.CreateFolderAsync(name, subscribe: false, use);
             return ImapResult.Ok("CREATE completed", $"MAILBOXID ({ObjectIds.MailboxId(folder.FolderId, folder.UidValidity)})");
         }
         catch (MailException e)

@@ -21,15 +21,19 @@ public sealed class DeleteHandler : IImapCommandHandler
     public async Task<ImapResult> HandleAsync(ImapSession session, ImapCommand command, CancellationToken ct)
     {
         var name = session.DecodeMailbox(((MailboxCommand)command).Mailbox);
+        var target = await session.ResolveAsync(name);
+        if (target is null) return ImapResult.No($"Mailbox {name} does not exist", "NONEXISTENT");
+        // RFC 4314 §4: DELETE takes "x" on the folder.
+        if (!target.Has('x')) return ImapResult.No($"No right to delete {name}", "NOPERM");
         try
         {
-            var folders = await session.Mailbox.ListFoldersAsync();
-            if (folders.FirstOrDefault(f => StatusHandler.SameName(f.Name, name)) is { } folder
+            var folders = await target.Grain.ListFoldersAsync();
+            if (folders.FirstOrDefault(f => StatusHandler.SameName(f.Name, target.Folder)) is { } folder
                 && folders.Any(f => f.Name.StartsWith(folder.Name + "/", StringComparison.Ordinal)))
             {
                 return ImapResult.No($"{folder.Name} has sub-folders; delete them first", "HASCHILDREN");
             }
-            await session.Mailbox.DeleteFolderAsync(name);
+            await target.Grain.DeleteFolderAsync(target.Folder);
             if (session.Selected is { } selected && StatusHandler.SameName(selected.Name, name)) session.Select(null);
             return ImapResult.Ok("DELETE completed");
         }

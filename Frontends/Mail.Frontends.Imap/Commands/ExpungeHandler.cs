@@ -23,6 +23,7 @@ public sealed class ExpungeHandler : IImapCommandHandler
     {
         var selected = session.Selected!;
         if (selected.ReadOnly) return ImapResult.No("Mailbox is read-only", "READ-ONLY");
+        if (!selected.Target.Has('e')) return ImapResult.No("No right to expunge here", "NOPERM");
         // The view must be current first, so that \Deleted set elsewhere counts and sequence numbers are right.
         await session.SyncAsync(allowExpunge: true);
         var set = command is ExpungeCommand { Set: var named } ? session.Substitute(named, uid: true).Set : null;
@@ -55,7 +56,7 @@ public sealed class ExpungeHandler : IImapCommandHandler
 
         async Task RemoveAsync(int count)
         {
-            removed.AddRange(await session.Mailbox.ExpungeUidsAsync(folderId, doomed.GetRange(0, count)));
+            removed.AddRange(await session.SelectedMailbox.ExpungeUidsAsync(folderId, doomed.GetRange(0, count)));
             doomed.RemoveRange(0, count);
         }
     }
@@ -74,6 +75,7 @@ public sealed class ExpungeHandler : IImapCommandHandler
         {
             var index = selected.IndexOfUid(uid);
             if (index < 0) continue;
+            session.Updates.BeforeExpunge(session, uid, index - shift);
             view.Remove(uid);
             session.Recent.Removed(uid);
             if (session.ReportsVanished) uids.Add(uid);

@@ -42,7 +42,7 @@ public sealed class FetchHandler : IImapCommandHandler
         {
             try
             {
-                var expunged = await SelectHandler.ExpungedSinceAsync(session, selected.FolderId, since, long.MaxValue);
+                var expunged = await SelectHandler.ExpungedSinceAsync(selected.Grain, selected.FolderId, since, long.MaxValue);
                 var largest = Math.Max(selected.MaxUid, expunged.Count == 0 ? 0 : expunged.Max());
                 var reported = expunged.Where(uid => fetch.Set.Contains(uid, largest) && selected.IndexOfUid(uid) < 0).Order().ToList();
                 if (reported.Count > 0) session.Untagged("VANISHED (EARLIER) " + SequenceSet.Format(reported));
@@ -50,7 +50,7 @@ public sealed class FetchHandler : IImapCommandHandler
             catch (MailException e) when (e.Code == MailErrorCode.HistoryPruned)
             {
                 // RFC 7162 §3.2.6: without the log back to CHANGEDSINCE, every UID of the set that is not there is reported.
-                var folder = (await session.Mailbox.ListFoldersAsync()).FirstOrDefault(f => f.FolderId == selected.FolderId);
+                var folder = (await session.SelectedMailbox.ListFoldersAsync()).FirstOrDefault(f => f.FolderId == selected.FolderId);
                 var absent = VanishedWithoutHistory.Absent(Enumerable.Range(0, selected.Count).Select(i => selected.UidAt(i)), fetch.Set, 0,
                     (folder?.UidNext ?? selected.MaxUid + 1) - 1, selected.MaxUid);
                 if (absent.Length > 0) session.Untagged("VANISHED (EARLIER) " + absent);
@@ -58,7 +58,8 @@ public sealed class FetchHandler : IImapCommandHandler
         }
 
         var need = items.Where(NeedsContent).Select(Need).DefaultIfEmpty((ContentNeed?)null).Max();
-        var setsSeen = !selected.ReadOnly && items.Any(i =>
+        // RFC 4314 §4: only with "s" does reading a message set \Seen.
+        var setsSeen = !selected.ReadOnly && selected.Target.Has('s') && items.Any(i =>
             i.Kind is FetchItemKind.Rfc822 or FetchItemKind.Rfc822Text || i.Kind is FetchItemKind.BodySection or FetchItemKind.Binary && !i.Peek);
         var detail = fetch.ChangedSince is not null || items.Any(i => i.Kind is FetchItemKind.Modseq or FetchItemKind.InternalDate or FetchItemKind.Rfc822Size
                 or FetchItemKind.SaveDate or FetchItemKind.ThreadId)
@@ -72,7 +73,7 @@ public sealed class FetchHandler : IImapCommandHandler
         {
             if (need is not null) await session.PrefetchContentsAsync(page.States.OfType<MessageState>());
             var records = items.Any(i => i.Kind is FetchItemKind.Preview or FetchItemKind.PreviewFuzzy or FetchItemKind.SnippetFuzzy)
-                ? (await session.Mailbox.GetMessagesAsync(page.States.OfType<MessageState>().Select(m => m.MessageId).ToArray())).ToDictionary(m => m.MessageId)
+                ? (await session.SelectedMailbox.GetMessagesAsync(page.States.OfType<MessageState>().Select(m => m.MessageId).ToArray())).ToDictionary(m => m.MessageId)
                 : null;
             var seenNow = setsSeen ? await MarkSeenAsync(session, page, fetch.ChangedSince) : null;
             for (var k = 0; k < page.Indexes.Length; k++)
@@ -162,7 +163,7 @@ public sealed class FetchHandler : IImapCommandHandler
         var seenNow = new HashSet<long>();
         foreach (var chunk in unseen.Chunk(IMailboxGrain.MaxContentBatch))
         {
-            var result = await session.Mailbox.StoreFlagsAsync(chunk.Select(m => m.MessageId).ToArray(), FlagStoreMode.Add, [MessageFlags.Seen], null);
+            var result = await session.SelectedMailbox.StoreFlagsAsync(chunk.Select(m => m.MessageId).ToArray(), FlagStoreMode.Add, [MessageFlags.Seen], null);
             session.Selected!.NoteOwnChanges(result.FirstModseq, result.LastModseq);
             var byId = result.Stored.ToDictionary(r => r.MessageId);
             foreach (var message in chunk)

@@ -25,8 +25,9 @@ public sealed class IdleHandler(IClusterClient cluster, IOptions<MailboxChangeFe
     {
         var changed = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
         // Subscribed before the first sync, so a change made between the two still wakes the session.
-        await using var feed = await StartFeedAsync(session.Account!.AccountId, changed.Writer);
-        await session.SyncAsync(allowExpunge: true);
+        // A shared folder (RFC 4314) changes in its owner's mailbox: that is the stream to follow.
+        await using var feed = await StartFeedAsync(session.SelectedMailbox.GetPrimaryKeyString(), changed.Writer);
+        await ReportAsync(session, ct);
         session.Continuation("idling");
         await session.FlushAsync(ct);
         var deadline = DateTimeOffset.UtcNow.AddMinutes(session.Options.IdleTimeoutMinutes);
@@ -51,7 +52,7 @@ public sealed class IdleHandler(IClusterClient cluster, IOptions<MailboxChangeFe
             }
             ct.ThrowIfCancellationRequested();
             changed.Reader.TryRead(out _);
-            await session.SyncAsync(allowExpunge: true);
+            await ReportAsync(session, ct);
             await session.FlushAsync(ct);
             if (DateTimeOffset.UtcNow > deadline)
             {
@@ -70,6 +71,10 @@ public sealed class IdleHandler(IClusterClient cluster, IOptions<MailboxChangeFe
             }
         }
     }
+
+    /// <summary>The selected mailbox's changes, and with NOTIFY in force (RFC 5465) the other mailboxes' as well.</summary>
+    private static Task ReportAsync(ImapSession session, CancellationToken ct) =>
+        session.Notify is { Active: true } notify ? notify.DeliverAsync(inCommand: true, ct) : session.SyncAsync(allowExpunge: true);
 
     private async Task<MailboxChangeFeed?> StartFeedAsync(string accountId, ChannelWriter<bool> changed)
     {

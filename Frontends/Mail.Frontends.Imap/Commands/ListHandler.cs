@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.RegularExpressions;
 using Mail.Frontends.Imap.Protocol;
 using Mail.Frontends.Imap.Session;
+using Mail.Grains.Interfaces.Mailboxes;
 
 namespace Mail.Frontends.Imap.Commands;
 
@@ -41,8 +42,12 @@ public sealed class ListHandler : IImapCommandHandler
         {
             if (option is not ("SUBSCRIBED" or "CHILDREN" or "SPECIAL-USE" or "STATUS")) return ImapResult.Bad($"Unknown return option {option}");
         }
-        var folders = await session.Mailbox.ListFoldersAsync();
-        var matchers = list.Patterns.Select(p => Matcher(session.DecodeMailbox(list.Reference + p))).ToList();
+        var patterns = list.Patterns.Select(p => session.DecodeMailbox(list.Reference + p)).ToList();
+        var own = await session.Mailbox.ListFoldersAsync();
+        // LSUB and SUBSCRIBED list subscriptions, which are names of the session's own mailbox.
+        var shared = list.Lsub ? new SharedListing() : await SharedListing.LoadAsync(session, patterns);
+        var folders = shared.Folders.Count == 0 ? own : own.Concat(shared.Folders).ToList();
+        var matchers = patterns.Select(Matcher).ToList();
         var request = new ListSelection.Request(
             Lsub: list.Lsub,
             Subscribed: list.SelectOptions.Contains("SUBSCRIBED"),
@@ -51,19 +56,37 @@ public sealed class ListHandler : IImapCommandHandler
             ReturnSubscribed: list.SelectOptions.Contains("SUBSCRIBED") || list.ReturnOptions.Contains("SUBSCRIBED"));
         var needsSubscriptions = request.Lsub || request.Subscribed || request.ReturnSubscribed;
         var subscriptions = needsSubscriptions ? await session.Mailbox.ListSubscriptionsAsync() : [];
-        foreach (var entry in ListSelection.Select(request, folders, subscriptions, matchers))
+        foreach (var entry in ListSelection.Select(request, folders, subscriptions, matchers, shared.Placeholders))
         {
             var w = session.Writer().Raw($"* {verb} (" + string.Join(' ', entry.Attributes) + ") \"/\"").Item();
             w.AString(session.EncodeMailbox(entry.Name));
             if (entry.SubscribedChildInfo) w.Raw(" (\"CHILDINFO\" (\"SUBSCRIBED\"))");
             w.Crlf();
-            if (list.StatusItems.Count > 0 && entry.Folder is { } folder)
+            if (list.StatusItems.Count > 0 && entry.Folder is { } folder && !shared.Placeholders.Contains(folder.Name))
             {
-                var status = await StatusHandler.RenderAsync(session, folder, list.StatusItems);
-                if (status is not null) WriteStatus(session, folder.Name, status);
+                await WriteListStatusAsync(session, shared, folder, list.StatusItems);
             }
         }
         return ImapResult.Ok(verb + " completed");
+    }
+
+    /// <summary>
+    /// The STATUS of a listed folder (RFC 5819): of the session's own from its grain; of a shared one from the owner's,
+    /// when the session has "r" there (RFC 4314 §4), otherwise none.
+    /// </summary>
+    private static async Task WriteListStatusAsync(ImapSession session, SharedListing shared, FolderInfo folder, IReadOnlyList<string> items)
+    {
+        var mailbox = session.Mailbox;
+        if (shared.Find(folder.Name) is { } other)
+        {
+            if (!AclRights.Has(other.Rights, 'r')) return;
+            mailbox = session.Grains.GetGrain<IMailboxGrain>(other.OwnerAccountId);
+            var found = (await mailbox.ListFoldersAsync()).FirstOrDefault(f => f.Name == other.Folder);
+            if (found is null) return;
+            folder = found with { Name = folder.Name };
+        }
+        var status = await StatusHandler.RenderAsync(mailbox, folder, items);
+        if (status is not null) WriteStatus(session, folder.Name, status);
     }
 
     /// <summary>Writes "* STATUS name (items)".</summary>

@@ -27,8 +27,9 @@ public static class ListSelection
     /// <param name="ReturnSubscribed">\Subscribed is shown (SUBSCRIBED selection or return option).</param>
     public sealed record Request(bool Lsub, bool Subscribed, bool RecursiveMatch, bool SpecialUse, bool ReturnSubscribed);
 
-    /// <summary>The answers, INBOX first, then by name.</summary>
-    public static List<ListEntry> Select(Request request, IReadOnlyList<FolderInfo> folders, IReadOnlyCollection<string> subscriptions, IReadOnlyList<Regex> patterns)
+    /// <summary>The answers, INBOX first, then by name; <paramref name="noSelect"/> names folders that are only parents (\Noselect).</summary>
+    public static List<ListEntry> Select(Request request, IReadOnlyList<FolderInfo> folders, IReadOnlyCollection<string> subscriptions, IReadOnlyList<Regex> patterns,
+        IReadOnlySet<string>? noSelect = null)
     {
         var byName = folders.ToDictionary(f => f.Name, StringComparer.Ordinal);
         var subscribed = new HashSet<string>(subscriptions, StringComparer.Ordinal);
@@ -42,7 +43,7 @@ public static class ListSelection
             if (!Matches(name)) continue;
             var folder = byName.GetValueOrDefault(name);
             if (request.SpecialUse && folder?.SpecialUse is null) continue;
-            entries[name] = new ListEntry(name, folder, Attributes(request, name, folder, folders, subscribed.Contains(name), placeholder: false), false);
+            entries[name] = new ListEntry(name, folder, Attributes(request, name, folder, folders, subscribed.Contains(name), placeholder: false, noSelect), false);
         }
 
         if (request.Lsub || request.RecursiveMatch)
@@ -62,14 +63,15 @@ public static class ListSelection
                     var folder = byName.GetValueOrDefault(parent);
                     if (request.SpecialUse && folder?.SpecialUse is null) continue;
                     entries[parent] = new ListEntry(parent, folder,
-                        Attributes(request, parent, folder, folders, subscribed.Contains(parent), placeholder: true), request.RecursiveMatch);
+                        Attributes(request, parent, folder, folders, subscribed.Contains(parent), placeholder: true, noSelect), request.RecursiveMatch);
                 }
             }
         }
         return entries.Values.OrderBy(e => e.Name == SpecialFolders.Inbox ? 0 : 1).ThenBy(e => e.Name, StringComparer.Ordinal).ToList();
     }
 
-    private static List<string> Attributes(Request request, string name, FolderInfo? folder, IReadOnlyList<FolderInfo> folders, bool isSubscribed, bool placeholder)
+    private static List<string> Attributes(Request request, string name, FolderInfo? folder, IReadOnlyList<FolderInfo> folders, bool isSubscribed, bool placeholder,
+        IReadOnlySet<string>? noSelect)
     {
         var attributes = new List<string>();
         if (request.Lsub)
@@ -87,6 +89,7 @@ public static class ListSelection
         {
             // CHILDREN (RFC 3348, RFC 5258 §4) is answered whether asked for or not, as the RFCs allow.
             var hasChildren = folders.Any(f => f.Name.StartsWith(name + SpecialFolders.Delimiter, StringComparison.Ordinal));
+            if (noSelect?.Contains(name) == true) attributes.Add("\\Noselect");
             attributes.Add(hasChildren ? "\\HasChildren" : "\\HasNoChildren");
             if (folder.SpecialUse is { } use) attributes.Add(use);
         }

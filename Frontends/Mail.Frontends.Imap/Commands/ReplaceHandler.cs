@@ -42,13 +42,22 @@ public sealed class ReplaceHandler : IImapCommandHandler
         if (!StoreHandler.TryCheckFlags(message.Flags, out var flags, out var bad)) return ImapResult.Bad(bad!);
         if (message.Utf8 && !session.Utf8Accept) return ImapResult.Bad("UTF8 data needs ENABLE UTF8=ACCEPT (RFC 6855 §4)");
         var name = session.DecodeMailbox(replace.Mailbox);
-        var folders = await session.Mailbox.ListFoldersAsync();
-        var folder = folders.FirstOrDefault(f => StatusHandler.SameName(f.Name, name));
+        var target = await session.ResolveAsync(name);
+        if (target is null) return ImapResult.No($"Mailbox {name} does not exist", "NONEXISTENT");
+        // RFC 4314 §4 as for APPEND into the target and EXPUNGE from the selected mailbox; the one grain write needs one owner.
+        if (!target.Has('i')) return ImapResult.No($"No right to append to {name}", "NOPERM");
+        if (!(selected.Target.Has('t') && selected.Target.Has('e'))) return ImapResult.No("No right to remove messages here", "NOPERM");
+        if (target.Grain.GetGrainId() != selected.Grain.GetGrainId()) return ImapResult.No("REPLACE works within one account's mailbox", "CANNOT");
+        var folders = await target.Grain.ListFoldersAsync();
+        var folder = folders.FirstOrDefault(f => StatusHandler.SameName(f.Name, target.Folder));
         if (folder is null) return ImapResult.No($"Mailbox {name} does not exist", "TRYCREATE");
+        flags = FlagRights.Permitted(target, flags).ToArray();
         ReadOnlyMemory<byte> content;
         if (message.Catenate is { } parts)
         {
-            var (assembled, refusal) = await CatenateAssembler.AssembleAsync(session, parts, folders, session.Options.MaxLiteralBytes, ct);
+            // CATENATE's URLs name the session's own mailboxes (RFC 4469 §5).
+            var ownFolders = target.Shared ? await session.Mailbox.ListFoldersAsync() : folders;
+            var (assembled, refusal) = await CatenateAssembler.AssembleAsync(session, parts, ownFolders, session.Options.MaxLiteralBytes, ct);
             if (refusal is not null) return refusal;
             content = assembled!;
         }
@@ -63,7 +72,7 @@ public sealed class ReplaceHandler : IImapCommandHandler
         PlacedMessage placed;
         try
         {
-            placed = await session.Mailbox.ReplaceAsync(new MessageDelivery(
+            placed = await selected.Grain.ReplaceAsync(new MessageDelivery(
                 "imap-replace/" + Guid.NewGuid().ToString("N"), folder.Name, new StoredBlob(account.TenantId, blob.Name, blob.Length),
                 AppendHandler.Summary(content), flags, [], message.InternalDate ?? DateTimeOffset.UtcNow), selected.FolderId, uid);
         }

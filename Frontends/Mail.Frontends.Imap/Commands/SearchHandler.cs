@@ -26,6 +26,7 @@ public sealed class SearchHandler : IImapCommandHandler
     public async Task<ImapResult> HandleAsync(ImapSession session, ImapCommand command, CancellationToken ct)
     {
         var search = (SearchCommand)command;
+        if (search.Return.HasFlag(SearchReturn.Update) && session.Updates.Has(search.Tag)) return SearchUpdates.TagInUse(search.Tag);
         var saving = search.Return.HasFlag(SearchReturn.Save);
         if (search.Charset is not null && session.Utf8Accept)
         {
@@ -48,7 +49,11 @@ public sealed class SearchHandler : IImapCommandHandler
             modseqs is null ? null : (index, state) => modseqs[index] = state.Modseq);
         if (saving) session.SavedResult = Saved(search.Return, matches).Select(selected.UidAt).ToArray();
         var numbers = matches.Select(i => search.Uid ? selected.UidAt(i) : i + 1).ToList();
-        if (search.Return == SearchReturn.Save) return ImapResult.Ok("SEARCH completed");
+        if (search.Return.HasFlag(SearchReturn.Update))
+        {
+            session.Updates.Start(session, search.Tag, search.Uid, search.Return, search.Partial, matches.Select(selected.UidAt), sort: null, search.Criteria);
+        }
+        if ((search.Return & ~SearchReturn.Update) == SearchReturn.Save) return ImapResult.Ok("SEARCH completed");
         if (search.Extended || session.Rev2)
         {
             var returns = search.Return is SearchReturn.None ? SearchReturn.All : search.Return;

@@ -30,11 +30,17 @@ public sealed class SelectHandler : IImapCommandHandler
             // RFC 7162 §3.2.11, RFC 9051 §6.3.2: the previous mailbox is closed before the new one's responses.
             session.Untagged("OK [CLOSED] Previous mailbox closed");
         }
+        var name = session.DecodeMailbox(select.Mailbox);
+        var target = await session.ResolveAsync(name);
+        if (target is null) return ImapResult.No($"Mailbox {name} does not exist", "NONEXISTENT");
+        // RFC 4314 §4: SELECT and EXAMINE take "r"; without a right to change anything the selection is read-only.
+        if (!target.Has('r')) return ImapResult.No($"No right to read {name}", "NOPERM");
+        var readOnly = select.ReadOnly || !target.Rights.Any(r => r is 's' or 'w' or 't' or 'e');
         FolderView view;
         try
         {
             // The grain's own map of the folder, by reference: nothing is copied per message (RFC 9051 §6.3.2 needs only counts).
-            view = await session.Mailbox.OpenFolderAsync(session.DecodeMailbox(select.Mailbox));
+            view = await target.Grain.OpenFolderAsync(target.Folder);
         }
         catch (MailException e)
         {
@@ -43,7 +49,7 @@ public sealed class SelectHandler : IImapCommandHandler
         if (select.Condstore) session.Condstore = true;
         var folder = view.Folder;
         var map = view.Map;
-        var selected = new SelectedFolder(folder.Name, folder.FolderId, folder.UidValidity, select.ReadOnly, folder.HighestModseq, map);
+        var selected = new SelectedFolder(target.ClientName(folder.Name), folder.FolderId, folder.UidValidity, readOnly, folder.HighestModseq, map, target);
 
         var announced = new AnnouncedFlags(map.Keywords);
         session.Select(selected);
@@ -58,19 +64,19 @@ public sealed class SelectHandler : IImapCommandHandler
         }
         session.Untagged($"OK [UIDVALIDITY {folder.UidValidity}] UIDs valid");
         session.Untagged($"OK [UIDNEXT {folder.UidNext}] Predicted next UID");
-        announced.WritePermanentFlags(session, select.ReadOnly);
+        announced.WritePermanentFlags(session, selected);
         session.Untagged($"OK [HIGHESTMODSEQ {folder.HighestModseq}] Highest");
         session.Untagged($"OK [MAILBOXID ({ObjectIds.MailboxId(folder.FolderId, folder.UidValidity)})] Ok");
         if (session.Rev2)
         {
             var w = session.Writer().Raw("* LIST () \"/\"").Item();
-            w.AString(session.EncodeMailbox(folder.Name)).Crlf();
+            w.AString(session.EncodeMailbox(selected.Name)).Crlf();
         }
         if (select.Qresync is { } qresync && qresync.UidValidity == folder.UidValidity)
         {
             await ResyncAsync(session, selected, qresync, folder.UidNext);
         }
-        return ImapResult.Ok(command.Name + " completed", select.ReadOnly ? "READ-ONLY" : "READ-WRITE");
+        return ImapResult.Ok(command.Name + " completed", readOnly ? "READ-ONLY" : "READ-WRITE");
     }
 
     /// <summary>
@@ -82,7 +88,7 @@ public sealed class SelectHandler : IImapCommandHandler
         var known = qresync.KnownUids;
         try
         {
-            var vanished = await ExpungedSinceAsync(session, selected.FolderId, qresync.Modseq, selected.LogPosition);
+            var vanished = await ExpungedSinceAsync(selected.Grain, selected.FolderId, qresync.Modseq, selected.LogPosition);
             var largest = Math.Max(selected.MaxUid, vanished.Count == 0 ? 0 : vanished.Max());
             var reported = vanished.Where(uid => known is null || known.Contains(uid, largest)).Order().ToList();
             if (reported.Count > 0) session.Untagged("VANISHED (EARLIER) " + SequenceSet.Format(reported));
@@ -109,7 +115,7 @@ public sealed class SelectHandler : IImapCommandHandler
         var after = 0L;
         while (true)
         {
-            var slots = await session.Mailbox.GetSlotsChangedSinceAsync(selected.FolderId, since, after, IMailboxGrain.MaxSlotBatch);
+            var slots = await selected.Grain.GetSlotsChangedSinceAsync(selected.FolderId, since, after, IMailboxGrain.MaxSlotBatch);
             foreach (var slot in slots)
             {
                 if (slot.Uid > selected.MaxUid) yield break;
@@ -121,13 +127,13 @@ public sealed class SelectHandler : IImapCommandHandler
     }
 
     /// <summary>UIDs of the folder expunged after <paramref name="since"/>, from the change log.</summary>
-    public static async Task<List<long>> ExpungedSinceAsync(ImapSession session, int folderId, long since, long until)
+    public static async Task<List<long>> ExpungedSinceAsync(IMailboxGrain mailbox, int folderId, long since, long until)
     {
         var uids = new List<long>();
         var position = since;
         while (position < until)
         {
-            var changes = await session.Mailbox.GetChangesAsync(position, 5000);
+            var changes = await mailbox.GetChangesAsync(position, 5000);
             foreach (var change in changes)
             {
                 if (change.Modseq > until) return uids;

@@ -25,6 +25,25 @@ public sealed class SortHandler : IImapCommandHandler
     {
         var sort = (SortCommand)command;
         if (!SearchHandler.IsSupportedCharset(sort.Charset)) return SearchHandler.BadCharset();
+        if (sort.Return.HasFlag(SearchReturn.Update) && session.Updates.Has(sort.Tag)) return SearchUpdates.TagInUse(sort.Tag);
+        var entries = await SortedAsync(session, sort, ct);
+        var numbers = entries.Select(e => sort.Uid ? e.Uid : e.Index + 1).ToList();
+        if (sort.Extended)
+        {
+            if (sort.Return.HasFlag(SearchReturn.Save)) session.SavedResult = entries.Select(e => e.Uid).ToArray();
+            if (sort.Return.HasFlag(SearchReturn.Update)) session.Updates.Start(session, sort.Tag, sort.Uid, sort.Return, sort.Partial, entries.Select(e => e.Uid), sort, sort.Search);
+            if ((sort.Return & ~SearchReturn.Update) != SearchReturn.Save) session.Untagged(Esort(sort, numbers));
+            return ImapResult.Ok("SORT completed");
+        }
+        var builder = new StringBuilder("SORT");
+        foreach (var n in numbers) builder.Append(' ').Append(n);
+        session.Untagged(builder.ToString());
+        return ImapResult.Ok("SORT completed");
+    }
+
+    /// <summary>The messages <paramref name="sort"/> picks, in its order: index in the view (0-based) and UID.</summary>
+    internal static async Task<List<(int Index, long Uid)>> SortedAsync(ImapSession session, SortCommand sort, CancellationToken ct)
+    {
         var states = new List<(int Index, MessageState State)>();
         await SearchHandler.MatchingAsync(session, sort.Search, ct, MessageDetail.Slot, (index, state) => states.Add((index, state)));
         var needsSummary = sort.Criteria.Any(c => c.Key is not (SortKey.Arrival or SortKey.Size));
@@ -55,17 +74,7 @@ public sealed class SortHandler : IImapCommandHandler
             }
             return a.Index.CompareTo(b.Index);
         });
-        var numbers = entries.Select(e => sort.Uid ? e.State.Uid : e.Index + 1).ToList();
-        if (sort.Extended)
-        {
-            if (sort.Return.HasFlag(SearchReturn.Save)) session.SavedResult = entries.Select(e => e.State.Uid).ToArray();
-            if (sort.Return != SearchReturn.Save) session.Untagged(Esort(sort, numbers));
-            return ImapResult.Ok("SORT completed");
-        }
-        var builder = new StringBuilder("SORT");
-        foreach (var n in numbers) builder.Append(' ').Append(n);
-        session.Untagged(builder.ToString());
-        return ImapResult.Ok("SORT completed");
+        return entries.Select(e => (e.Index, e.State.Uid)).ToList();
     }
 
     /// <summary>

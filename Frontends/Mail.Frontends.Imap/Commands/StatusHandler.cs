@@ -22,12 +22,16 @@ public sealed class StatusHandler : IImapCommandHandler
     {
         var status = (StatusCommand)command;
         var name = session.DecodeMailbox(status.Mailbox);
-        var folders = await session.Mailbox.ListFoldersAsync();
-        var folder = folders.FirstOrDefault(f => SameName(f.Name, name));
+        var target = await session.ResolveAsync(name);
+        if (target is null) return ImapResult.No($"Mailbox {name} does not exist", "NONEXISTENT");
+        // RFC 4314 §4: STATUS takes "r".
+        if (!target.Has('r')) return ImapResult.No($"No right to read {name}", "NOPERM");
+        var folders = await target.Grain.ListFoldersAsync();
+        var folder = folders.FirstOrDefault(f => SameName(f.Name, target.Folder));
         if (folder is null) return ImapResult.No($"Mailbox {name} does not exist", "NONEXISTENT");
-        var rendered = await RenderAsync(session, folder, status.Items);
+        var rendered = await RenderAsync(target.Grain, folder, status.Items);
         if (rendered is null) return ImapResult.Bad("Unknown STATUS item");
-        ListHandler.WriteStatus(session, folder.Name, rendered);
+        ListHandler.WriteStatus(session, target.ClientName(folder.Name), rendered);
         return ImapResult.Ok("STATUS completed");
     }
 
@@ -37,10 +41,10 @@ public sealed class StatusHandler : IImapCommandHandler
         || name.Trim().StartsWith("INBOX/", StringComparison.OrdinalIgnoreCase) && folder == "INBOX" + name.Trim()[5..];
 
     /// <summary>The status items, or null when one is unknown.</summary>
-    public static async Task<string?> RenderAsync(ImapSession session, FolderInfo folder, IReadOnlyList<string> items)
+    public static async Task<string?> RenderAsync(IMailboxGrain mailbox, FolderInfo folder, IReadOnlyList<string> items)
     {
-        var recent = items.Contains("RECENT") ? await session.Mailbox.CountRecentAsync(folder.FolderId) : 0;
-        var deleted = items.Contains("DELETED") ? await session.Mailbox.CountDeletedAsync(folder.FolderId) : 0;
+        var recent = items.Contains("RECENT") ? await mailbox.CountRecentAsync(folder.FolderId) : 0;
+        var deleted = items.Contains("DELETED") ? await mailbox.CountDeletedAsync(folder.FolderId) : 0;
         var builder = new StringBuilder();
         foreach (var item in items)
         {

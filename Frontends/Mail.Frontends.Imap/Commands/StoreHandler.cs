@@ -38,6 +38,9 @@ public sealed class StoreHandler : IImapCommandHandler
             StoreMode.Remove => FlagStoreMode.Remove,
             _ => FlagStoreMode.Replace,
         };
+        // RFC 4314 §4: each flag a STORE changes takes its right; replacing the flags changes every one of them.
+        var needed = mode == FlagStoreMode.Replace ? ['s', 'w', 't'] : flags.Select(FlagRights.RightOf).Distinct().ToArray();
+        if (needed.Any(right => !selected.Target.Has(right))) return ImapResult.No("No right to change these flags here", "NOPERM");
         var modified = new List<long>();
         // One grain call, and one database transaction, per chunk of messages.
         foreach (var chunk in indexes.Chunk(IMailboxGrain.MaxContentBatch))
@@ -45,7 +48,7 @@ public sealed class StoreHandler : IImapCommandHandler
             FlagStoreResult result;
             try
             {
-                result = await session.Mailbox.StoreFlagsAsync(chunk.Select(selected.MessageIdAt).ToArray(), mode, flags, store.UnchangedSince);
+                result = await session.SelectedMailbox.StoreFlagsAsync(chunk.Select(selected.MessageIdAt).ToArray(), mode, flags, store.UnchangedSince);
             }
             catch (MailException e)
             {

@@ -16,9 +16,11 @@ public sealed class UnauthenticateHandler : IImapCommandHandler
     public ImapState States => ImapState.LoggedIn;
 
     /// <inheritdoc />
-    public Task<ImapResult> HandleAsync(ImapSession session, ImapCommand command, CancellationToken ct)
+    public async Task<ImapResult> HandleAsync(ImapSession session, ImapCommand command, CancellationToken ct)
     {
+        // NOTIFY (RFC 5465) follows the identity that ends here.
+        await session.StopNotifyAsync();
         session.LogOut();
-        return Task.FromResult(ImapResult.Ok("UNAUTHENTICATE completed"));
+        return ImapResult.Ok("UNAUTHENTICATE completed");
     }
 }

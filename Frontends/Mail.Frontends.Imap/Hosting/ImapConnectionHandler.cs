@@ -52,12 +52,29 @@ public sealed class ImapConnectionHandler(
         session.Untagged(timeout == SessionTimeout.Idle ? "BYE Autologout; idle for too long" : "BYE Autologout; command not received in time");
 
     /// <inheritdoc />
-    protected override Task CloseAsync(ImapSession session) =>
+    protected override async Task CloseAsync(ImapSession session)
+    {
+        await session.StopNotifyAsync();
         // A literal streamed for a command that never ran (the client left) is referenced by nothing.
-        session.Account is null ? Task.CompletedTask : session.DiscardStreamedLiteralsAsync();
+        if (session.Account is not null) await session.DiscardStreamedLiteralsAsync();
+    }
 
     /// <inheritdoc />
     protected override async Task ExecuteAsync(ImapSession session, FrameStatus status, CancellationToken ct)
+    {
+        // The output turn: a NOTIFY report between commands (RFC 5465) waits for the command's tagged response.
+        await session.Turn.WaitAsync(ct);
+        try
+        {
+            await ExecuteInTurnAsync(session, status, ct);
+        }
+        finally
+        {
+            session.Turn.Release();
+        }
+    }
+
+    private async Task ExecuteInTurnAsync(ImapSession session, FrameStatus status, CancellationToken ct)
     {
         switch (status)
         {

@@ -32,11 +32,14 @@ public static class ImapFrontendExtensions
                      new CreateHandler(), new DeleteHandler(), new RenameHandler(), new SubscribeHandler(), new StatusHandler(),
                      new SelectHandler(), new CloseHandler(), new UnselectHandler(), new UnauthenticateHandler(), new ExpungeHandler(), new AppendHandler(),
                      new FetchHandler(), new StoreHandler(), new CopyHandler(), new SearchHandler(), new SortHandler(), new ThreadHandler(), new QuotaHandler(),
+                     new AclHandler(),
                  })
         {
             builder.Services.AddSingleton(handler);
         }
         builder.Services.AddSingleton<IImapCommandHandler, IdleHandler>();
+        builder.Services.AddSingleton<IImapCommandHandler, NotifyHandler>();
+        builder.Services.AddSingleton<IImapCommandHandler>(new CancelUpdateHandler());
         builder.Services.AddSingleton<IImapCommandHandler, ReplaceHandler>();
         builder.Services.AddSingleton<IImapCommandHandler, CompressHandler>();
         builder.Services.Configure<MailboxChangeFeedOptions>(builder.Configuration.GetSection(MailboxChangeFeedOptions.Section));

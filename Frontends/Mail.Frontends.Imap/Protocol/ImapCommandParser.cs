@@ -112,6 +112,8 @@ public static class ImapCommandParser
             }
             case "SELECT" or "EXAMINE":
                 return Select(r, tag, name == "EXAMINE");
+            case "GETACL" or "MYRIGHTS" or "LISTRIGHTS" or "DELETEACL" or "SETACL":
+                return Acl(r, tag, name);
             case "CREATE":
             {
                 r.Sp();
@@ -179,9 +181,31 @@ public static class ImapCommandParser
                 return Sort(r, tag) with { Uid = uid };
             case "THREAD":
                 return Thread(r, tag) with { Uid = uid };
+            case "NOTIFY":
+                return Notify(r, tag);
+            case "CANCELUPDATE":
+            {
+                var tags = new List<string>();
+                while (r.TrySp()) tags.Add(r.String());
+                if (tags.Count == 0) throw r.Error("CANCELUPDATE needs a tag");
+                return new CancelUpdateCommand(tag, tags);
+            }
             default:
                 throw r.Error($"Unknown command {name}");
         }
+    }
+
+    /// <summary>RFC 4314 §3: the mailbox, then the identifier (LISTRIGHTS, DELETEACL, SETACL), then the rights (SETACL), all astrings.</summary>
+    private static AclCommand Acl(ImapReader r, string tag, string name)
+    {
+        r.Sp();
+        var mailbox = r.AString();
+        if (name is "GETACL" or "MYRIGHTS") return new AclCommand(tag, name, mailbox, null, null);
+        r.Sp();
+        var identifier = r.AString();
+        if (name != "SETACL") return new AclCommand(tag, name, mailbox, identifier, null);
+        r.Sp();
+        return new AclCommand(tag, name, mailbox, identifier, r.AString());
     }
 
     private static object CreateParameter(ImapReader r, List<string> uses)
@@ -591,6 +615,7 @@ public static class ImapCommandParser
                 "COUNT" => SearchReturn.Count,
                 "SAVE" => SearchReturn.Save,
                 "PARTIAL" => SearchReturn.Partial,
+                "UPDATE" => SearchReturn.Update,
                 _ => throw r.Error($"Unsupported RETURN option {option}"),
             };
             if (option == "PARTIAL")
@@ -605,6 +630,82 @@ public static class ImapCommandParser
         });
         partial = range;
         return returns == SearchReturn.None ? SearchReturn.All : returns;
+    }
+
+    /// <summary>NOTIFY NONE / NOTIFY SET [STATUS] event-group... (RFC 5465 §8).</summary>
+    private static NotifyCommand Notify(ImapReader r, string tag)
+    {
+        r.Sp();
+        var verb = r.Atom().ToUpperInvariant();
+        if (verb == "NONE") return new NotifyCommand(tag, None: true, Status: false, []);
+        if (verb != "SET") throw r.Error("Expected NOTIFY SET or NOTIFY NONE");
+        r.Sp();
+        var status = false;
+        if (r.Peek() is 'S' or 's')
+        {
+            if (r.Atom().ToUpperInvariant() != "STATUS") throw r.Error("Expected STATUS or an event group");
+            status = true;
+            r.Sp();
+        }
+        var groups = new List<NotifyGroup> { NotifyGroupOf(r) };
+        while (r.TrySp()) groups.Add(NotifyGroupOf(r));
+        return new NotifyCommand(tag, None: false, status, groups);
+    }
+
+    private static NotifyGroup NotifyGroupOf(ImapReader r)
+    {
+        r.Expect('(');
+        r.Enter();
+        var filter = r.Atom().ToUpperInvariant() switch
+        {
+            "SELECTED" => NotifyFilter.Selected,
+            "SELECTED-DELAYED" => NotifyFilter.SelectedDelayed,
+            "INBOXES" => NotifyFilter.Inboxes,
+            "PERSONAL" => NotifyFilter.Personal,
+            "SUBSCRIBED" => NotifyFilter.Subscribed,
+            "SUBTREE" => NotifyFilter.Subtree,
+            "MAILBOXES" => NotifyFilter.Mailboxes,
+            var other => throw r.Error($"Unknown NOTIFY filter {other}"),
+        };
+        var names = new List<string>();
+        if (filter is NotifyFilter.Subtree or NotifyFilter.Mailboxes)
+        {
+            r.Sp();
+            if (r.Peek() == '(') names = r.List(r.AString, allowEmpty: false);
+            else names.Add(r.AString());
+        }
+        r.Sp();
+        var events = NotifyEvents.None;
+        var unknown = new List<string>();
+        List<FetchItem> fetch = [];
+        if (r.Peek() != '(')
+        {
+            if (r.Atom().ToUpperInvariant() != "NONE") throw r.Error("Expected an event list or NONE");
+        }
+        else
+        {
+            r.Expect('(');
+            r.Enter();
+            while (true)
+            {
+                var name = r.Atom();
+                var parsed = char.IsLetter(name[0]) && Enum.TryParse<NotifyEvents>(name, ignoreCase: true, out var known) && known != NotifyEvents.None && Enum.IsDefined(known)
+                    ? known
+                    : NotifyEvents.None;
+                if (parsed == NotifyEvents.None) unknown.Add(name);
+                events |= parsed;
+                if (!r.TrySp()) break;
+                // RFC 5465 §8: MessageNew may carry the FETCH attributes of the new messages.
+                if (parsed != NotifyEvents.MessageNew || r.Peek() != '(') continue;
+                fetch = r.List(() => FetchAttribute(r), allowEmpty: false);
+                if (!r.TrySp()) break;
+            }
+            r.Expect(')');
+            r.Leave();
+        }
+        r.Expect(')');
+        r.Leave();
+        return new NotifyGroup(filter, names, events, unknown) { FetchItems = fetch };
     }
 
     private static SortCommand Sort(ImapReader r, string tag)

@@ -18,4 +18,6 @@ public enum SearchReturn
     Save = 16,
     /// <summary>PARTIAL low:high (RFC 5267 §4.4): the matches at those positions of the result.</summary>
     Partial = 32,
+    /// <summary>UPDATE (RFC 5267 §4.3): keep the result current with unsolicited ESEARCH ADDTO/REMOVEFROM until CANCELUPDATE.</summary>
+    Update = 64,
 }

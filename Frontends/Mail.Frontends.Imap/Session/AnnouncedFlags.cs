@@ -43,7 +43,19 @@ public sealed class AnnouncedFlags
     /// <summary>Writes the FLAGS response (RFC 9051 §7.3.5).</summary>
     public void WriteFlags(ImapSession session) => session.Untagged($"FLAGS ({List()})");
 
-    /// <summary>Writes OK [PERMANENTFLAGS] (RFC 9051 §7.1): empty for a read-only selection, else with "\*" (new keywords allowed).</summary>
-    public void WritePermanentFlags(ImapSession session, bool readOnly) =>
-        session.Untagged(readOnly ? "OK [PERMANENTFLAGS ()] Read-only mailbox" : $"OK [PERMANENTFLAGS ({List()} \\*)] Flags permitted");
+    /// <summary>
+    /// Writes OK [PERMANENTFLAGS] (RFC 9051 §7.1): empty for a read-only selection, else the flags the session's rights let
+    /// it change (RFC 4314 §4: \Seen with "s", \Deleted with "t", the others and new keywords, "\*", with "w").
+    /// </summary>
+    public void WritePermanentFlags(ImapSession session, SelectedFolder selected)
+    {
+        if (selected.ReadOnly)
+        {
+            session.Untagged("OK [PERMANENTFLAGS ()] Read-only mailbox");
+            return;
+        }
+        var flags = SystemFlags.Where(flag => selected.Target.Has(FlagRights.RightOf(flag))).ToList();
+        if (selected.Target.Has('w')) flags.AddRange(_ordered.Append("\\*"));
+        session.Untagged($"OK [PERMANENTFLAGS ({string.Join(' ', flags)})] Flags permitted");
+    }
 }

@@ -138,6 +138,29 @@ public sealed class ImapSession : IProtocolSession
     /// <summary>The UIDs of the last SEARCH RETURN (SAVE) in the selected mailbox, which "$" names (RFC 5182 §2.1).</summary>
     public IReadOnlyList<long> SavedResult { get; set; } = [];
 
+    /// <summary>The updating searches of the selected mailbox (RFC 5267 §4: CONTEXT=SEARCH, CONTEXT=SORT).</summary>
+    public SearchUpdates Updates { get; } = new();
+
+    /// <summary>The NOTIFY SET in force (RFC 5465), if any.</summary>
+    public NotifySession? Notify { get; set; }
+
+    /// <summary>Ends NOTIFY, if it is on (NOTIFY NONE, a new NOTIFY SET, UNAUTHENTICATE, the end of the connection).</summary>
+    public async Task StopNotifyAsync()
+    {
+        if (Notify is not { } notify) return;
+        Notify = null;
+        await notify.DisposeAsync();
+    }
+
+    /// <summary>
+    /// The right to write responses: a command holds it from its first response to its tagged one, the reading of a
+    /// command holds it to ask for a literal, and NOTIFY's reports between commands take it, so that they never interleave.
+    /// </summary>
+    public SemaphoreSlim Turn { get; } = new(1, 1);
+
+    /// <summary>Whether an exception means the client or the connection went away.</summary>
+    public static bool IsDisconnect(Exception e) => ProtocolConnectionHandler<ImapSession, FrameStatus>.IsDisconnect(e);
+
     /// <summary>Failed LOGIN/AUTHENTICATE attempts.</summary>
     public int AuthFailures { get; set; }
 
@@ -146,6 +169,36 @@ public sealed class ImapSession : IProtocolSession
 
     /// <summary>The account's mailbox grain.</summary>
     public IMailboxGrain Mailbox => _mailbox ?? throw new InvalidOperationException("Not logged in.");
+
+    /// <summary>The grain that owns the selected folder: the account's own, or the owner's of a shared folder (RFC 4314).</summary>
+    public IMailboxGrain SelectedMailbox => Selected?.Grain ?? Mailbox;
+
+    /// <summary>
+    /// Resolves a mailbox name (decoded) to the grain that owns it and the session's rights there: a personal name to
+    /// the account's own mailbox with every right; <c>Other Users/owner/folder</c> to the owner's mailbox when the owner is
+    /// an account of the same tenant and grants this account any right on the folder. Null when the name denotes no
+    /// mailbox the session may know of: another tenant's, a missing folder and a folder without rights look the same
+    /// (RFC 4314 §4 and §6: existence is not revealed).
+    /// </summary>
+    public async Task<MailboxTarget?> ResolveAsync(string name)
+    {
+        var account = Account!;
+        if (!OtherUsersNamespace.Contains(name)) return new MailboxTarget(Mailbox, name, null, AclRights.All);
+        if (!OtherUsersNamespace.TryParse(name, out var owner, out var folder) || AddressKey.Normalize(owner) is not { } address) return null;
+        var route = await Grains.GetGrain<IAddressGrain>(address).ResolveAsync();
+        if (route is null || route.TenantId != account.TenantId || route.AccountId == account.AccountId) return null;
+        var grain = Grains.GetGrain<IMailboxGrain>(route.AccountId);
+        string rights;
+        try
+        {
+            rights = await grain.GetRightsAsync(folder, account.TenantId, account.AccountId);
+        }
+        catch (Mail.Grains.Interfaces.Errors.MailException e) when (e.Code == Mail.Grains.Interfaces.Errors.MailErrorCode.NotFound)
+        {
+            return null;
+        }
+        return rights.Length == 0 ? null : new MailboxTarget(grain, folder, address, rights);
+    }
 
     /// <summary>
     /// How long the next command may take to begin and to arrive in full: before login the short pre-login timer for
@@ -241,6 +294,7 @@ public sealed class ImapSession : IProtocolSession
         Flags = null;
         Recent = new RecentUids();
         SavedResult = [];
+        Updates.Clear();
         Cache.Clear();
     }
 
@@ -263,8 +317,9 @@ public sealed class ImapSession : IProtocolSession
             return builder.ToString();
         }
         builder.Append(" IDLE NAMESPACE UNSELECT UNAUTHENTICATE UIDPLUS MOVE CHILDREN SPECIAL-USE LIST-EXTENDED LIST-STATUS")
+            .Append(" NOTIFY CONTEXT=SEARCH CONTEXT=SORT")
             .Append(" CONDSTORE QRESYNC ESEARCH SEARCHRES MULTIAPPEND CATENATE QUOTA QUOTA=RES-STORAGE STATUS=SIZE BINARY SORT SORT=DISPLAY ESORT WITHIN I18NLEVEL=1 INPROGRESS UIDONLY PREVIEW PREVIEW=FUZZY SNIPPET=FUZZY THREAD=ORDEREDSUBJECT THREAD=REFERENCES THREAD=REFS")
-            .Append(" APPENDLIMIT=").Append(Options.MaxLiteralBytes);
+            .Append(" ACL RIGHTS=texk APPENDLIMIT=").Append(Options.MaxLiteralBytes);
         builder.Append(" REPLACE OBJECTID SAVEDATE CREATE-SPECIAL-USE COMPRESS=DEFLATE UTF8=ACCEPT");
         return builder.ToString();
     }
@@ -298,18 +353,28 @@ public sealed class ImapSession : IProtocolSession
             input.AdvanceTo(reader.Position);
             if (status == FrameStatus.Literal)
             {
-                if (Framer.PendingSynchronizing)
-                {
-                    Continuation("Ready for literal data");
-                    await FlushAsync(ct);
-                }
+                if (Framer.PendingSynchronizing) await ContinueAsync(ct);
                 _literals.Add(await StreamedLiteral.ReceiveAsync(input, Framer.PendingLiteral, Blobs, Account!.TenantId, ct));
                 Framer.LiteralStreamed();
                 continue;
             }
             if (status != FrameStatus.Continue) return status;
+            await ContinueAsync(ct);
+        }
+    }
+
+    /// <summary>Asks for a synchronizing literal, in the output turn (a NOTIFY report may be going out between commands).</summary>
+    private async Task ContinueAsync(CancellationToken ct)
+    {
+        await Turn.WaitAsync(ct);
+        try
+        {
             Continuation("Ready for literal data");
             await FlushAsync(ct);
+        }
+        finally
+        {
+            Turn.Release();
         }
     }
 
@@ -327,6 +392,22 @@ public sealed class ImapSession : IProtocolSession
         };
 
     /// <summary>
+    /// Brings the client's view of the selected mailbox up to date (see <see cref="SyncViewAsync"/>), then follows the
+    /// new messages with the FETCH that NOTIFY's MessageNew asks for (RFC 5465 §5.2) and reports what changed in the
+    /// updating searches (RFC 5267 §4.3).
+    /// </summary>
+    public async Task SyncAsync(bool allowExpunge)
+    {
+        var selected = Selected;
+        if (selected is null) return;
+        var before = selected.MaxUid;
+        await SyncViewAsync(allowExpunge);
+        if (Closing || !ReferenceEquals(Selected, selected)) return;
+        if (Notify is { Active: true } notify && selected.MaxUid > before) await notify.FetchNewAsync(before + 1, CancellationToken.None);
+        if (Updates.Count > 0) await Updates.RefreshAsync(this, CancellationToken.None);
+    }
+
+    /// <summary>
     /// Brings the client's view of the selected mailbox up to date from the change log (the truth, not stream
     /// hints): EXISTS for new messages, EXPUNGE (VANISHED with QRESYNC) for removals, in log order so sequence
     /// numbers stay consistent (RFC 9051 §7.5.2), then FETCH FLAGS for messages whose flags another session changed.
@@ -334,11 +415,11 @@ public sealed class ImapSession : IProtocolSession
     /// first removal. The view is edited copy-on-write; once it has copied <see cref="RebasePages"/> pages and is
     /// current, it takes the grain's map again, which holds the same messages, so what it held alone is given up.
     /// </summary>
-    public async Task SyncAsync(bool allowExpunge)
+    private async Task SyncViewAsync(bool allowExpunge)
     {
         var selected = Selected;
         if (selected is null) return;
-        var mailbox = Mailbox;
+        var mailbox = selected.Grain;
         var head = await mailbox.GetHighestModseqAsync();
         if (head <= selected.LogPosition) return;
         // The first UID added by this replay and not yet announced with EXISTS (0: none).
@@ -387,6 +468,7 @@ public sealed class ImapSession : IProtocolSession
                                 break;
                             }
                             await FlushExistsAsync();
+                            Updates.BeforeExpunge(this, uid, index);
                             view.Remove(uid);
                             Recent.Removed(uid);
                             if (ReportsVanished) vanished.Add(uid);
@@ -396,7 +478,7 @@ public sealed class ImapSession : IProtocolSession
                         case MailboxChangeKind.FolderRenamed:
                         {
                             var folders = await mailbox.ListFoldersAsync();
-                            if (folders.FirstOrDefault(f => f.FolderId == selected.FolderId) is { } renamed) selected.Name = renamed.Name;
+                            if (folders.FirstOrDefault(f => f.FolderId == selected.FolderId) is { } renamed) selected.Name = selected.Target.ClientName(renamed.Name);
                             break;
                         }
                     }
@@ -446,7 +528,7 @@ public sealed class ImapSession : IProtocolSession
         var limit = selected.MaxUid + 1;
         if (firstUid < limit)
         {
-            var unclaimed = await Mailbox.ClaimRecentAsync(selected.FolderId, limit, claim: !selected.ReadOnly);
+            var unclaimed = await selected.Grain.ClaimRecentAsync(selected.FolderId, limit, claim: !selected.ReadOnly);
             var first = Math.Max(unclaimed, firstUid);
             if (first < limit) Recent.Add(first, limit - 1, selected.CountFromUid(first));
         }
@@ -467,7 +549,7 @@ public sealed class ImapSession : IProtocolSession
     {
         if (Flags is not { } announced || Selected is not { } selected || !announced.TryAdd(flags)) return;
         announced.WriteFlags(this);
-        announced.WritePermanentFlags(this, selected.ReadOnly);
+        announced.WritePermanentFlags(this, selected);
     }
 
     /// <summary>Change-log rows read per grain call by <see cref="SyncAsync"/>.</summary>
@@ -488,13 +570,13 @@ public sealed class ImapSession : IProtocolSession
         {
             if (Condstore)
             {
-                foreach (var slot in await Mailbox.GetSlotsAsync(selected.FolderId, chunk))
+                foreach (var slot in await selected.Grain.GetSlotsAsync(selected.FolderId, chunk))
                 {
                     WriteFlags(selected.IndexOfUid(slot.Uid), MessageState.FromSlot(slot), includeUid: true);
                 }
                 continue;
             }
-            var page = await Mailbox.GetFlagsAsync(selected.FolderId, chunk);
+            var page = await selected.Grain.GetFlagsAsync(selected.FolderId, chunk);
             for (var k = 0; k < page.Uids.Length; k++)
             {
                 var index = selected.IndexOfUid(page.Uids[k]);
@@ -517,8 +599,8 @@ public sealed class ImapSession : IProtocolSession
         {
             for (var start = 0; start < indexes.Count; start += pageSize)
             {
-                var current = next ?? LoadPageAsync(selected.FolderId, map, indexes, start, pageSize, detail);
-                next = start + pageSize < indexes.Count ? LoadPageAsync(selected.FolderId, map, indexes, start + pageSize, pageSize, detail) : null;
+                var current = next ?? LoadPageAsync(selected.Grain, selected.FolderId, map, indexes, start, pageSize, detail);
+                next = start + pageSize < indexes.Count ? LoadPageAsync(selected.Grain, selected.FolderId, map, indexes, start + pageSize, pageSize, detail) : null;
                 yield return await current;
             }
         }
@@ -539,7 +621,7 @@ public sealed class ImapSession : IProtocolSession
         }
     }
 
-    private async Task<MessageBatch> LoadPageAsync(int folderId, FolderMap map, IReadOnlyList<int> indexes, int start, int pageSize, MessageDetail detail)
+    private static async Task<MessageBatch> LoadPageAsync(IMailboxGrain mailbox, int folderId, FolderMap map, IReadOnlyList<int> indexes, int start, int pageSize, MessageDetail detail)
     {
         var count = Math.Min(pageSize, indexes.Count - start);
         var positions = new int[count];
@@ -559,7 +641,7 @@ public sealed class ImapSession : IProtocolSession
                 break;
             case MessageDetail.Flags:
             {
-                var page = await Mailbox.GetFlagsAsync(folderId, uids);
+                var page = await mailbox.GetFlagsAsync(folderId, uids);
                 var k = 0;
                 for (var n = 0; n < page.Uids.Length; n++)
                 {
@@ -571,7 +653,7 @@ public sealed class ImapSession : IProtocolSession
             default:
             {
                 var k = 0;
-                foreach (var slot in await Mailbox.GetSlotsAsync(folderId, uids))
+                foreach (var slot in await mailbox.GetSlotsAsync(folderId, uids))
                 {
                     while (uids[k] != slot.Uid) k++;
                     states[k] = MessageState.FromSlot(slot);
@@ -619,7 +701,7 @@ public sealed class ImapSession : IProtocolSession
         _contents.Clear();
         foreach (var chunk in states.Select(s => s.MessageId).Chunk(IMailboxGrain.MaxContentBatch))
         {
-            foreach (var content in await Mailbox.GetContentsAsync(chunk)) _contents[content.MessageId] = content;
+            foreach (var content in await SelectedMailbox.GetContentsAsync(chunk)) _contents[content.MessageId] = content;
         }
     }
 
@@ -629,7 +711,7 @@ public sealed class ImapSession : IProtocolSession
         var summaries = new Dictionary<long, MessageSummary>();
         foreach (var chunk in states.Select(s => s.MessageId).Chunk(IMailboxGrain.MaxContentBatch))
         {
-            foreach (var record in await Mailbox.GetMessagesAsync(chunk)) summaries[record.MessageId] = record.Summary;
+            foreach (var record in await SelectedMailbox.GetMessagesAsync(chunk)) summaries[record.MessageId] = record.Summary;
         }
         return summaries;
     }
@@ -643,7 +725,7 @@ public sealed class ImapSession : IProtocolSession
         if (Cache.TryGet(state.MessageId, out var cached) && cached.Coverage >= need) return cached;
         if (!_contents.TryGetValue(state.MessageId, out var content))
         {
-            var found = await Mailbox.GetContentsAsync([state.MessageId]);
+            var found = await SelectedMailbox.GetContentsAsync([state.MessageId]);
             if (found.Count == 0) return null;
             content = found[0];
         }

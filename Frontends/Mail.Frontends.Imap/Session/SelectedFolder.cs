@@ -8,9 +8,10 @@ namespace Mail.Frontends.Imap.Session;
 /// <see cref="Map"/>, ordered by UID, and change only when the session announces EXISTS or EXPUNGE. The map is the
 /// mailbox grain's <see cref="FolderMap"/> as of <see cref="LogPosition"/>: at first the grain's own object (shared with
 /// every session of the folder in this process), then, as the session replays the change log, a copy-on-write edit of
-/// it that shares every page it did not change. Flags, sizes and dates are not kept: commands read them per page.
+/// it that shares every page it did not change. Flags, sizes and dates are not kept: commands read them per page. A
+/// folder another account shares (RFC 4314) is read and written through its owner's grain, <see cref="Target"/>.
 /// </summary>
-public sealed class SelectedFolder(string name, int folderId, long uidValidity, bool readOnly, long logPosition, FolderMap map)
+public sealed class SelectedFolder(string name, int folderId, long uidValidity, bool readOnly, long logPosition, FolderMap map, MailboxTarget target)
 {
     private readonly List<(long First, long Last)> _ownChanges = [];
 
@@ -25,6 +26,12 @@ public sealed class SelectedFolder(string name, int folderId, long uidValidity, 
 
     /// <summary>Selected with EXAMINE.</summary>
     public bool ReadOnly { get; } = readOnly;
+
+    /// <summary>The owner's grain and the session's rights on the folder, as of SELECT (RFC 4314 §4).</summary>
+    public MailboxTarget Target { get; } = target;
+
+    /// <summary>The grain that owns the folder: every read and write of the selected folder goes to it.</summary>
+    public IMailboxGrain Grain => Target.Grain;
 
     /// <summary>The mailbox MODSEQ up to which the change log has been applied.</summary>
     public long LogPosition { get; set; } = logPosition;

@@ -9,7 +9,7 @@ namespace Mail.Grains.Mailboxes;
 /// messages), so each write is one small batch whatever the mailbox size: insert or update the
 /// message row, append a change-log row, update the folder and mailbox counters under the fencing epoch.
 /// </summary>
-public sealed class MailboxGrain(MailboxStore store) : Grain, IMailboxGrain
+public sealed partial class MailboxGrain(MailboxStore store, AclStore acls) : Grain, IMailboxGrain
 {
     private MailboxHead? _head;
     private (string Holder, DateTimeOffset Until)? _maildropLock;
@@ -187,18 +187,22 @@ public sealed class MailboxGrain(MailboxStore store) : Grain, IMailboxGrain
         var write = NewWrite();
         FolderHead? created = null;
         var adopted = new List<string>();
+        var levels = new List<FolderHead>();
         foreach (var level in FolderName.Parents(canonical).Append(canonical))
         {
             if (TryFindFolder(level) is not null) continue;
             created = AddFolder(write, level, head.CreatedAt, subscribe || AdoptSubscription(write, level, adopted));
+            levels.Add(created);
         }
         if (use is not null)
         {
             created = created! with { SpecialUse = use };
             write.SetFolder(created);
         }
+        var inherited = await InheritAclAsync(write, levels);
         await CommitAsync(write);
         _subscriptions.ExceptWith(adopted);
+        ApplyInheritedAcl(inherited);
         return created!.ToInfo();
     }
 

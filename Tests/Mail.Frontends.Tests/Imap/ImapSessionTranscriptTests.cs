@@ -197,7 +197,7 @@ public sealed class ImapSessionTranscriptTests(ImapHostFixture host)
             S: * ID ("name" "Mail" "vendor" "Mail")
             S: a1 OK ID completed
             C: a2 NAMESPACE
-            S: * NAMESPACE (("" "/")) NIL NIL
+            S: * NAMESPACE (("" "/")) (("Other Users/" "/")) NIL
             S: a2 OK NAMESPACE completed
             C: a3 ENABLE CONDSTORE UTF8=ACCEPT IMAP4rev2
             S: * ENABLED CONDSTORE UTF8=ACCEPT IMAP4rev2

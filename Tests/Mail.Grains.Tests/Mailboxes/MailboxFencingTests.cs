@@ -56,6 +56,7 @@ public sealed class MailboxFencingTests(MailClusterFixture fixture)
     [InlineData("expunge")]
     [InlineData("quota")]
     [InlineData("purge")]
+    [InlineData("acl")]
     public async Task EveryKindOfWriteIsFencedAfterATakeOver(string write)
     {
         var box = await TestMailbox.CreateAsync(fixture.Grains);
@@ -70,6 +71,7 @@ public sealed class MailboxFencingTests(MailClusterFixture fixture)
             "folder" => () => box.Grain.CreateFolderAsync("Fenced"),
             "expunge" => () => box.Grain.ExpungeMessageAsync(id),
             "purge" => () => box.Grain.PurgeAsync(),
+            "acl" => () => box.Grain.ChangeAclAsync(SpecialFolders.Inbox, "anyone", AclEdit.Replace, "lr"),
             _ => () => box.Grain.SetQuotaLimitAsync(1),
         };
         await TestMailbox.RefusedAsync(MailErrorCode.Fenced, call);
