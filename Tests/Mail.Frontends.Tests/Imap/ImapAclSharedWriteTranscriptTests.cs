@@ -42,6 +42,7 @@ public sealed class ImapAclSharedWriteTranscriptTests(ImapHostFixture host)
             S: * OK [UIDNEXT 2]*
             S: * OK [PERMANENTFLAGS*
             S: * OK [HIGHESTMODSEQ *
+            S: * OK [MAILBOXID (*
             S: b1 OK [READ-WRITE] SELECT completed
             C: b2 COPY 1 {{team}}
             """);
@@ -57,6 +58,7 @@ public sealed class ImapAclSharedWriteTranscriptTests(ImapHostFixture host)
             S: * OK [UIDNEXT 3]*
             S: * OK [PERMANENTFLAGS (\Answered \Flagged \Deleted \Seen \Draft \*)] Flags permitted
             S: * OK [HIGHESTMODSEQ *
+            S: * OK [MAILBOXID (*
             S: b3 OK [READ-WRITE] SELECT completed
             C: b4 FETCH 1:* (UID FLAGS BODY.PEEK[HEADER.FIELDS (SUBJECT)])
             S: * 1 FETCH (UID 1 FLAGS (\Recent) BODY[HEADER.FIELDS (SUBJECT)] {20}
@@ -94,6 +96,7 @@ public sealed class ImapAclSharedWriteTranscriptTests(ImapHostFixture host)
             S: * OK [UIDNEXT 3]*
             S: * OK [PERMANENTFLAGS*
             S: * OK [HIGHESTMODSEQ *
+            S: * OK [MAILBOXID (*
             S: c1 OK [READ-WRITE] SELECT completed
             C: c2 UID FETCH 1:* (FLAGS)
             S: * 1 FETCH (UID 2 FLAGS (\Flagged))

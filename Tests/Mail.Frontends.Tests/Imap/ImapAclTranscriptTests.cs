@@ -81,6 +81,7 @@ public sealed class ImapAclTranscriptTests(ImapHostFixture host)
             S: * OK [UIDNEXT 2] Predicted next UID
             S: * OK [PERMANENTFLAGS ()] Read-only mailbox
             S: * OK [HIGHESTMODSEQ *
+            S: * OK [MAILBOXID (*
             S: g5 OK [READ-ONLY] SELECT completed
             C: g6 FETCH 1 (FLAGS BODY[HEADER.FIELDS (SUBJECT)])
             S: * 1 FETCH (FLAGS (\Recent) BODY[HEADER.FIELDS (SUBJECT)] {19}
@@ -115,6 +116,7 @@ public sealed class ImapAclTranscriptTests(ImapHostFixture host)
             S: * OK [UIDNEXT 2] Predicted next UID
             S: * OK [PERMANENTFLAGS (\Answered \Flagged \Seen \Draft \*)] Flags permitted
             S: * OK [HIGHESTMODSEQ *
+            S: * OK [MAILBOXID (*
             S: g1 OK [READ-WRITE] SELECT completed
             C: g2 STORE 1 +FLAGS (\Deleted)
             S: g2 NO [NOPERM] No right to change these flags here
