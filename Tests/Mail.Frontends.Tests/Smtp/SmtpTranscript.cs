@@ -14,7 +14,7 @@ namespace Mail.Frontends.Tests.Smtp;
 public sealed class SmtpTranscript : IAsyncDisposable
 {
     /// <summary>How long a read waits by default before the test fails.</summary>
-    public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(5);
+    public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(30);
 
     private readonly TcpClient _tcp;
     private readonly byte[] _buffer = new byte[256 * 1024];
