@@ -6,7 +6,8 @@
 #   1. seeds the demo user's INBOX with BENCH_COUNT generated messages (300 senders, business vocabulary with known
 #      phrases, one in five with an attachment, labels, a year of dates): real encrypted blobs, rows by COPY
 #   2. waits for the search indexer to index them all from the change log: index throughput in messages/s
-#   3. times BENCH_QUERIES GET /v1/search calls (first page of 50, newest first) per query class: sender, phrase,
+#   3. writes EXPLAIN (ANALYZE, BUFFERS) of one query per class to $MAIL_DATA_DIR/plans, then times BENCH_QUERIES
+#      GET /v1/search calls (first page of 50, newest first, no count) per query class: sender, phrase,
 #      label + unread, date range, attachment name, negation: p50/p99
 #   4. delivers BENCH_FRESH messages over SMTP and polls /v1/search for each: the lag from 250 to found, p50/p99/max
 # and prints one line per figure, "search: ...". Targets: p99 < 25 ms per class, freshness < 1 s.
@@ -40,7 +41,7 @@ step "dotnet build (Release)" build_bench
 measure() {
     log "load average before the run: $(cut -d' ' -f1-3 /proc/loadavg)"
     bench search --db "Host=127.0.0.1;Port=$MAIL_PG_PORT;Username=mail;Database=mail" --count "$BENCH_COUNT" \
-        --queries "$BENCH_QUERIES" --fresh "$BENCH_FRESH" | tee "$MAIL_DATA_DIR/figures" | grep '^search: '
+        --queries "$BENCH_QUERIES" --fresh "$BENCH_FRESH" --explain "$MAIL_DATA_DIR/plans" | tee "$MAIL_DATA_DIR/figures" | grep '^search: '
     log "load average after the run: $(cut -d' ' -f1-3 /proc/loadavg)"
 }
 step "search" measure

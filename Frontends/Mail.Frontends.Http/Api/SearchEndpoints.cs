@@ -10,11 +10,12 @@ namespace Mail.Frontends.Http.Api;
 public static class SearchEndpoints
 {
     /// <summary>
-    /// A page of search results: the items of <c>GET /v1/emails</c>, and with <c>sort=relevance</c> a snippet per item id
-    /// (HTML-escaped text with the matches in &lt;mark&gt;). <see cref="TotalIsExact"/> is false when the count stopped at
-    /// Mail:Search:TotalCap.
+    /// A page of search results: the items of <c>GET /v1/emails</c>, whether a later page has more, and with
+    /// <c>sort=relevance</c> a snippet per item id (HTML-escaped text with the matches in &lt;mark&gt;). <see cref="Total"/>
+    /// is counted only with <c>count=true</c> (null otherwise); <see cref="TotalIsExact"/> is false when the count stopped
+    /// at Mail:Search:TotalCap.
     /// </summary>
-    public sealed record SearchResultPage(IReadOnlyList<EmailItem> Items, int Page, int PageSize, long Total, bool TotalIsExact,
+    public sealed record SearchResultPage(IReadOnlyList<EmailItem> Items, int Page, int PageSize, bool HasMore, long? Total, bool? TotalIsExact,
         IReadOnlyDictionary<string, string> Snippets);
 
     /// <summary>What a reindex command started.</summary>
@@ -24,7 +25,7 @@ public static class SearchEndpoints
     public static void Map(RouteGroupBuilder v1, RouteGroupBuilder admin)
     {
         v1.MapGet("/search", async (HttpContext http, IGrainFactory grains, IOptions<HttpFrontendOptions> options,
-            string? q, int? page, int? page_size, string? sort) =>
+            string? q, int? page, int? page_size, string? sort, bool? count) =>
         {
             var size = page_size ?? 50;
             var number = page ?? 1;
@@ -41,11 +42,11 @@ public static class SearchEndpoints
                 default: return Problems.BadRequest("sort must be newest or relevance.");
             }
             var account = MailUser.From(http.User).AccountId;
-            var result = await grains.GetGrain<ISearchGrain>(0).SearchAsync(account, new SearchRequest(q, (number - 1) * size, size, order));
+            var result = await grains.GetGrain<ISearchGrain>(0).SearchAsync(account, new SearchRequest(q, (number - 1) * size, size, order, count == true));
             var snippets = result.Items.Where(h => h.Snippet is not null)
                 .ToDictionary(h => h.Message.MessageId.ToString(System.Globalization.CultureInfo.InvariantCulture), h => h.Snippet!);
-            return Results.Ok(new SearchResultPage(result.Items.Select(h => EmailItem.Of(h.Message)).ToArray(), number, size, result.Total,
-                result.TotalIsExact, snippets));
+            return Results.Ok(new SearchResultPage(result.Items.Select(h => EmailItem.Of(h.Message)).ToArray(), number, size, result.HasMore,
+                result.Total, result.Total is null ? null : result.TotalIsExact, snippets));
         }).WithName("SearchEmails").RequireAuthorization(ScopePolicies.Read);
 
         // Rebuilds run in the background (the index sweep); search keeps answering from the old documents meanwhile.

@@ -23,9 +23,12 @@ public interface ISearchEngine
     /// <summary>Removes the account's documents whose message no longer exists (after a rebuild from the rows).</summary>
     Task RemoveOrphansAsync(string accountId, IReadOnlySet<long> liveMessageIds, CancellationToken ct);
 
-    /// <summary>Ids of the account's matching messages for a page, best first, with the total (counted up to <paramref name="totalCap"/>).</summary>
-    Task<EngineResult> SearchAsync(string accountId, SearchNode query, int offset, int limit, bool relevance, int totalCap, CancellationToken ct);
+    /// <summary>
+    /// Ids of the account's matching messages for a page, best first (at most <paramref name="limit"/>), and when
+    /// <paramref name="countCap"/> is set the total, counted up to it.
+    /// </summary>
+    Task<EngineResult> SearchAsync(string accountId, SearchNode query, int offset, int limit, bool relevance, int? countCap, CancellationToken ct);
 }
 
-/// <summary>What an engine found: ids in order, snippets by id (relevance only), and the total.</summary>
-public sealed record EngineResult(IReadOnlyList<long> MessageIds, IReadOnlyDictionary<long, string> Snippets, long Total, bool TotalIsExact);
+/// <summary>What an engine found: ids in order, snippets by id (relevance only), and the total when it was asked for.</summary>
+public sealed record EngineResult(IReadOnlyList<long> MessageIds, IReadOnlyDictionary<long, string> Snippets, long? Total, bool TotalIsExact);

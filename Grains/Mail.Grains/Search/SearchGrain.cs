@@ -10,7 +10,8 @@ namespace Mail.Grains.Search;
 
 /// <summary>
 /// Parses a query, asks the engine for a page of ids and returns the live rows of those ids in the engine's order (an id
-/// whose row went away in between is left out). Reindexing marks mailboxes for a rebuild; the index sweep does it.
+/// whose row went away in between is left out). Reindexing marks mailboxes for a rebuild: one account's indexer
+/// starts at once, a tenant's mailboxes are rebuilt by the index sweep.
 /// </summary>
 [StatelessWorker]
 public sealed class SearchGrain(ISearchEngine engine, SearchProgressStore progress, IOptions<SearchOptions> options) : Grain, ISearchGrain
@@ -36,19 +37,26 @@ public sealed class SearchGrain(ISearchEngine engine, SearchProgressStore progre
         {
             throw new MailException(MailErrorCode.Invalid, "Invalid search query: " + e.Message);
         }
-        var found = await engine.SearchAsync(accountId, query, request.Offset, request.Limit, request.Sort == SearchSort.Relevance,
-            settings.TotalCap, CancellationToken.None);
-        if (found.MessageIds.Count == 0) return new SearchPage([], found.Total, found.TotalIsExact);
-        var records = (await GrainFactory.GetGrain<IMailboxGrain>(accountId).GetMessagesAsync(found.MessageIds)).ToDictionary(r => r.MessageId);
-        var hits = found.MessageIds.Where(records.ContainsKey)
+        // One more than the page tells whether a later page has matches without counting them all.
+        var found = await engine.SearchAsync(accountId, query, request.Offset, request.Limit + 1, request.Sort == SearchSort.Relevance,
+            request.Count ? settings.TotalCap : null, CancellationToken.None);
+        var hasMore = found.MessageIds.Count > request.Limit;
+        var ids = hasMore ? found.MessageIds.Take(request.Limit).ToArray() : found.MessageIds;
+        if (ids.Count == 0) return new SearchPage([], hasMore, found.Total, found.TotalIsExact);
+        var records = (await GrainFactory.GetGrain<IMailboxGrain>(accountId).GetMessagesAsync(ids)).ToDictionary(r => r.MessageId);
+        var hits = ids.Where(records.ContainsKey)
             .Select(id => new SearchHit(records[id], found.Snippets.GetValueOrDefault(id)))
             .ToArray();
-        return new SearchPage(hits, found.Total, found.TotalIsExact);
+        return new SearchPage(hits, hasMore, found.Total, found.TotalIsExact);
     }
 
     /// <inheritdoc />
-    public async Task<bool> ReindexAccountAsync(string accountId) =>
-        await progress.RequestRebuildAsync(null, accountId, CancellationToken.None) > 0;
+    public async Task<bool> ReindexAccountAsync(string accountId)
+    {
+        if (await progress.RequestRebuildAsync(null, accountId, CancellationToken.None) == 0) return false;
+        await GrainFactory.GetGrain<ISearchIndexerGrain>(accountId).WakeAsync();
+        return true;
+    }
 
     /// <inheritdoc />
     public Task<int> ReindexTenantAsync(string tenantId) => progress.RequestRebuildAsync(tenantId, null, CancellationToken.None);

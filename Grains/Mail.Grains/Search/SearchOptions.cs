@@ -24,11 +24,14 @@ public sealed class SearchOptions
     /// <summary>Most terms in one query.</summary>
     public int MaxTerms { get; set; } = 64;
 
-    /// <summary>Matches counted at most for a page's total (a broad query does not count a whole mailbox).</summary>
+    /// <summary>Matches counted at most for a total, which a search gives only when asked (count=true): a broad query never counts a whole mailbox.</summary>
     public int TotalCap { get; set; } = 10_000;
 
-    /// <summary>How often the indexer sweep looks for mailboxes whose change log is ahead of the index.</summary>
-    public TimeSpan SweepInterval { get; set; } = TimeSpan.FromMilliseconds(200);
+    /// <summary>
+    /// How often the indexer sweep looks for mailboxes whose change log is ahead of the index. Mailbox events wake the
+    /// indexers at once; the sweep is the safety net for lost events and for tenant-wide rebuilds.
+    /// </summary>
+    public TimeSpan SweepInterval { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>Mailboxes caught up per sweep, and how many at once.</summary>
     public int SweepBatch { get; set; } = 256;

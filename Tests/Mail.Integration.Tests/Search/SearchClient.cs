@@ -31,9 +31,10 @@ public static class SearchClient
     }
 
     /// <summary>The parsed search answer; throws unless 200.</summary>
-    public static async Task<JsonElement> QueryAsync(HttpClient client, string q, string? sort = null, int page = 1, int pageSize = 50)
+    public static async Task<JsonElement> QueryAsync(HttpClient client, string q, string? sort = null, int page = 1, int pageSize = 50, bool count = false)
     {
-        var response = await client.GetAsync($"/v1/search?q={Uri.EscapeDataString(q)}&page={page}&page_size={pageSize}" + (sort is null ? "" : "&sort=" + sort));
+        var response = await client.GetAsync($"/v1/search?q={Uri.EscapeDataString(q)}&page={page}&page_size={pageSize}" +
+            (sort is null ? "" : "&sort=" + sort) + (count ? "&count=true" : ""));
         var body = await response.Content.ReadAsStringAsync();
         if (!response.IsSuccessStatusCode) throw new InvalidOperationException($"search '{q}' answered {(int)response.StatusCode}: {body}");
         return JsonDocument.Parse(body).RootElement;

@@ -62,7 +62,7 @@ public sealed class AzureQueryTranslatorTests
         Assert.Equal(["InternalDate desc"], newest.OrderBy);
         Assert.Equal(20, newest.Skip);
         Assert.Equal(10, newest.Size);
-        Assert.True(newest.IncludeTotalCount);
+        Assert.NotEqual(true, newest.IncludeTotalCount); // counted only when the caller asks (count=true)
 
         var (rankedText, ranked) = AzureSearchEngine.Request("a", query, Now, 0, 10, relevance: true);
         Assert.Equal("harbour report", rankedText);

@@ -1,4 +1,4 @@
-import type { ChangePage, EmailDetail, EmailPage, Folder, Label, OutgoingMessage, Quota, Session, SieveScriptInfo, Thread } from './types';
+import type { ChangePage, EmailDetail, EmailPage, Folder, Label, OutgoingMessage, Quota, SearchPage, Session, SieveScriptInfo, Thread } from './types';
 
 /** Raised for an answer that is not 2xx; `status` is the HTTP status, `detail` the problem+json detail when there is one. */
 export class ApiError extends Error {
@@ -76,7 +76,7 @@ export const api = {
   deleteFolder: (name: string) => call<void>('DELETE', `/v1/folders/${enc(name)}`),
   list: (folder: string, page: number, pageSize: number) =>
     call<EmailPage>('GET', `/v1/emails?folder=${enc(folder)}&page=${page}&page_size=${pageSize}`),
-  search: (q: string, page: number, pageSize: number) => call<EmailPage>('GET', `/v1/search?q=${enc(q)}&page=${page}&page_size=${pageSize}`),
+  search: (q: string, page: number, pageSize: number) => call<SearchPage>('GET', `/v1/search?q=${enc(q)}&page=${page}&page_size=${pageSize}`),
   email: (id: string) => call<EmailDetail>('GET', `/v1/emails/${id}`),
   patch: (id: string, patch: { unread?: boolean; flagged?: boolean; folder?: string; add_labels?: string[]; remove_labels?: string[] }) =>
     call('PATCH', `/v1/emails/${id}`, patch),

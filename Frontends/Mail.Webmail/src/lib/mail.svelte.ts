@@ -1,9 +1,19 @@
 import { api, ApiError } from './api';
-import type { Change, EmailDetail, EmailItem, Folder, Label, Quota, ThreadRow } from './types';
+import type { Change, EmailDetail, EmailItem, EmailPage, Folder, Label, Quota, SearchPage, ThreadRow } from './types';
 import { addressOf } from './format';
 
 /** Rows per listing request; the list asks only for the pages it shows. */
 export const PAGE = 100;
+
+/**
+ * How many rows the listing has as far as page `p` tells: a folder's total; for a search (which counts nothing) the
+ * rows through this page, plus one placeholder row while more follow, so the list grows as it is scrolled.
+ */
+function extent(page: EmailPage | SearchPage, p: number, current: number): number {
+  if (!('has_more' in page)) return page.total;
+  const through = p * PAGE + page.items.length;
+  return page.has_more ? Math.max(current, through + 1) : through;
+}
 
 /**
  * The page's view of the mailbox: folders, the open listing (a sparse window over the folder, loaded page by page as
@@ -14,6 +24,8 @@ export class Mail {
   folder = $state('INBOX');
   query = $state('');
   total = $state(0);
+  /** A search listing whose last row is a placeholder for results not loaded yet (the count shows as "n+"). */
+  more = $state(false);
   rows = $state<(EmailItem | undefined)[]>([]);
   cursor = $state(0);
   selected = $state<Set<string>>(new Set());
@@ -71,6 +83,7 @@ export class Mail {
     this.loading.clear();
     this.rows = [];
     this.total = 0;
+    this.more = false;
     this.raw = [];
     this.rawTotal = 0;
     this.rawLoading = null;
@@ -99,10 +112,12 @@ export class Mail {
     try {
       const page = this.query ? await api.search(this.query, p + 1, PAGE) : await api.list(this.folder, p + 1, PAGE);
       if (generation !== this.generation) return;
-      const rows = this.rows.slice(0, page.total);
-      rows.length = page.total;
+      const total = extent(page, p, this.total);
+      const rows = this.rows.slice(0, total);
+      rows.length = total;
       page.items.forEach((item, i) => (rows[p * PAGE + i] = item));
-      this.total = page.total;
+      if ('has_more' in page) this.more = page.has_more && (this.more || total === p * PAGE + page.items.length + 1);
+      this.total = total;
       this.rows = rows;
       for (const item of page.items) this.correspondents.add(addressOf(item.from));
     } catch (e) {
@@ -137,7 +152,7 @@ export class Mail {
       const page = this.query ? await api.search(this.query, p + 1, PAGE) : await api.list(this.folder, p + 1, PAGE);
       if (generation !== this.generation) return;
       this.raw = [...this.raw.slice(0, p * PAGE), ...page.items];
-      this.rawTotal = page.total;
+      this.rawTotal = extent(page, p, this.rawTotal);
       this.group();
       for (const item of page.items) this.correspondents.add(addressOf(item.from));
     } catch (e) {

@@ -31,6 +31,15 @@ export interface EmailPage {
   total: number;
 }
 
+/** A page of /v1/search: whether a later page has more; no total unless asked for (count=true), which the list never does. */
+export interface SearchPage {
+  items: EmailItem[];
+  page: number;
+  page_size: number;
+  has_more: boolean;
+  total: number | null;
+}
+
 export interface Attachment {
   index: number;
   filename: string;

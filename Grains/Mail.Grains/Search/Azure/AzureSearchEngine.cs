@@ -98,9 +98,10 @@ public sealed class AzureSearchEngine : ISearchEngine
     }
 
     /// <inheritdoc />
-    public async Task<EngineResult> SearchAsync(string accountId, SearchNode query, int offset, int limit, bool relevance, int totalCap, CancellationToken ct)
+    public async Task<EngineResult> SearchAsync(string accountId, SearchNode query, int offset, int limit, bool relevance, int? countCap, CancellationToken ct)
     {
         var (text, options) = Request(accountId, query, _clock.GetUtcNow(), offset, limit, relevance);
+        options.IncludeTotalCount = countCap is not null;
         var response = await _client.SearchAsync<AzureMailDocument>(text, options, ct);
         var ids = new List<long>(limit);
         var snippets = new Dictionary<long, string>();
@@ -114,8 +115,9 @@ public sealed class AzureSearchEngine : ISearchEngine
             }
             if (ids.Count == limit) break;
         }
+        if (countCap is not { } cap) return new EngineResult(ids, snippets, null, false);
         var total = response.Value.TotalCount ?? ids.Count;
-        return new EngineResult(ids, snippets, Math.Min(total, totalCap), total <= totalCap);
+        return new EngineResult(ids, snippets, Math.Min(total, cap), total <= cap);
     }
 
     /// <summary>
@@ -136,7 +138,6 @@ public sealed class AzureSearchEngine : ISearchEngine
             Filter = filter,
             Skip = offset,
             Size = limit,
-            IncludeTotalCount = true,
             QueryType = SearchQueryType.Full,
             SearchMode = SearchMode.All,
         };

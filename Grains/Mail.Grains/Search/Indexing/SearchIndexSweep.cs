@@ -7,8 +7,9 @@ namespace Mail.Grains.Search.Indexing;
 
 /// <summary>
 /// Finds mailboxes whose change log is ahead of their index (one query over mailboxes and search_progress) and has
-/// their indexer grains catch up. It is the safety net under the event stream and, on its own, keeps a delivered message
-/// searchable within about one <see cref="SearchOptions.SweepInterval"/> plus the indexing time.
+/// their indexer grains catch up. Mailbox events wake the indexers at once; the sweep is the safety net under the event
+/// stream (a lost event with nothing after it, a host without a stream provider) and runs tenant-wide rebuilds, so
+/// nothing waits longer than about one <see cref="SearchOptions.SweepInterval"/> plus the indexing time.
 /// </summary>
 public sealed class SearchIndexSweep(
     IGrainFactory grains,

@@ -1,30 +1,88 @@
+using Mail.Grains.Interfaces;
 using Mail.Grains.Interfaces.Errors;
 using Mail.Grains.Interfaces.Mailboxes;
 using Mail.Grains.Interfaces.Search;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Orleans.Concurrency;
+using Orleans.Streams;
+using Orleans.Streams.Core;
 
 namespace Mail.Grains.Search.Indexing;
 
 /// <summary>
 /// One account's indexer. It replays the change log (the truth) after the MODSEQ it last indexed: added messages are
 /// parsed and indexed (a moved one keeps its id and document), messages whose row is gone are removed. When the log
-/// was pruned, the mailbox was recreated or a rebuild was asked for, it walks the rows instead. Calls are serialized
-/// by the grain, so two catch-ups of one mailbox never race.
+/// was pruned, the mailbox was recreated or a rebuild was asked for, it walks the rows instead.
+/// It subscribes implicitly to the account's mailbox event stream: an event is only a hint that starts a catch-up from
+/// the log, so a lost event costs nothing but the wait for the next event or the sweep (<see cref="SearchIndexSweep"/>).
+/// Catch-ups are coalesced (<see cref="CoalescedRunner{T}"/>): one in flight plus at most one queued, never two at once.
+/// The grain is reentrant so a stream delivery never waits behind a long catch-up (it only queues one and returns).
 /// </summary>
+[ImplicitStreamSubscription(Names.MailboxEventsNamespace)]
+[Reentrant]
 public sealed class SearchIndexerGrain(
     ISearchEngine engine,
     SearchRowStore rows,
     SearchProgressStore progress,
     SearchDocumentBuilder builder,
     IOptions<SearchOptions> options,
-    ILogger<SearchIndexerGrain> logger) : Grain, ISearchIndexerGrain
+    ILogger<SearchIndexerGrain> logger) : Grain, ISearchIndexerGrain, IStreamSubscriptionObserver, IAsyncObserver<MailboxEvent>
 {
     private const int BuildParallelism = 4;
-    private const int RebuildPage = 200;
+    private const int RebuildPage = 500;
+    private const int WriteChunk = 100;
+
+    private CoalescedRunner<long>? _runner;
+    private long _indexed = -1;
+
+    private CoalescedRunner<long> Runner => _runner ??= new CoalescedRunner<long>(PassAsync);
 
     /// <inheritdoc />
-    public async Task<long> CatchUpAsync()
+    public Task<long> CatchUpAsync() => Runner.RequestAsync();
+
+    /// <inheritdoc />
+    public Task WakeAsync()
+    {
+        Observe(Runner.RequestAsync());
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public Task OnSubscribed(IStreamSubscriptionHandleFactory handleFactory) => handleFactory.Create<MailboxEvent>().ResumeAsync(this);
+
+    /// <inheritdoc />
+    public Task OnNextAsync(MailboxEvent item, StreamSequenceToken? token = null)
+    {
+        // Already indexed through this MODSEQ (a purge carries 0 and always looks).
+        if (item.Modseq > 0 && item.Modseq <= _indexed && Runner.Idle) return Task.CompletedTask;
+        Observe(Runner.RequestAsync());
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public Task OnCompletedAsync() => Task.CompletedTask;
+
+    /// <inheritdoc />
+    public Task OnErrorAsync(Exception ex)
+    {
+        logger.LogWarning(ex, "Mailbox event stream of {Account} failed; the sweep and the next event catch up", this.GetPrimaryKeyString());
+        return Task.CompletedTask;
+    }
+
+    // A catch-up started by an event has no caller to see its failure: log it; the next event or sweep retries.
+    private void Observe(Task<long> pass) => pass.ContinueWith(
+        t => logger.LogWarning(t.Exception, "Search indexing of {Account} failed; the next event or sweep tries again", this.GetPrimaryKeyString()),
+        CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Current);
+
+    private async Task<long> PassAsync()
+    {
+        var through = await CatchUpFromLogAsync();
+        _indexed = through;
+        return through;
+    }
+
+    private async Task<long> CatchUpFromLogAsync()
     {
         var account = this.GetPrimaryKeyString();
         var mailbox = GrainFactory.GetGrain<IMailboxGrain>(account);
@@ -88,13 +146,20 @@ public sealed class SearchIndexerGrain(
         if (folderDeleted) await engine.RemoveOrphansAsync(account, await LiveIdsAsync(account, ct), ct);
     }
 
-    private async Task IndexAsync(string account, IReadOnlyList<IndexRow> batch, CancellationToken ct)
+    private async Task IndexAsync(string account, IReadOnlyList<IndexRow> rows, CancellationToken ct)
     {
-        if (batch.Count == 0) return;
-        var documents = new SearchDocument[batch.Count];
-        await Parallel.ForAsync(0, batch.Count, new ParallelOptions { MaxDegreeOfParallelism = BuildParallelism, CancellationToken = ct },
-            async (i, token) => documents[i] = await builder.BuildAsync(account, batch[i], token));
-        await engine.IndexAsync(documents, ct);
+        // Parsing (blob reads, MimeKit) and writing (PostgreSQL's to_tsvector and index updates) overlap: the next chunk
+        // is parsed while the one before it is written, so the two use different cores.
+        var write = Task.CompletedTask;
+        foreach (var chunk in rows.Chunk(WriteChunk))
+        {
+            var documents = new SearchDocument[chunk.Length];
+            await Parallel.ForAsync(0, chunk.Length, new ParallelOptions { MaxDegreeOfParallelism = BuildParallelism, CancellationToken = ct },
+                async (i, token) => documents[i] = await builder.BuildAsync(account, chunk[i], token));
+            await write;
+            write = engine.IndexAsync(documents, ct);
+        }
+        await write;
     }
 
     private async Task<long> RebuildAsync(string account, IMailboxGrain mailbox, CancellationToken ct)
