@@ -68,6 +68,9 @@ public static class SearchBenchmark
             ["Mail:Outbound:DnsServers:0"] = "127.0.0.1:9",
             ["Mail:Smtp:InboundAuth:Enabled"] = "false",
             ["Mail:Security:AccountFailures"] = "100000",
+            // The bench is one client asking as fast as it can: the API's per-client limits would answer 429.
+            ["Mail:Http:RateLimit:PerIpPerMinute"] = "10000000",
+            ["Mail:Http:RateLimit:PerAccountPerMinute"] = "10000000",
             ["Logging:LogLevel:Default"] = "Warning",
             ["Logging:Console:LogToStandardErrorThreshold"] = "Trace",
         };
@@ -125,7 +128,6 @@ public static class SearchBenchmark
             ("attachment name", () => "filename:" + corpus.AttachmentName()),
             ("negation", () => $"{corpus.Word()} -from:{corpus.Sender().Split('@')[0]} -has:attachment"),
         };
-        if (explain.Length > 0) await ExplainAsync(db, app.Services.GetRequiredService<ISearchEngine>(), route.AccountId, classes, explain);
         foreach (var (name, query) in classes)
         {
             for (var i = 0; i < 20; i++) await SearchAsync(client, query());
@@ -143,6 +145,9 @@ public static class SearchBenchmark
             times.Sort();
             Print($"search: {name,-16} p50 {Percentile(times, 0.5),6:F2} ms  p99 {Percentile(times, 0.99),6:F2} ms  ({queries} queries, first page of 50: {hits / (double)queries:F0} items on average, {100.0 * more / queries:F0}% with more pages)");
         }
+
+        // After the timed runs, so the plans are of warm caches, as the timed queries mostly were.
+        if (explain.Length > 0) await ExplainAsync(db, app.Services.GetRequiredService<ISearchEngine>(), route.AccountId, classes, explain);
 
         var lags = new List<double>(fresh);
         for (var i = 0; i < fresh; i++)
