@@ -127,6 +127,7 @@ public static class SearchBenchmark
             }),
             ("attachment name", () => "filename:" + corpus.AttachmentName()),
             ("negation", () => $"{corpus.Word()} -from:{corpus.Sender().Split('@')[0]} -has:attachment"),
+            ("rare word", () => "nomatch" + corpus.Next(1_000_000)),
         };
         foreach (var (name, query) in classes)
         {
@@ -192,7 +193,7 @@ public static class SearchBenchmark
         foreach (var (name, query) in classes)
         {
             var q = query();
-            await using var command = db.CreateCommand("EXPLAIN (ANALYZE, BUFFERS) " + postgres.PageSql(SearchQueryParser.Parse(q), accountId, 0, 51, relevance: false));
+            await using var command = db.CreateCommand("EXPLAIN (ANALYZE, BUFFERS) " + await postgres.PageSqlAsync(accountId, SearchQueryParser.Parse(q), 0, 51, relevance: false, CancellationToken.None));
             await using var reader = await command.ExecuteReaderAsync();
             await output.WriteLineAsync($"-- {name}: {q}");
             while (await reader.ReadAsync()) await output.WriteLineAsync(reader.GetString(0));

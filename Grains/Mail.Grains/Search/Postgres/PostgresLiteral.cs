@@ -12,7 +12,7 @@ namespace Mail.Grains.Search.Postgres;
 /// </summary>
 public static partial class PostgresLiteral
 {
-    /// <summary>A literal for <paramref name="value"/>: text (an escape string, NUL dropped), integers, booleans, timestamps, text arrays.</summary>
+    /// <summary>A literal for <paramref name="value"/>: text (an escape string, NUL dropped), integers, booleans, timestamps, text and bigint arrays.</summary>
     public static string Of(object value) => value switch
     {
         string text => Quote(text),
@@ -22,6 +22,7 @@ public static partial class PostgresLiteral
         DateTime time => Quote(time.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'", CultureInfo.InvariantCulture)) + "::timestamptz",
         DateTimeOffset time => Of(time.UtcDateTime),
         string[] array => "ARRAY[" + string.Join(", ", array.Select(Quote)) + "]::text[]",
+        long[] array => "'{" + string.Join(",", array.Select(n => n.ToString(CultureInfo.InvariantCulture))) + "}'::bigint[]",
         _ => throw new ArgumentOutOfRangeException(nameof(value), value, "No SQL literal for this type"),
     };
 

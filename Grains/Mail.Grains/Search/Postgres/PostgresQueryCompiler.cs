@@ -31,6 +31,21 @@ public sealed class PostgresQueryCompiler
         return new CompiledQuery(where, compiler._values, rank);
     }
 
+    /// <summary>
+    /// The words and phrases every match must contain (the query's positive top-level word terms), compiled alone over
+    /// <c>search_documents d</c> for a candidate lookup through the GIN index, with their texts; null when there are none.
+    /// </summary>
+    public static (CompiledQuery Condition, string[] Texts)? CompileRequiredWords(SearchNode query, DateTimeOffset now)
+    {
+        var terms = (query is AndNode and ? and.Children : [query]).OfType<TextNode>()
+            .Where(t => t.Field is TextField.Any or TextField.Subject)
+            .ToArray();
+        if (terms.Length == 0) return null;
+        var compiler = new PostgresQueryCompiler(now);
+        var where = string.Join(" AND ", terms.Select(t => compiler.Text(t, negated: false)));
+        return (new CompiledQuery(where, compiler._values, null), terms.Select(t => t.Value).ToArray());
+    }
+
     private static bool HasFolder(SearchNode node) => node switch
     {
         FolderNode => true,

@@ -114,9 +114,12 @@ public sealed class PostgresSearchEngine(NpgsqlDataSource dataSource, IOptions<S
     /// <inheritdoc />
     public async Task<EngineResult> SearchAsync(string accountId, SearchNode query, int offset, int limit, bool relevance, int? countCap, CancellationToken ct)
     {
-        var compiled = PostgresQueryCompiler.Compile(query, clock.GetUtcNow());
+        var now = clock.GetUtcNow();
+        var compiled = PostgresQueryCompiler.Compile(query, now);
+        var candidates = relevance ? null : await RareWordCandidatesAsync(accountId, query, now, ct);
+        if (candidates is { Length: 0 }) return new EngineResult([], new Dictionary<long, string>(), countCap is null ? null : 0, countCap is not null);
         await using var batch = dataSource.CreateBatch();
-        batch.BatchCommands.Add(new NpgsqlBatchCommand(PageSql(compiled, accountId, offset, limit, relevance)));
+        batch.BatchCommands.Add(new NpgsqlBatchCommand(PageSql(compiled, accountId, offset, limit, relevance, candidates)));
         if (countCap is { } cap)
         {
             batch.BatchCommands.Add(new NpgsqlBatchCommand(compiled.Inline($"SELECT count(*) FROM (SELECT 1 {From} AND {compiled.Where} LIMIT @cap) c",
@@ -138,22 +141,66 @@ public sealed class PostgresSearchEngine(NpgsqlDataSource dataSource, IOptions<S
         return new EngineResult(ids, snippets, Math.Min(total, counted), total <= counted);
     }
 
-    /// <summary>The statement of one page of <paramref name="query"/>, values inlined (the bench EXPLAINs it).</summary>
-    public string PageSql(SearchNode query, string accountId, int offset, int limit, bool relevance) =>
-        PageSql(PostgresQueryCompiler.Compile(query, clock.GetUtcNow()), accountId, offset, limit, relevance);
+    /// <summary>The statement of one page of <paramref name="query"/> as <see cref="SearchAsync"/> sends it (the bench EXPLAINs it).</summary>
+    public async Task<string> PageSqlAsync(string accountId, SearchNode query, int offset, int limit, bool relevance, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        var candidates = relevance ? null : await RareWordCandidatesAsync(accountId, query, now, ct);
+        return PageSql(PostgresQueryCompiler.Compile(query, now), accountId, offset, limit, relevance, candidates);
+    }
 
-    private string PageSql(CompiledQuery compiled, string accountId, int offset, int limit, bool relevance)
+    /// <summary>Most candidate ids read for a rare word (<see cref="RareWordCandidatesAsync"/>).</summary>
+    public const int CandidateCap = 1000;
+
+    /// <summary>
+    /// Newest first, PostgreSQL walks the date index and tests each row until the page is full: quick for a common word,
+    /// but for a rare one (a name, a code, a word just delivered) it walks the whole mailbox to find a few or none, and
+    /// its estimate for a word it has no statistics for does not tell it so. So when a required word has a lexeme that is
+    /// not among the column's most common elements (pg_stats), its matches are first read through the GIN index, at most
+    /// <see cref="CandidateCap"/> ids, and the page is sorted from them. Null: no such word, or too many matches for that.
+    /// </summary>
+    private async Task<long[]?> RareWordCandidatesAsync(string accountId, SearchNode query, DateTimeOffset now, CancellationToken ct)
+    {
+        if (PostgresQueryCompiler.CompileRequiredWords(query, now) is not { } required) return null;
+        var (words, texts) = required;
+        await using (var rarity = dataSource.CreateCommand(PostgresLiteral.Inline(
+            """
+            SELECT EXISTS (SELECT 1 FROM pg_stats s
+                WHERE s.schemaname = current_schema() AND s.attname = 'tsv'
+                  AND s.tablename = (SELECT d.tableoid::regclass::text FROM search_documents d WHERE d.account_id = @a LIMIT 1)
+                  AND EXISTS (SELECT 1 FROM unnest(@texts) w
+                      WHERE NOT (s.most_common_elems::text::text[] @> tsvector_to_array(to_tsvector(@lang::regconfig, w) || to_tsvector('simple', w)))))
+            """, new Dictionary<string, object> { ["a"] = accountId, ["lang"] = Language, ["texts"] = texts })))
+        {
+            if (await rarity.ExecuteScalarAsync(ct) is not true) return null;
+        }
+        await using var command = dataSource.CreateCommand(words.Inline(
+            "SELECT d.message_id FROM search_documents d WHERE d.account_id = @a AND " + words.Where + " LIMIT @cap",
+            new Dictionary<string, object> { ["a"] = accountId, ["lang"] = Language, ["cap"] = CandidateCap }));
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        var ids = new List<long>();
+        while (await reader.ReadAsync(ct)) ids.Add(reader.GetInt64(0));
+        return ids.Count < CandidateCap ? ids.ToArray() : null;
+    }
+
+    private string PageSql(CompiledQuery compiled, string accountId, int offset, int limit, bool relevance, long[]? candidates)
     {
         var named = new Dictionary<string, object> { ["a"] = accountId, ["lang"] = Language, ["limit"] = limit, ["offset"] = offset };
+        var where = compiled.Where;
+        if (candidates is not null)
+        {
+            named["candidates"] = candidates;
+            where = $"d.message_id = ANY(@candidates) AND {where}";
+        }
         var select = relevance && compiled.RankQuery is not null
             ? $"""
               SELECT d.message_id, ts_headline(@lang::regconfig, m.subject || ' — ' || m.preview, {compiled.RankQuery},
                   'StartSel={MarkStart}, StopSel={MarkEnd}, MaxWords=30, MinWords=12, MaxFragments=2')
-              {From} AND {compiled.Where}
+              {From} AND {where}
               ORDER BY ts_rank_cd(d.tsv, {compiled.RankQuery}) DESC, d.internal_date DESC, d.message_id DESC LIMIT @limit OFFSET @offset
               """
             : $"""
-              SELECT d.message_id, NULL {From} AND {compiled.Where}
+              SELECT d.message_id, NULL {From} AND {where}
               ORDER BY d.internal_date DESC, d.message_id DESC LIMIT @limit OFFSET @offset
               """;
         return compiled.Inline(select, named);
