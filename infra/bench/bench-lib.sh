@@ -50,6 +50,26 @@ free_port() {
     echo "$port"
 }
 
+# Picks free ports for every listener of the silo from three bases ($1 HTTP, $2 SMTP MX, $3 silo) and exports them
+# as MAIL_*_PORT and MAIL_HTTP_URL: submission follows the MX, IMAP is MX + 18, POP3 MX - 15, the gateway follows the
+# silo port, ManageSieve from 14190. Each benchmark passes its own bases, so two can run side by side.
+bench_ports() {
+    local http_port
+    http_port="$(free_port "$1")"
+    MAIL_SMTP_PORT="$(free_port "$2")"
+    MAIL_SUBMISSION_PORT="$(free_port $((MAIL_SMTP_PORT + 1)))"
+    MAIL_SUBMISSIONS_PORT="$(free_port $((MAIL_SUBMISSION_PORT + 1)))"
+    MAIL_IMAP_PORT="$(free_port $(($2 + 18)))"
+    MAIL_IMAPS_PORT="$(free_port $((MAIL_IMAP_PORT + 1)))"
+    MAIL_POP3_PORT="$(free_port $(($2 - 15)))"
+    MAIL_POP3S_PORT="$(free_port $((MAIL_POP3_PORT + 1)))"
+    MAIL_MANAGESIEVE_PORT="$(free_port 14190)"
+    MAIL_SILO_PORT="$(free_port "$3")"
+    MAIL_GATEWAY_PORT="$(free_port $((MAIL_SILO_PORT + 1)))"
+    export MAIL_HTTP_URL="http://127.0.0.1:$http_port" MAIL_SMTP_PORT MAIL_SUBMISSION_PORT MAIL_SUBMISSIONS_PORT \
+        MAIL_IMAP_PORT MAIL_IMAPS_PORT MAIL_POP3_PORT MAIL_POP3S_PORT MAIL_MANAGESIEVE_PORT MAIL_SILO_PORT MAIL_GATEWAY_PORT
+}
+
 start_pg() {
     ensure_packages 8>&- 9>&-
     bash "$REPO_ROOT/infra/pg.sh" start 8>&- 9>&-
