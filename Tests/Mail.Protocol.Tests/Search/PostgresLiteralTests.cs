@@ -21,6 +21,7 @@ public sealed class PostgresLiteralTests
         Assert.Equal("-7", PostgresLiteral.Of(-7L));
         Assert.Equal("E'2024-01-31T00:00:00.000000Z'::timestamptz", PostgresLiteral.Of(new DateTime(2024, 1, 31, 0, 0, 0, DateTimeKind.Utc)));
         Assert.Equal(@"ARRAY[E'\\Seen', E'it''s']::text[]", PostgresLiteral.Of(new[] { @"\Seen", "it's" }));
+        Assert.Equal("'{3,-1,9000000000}'::bigint[]", PostgresLiteral.Of(new[] { 3L, -1L, 9_000_000_000L }));
     }
 
     [Fact]
