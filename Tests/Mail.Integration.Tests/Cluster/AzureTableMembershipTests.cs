@@ -56,8 +56,8 @@ public sealed class AzureTableMembershipTests(ITestOutputHelper output) : IAsync
             Assert.Equal(2, rows.Select(r => r.Port).Distinct().Count());
 
             // Each silo reads the same membership: both see two active hosts (the dashboard's figures come from it).
-            Assert.Equal(2, await ActiveHostsAsync(aHttp));
-            Assert.Equal(2, await ActiveHostsAsync(bHttp));
+            await WaitForAsync(async () => await ActiveHostsAsync(aHttp) == 2 ? (object)true : null, "a to see two active hosts");
+            await WaitForAsync(async () => await ActiveHostsAsync(bHttp) == 2 ? (object)true : null, "b to see two active hosts");
 
             await b.StopAsync(TimeSpan.FromSeconds(60));
             rows = await WaitForAsync(async () =>
