@@ -1,6 +1,8 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
 
 namespace Mail.Integration.Tests.Ops;
 
@@ -9,7 +11,7 @@ namespace Mail.Integration.Tests.Ops;
 /// a mail user, served to the admin token and to the operator console's page session cookie, whose figures name the
 /// running silo; grain state inspection stays off.
 /// </summary>
-public sealed class OrleansDashboardTests(MailHostFixture host) : IClassFixture<MailHostFixture>
+public sealed class OrleansDashboardTests(MailHostFixture host, ChromiumBrowser chromium) : IClassFixture<MailHostFixture>, IClassFixture<ChromiumBrowser>
 {
     private const string Page = "/admin/dashboard/";
     private const string Counters = "/admin/dashboard/DashboardCounters";
@@ -97,6 +99,49 @@ public sealed class OrleansDashboardTests(MailHostFixture host) : IClassFixture<
         Assert.Equal(HttpStatusCode.NoContent, closed.StatusCode);
         foreach (var header in closed.Headers.GetValues("Set-Cookie")) jar.SetCookies(host.BaseAddress, header);
         Assert.Equal(HttpStatusCode.Unauthorized, (await browser.GetAsync(Counters)).StatusCode);
+    }
+
+    [Fact]
+    public async Task AnOperatorLoggedInToTheConsoleOpensTheDashboardFromItsLink()
+    {
+        await using var browser = await chromium.OpenAsync(host.BaseAddress);
+        var page = browser.Page;
+        // Before logging in, the dashboard is refused to this browser too.
+        Assert.Equal(401, (await page.GotoAsync(Page))!.Status);
+
+        await page.GotoAsync("/ops/");
+        await page.FillAsync("#token", host.AdminToken);
+        await page.ClickAsync("#login-form button[type=submit]");
+        await Expect(page.Locator("#dashboard")).ToBeVisibleAsync();
+        var dashboard = await page.Context.RunAndWaitForPageAsync(() => page.ClickAsync("#dashboard"));
+        var errors = new List<string>();
+        dashboard.Console += (_, message) =>
+        {
+            if (message.Type == "error") lock (errors) errors.Add(message.Text);
+        };
+        dashboard.PageError += (_, error) => { lock (errors) errors.Add(error); };
+        await dashboard.WaitForLoadStateAsync(LoadState.DOMContentLoaded);
+        Assert.EndsWith(Page, dashboard.Url, StringComparison.Ordinal);
+        // The page's own script fetched the counters with the cookie and drew them: one active silo.
+        var silos = dashboard.Locator(".info-box", new PageLocatorOptions { HasText = "Active Silos" }).Locator(".info-box-number");
+        await Expect(silos).ToHaveTextAsync("1");
+
+        // Logging out closes the session: the dashboard's data calls are refused again.
+        await page.ClickAsync("#logout");
+        await Expect(page.Locator("#login")).ToBeVisibleAsync();
+        await Expect(page.Locator("#dashboard")).ToBeHiddenAsync();
+        await WaitUntilAsync(async () => (await dashboard.APIRequest.GetAsync(Counters)).Status == 401, "the cookie to be gone");
+        lock (errors) Assert.DoesNotContain(errors, e => e.Contains("Content Security Policy", StringComparison.OrdinalIgnoreCase));
+    }
+
+    private static async Task WaitUntilAsync(Func<Task<bool>> condition, string what)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(15);
+        while (!await condition())
+        {
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"Waited 15 s for {what}.");
+            await Task.Delay(200);
+        }
     }
 
     /// <summary>The dashboard's counters once they name a silo (the dashboard grain gathers them every second).</summary>
