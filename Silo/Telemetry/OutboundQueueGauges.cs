@@ -51,7 +51,7 @@ public sealed class OutboundQueueGauges : BackgroundService
     {
         await using var command = _dataSource.CreateCommand(
             """
-            SELECT status, count(*), COALESCE(EXTRACT(EPOCH FROM now() - min(created_at)) FILTER (WHERE status = 'queued'), 0)
+            SELECT status, count(*), COALESCE(EXTRACT(EPOCH FROM now() - min(created_at) FILTER (WHERE status = 'queued')), 0)
             FROM outbound_queue GROUP BY status
             """);
         var byState = new Dictionary<string, long>();

@@ -51,9 +51,11 @@ public sealed class AuthDns : IAuthDns
         IDnsQueryResponse response;
         try
         {
-            response = await _client.QueryAsync(name, type, QueryClass.IN, deadline.Token);
+            // WaitAsync bounds the wait by our own timer as well: under load DnsClient's UDP receive was seen to outlive
+            // both its own timeout and the cancelled token, leaving SMTP sessions waiting forever.
+            response = await _client.QueryAsync(name, type, QueryClass.IN, deadline.Token).WaitAsync(_budget, ct);
         }
-        catch (Exception e) when (e is OperationCanceledException or DnsResponseException or System.Net.Sockets.SocketException && !ct.IsCancellationRequested)
+        catch (Exception e) when (e is OperationCanceledException or TimeoutException or DnsResponseException or System.Net.Sockets.SocketException && !ct.IsCancellationRequested)
         {
             return AuthDnsAnswer<T>.TempFail;
         }

@@ -45,13 +45,15 @@ public static class SmtpLoadBenchmark
             for (var i = Interlocked.Increment(ref next); i < messages; i = Interlocked.Increment(ref next))
             {
                 var to = string.Format(CultureInfo.InvariantCulture, settings.RecipientPattern, i % settings.Recipients);
+                // A server that stops answering counts as a failure after a minute instead of stalling the run.
+                using var deadline = new CancellationTokenSource(TimeSpan.FromMinutes(1));
                 try
                 {
-                    var refusal = await client.SendAsync($"sender{i % 50}@load.example", to, Body(i, settings.SizeBytes), CancellationToken.None);
+                    var refusal = await client.SendAsync($"sender{i % 50}@load.example", to, Body(i, settings.SizeBytes), deadline.Token);
                     if (refusal is null) Interlocked.Increment(ref accepted);
                     else failures.Add(refusal);
                 }
-                catch (Exception e) when (e is IOException or System.Net.Sockets.SocketException)
+                catch (Exception e) when (e is IOException or System.Net.Sockets.SocketException or OperationCanceledException)
                 {
                     failures.Add(e.Message);
                 }

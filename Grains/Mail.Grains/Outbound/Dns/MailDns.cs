@@ -80,9 +80,10 @@ public sealed class MailDns : IMailDns
         IDnsQueryResponse response;
         try
         {
-            response = await _client.QueryAsync(name, type, QueryClass.IN, deadline.Token);
+            // Our own timer bounds the wait too: DnsClient's UDP receive was seen to outlive its timeout and the token.
+            response = await _client.QueryAsync(name, type, QueryClass.IN, deadline.Token).WaitAsync(_budget, ct);
         }
-        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        catch (Exception e) when (e is OperationCanceledException or TimeoutException && !ct.IsCancellationRequested)
         {
             return TempFail<T>($"{type} {name}: no answer within {_budget.TotalSeconds:0}s");
         }
