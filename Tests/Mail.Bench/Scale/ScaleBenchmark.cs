@@ -209,7 +209,9 @@ public static class ScaleBenchmark
     private static async Task<Dictionary<string, int>> ActivationsAsync(IGrainFactory grains)
     {
         var statistics = await grains.GetGrain<IManagementGrain>(0).GetSimpleGrainStatistics();
-        return statistics.GroupBy(s => s.GrainType[(s.GrainType.LastIndexOf('.') + 1)..])
+        // "Mail.Grains.Mailboxes.MailboxGrain,Mail.Grains": the class name without namespace and assembly.
+        static string ClassName(string type) => type.Split(',')[0] is var name ? name[(name.LastIndexOf('.') + 1)..] : type;
+        return statistics.GroupBy(s => ClassName(s.GrainType))
             .ToDictionary(g => g.Key, g => g.Sum(s => s.ActivationCount));
     }
 
