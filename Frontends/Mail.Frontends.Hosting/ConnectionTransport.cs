@@ -50,6 +50,26 @@ public sealed class ConnectionTransport(ConnectionContext connection) : IAsyncDi
         TlsDescription = Describe(_tls.SslProtocol, _tls.NegotiatedCipherSuite.ToString());
     }
 
+    /// <summary>
+    /// <see cref="StartTlsAsync"/> within <paramref name="timeout"/>, as every protocol's STARTTLS/STLS runs it: false when the
+    /// handshake failed, timed out or the client went away, after which the session must close, since nothing more may be
+    /// said in plaintext.
+    /// </summary>
+    public async Task<bool> TryStartTlsAsync(X509Certificate2 certificate, TimeSpan timeout, CancellationToken ct)
+    {
+        try
+        {
+            using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            deadline.CancelAfter(timeout);
+            await StartTlsAsync(certificate, deadline.Token);
+            return true;
+        }
+        catch (Exception e) when (e is AuthenticationException or IOException || e is OperationCanceledException && !ct.IsCancellationRequested)
+        {
+            return false;
+        }
+    }
+
     /// <summary>Whether COMPRESS (RFC 4978) is active: both directions are raw DEFLATE.</summary>
     public bool IsCompressed => _inflate is not null;
 

@@ -24,6 +24,12 @@ public sealed class SmtpOptions
     /// <summary>Most recipients per transaction (RFC 5321 §4.5.3.1.8 asks for at least 100).</summary>
     public int MaxRecipients { get; set; } = 100;
 
+    /// <summary>How long RCPT TO keeps a local recipient's route (<see cref="Session.RecipientCache"/>); 0 asks the grains every time.</summary>
+    public int RecipientCacheSeconds { get; set; } = 5;
+
+    /// <summary>Most addresses <see cref="Session.RecipientCache"/> keeps.</summary>
+    public int RecipientCacheEntries { get; set; } = 100_000;
+
     /// <summary>Longest command line, CRLF included (512 in RFC 5321 §4.5.3.1.4, raised for ESMTP parameters).</summary>
     public int MaxCommandLineLength { get; set; } = 2048;
 

@@ -19,6 +19,12 @@ public interface IMailboxGrain : IGrainWithStringKey
     /// <summary>Files a stored message; a repeated delivery id returns the first result and writes nothing.</summary>
     Task<DeliveryResult> DeliverAsync(MessageDelivery delivery);
 
+    /// <summary>
+    /// Files several stored messages, in order, in one transaction when it can (group commit within a mailbox); each gets
+    /// its own outcome, as if delivered alone with <see cref="DeliverAsync"/>.
+    /// </summary>
+    Task<IReadOnlyList<DeliveryOutcome>> DeliverBatchAsync(IReadOnlyList<MessageDelivery> deliveries);
+
     /// <summary>The folders, with their counters.</summary>
     Task<IReadOnlyList<FolderInfo>> ListFoldersAsync();
 

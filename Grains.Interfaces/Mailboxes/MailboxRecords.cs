@@ -41,6 +41,13 @@ public sealed record DeliveryResult(
     [property: Id(0)] long MessageId,
     [property: Id(1)] bool Duplicate);
 
+/// <summary>One delivery's outcome in a batch: its result, or the refusal <see cref="IMailboxGrain.DeliverAsync"/> would have thrown.</summary>
+[GenerateSerializer, Immutable, Alias("mail.DeliveryOutcome")]
+public sealed record DeliveryOutcome(
+    [property: Id(0)] DeliveryResult? Result,
+    [property: Id(1)] Errors.MailErrorCode? Error = null,
+    [property: Id(2)] string? Message = null);
+
 /// <summary>A folder and its IMAP counters.</summary>
 [GenerateSerializer, Immutable, Alias("mail.FolderInfo")]
 public sealed record FolderInfo(

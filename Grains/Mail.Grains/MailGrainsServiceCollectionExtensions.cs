@@ -39,6 +39,7 @@ public static class MailGrainsServiceCollectionExtensions
         services.AddSingleton(sp => new PasswordHasher(sp.GetRequiredService<IOptions<PasswordHashingOptions>>().Value));
         services.AddOptions<GroupCommitOptions>();
         services.AddSingleton<GroupCommit>();
+        services.AddSingleton<MailboxDeliveryBatcher>();
         services.AddOptions<ThreadOptions>();
         services.AddSingleton<MailboxStore>();
         services.AddSingleton<AclStore>();

@@ -50,6 +50,26 @@ free_port() {
     echo "$port"
 }
 
+# Picks free ports for every listener of the silo from three bases ($1 HTTP, $2 SMTP MX, $3 silo) and exports them
+# as MAIL_*_PORT and MAIL_HTTP_URL: submission follows the MX, IMAP is MX + 18, POP3 MX - 15, the gateway follows the
+# silo port, ManageSieve from 14190. Each benchmark passes its own bases, so two can run side by side.
+bench_ports() {
+    local http_port
+    http_port="$(free_port "$1")"
+    MAIL_SMTP_PORT="$(free_port "$2")"
+    MAIL_SUBMISSION_PORT="$(free_port $((MAIL_SMTP_PORT + 1)))"
+    MAIL_SUBMISSIONS_PORT="$(free_port $((MAIL_SUBMISSION_PORT + 1)))"
+    MAIL_IMAP_PORT="$(free_port $(($2 + 18)))"
+    MAIL_IMAPS_PORT="$(free_port $((MAIL_IMAP_PORT + 1)))"
+    MAIL_POP3_PORT="$(free_port $(($2 - 15)))"
+    MAIL_POP3S_PORT="$(free_port $((MAIL_POP3_PORT + 1)))"
+    MAIL_MANAGESIEVE_PORT="$(free_port 14190)"
+    MAIL_SILO_PORT="$(free_port "$3")"
+    MAIL_GATEWAY_PORT="$(free_port $((MAIL_SILO_PORT + 1)))"
+    export MAIL_HTTP_URL="http://127.0.0.1:$http_port" MAIL_SMTP_PORT MAIL_SUBMISSION_PORT MAIL_SUBMISSIONS_PORT \
+        MAIL_IMAP_PORT MAIL_IMAPS_PORT MAIL_POP3_PORT MAIL_POP3S_PORT MAIL_MANAGESIEVE_PORT MAIL_SILO_PORT MAIL_GATEWAY_PORT
+}
+
 start_pg() {
     ensure_packages 8>&- 9>&-
     bash "$REPO_ROOT/infra/pg.sh" start 8>&- 9>&-
@@ -74,9 +94,34 @@ psql_bench() {
     PGCONNECT_TIMEOUT=5 "$PG_BIN/psql" -X -q -h 127.0.0.1 -p "$MAIL_PG_PORT" -U mail -d mail -v ON_ERROR_STOP=1 "$@"
 }
 
+# A resolver on loopback for the silo's DNS (sender checks: SPF, DKIM, DMARC; MX lookups) unless the benchmark set
+# MAIL_DNS_SERVERS itself: dnsmasq answering every name from its (empty) local data, so a lookup ends at once with
+# NXDOMAIN. Without it a benchmark measures the machine's resolver: a smtp-load run once fell to 8 msg/s while every
+# session waited out SPF lookups the sandbox resolver never answered.
+start_bench_dns() {
+    [[ -z "${MAIL_DNS_SERVERS:-}" || -n "${BENCH_DNS_PORT:-}" ]] || return 0
+    live_pid_from_file "$MAIL_DATA_DIR/dns.pid" dnsmasq >/dev/null && return 0
+    ensure_packages dnsmasq
+    BENCH_DNS_PORT="${BENCH_DNS_PORT:-$(free_port 15353)}"
+    local port="$BENCH_DNS_PORT"
+    dnsmasq --keep-in-foreground --no-resolv --no-hosts --no-poll --bind-interfaces --listen-address=127.0.0.1 \
+        --port="$port" --local='/#/' --pid-file= --user=root >>"$MAIL_DATA_DIR/dns.log" 2>&1 8>&- 9>&- </dev/null &
+    echo $! >"$MAIL_DATA_DIR/dns.pid"
+    export MAIL_DNS_SERVERS="127.0.0.1:$port"
+}
+
+# shellcheck disable=SC2317  # called from a trap
+stop_bench_dns() {
+    local pid
+    pid="$(live_pid_from_file "$MAIL_DATA_DIR/dns.pid" dnsmasq)" || return 0
+    kill -TERM "$pid" 2>/dev/null || true
+    rm -f "$MAIL_DATA_DIR/dns.pid"
+}
+
 # Starts the silo in the background with the MAIL_* environment and waits for /health (MAIL_HTTP_URL).
 start_silo() {
     ensure_master_key
+    start_bench_dns
     (cd "$BENCH_SILO_DIR" && exec dotnet Mail.Silo.dll) >>"$MAIL_DATA_DIR/silo.log" 2>&1 8>&- 9>&- </dev/null &
     echo $! >"$MAIL_DATA_DIR/silo.pid"
     local pid=$! i
@@ -106,4 +151,5 @@ stop_silo() {
         kill -KILL "$pid" 2>/dev/null || true
     fi
     rm -f "$MAIL_DATA_DIR/silo.pid"
+    stop_bench_dns
 }

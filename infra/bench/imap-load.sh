@@ -42,19 +42,7 @@ step "PostgreSQL" start_pg
 step "dotnet build (Release)" build_bench
 
 export MAIL_DB="Host=127.0.0.1;Port=$MAIL_PG_PORT;Username=mail;Database=mail"
-http_port="$(free_port 18280)"
-MAIL_SMTP_PORT="$(free_port 12625)"
-MAIL_SUBMISSION_PORT="$(free_port $((MAIL_SMTP_PORT + 1)))"
-MAIL_SUBMISSIONS_PORT="$(free_port $((MAIL_SUBMISSION_PORT + 1)))"
-MAIL_IMAP_PORT="$(free_port 12643)"
-MAIL_IMAPS_PORT="$(free_port $((MAIL_IMAP_PORT + 1)))"
-MAIL_POP3_PORT="$(free_port 12610)"
-MAIL_POP3S_PORT="$(free_port $((MAIL_POP3_PORT + 1)))"
-MAIL_MANAGESIEVE_PORT="$(free_port 14190)"
-MAIL_SILO_PORT="$(free_port 22211)"
-MAIL_GATEWAY_PORT="$(free_port $((MAIL_SILO_PORT + 1)))"
-export MAIL_HTTP_URL="http://127.0.0.1:$http_port" MAIL_SMTP_PORT MAIL_SUBMISSION_PORT MAIL_SUBMISSIONS_PORT \
-    MAIL_IMAP_PORT MAIL_IMAPS_PORT MAIL_POP3_PORT MAIL_POP3S_PORT MAIL_MANAGESIEVE_PORT MAIL_SILO_PORT MAIL_GATEWAY_PORT
+bench_ports 18280 12625 22211
 export MAIL_CLUSTER_ID=bench-imap MAIL_DEMO=false
 export MAIL_ARGON2_MEMORY_KIB=19456 MAIL_ARGON2_ITERATIONS=2
 export Mail__Smtp__MaxConnectionsPerIp=1000

@@ -42,13 +42,7 @@ step "PostgreSQL" start_pg
 step "dotnet build (Release)" build_bench
 
 export MAIL_DB="Host=127.0.0.1;Port=$MAIL_PG_PORT;Username=mail;Database=mail"
-http_port="$(free_port 18280)"
-MAIL_SMTP_PORT="$(free_port 12625)"
-MAIL_SUBMISSION_PORT="$(free_port $((MAIL_SMTP_PORT + 1)))"
-MAIL_SUBMISSIONS_PORT="$(free_port $((MAIL_SUBMISSION_PORT + 1)))"
-MAIL_SILO_PORT="$(free_port 22211)"
-MAIL_GATEWAY_PORT="$(free_port $((MAIL_SILO_PORT + 1)))"
-export MAIL_HTTP_URL="http://127.0.0.1:$http_port" MAIL_SMTP_PORT MAIL_SUBMISSION_PORT MAIL_SUBMISSIONS_PORT MAIL_SILO_PORT MAIL_GATEWAY_PORT
+bench_ports 18280 12625 22211
 export MAIL_IMAP_PORT=0 MAIL_IMAPS_PORT=0 MAIL_POP3_PORT=0 MAIL_POP3S_PORT=0 MAIL_MANAGESIEVE_PORT=0
 export MAIL_CLUSTER_ID=bench-outbound MAIL_DEMO=false MAIL_HOSTNAME=mx.bench.test
 export MAIL_ARGON2_MEMORY_KIB=1024 MAIL_ARGON2_ITERATIONS=1

@@ -40,13 +40,7 @@ step "PostgreSQL" start_pg
 step "dotnet build (Release)" build_bench
 
 export MAIL_DB="Host=127.0.0.1;Port=$MAIL_PG_PORT;Username=mail;Database=mail"
-http_port="$(free_port 18180)"
-MAIL_SMTP_PORT="$(free_port 12525)"
-MAIL_SUBMISSION_PORT="$(free_port $((MAIL_SMTP_PORT + 1)))"
-MAIL_SUBMISSIONS_PORT="$(free_port $((MAIL_SUBMISSION_PORT + 1)))"
-MAIL_SILO_PORT="$(free_port 22111)"
-MAIL_GATEWAY_PORT="$(free_port $((MAIL_SILO_PORT + 1)))"
-export MAIL_HTTP_URL="http://127.0.0.1:$http_port" MAIL_SMTP_PORT MAIL_SUBMISSION_PORT MAIL_SUBMISSIONS_PORT MAIL_SILO_PORT MAIL_GATEWAY_PORT
+bench_ports 18180 12525 22111
 export MAIL_CLUSTER_ID=bench-smtp MAIL_DEMO=false
 export MAIL_ARGON2_MEMORY_KIB=1024 MAIL_ARGON2_ITERATIONS=1
 export MAIL_SMTP_MAX_MESSAGE_BYTES=30000000

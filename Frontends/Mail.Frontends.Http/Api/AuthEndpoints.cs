@@ -1,9 +1,6 @@
-using System.Net;
 using Mail.Frontends.Hosting;
 using Mail.Frontends.Http.Auth;
-using Mail.Frontends.Http.Errors;
 using Mail.Frontends.Http.Pipeline;
-using Mail.Grains.Interfaces.Accounts;
 
 namespace Mail.Frontends.Http.Api;
 
@@ -24,14 +21,8 @@ public static class AuthEndpoints
     {
         v1.MapPost("/auth/token", async (TokenRequest request, HttpContext http, CredentialVerifier verifier, TokenIssuer issuer) =>
         {
-            var address = AddressKey.Normalize(request.Username);
-            if (address is null || string.IsNullOrEmpty(request.Password))
-            {
-                return Problems.BadRequest("username (an e-mail address) and password are required.");
-            }
-            var client = http.Connection.RemoteIpAddress ?? IPAddress.None;
-            var account = await verifier.VerifyAsync(address, request.Password, client, CredentialUse.AccountPassword);
-            if (account is null) return Problems.Unauthorized("Invalid username or password, or the account is suspended.");
+            var (account, problem) = await PasswordLogin.VerifyAsync(request.Username, request.Password, http, verifier);
+            if (account is null) return problem!;
             var token = issuer.Issue(account);
             return Results.Ok(new TokenResponse(token, "Bearer", (int)issuer.Lifetime.TotalSeconds));
         }).AllowAnonymous().WithName("CreateToken").WithBodyLimit(BodyLimit.Credentials);

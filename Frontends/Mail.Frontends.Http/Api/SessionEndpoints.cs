@@ -1,4 +1,3 @@
-using System.Net;
 using Mail.Frontends.Hosting;
 using Mail.Frontends.Http.Auth;
 using Mail.Frontends.Http.Errors;
@@ -29,14 +28,8 @@ public static class SessionEndpoints
         v1.MapPost("/auth/session", async (SessionRequest request, HttpContext http, CredentialVerifier verifier, TokenIssuer issuer,
             IOptions<HttpFrontendOptions> options) =>
         {
-            var address = AddressKey.Normalize(request.Username);
-            if (address is null || string.IsNullOrEmpty(request.Password))
-            {
-                return Problems.BadRequest("username (an e-mail address) and password are required.");
-            }
-            var client = http.Connection.RemoteIpAddress ?? IPAddress.None;
-            var account = await verifier.VerifyAsync(address, request.Password, client, CredentialUse.AccountPassword);
-            if (account is null) return Problems.Unauthorized("Invalid username or password, or the account is suspended.");
+            var (account, problem) = await PasswordLogin.VerifyAsync(request.Username, request.Password, http, verifier);
+            if (account is null) return problem!;
             return Issue(http, issuer, account, BrowserSession.NewCsrfToken(), options.Value.Webmail);
         }).AllowAnonymous().WithName("CreateSession").WithBodyLimit(BodyLimit.Credentials);
 

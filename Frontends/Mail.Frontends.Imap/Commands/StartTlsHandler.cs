@@ -22,14 +22,7 @@ public sealed class StartTlsHandler : IImapCommandHandler
         if (session.Certificate is null) return ImapResult.No("TLS is not available");
         session.Tagged(command.Tag, ImapResult.Ok("Begin TLS negotiation now"));
         await session.FlushAsync(ct);
-        try
-        {
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
-            timeout.CancelAfter(session.Deadlines.Idle);
-            await session.Transport.StartTlsAsync(session.Certificate, timeout.Token);
-        }
-        catch (Exception e) when (e is System.Security.Authentication.AuthenticationException or IOException
-                                  || e is OperationCanceledException && !ct.IsCancellationRequested)
+        if (!await session.Transport.TryStartTlsAsync(session.Certificate, session.Deadlines.Idle, ct))
         {
             session.Closing = true;
         }

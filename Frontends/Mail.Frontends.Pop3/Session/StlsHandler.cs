@@ -33,14 +33,7 @@ public sealed class StlsHandler : IPop3CommandHandler
             return;
         }
         session.Reply(Pop3Response.Success("Begin TLS negotiation"));
-        try
-        {
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
-            timeout.CancelAfter(session.Deadlines.Idle);
-            await session.Transport.StartTlsAsync(session.Certificate, timeout.Token);
-        }
-        catch (Exception e) when (e is System.Security.Authentication.AuthenticationException or IOException
-                                  || e is OperationCanceledException && !ct.IsCancellationRequested)
+        if (!await session.Transport.TryStartTlsAsync(session.Certificate, session.Deadlines.Idle, ct))
         {
             session.Closing = true;
             return;

@@ -30,7 +30,8 @@ public static class SmtpFrontendExtensions
                  {
                      new EhloHandler(), new HeloHandler(), new MailHandler(),
                      new RcptHandler(builder.Configuration.GetValue(VerifiedSenderRule.ConfigurationKey, true),
-                         builder.Configuration[FeedbackAddress.ConfigurationKey]), new DataHandler(), new BdatHandler(),
+                         builder.Configuration[FeedbackAddress.ConfigurationKey],
+                         new RecipientCache(TimeSpan.FromSeconds(options.RecipientCacheSeconds), options.RecipientCacheEntries)), new DataHandler(), new BdatHandler(),
                      new RsetHandler(), new NoopHandler(), new QuitHandler(), new VrfyHandler(), new HelpHandler(),
                      new StartTlsHandler(), new AuthHandler(),
                  })

@@ -16,9 +16,9 @@ namespace Mail.Frontends.Smtp.Session;
 /// hosted domain, whose tenant stores them) and at List-Unsubscribe mailto addresses with a valid token; an authenticated
 /// submission may address anyone, but a remote recipient only while the
 /// sender's domain is verified for sending when <paramref name="requireVerifiedDomains"/> (550 5.7.1,
-/// <see cref="VerifiedSenderRule"/>).
+/// <see cref="VerifiedSenderRule"/>). Local routes come through <see cref="RecipientCache"/>.
 /// </summary>
-public sealed class RcptHandler(bool requireVerifiedDomains, string? feedbackAddress = null) : ISmtpCommandHandler
+public sealed class RcptHandler(bool requireVerifiedDomains, string? feedbackAddress = null, RecipientCache? recipients = null) : ISmtpCommandHandler
 {
     private static readonly HashSet<string> Known = new(StringComparer.OrdinalIgnoreCase) { "NOTIFY", "ORCPT" };
 
@@ -39,7 +39,7 @@ public sealed class RcptHandler(bool requireVerifiedDomains, string? feedbackAdd
 
         var address = AddressKey.Normalize(path.Address);
         if (address is null) return SmtpReplies.Syntax($"Syntax: '{path.Address}' is not a valid mailbox");
-        var route = await session.Grains.GetGrain<IAddressGrain>(address).ResolveAsync();
+        var route = await (recipients ?? Uncached).ResolveAsync(session.Grains, address);
         if (route is null)
         {
             var hosted = await session.Grains.GetGrain<IDomainGrain>(AddressKey.DomainOf(address)).GetAsync();
@@ -76,6 +76,8 @@ public sealed class RcptHandler(bool requireVerifiedDomains, string? feedbackAdd
         envelope.Recipients.Add((address, route));
         return SmtpReplies.Ok;
     }
+
+    private static readonly RecipientCache Uncached = new(TimeSpan.Zero, 0);
 
     /// <summary>Whether the address is an unsubscribe+token address whose token verifies (a forged one is an unknown user).</summary>
     private static async Task<bool> IsUnsubscribeAsync(SmtpSession session, string address) =>

@@ -27,14 +27,7 @@ public sealed class StartTlsHandler : ISmtpCommandHandler
             return;
         }
         session.Reply(new SmtpReply(220, "2.0.0", "Ready to start TLS"));
-        try
-        {
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
-            timeout.CancelAfter(session.Deadlines.Idle);
-            await session.Transport.StartTlsAsync(session.Certificate, timeout.Token);
-        }
-        catch (Exception e) when (e is System.Security.Authentication.AuthenticationException or IOException
-                                  || e is OperationCanceledException && !ct.IsCancellationRequested)
+        if (!await session.Transport.TryStartTlsAsync(session.Certificate, session.Deadlines.Idle, ct))
         {
             session.Closing = true;
             return;

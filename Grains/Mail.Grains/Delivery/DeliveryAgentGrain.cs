@@ -4,6 +4,7 @@ using Mail.Grains.Interfaces.Delivery;
 using Mail.Grains.Interfaces.Errors;
 using Mail.Grains.Interfaces.Mailboxes;
 using Mail.Grains.Delivery.Sieve;
+using Mail.Grains.Mailboxes;
 using Mail.Grains.Outbound;
 using Mail.Grains.Interfaces.Reputation;
 using Mail.Grains.Outbound.Bounces;
@@ -28,7 +29,8 @@ namespace Mail.Grains.Delivery;
 /// </summary>
 [StatelessWorker]
 public sealed class DeliveryAgentGrain(IBlobStore blobs, OutboundIntake outbound, AsyncBounceHandler bounces, ComplaintHandler complaints,
-    IOptions<FeedbackOptions> feedback, SieveFilter sieve, IOptions<OutboundOptions> outboundOptions, ILogger<DeliveryAgentGrain> logger) : Grain, IDeliveryAgentGrain
+    IOptions<FeedbackOptions> feedback, SieveFilter sieve, IOptions<OutboundOptions> outboundOptions, MailboxDeliveryBatcher batcher,
+    ILogger<DeliveryAgentGrain> logger) : Grain, IDeliveryAgentGrain
 {
     /// <inheritdoc />
     public async Task<SubmissionResult> SubmitAsync(Submission submission)
@@ -60,7 +62,7 @@ public sealed class DeliveryAgentGrain(IBlobStore blobs, OutboundIntake outbound
         long? sentId = null;
         if (submission.SenderAccountId is { } sender)
         {
-            var sent = await GrainFactory.GetGrain<IMailboxGrain>(sender).DeliverAsync(new MessageDelivery(
+            var sent = await batcher.DeliverAsync(sender, new MessageDelivery(
                 $"{submission.SubmissionId}/sent", SpecialFolders.Sent, submission.Blob, summary,
                 [MessageFlags.Seen], [], submission.ReceivedAt));
             sentId = sent.MessageId;
@@ -159,7 +161,7 @@ public sealed class DeliveryAgentGrain(IBlobStore blobs, OutboundIntake outbound
             var decision = await sieve.DecideAsync(route.AccountId, submission.EnvelopeFrom, address, blob);
             if (decision is null)
             {
-                await mailbox.DeliverAsync(new MessageDelivery(deliveryId, folder, blob, summary, [], [], submission.ReceivedAt));
+                await batcher.DeliverAsync(route.AccountId, new MessageDelivery(deliveryId, folder, blob, summary, [], [], submission.ReceivedAt));
                 return new LocalDelivery(new RecipientOutcome(address, RecipientStatus.Delivered, null), []);
             }
             var outcome = decision.Outcome;

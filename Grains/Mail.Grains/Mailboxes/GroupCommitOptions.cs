@@ -17,4 +17,10 @@ public sealed class GroupCommitOptions
 
     /// <summary>Most SQL statements in one transaction (a write counts all of its statements).</summary>
     public int MaxStatements { get; set; } = 2048;
+
+    /// <summary>
+    /// Most deliveries to one mailbox that wait while one is in flight and then go to its grain as one batch
+    /// (<see cref="MailboxDeliveryBatcher"/>); 1 sends every delivery alone.
+    /// </summary>
+    public int MaxMailboxBatch { get; set; } = 64;
 }

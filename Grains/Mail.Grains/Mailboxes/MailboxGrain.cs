@@ -71,21 +71,83 @@ public sealed partial class MailboxGrain(MailboxStore store, AclStore acls) : Gr
         using var activity = Mail.Grains.Interfaces.Diagnostics.MailTelemetry.Source.StartActivity("mailbox.deliver");
         activity?.SetTag("mail.account", AccountId);
         var head = RequireHead();
-        var folder = FindFolder(delivery.Folder);
-        var flags = delivery.Flags.Select(FlagSet.CanonicalFlag).Concat(delivery.Labels.Select(LabelKeyword.ToKeyword)).Distinct().ToArray();
-        var labels = LabelKeyword.LabelsOf(flags);
-        var size = delivery.Blob.Length;
         // A retry of a delivery that filled the mailbox is still a duplicate, not a refusal; the extra
         // lookup is paid only when the mailbox is full.
-        if (head.QuotaUsed + size > head.QuotaLimit && await store.FindDeliveryAsync(AccountId, delivery.DeliveryId) is { } filed)
+        if (head.QuotaUsed + delivery.Blob.Length > head.QuotaLimit && await store.FindDeliveryAsync(AccountId, delivery.DeliveryId) is { } filed)
         {
             return new DeliveryResult(filed, Duplicate: true);
         }
-        CheckQuota(head, size);
-
         var write = NewWrite();
+        var row = Stage(write, delivery);
+        var fresh = await Guarded(() => store.DeliverAsync(write, head.Epoch, row));
+        if (fresh)
+        {
+            Apply(write);
+            return new DeliveryResult(row.MessageId, Duplicate: false);
+        }
+        var existing = await store.FindDeliveryAsync(AccountId, delivery.DeliveryId)
+            ?? throw new InvalidOperationException($"Delivery {delivery.DeliveryId} conflicted but is not recorded.");
+        return new DeliveryResult(existing, Duplicate: true);
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<DeliveryOutcome>> DeliverBatchAsync(IReadOnlyList<MessageDelivery> deliveries)
+    {
+        using var activity = Mail.Grains.Interfaces.Diagnostics.MailTelemetry.Source.StartActivity("mailbox.deliver_batch");
+        activity?.SetTag("mail.account", AccountId);
+        activity?.SetTag("mail.batch", deliveries.Count);
+        var head = RequireHead();
+        var outcomes = new DeliveryOutcome?[deliveries.Count];
+        var write = NewWrite();
+        var staged = new List<(int Index, DeliveredRow Row)>();
+        for (var i = 0; i < deliveries.Count; i++)
+        {
+            // A delivery that cannot be staged on the others (over quota, which needs the duplicate lookup, or a missing
+            // folder) is left for the one-by-one pass below, which answers it exactly as a lone delivery. Stage refuses
+            // before it changes the write.
+            try
+            {
+                staged.Add((i, Stage(write, deliveries[i])));
+            }
+            catch (MailException)
+            {
+            }
+        }
+        if (staged.Count > 1 && await Guarded(() => store.DeliverBatchAsync(write, head.Epoch, staged.Select(s => s.Row).ToArray())))
+        {
+            Apply(write);
+            foreach (var (index, row) in staged) outcomes[index] = new DeliveryOutcome(new DeliveryResult(row.MessageId, Duplicate: false));
+        }
+        // Anything the batch did not file (left out above, or all of it when a duplicate refused the transaction) goes alone.
+        for (var i = 0; i < deliveries.Count; i++)
+        {
+            if (outcomes[i] is not null) continue;
+            try
+            {
+                outcomes[i] = new DeliveryOutcome(await DeliverAsync(deliveries[i]));
+            }
+            catch (MailException e) when (e.Code is not MailErrorCode.Fenced)
+            {
+                outcomes[i] = new DeliveryOutcome(null, e.Code, e.Message);
+            }
+        }
+        return outcomes!;
+    }
+
+    /// <summary>
+    /// Adds a delivery to <paramref name="write"/> on top of what the write already holds: the next message id, MODSEQ and
+    /// UID, the folder's and mailbox's counters, and its change-log row. The row carries the head as of this delivery.
+    /// </summary>
+    private DeliveredRow Stage(MailboxWrite write, MessageDelivery delivery)
+    {
+        var head = write.Head;
+        var folder = write.Folder(FindFolder(delivery.Folder).FolderId);
+        var flags = delivery.Flags.Select(FlagSet.CanonicalFlag).Concat(delivery.Labels.Select(LabelKeyword.ToKeyword)).Distinct().ToArray();
+        var labels = LabelKeyword.LabelsOf(flags);
+        var size = delivery.Blob.Length;
+        CheckQuota(head, size);
         var messageId = head.NextMessageId;
-        write.Head = write.Head with
+        write.Head = head with
         {
             NextMessageId = messageId + 1,
             QuotaUsed = head.QuotaUsed + size,
@@ -103,16 +165,7 @@ public sealed partial class MailboxGrain(MailboxStore store, AclStore acls) : Gr
             TotalSize = folder.TotalSize + size,
         });
         write.Track(MailboxChangeKind.Added, folder.FolderId, messageId, uid, flags);
-        var fresh = await Guarded(() => store.DeliverAsync(write, head.Epoch, new DeliveredRow(
-            delivery, messageId, folder.FolderId, uid, flags, labels)));
-        if (fresh)
-        {
-            Apply(write);
-            return new DeliveryResult(messageId, Duplicate: false);
-        }
-        var existing = await store.FindDeliveryAsync(AccountId, delivery.DeliveryId)
-            ?? throw new InvalidOperationException($"Delivery {delivery.DeliveryId} conflicted but is not recorded.");
-        return new DeliveryResult(existing, Duplicate: true);
+        return new DeliveredRow(delivery, messageId, folder.FolderId, uid, flags, labels) { Head = write.Head };
     }
 
     /// <inheritdoc />

@@ -13,6 +13,9 @@ public sealed class MailboxStore(NpgsqlDataSource dataSource, GroupCommit groupC
     /// <summary>SQLSTATE raised by mailbox_fence when the writer's epoch is stale.</summary>
     public const string FencedSqlState = "ML001";
 
+    /// <summary>The SQLSTATE of mailbox_require: a delivery in a batch was filed before, so the batch committed nothing.</summary>
+    public const string DuplicateInBatchSqlState = "ML002";
+
     /// <summary>Takes a new fencing epoch and loads counters and folders; null if the mailbox does not exist.</summary>
     public async Task<(MailboxHead Head, Dictionary<int, FolderHead> Folders, HashSet<string> Subscriptions)?> ActivateAsync(string accountId)
     {
@@ -143,14 +146,32 @@ public sealed class MailboxStore(NpgsqlDataSource dataSource, GroupCommit groupC
         return await Fenced(async () => (bool)(await groupCommit.ExecuteAsync(commands, resultIndex: 0))!);
     }
 
-    private NpgsqlBatchCommand DeliverCommand(MailboxWrite write, MailboxHead head, long epoch, DeliveredRow row)
+    /// <summary>
+    /// Files deliveries staged on one another in one transaction, each with the counters as of itself; false, with nothing
+    /// committed, when any of them was filed before (the caller then files them one by one).
+    /// </summary>
+    public async Task<bool> DeliverBatchAsync(MailboxWrite write, long epoch, IReadOnlyList<DeliveredRow> rows)
+    {
+        var commands = rows.Select(row => DeliverCommand(write, row.Head!, epoch, row, strict: true)).ToList();
+        try
+        {
+            await Fenced(() => groupCommit.ExecuteAsync(commands));
+            return true;
+        }
+        catch (PostgresException e) when (e.SqlState == DuplicateInBatchSqlState)
+        {
+            return false;
+        }
+    }
+
+    private NpgsqlBatchCommand DeliverCommand(MailboxWrite write, MailboxHead head, long epoch, DeliveredRow row, bool strict = false)
     {
         var folder = write.ChangedFolders[row.FolderId]!;
         var summary = row.Delivery.Summary;
         var command = new NpgsqlBatchCommand(
             $"""
-            SELECT mailbox_deliver(@a, @e, @m, @nm, @nf, @qu, @mc, @d, @id, @f, @uid, @flags, @labels, @bt, @bn, @size,
-                @idate, @sdate, @from, @to, @cc, @subject, @mid, @refs, @preview, @att, @hc, @fun, @fmc, @fuc, @fts, @ts, @tp, @ts2, @tw) AS {GroupCommit.ResultColumn}
+            SELECT {(strict ? "mailbox_require(" : "(")}mailbox_deliver(@a, @e, @m, @nm, @nf, @qu, @mc, @d, @id, @f, @uid, @flags, @labels, @bt, @bn, @size,
+                @idate, @sdate, @from, @to, @cc, @subject, @mid, @refs, @preview, @att, @hc, @fun, @fmc, @fuc, @fts, @ts, @tp, @ts2, @tw)) AS {GroupCommit.ResultColumn}
             """);
         var p = command.Parameters;
         AddHead(p, write.AccountId, head, epoch);
