@@ -43,11 +43,11 @@ public static class MailHost
 
         if (frontendOnly)
         {
-            builder.UseOrleansClient(client => client.ConfigureMailClient(options, builder.Configuration));
+            builder.UseOrleansClient(client => client.ConfigureMailClient(options, builder.Configuration).AddMailDashboard(builder.Configuration));
         }
         else
         {
-            builder.UseOrleans(silo => silo.ConfigureMailSilo(options, builder.Configuration));
+            builder.UseOrleans(silo => silo.ConfigureMailSilo(options, builder.Configuration).AddMailDashboard(builder.Configuration));
             builder.Services.AddHostedService<DemoSeeder>();
         }
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(30));
@@ -65,6 +65,7 @@ public static class MailHost
         services?.Invoke(builder.Services);
         var app = builder.Build();
         app.MapMailHttpFrontend();
+        app.MapMailDashboard(builder.Configuration);
         app.UseMailTelemetry();
         app.UseMailSmtpFrontend();
         app.UseMailImapFrontend();

@@ -57,6 +57,7 @@ public static class SiloComposition
             }
             silo.ConfigureFailureDetection(configuration);
         }
+        silo.AddMailRebalancing(configuration);
         if (ClusterTls.From(options.Cluster.Tls, configuration[ClusterTls.ProtocolCertificateKey]) is { } tls) silo.UseTls(tls.Apply);
         // A trace started by a frontend (smtp.data) continues through every grain call, on whichever silo.
         silo.AddActivityPropagation();

@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
-# Azurite (Azure Storage emulator), blob service only: infra/azurite.sh start|stop
+# Azurite (Azure Storage emulator), blob, queue and table services: infra/azurite.sh start|stop
 #
 # Installed once with npm into infra/.tools/azurite (gitignored). Pinned to 3.35.0 because
-# 3.36+ needs Node 22 and the machine has Node 20. Listens on 127.0.0.1:$MAIL_AZURITE_PORT
-# (default 10000); data, log and pid file in $MAIL_DATA_DIR/azurite.
+# 3.36+ needs Node 22 and the machine has Node 20. The blob service listens on 127.0.0.1:$MAIL_AZURITE_PORT
+# (default 10000), the queue service on $MAIL_AZURITE_QUEUE_PORT (default blob + 1) and the table service
+# (Orleans' Azure Table membership) on $MAIL_AZURITE_TABLE_PORT (default blob + 2); data, log and pid file
+# in $MAIL_DATA_DIR/azurite.
 #   --skipApiVersionCheck  Azure.Storage.Blobs sends a newer API version than 3.35 knows
 #   --disableTelemetry     otherwise Azurite tries to reach a telemetry service off the machine
 #   --loose                ignore unsupported headers instead of failing the request
@@ -13,8 +15,10 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 AZURITE_VERSION=3.35.0
 MAIL_AZURITE_PORT="${MAIL_AZURITE_PORT:-10000}"
+MAIL_AZURITE_QUEUE_PORT="${MAIL_AZURITE_QUEUE_PORT:-$((MAIL_AZURITE_PORT + 1))}"
+MAIL_AZURITE_TABLE_PORT="${MAIL_AZURITE_TABLE_PORT:-$((MAIL_AZURITE_PORT + 2))}"
 TOOLS_DIR="$REPO_ROOT/infra/.tools/azurite"
-AZURITE_BIN="$TOOLS_DIR/node_modules/.bin/azurite-blob"
+AZURITE_BIN="$TOOLS_DIR/node_modules/.bin/azurite"
 AZ_DIR="$MAIL_DATA_DIR/azurite"
 AZ_PID="$AZ_DIR/azurite.pid"
 AZ_LOG="$AZ_DIR/azurite.log"
@@ -37,20 +41,25 @@ ensure_installed() {
 }
 
 cmd_start() {
+    local port
     ensure_installed
     mkdir -p "$AZ_DIR"
     if live_pid_from_file "$AZ_PID" azurite >/dev/null; then
         log "Azurite already running (pid $(live_pid_from_file "$AZ_PID" azurite))"
     else
         rm -f "$AZ_PID"
-        if port_open "$MAIL_AZURITE_PORT"; then
-            die "port $MAIL_AZURITE_PORT is already in use by another process; set MAIL_AZURITE_PORT"
-        fi
-        log "starting Azurite blob service on 127.0.0.1:$MAIL_AZURITE_PORT (log: $AZ_LOG)"
+        for port in "$MAIL_AZURITE_PORT" "$MAIL_AZURITE_QUEUE_PORT" "$MAIL_AZURITE_TABLE_PORT"; do
+            if port_open "$port"; then
+                die "port $port is already in use by another process; set MAIL_AZURITE_PORT (blob; queue and table follow it)"
+            fi
+        done
+        log "starting Azurite on 127.0.0.1: blob $MAIL_AZURITE_PORT, queue $MAIL_AZURITE_QUEUE_PORT, table $MAIL_AZURITE_TABLE_PORT (log: $AZ_LOG)"
         # Own session: a Ctrl-C meant for the silo in infra/run.sh must not kill Azurite
         # before run.sh stops it. setsid execs in place here, so $! is the PID of node.
         setsid "$AZURITE_BIN" \
             --blobHost 127.0.0.1 --blobPort "$MAIL_AZURITE_PORT" \
+            --queueHost 127.0.0.1 --queuePort "$MAIL_AZURITE_QUEUE_PORT" \
+            --tableHost 127.0.0.1 --tablePort "$MAIL_AZURITE_TABLE_PORT" \
             --location "$AZ_DIR" \
             --skipApiVersionCheck --disableTelemetry --loose \
             </dev/null >>"$AZ_LOG" 2>&1 &
@@ -59,7 +68,7 @@ cmd_start() {
     local pid i
     pid="$(head -n1 "$AZ_PID" | tr -dc '0-9')"
     for ((i = 0; i < 120; i++)); do
-        port_open "$MAIL_AZURITE_PORT" && break
+        port_open "$MAIL_AZURITE_PORT" && port_open "$MAIL_AZURITE_QUEUE_PORT" && port_open "$MAIL_AZURITE_TABLE_PORT" && break
         # kill -0, not the command line: while setsid, env and node exec one another, /proc/PID/cmdline
         # can read empty for an instant, which once made a healthy start look like an exit.
         if ! kill -0 "$pid" 2>/dev/null; then
@@ -68,8 +77,10 @@ cmd_start() {
         fi
         sleep 0.5
     done
-    port_open "$MAIL_AZURITE_PORT" || die "Azurite is not listening on 127.0.0.1:$MAIL_AZURITE_PORT (log: $AZ_LOG)"
-    log "Azurite ready: http://127.0.0.1:$MAIL_AZURITE_PORT/devstoreaccount1"
+    for port in "$MAIL_AZURITE_PORT" "$MAIL_AZURITE_QUEUE_PORT" "$MAIL_AZURITE_TABLE_PORT"; do
+        port_open "$port" || die "Azurite is not listening on 127.0.0.1:$port (log: $AZ_LOG)"
+    done
+    log "Azurite ready: blobs http://127.0.0.1:$MAIL_AZURITE_PORT/devstoreaccount1, tables http://127.0.0.1:$MAIL_AZURITE_TABLE_PORT/devstoreaccount1"
 }
 
 cmd_stop() {

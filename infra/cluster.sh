@@ -19,6 +19,9 @@
 #   MAIL_CLUSTER_SILO_DIR the silo's build output to run (default Silo/bin/Release/net10.0; the chaos bench runs a copy,
 #                         so a build during the run cannot change what a restarted silo loads)
 #   MAIL_CLUSTER_PORT_OFFSET  added to every port above (default 0)
+#   MAIL_CLUSTERING=azuretable  membership in Azure Table storage instead of PostgreSQL: MAIL_AZURE_TABLE (a connection
+#                         string or table endpoint), or, when that is unset, a local Azurite (infra/azurite.sh, table
+#                         service on MAIL_AZURITE_PORT+2, default 10002) started and stopped with the cluster
 #   MAIL_CLUSTER_READY_FILE   written (one line per process: "role index pid http smtp submission imap pop3 gateway")
 #                         once every process answers /health
 # Logs: $MAIL_DATA_DIR/cluster/<role>-<i>.log; PIDs: $MAIL_DATA_DIR/cluster/<role>-<i>.pid (the chaos bench reads them).
@@ -47,6 +50,13 @@ ensure_node_modules 9>&-
 bash "$INFRA_DIR/pg.sh" start 9>&-
 bash "$INFRA_DIR/devcert.sh" 9>&-
 ensure_master_key
+use_azurite=false
+if [[ ${MAIL_CLUSTERING:-} == azuretable && -z ${MAIL_AZURE_TABLE:-} ]]; then
+    use_azurite=true
+    export MAIL_AZURITE_PORT="${MAIL_AZURITE_PORT:-10000}"
+    bash "$INFRA_DIR/azurite.sh" start 9>&-
+    export MAIL_AZURE_TABLE="DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;TableEndpoint=http://127.0.0.1:${MAIL_AZURITE_TABLE_PORT:-$((MAIL_AZURITE_PORT + 2))}/devstoreaccount1;"
+fi
 if [[ ${MAIL_CLUSTER_NO_BUILD:-0} != 1 ]]; then
     log "dotnet build Mail.sln -c Release"
     (cd "$REPO_ROOT" && dotnet build Mail.sln -c Release -nologo 9>&-) >"$CLUSTER_DIR/build.log" 2>&1 || {
@@ -113,6 +123,7 @@ stop_all() {
         rm -f "$CLUSTER_DIR/$name.pid"
     done
     rm -f "${MAIL_CLUSTER_READY_FILE:-/nonexistent}"
+    if $use_azurite; then bash "$INFRA_DIR/azurite.sh" stop 9>&- || warn "could not stop Azurite"; fi
     bash "$INFRA_DIR/pg.sh" stop 9>&- || warn "could not stop PostgreSQL"
 }
 trap stop_all EXIT
@@ -125,7 +136,7 @@ wait_healthy 0
 for ((n = 1; n < ${#names[@]}; n++)); do start_node "$n"; done
 for ((n = 1; n < ${#names[@]}; n++)); do wait_healthy "$n"; done
 
-printf '\nMail cluster: %d silo(s), %d frontend(s); PostgreSQL %s; blobs and keys in %s\n' "$silos" "$frontends" "$MAIL_DB" "$MAIL_DATA_DIR"
+printf '\nMail cluster: %d silo(s), %d frontend(s); PostgreSQL %s; blobs and keys in %s; membership %s\n' "$silos" "$frontends" "$MAIL_DB" "$MAIL_DATA_DIR" "$([[ ${MAIL_CLUSTERING:-} == azuretable ]] && echo "Azure Table storage" || echo PostgreSQL)"
 printf '%-12s %-7s %-6s %-6s %-11s %-10s %-10s %-6s %-6s %-14s %s\n' process pid http mx submission imap pop3 https sieve silo/gateway log
 ready=()
 for ((n = 0; n < ${#names[@]}; n++)); do

@@ -8,11 +8,12 @@
 #
 # Environment:
 #   MAIL_DATA_DIR      default $REPO_ROOT/.data/test: separate from the run data in .data
-#   MAIL_PG_PORT       default 55433; MAIL_AZURITE_PORT default 10001 (apart from run.sh's, so both can run at once)
+#   MAIL_PG_PORT       default 55433; MAIL_AZURITE_PORT default 10010 (blob; queue 10011, table 10012: apart from
+#                      run.sh's 10000-10002, so both can run at once)
 # Given to the tests:
 #   MAIL_TEST_PG       server connection string without a database: tests create one
 #                      database per test class on it
-#   MAIL_TEST_AZURITE  connection string of the Azurite blob service
+#   MAIL_TEST_AZURITE  connection string of Azurite (blob, queue and table endpoints)
 #   MAIL_DATA_DIR
 # Output of build and tests is kept in $MAIL_DATA_DIR/test.log.
 #
@@ -46,7 +47,7 @@ sum_test_results() {
 
 main() {
     export MAIL_PG_PORT="${MAIL_PG_PORT:-55433}"
-    export MAIL_AZURITE_PORT="${MAIL_AZURITE_PORT:-10001}"
+    export MAIL_AZURITE_PORT="${MAIL_AZURITE_PORT:-10010}"
     export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
     export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
     # The summary is parsed from dotnet's output: keep it in English.
@@ -85,7 +86,7 @@ main() {
     ensure_master_key
 
     export MAIL_TEST_PG="Host=127.0.0.1;Port=$MAIL_PG_PORT;Username=mail;Maximum Pool Size=50"
-    export MAIL_TEST_AZURITE="DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;BlobEndpoint=http://127.0.0.1:$MAIL_AZURITE_PORT/devstoreaccount1;"
+    export MAIL_TEST_AZURITE="DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;BlobEndpoint=http://127.0.0.1:$MAIL_AZURITE_PORT/devstoreaccount1;QueueEndpoint=http://127.0.0.1:$((MAIL_AZURITE_PORT + 1))/devstoreaccount1;TableEndpoint=http://127.0.0.1:$((MAIL_AZURITE_PORT + 2))/devstoreaccount1;"
 
     local test_log="$MAIL_DATA_DIR/test.log"
     : >"$test_log"

@@ -51,6 +51,8 @@ public static class HttpFrontendExtensions
 
         var adminToken = options.AdminToken ?? SecretFile.ReadOrCreateToken(Path.Combine(dataDir, "admin-token"), "the admin token file", AdminToken.MinLength);
         builder.Services.AddSingleton(new AdminToken(AdminToken.Checked(adminToken, options.AdminToken is null ? Path.Combine(dataDir, "admin-token") : null)));
+        builder.Services.AddSingleton(sp => new AdminPageSession(sp.GetRequiredService<AdminToken>(),
+            TimeSpan.FromMinutes(options.Ops.PageSessionMinutes), sp.GetService<TimeProvider>() ?? TimeProvider.System));
         var issuer = new TokenIssuer(SecretFile.ReadOrCreate(Path.Combine(dataDir, "jwt-signing.key"), 32, "the token signing key file", () => RandomNumberGenerator.GetBytes(32)),
             TimeSpan.FromMinutes(options.TokenLifetimeMinutes));
         builder.Services.AddSingleton(issuer);
@@ -132,6 +134,7 @@ public static class HttpFrontendExtensions
         BulkEndpoints.Map(v1, app.Services.GetRequiredService<IOptions<Bulk.BulkApiOptions>>().Value);
         UnsubscribeEndpoints.Map(v1);
         var admin = AdminEndpoints.Map(v1);
+        OpsConsole.PageSessionEndpoints.Map(admin);
         Import.AccountImportEndpoints.Map(admin, app.Services.GetRequiredService<IOptions<Import.AccountImportOptions>>().Value);
         OutboundEndpoints.Map(v1, admin);
         IpPoolEndpoints.Map(admin);

@@ -10,7 +10,11 @@ public interface ITenantGrain : IGrainWithStringKey
     /// <summary>Removes a domain that has no accounts left.</summary>
     Task RemoveDomainAsync(string domain);
 
-    /// <summary>Creates an account under one of this tenant's domains.</summary>
+    /// <summary>
+    /// Creates an account under one of this tenant's domains. Creations interleave (a bulk import creates many at once; each
+    /// claims its address in the address's own grain, which keeps addresses unique); a domain being removed takes none.
+    /// </summary>
+    [Orleans.Concurrency.AlwaysInterleave]
     Task<AccountInfo> CreateAccountAsync(NewAccount account);
 
     /// <summary>Suspends or resumes the tenant: a suspended tenant's users cannot log in or send.</summary>

@@ -11,6 +11,7 @@ public static class EnvironmentAliases
         ["MAIL_DB"] = "Mail:Database",
         ["MAIL_DEMO"] = "Mail:Demo",
         ["MAIL_CLUSTERING"] = "Mail:Cluster:Clustering",
+        ["MAIL_AZURE_TABLE"] = "Mail:Cluster:AzureTableConnection",
         ["MAIL_CLUSTER_ID"] = "Mail:Cluster:ClusterId",
         ["MAIL_SILO_PORT"] = "Mail:Cluster:SiloPort",
         ["MAIL_GATEWAY_PORT"] = "Mail:Cluster:GatewayPort",

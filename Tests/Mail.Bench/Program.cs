@@ -6,7 +6,7 @@ using Mail.Bench.Smtp;
 
 namespace Mail.Bench;
 
-/// <summary>Entry point: `dotnet Mail.Bench.dll api-delivery|seed-mailbox|grain-memory|password-hash|smtp-load|imap-load|imap-scale|outbound-fill|outbound-drain|bulk|push|search|chaos --option value ...`.</summary>
+/// <summary>Entry point: `dotnet Mail.Bench.dll api-delivery|seed-mailbox|grain-memory|password-hash|smtp-load|imap-load|imap-scale|outbound-fill|outbound-drain|bulk|push|search|chaos|scale --option value ...`.</summary>
 public static class Program
 {
     /// <summary>Runs one subcommand; its figure line goes to stdout, progress and errors to stderr.</summary>
@@ -14,7 +14,7 @@ public static class Program
     {
         if (args.Length == 0)
         {
-            await Console.Error.WriteLineAsync("usage: Mail.Bench api-delivery|seed-mailbox|grain-memory|password-hash|smtp-load|imap-load|imap-scale|outbound-fill|outbound-drain|bulk|push|search|chaos --option value ...");
+            await Console.Error.WriteLineAsync("usage: Mail.Bench api-delivery|seed-mailbox|grain-memory|password-hash|smtp-load|imap-load|imap-scale|outbound-fill|outbound-drain|bulk|push|search|chaos|scale --option value ...");
             return 2;
         }
         try
@@ -33,6 +33,7 @@ public static class Program
                 "push" => await Push.PushBenchmark.RunAsync(options),
                 "search" => await Search.SearchBenchmark.RunAsync(options),
                 "chaos" => await Chaos.ChaosBenchmark.RunAsync(Chaos.ChaosSettings.From(options)),
+                "scale" => await Scale.ScaleBenchmark.RunAsync(options),
                 "grain-memory" => await GrainMemoryBenchmark.RunAsync(options.Required("db"), options.Int("count", 2000)),
                 "password-hash" => PasswordHashBenchmark.Run(options),
                 _ => throw new ArgumentException($"unknown subcommand '{args[0]}'"),

@@ -8,6 +8,7 @@ public sealed class SiloProcess(IReadOnlyDictionary<string, string> environment,
 {
     private const int SigStop = 19;
     private const int SigCont = 18;
+    private const int SigTerm = 15;
 
     private readonly object _logGate = new();
     private Process? _process;
@@ -79,11 +80,27 @@ public sealed class SiloProcess(IReadOnlyDictionary<string, string> environment,
     [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
     private static extern int SendSignal(int pid, int signal);
 
+    /// <summary>Stops the process as an operator would (SIGTERM: the silo leaves the cluster cleanly), killing it after <paramref name="timeout"/>.</summary>
+    public async Task StopAsync(TimeSpan timeout)
+    {
+        if (_process is null) return;
+        Signal(SigTerm);
+        using var wait = new CancellationTokenSource(timeout);
+        try
+        {
+            await _process.WaitForExitAsync(wait.Token);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        await KillAsync();
+    }
+
     /// <summary>Kills the process at once (SIGKILL), as a crash or power loss would end it.</summary>
     public async Task KillAsync()
     {
         if (_process is null) return;
-        _process.Kill(entireProcessTree: true);
+        if (!_process.HasExited) _process.Kill(entireProcessTree: true);
         await _process.WaitForExitAsync();
         _process.Dispose();
         _process = null;

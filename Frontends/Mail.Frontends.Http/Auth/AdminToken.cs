@@ -28,6 +28,9 @@ public sealed class AdminToken(string token)
             "Set a long random one (for example: openssl rand -base64 32), or leave MAIL_ADMIN_TOKEN unset to have one generated.");
     }
 
+    /// <summary>A 256-bit key for <paramref name="purpose"/> derived from the token (HMAC-SHA256), so a new token retires it too.</summary>
+    public byte[] DeriveKey(string purpose) => HMACSHA256.HashData(_digest, Encoding.UTF8.GetBytes(purpose));
+
     /// <summary>Whether the request carries the token.</summary>
     public bool IsPresentedBy(HttpRequest request)
     {

@@ -10,6 +10,11 @@ public sealed class TenantGrain(
     IOptions<AccountDefaults> defaults,
     DirectoryTable directory) : Grain, ITenantGrain
 {
+    // Account creations interleave with each other and with every other call (ITenantGrain.CreateAccountAsync): these
+    // keep a domain's removal and its new accounts apart. Turns run one at a time, so plain collections suffice.
+    private readonly Dictionary<string, int> _creating = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _removing = new(StringComparer.Ordinal);
+
     private string TenantId => this.GetPrimaryKeyString();
 
     /// <inheritdoc />
@@ -37,13 +42,25 @@ public sealed class TenantGrain(
         {
             throw new MailException(MailErrorCode.NotFound, $"Domain {domain} is not hosted by this tenant.");
         }
-        if (await directory.CountAddressesAsync(name) > 0)
+        // Before the first await: from here on no creation starts in this domain, and none may be under way.
+        if (_creating.GetValueOrDefault(name) > 0 || !_removing.Add(name))
         {
-            throw new MailException(MailErrorCode.Forbidden, $"Domain {name} still has accounts or aliases; delete them first.");
+            throw new MailException(MailErrorCode.Forbidden, $"Accounts are being created in {name} (or it is being removed); try again.");
         }
-        state.State.Domains.Remove(name);
-        await state.WriteStateAsync();
-        await GrainFactory.GetGrain<IDomainGrain>(name).ReleaseAsync(TenantId);
+        try
+        {
+            if (await directory.CountAddressesAsync(name) > 0)
+            {
+                throw new MailException(MailErrorCode.Forbidden, $"Domain {name} still has accounts or aliases; delete them first.");
+            }
+            state.State.Domains.Remove(name);
+            await state.WriteStateAsync();
+            await GrainFactory.GetGrain<IDomainGrain>(name).ReleaseAsync(TenantId);
+        }
+        finally
+        {
+            _removing.Remove(name);
+        }
     }
 
     /// <inheritdoc />
@@ -52,14 +69,27 @@ public sealed class TenantGrain(
         if (state.State.Suspended) throw new MailException(MailErrorCode.Suspended, $"Tenant {TenantId} is suspended.");
         var address = AddressKey.Normalize(account.Address)
             ?? throw new MailException(MailErrorCode.Invalid, $"'{account.Address}' is not an e-mail address.");
-        if (!state.State.Domains.Contains(AddressKey.DomainOf(address)))
+        var domain = AddressKey.DomainOf(address);
+        if (!state.State.Domains.Contains(domain) || _removing.Contains(domain))
         {
             throw new MailException(MailErrorCode.Invalid, $"The domain of {address} is not hosted by tenant {TenantId}.");
         }
         var quota = account.QuotaBytes ?? defaults.Value.QuotaBytes;
         if (quota <= 0) throw new MailException(MailErrorCode.Invalid, "quota_bytes must be positive.");
         PasswordPolicy.Check(account.Password);
+        _creating[domain] = _creating.GetValueOrDefault(domain) + 1;
+        try
+        {
+            return await CreateClaimedAsync(address, account, quota);
+        }
+        finally
+        {
+            if (--_creating[domain] == 0) _creating.Remove(domain);
+        }
+    }
 
+    private async Task<AccountInfo> CreateClaimedAsync(string address, NewAccount account, long quota)
+    {
         var accountId = Guid.NewGuid().ToString("N");
         var addressGrain = GrainFactory.GetGrain<IAddressGrain>(address);
         if (!await addressGrain.ClaimAsync(new AddressRoute(accountId, TenantId)))

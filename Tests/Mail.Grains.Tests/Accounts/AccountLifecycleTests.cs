@@ -139,6 +139,54 @@ public sealed class AccountLifecycleTests(MailClusterFixture fixture)
     }
 
     [Fact]
+    public async Task ConcurrentCreationsInterleaveYetKeepAddressesUniqueAndNeverOutliveTheirDomain()
+    {
+        var tenant = await TestTenant.CreateAsync(fixture.Grains);
+        // Twelve creations of one address at once (they interleave in the tenant grain): exactly one wins the claim.
+        var same = await Task.WhenAll(Enumerable.Range(0, 12).Select(async _ =>
+        {
+            try
+            {
+                return (await tenant.CreateAccountAsync("dup")).AccountId;
+            }
+            catch (MailException e) when (e.Code == MailErrorCode.AlreadyExists)
+            {
+                return null;
+            }
+        }));
+        Assert.Single(same, id => id is not null);
+
+        // Creations racing the domain's removal: either the removal is refused and the domain keeps every account created,
+        // or it went first and no account was created in it. Never a removed domain with accounts.
+        var creations = Enumerable.Range(0, 8).Select(async i =>
+        {
+            try
+            {
+                await tenant.CreateAccountAsync($"race{i}");
+                return true;
+            }
+            catch (MailException)
+            {
+                return false;
+            }
+        }).ToArray();
+        bool removed;
+        try
+        {
+            await tenant.Grain.RemoveDomainAsync(tenant.Domain);
+            removed = true;
+        }
+        catch (MailException e) when (e.Code == MailErrorCode.Forbidden)
+        {
+            removed = false;
+        }
+        var created = (await Task.WhenAll(creations)).Count(ok => ok);
+        Assert.False(removed, "the domain still had dup@ when its removal was asked for");
+        Assert.Contains(tenant.Domain, (await tenant.Grain.GetAsync()).Domains);
+        Assert.Equal(1 + created, (await fixture.Grains.GetGrain<IDirectoryGrain>(0).ListAccountsAsync(tenant.Domain, 0, 50)).Total);
+    }
+
+    [Fact]
     public async Task RemovingADomainIsRefusedWhileItHasAccountsAndFreesItAfterwards()
     {
         var tenant = await TestTenant.CreateAsync(fixture.Grains);

@@ -32,9 +32,17 @@ export class AdminApi {
     return this.#request('DELETE', path);
   }
 
-  async #request(method, path, body) {
+  /**
+   * Opens (POST) or closes (DELETE) the cookie session of the admin pages under /admin (the Orleans Dashboard), which the
+   * browser opens by navigation: the only requests whose answer may set a cookie, so the only ones with credentials.
+   */
+  pageSession(open) {
+    return this.#request(open ? 'POST' : 'DELETE', '/v1/admin/page-session', open ? {} : undefined, 'same-origin');
+  }
+
+  async #request(method, path, body, credentials = 'omit') {
     const headers = { Authorization: `Bearer ${this.#token}`, Accept: 'application/json' };
-    const init = { method, headers, cache: 'no-store', credentials: 'omit' };
+    const init = { method, headers, cache: 'no-store', credentials };
     if (body !== undefined) {
       headers['Content-Type'] = 'application/json';
       init.body = JSON.stringify(body);

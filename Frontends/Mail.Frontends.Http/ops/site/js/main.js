@@ -17,6 +17,9 @@ let selectedIp = null;
 let timer = null;
 let running = null;
 let again = false;
+/** When the admin pages' cookie session (the Orleans Dashboard link) ends, in ms since the epoch; renewed at half-time. */
+let pageSessionEnds = 0;
+let pageSessionLength = 0;
 
 function reportAction(message) {
   $('action-error').hidden = !message;
@@ -28,9 +31,22 @@ function setStatus(text, failed = false) {
   $('status').classList.toggle('failed', failed);
 }
 
+async function renewPageSession() {
+  const now = Date.now();
+  if (pageSessionEnds - now > pageSessionLength / 2) return;
+  const session = await api.pageSession(true);
+  pageSessionEnds = Date.parse(session.expires_at);
+  pageSessionLength = pageSessionEnds - now;
+  $('dashboard').href = session.path + 'dashboard/';
+  $('dashboard').hidden = false;
+}
+
 function showLogin(message) {
   clearTimeout(timer);
   timer = null;
+  if (loggedIn) api.pageSession(false).catch(() => {});
+  pageSessionEnds = 0;
+  $('dashboard').hidden = true;
   loggedIn = false;
   api.token = null;
   forgetToken();
@@ -48,7 +64,7 @@ function allIps(pools) {
 }
 
 async function update() {
-  const [setup, ranks] = await Promise.all([api.get('/v1/admin/pools'), api.get('/v1/admin/reputation/tenants')]);
+  const [setup, ranks] = await Promise.all([api.get('/v1/admin/pools'), api.get('/v1/admin/reputation/tenants'), renewPageSession()]);
   const ips = allIps(setup.pools);
   if (!ips.includes(selectedIp)) selectedIp = ips[0] ?? null;
   const tenant = tenantsPanel.tenant;
