@@ -37,6 +37,9 @@ public interface IAccountGrain : IGrainWithStringKey
     /// <summary>Revokes an app password or API key by id.</summary>
     Task RevokeSecretAsync(string secretId);
 
+    /// <summary>The account's app passwords and API keys, oldest first: what they are, never their values.</summary>
+    Task<IReadOnlyList<SecretInfo>> ListSecretsAsync();
+
     /// <summary>Adds an alias address that delivers to this account and that it may send as.</summary>
     Task AddAliasAsync(string alias);
 
@@ -64,6 +67,16 @@ public sealed record AccountInfo(
     [property: Id(5)] bool Suspended,
     [property: Id(6)] DateTimeOffset CreatedAt,
     [property: Id(7)] int TokenVersion = 0);
+
+/// <summary>An app password or API key as listed: its id, name, kind ("app-password" or "api-key"), scope and dates.</summary>
+[GenerateSerializer, Immutable, Alias("mail.SecretInfo")]
+public sealed record SecretInfo(
+    [property: Id(0)] string Id,
+    [property: Id(1)] string Name,
+    [property: Id(2)] string Kind,
+    [property: Id(3)] DateTimeOffset CreatedAt,
+    [property: Id(4)] string? Scope,
+    [property: Id(5)] DateTimeOffset? ExpiresAt);
 
 /// <summary>A freshly created secret: its id (for revocation) and the value, shown once.</summary>
 [GenerateSerializer, Immutable, Alias("mail.NewSecret")]

@@ -47,6 +47,10 @@ export MAIL_SMTP_PORT="$(free_port 12580)" MAIL_SUBMISSION_PORT="$(free_port 125
 export MAIL_IMAP_PORT="$(free_port 12583)" MAIL_IMAPS_PORT="$(free_port 12584)" MAIL_POP3_PORT="$(free_port 12585)" MAIL_POP3S_PORT="$(free_port 12586)" MAIL_MANAGESIEVE_PORT="$(free_port 12587)"
 # First start creates the demo accounts; the seed goes in while no silo runs, so no mailbox grain is active.
 step "silo (demo accounts)" start_silo
+# The demo quota (500 MB) holds about 50,000 seeded messages: give alice room for BENCH_COUNT before seeding.
+curl -fsS -o /dev/null -X PATCH -H "X-Admin-Token: $(tr -d '[:space:]' <"$MAIL_DATA_DIR/admin-token")" \
+    -H 'Content-Type: application/json' -d '{"quota_bytes":100000000000}' "$MAIL_HTTP_URL/v1/admin/accounts/alice@example.test" \
+    || die "could not raise alice's quota"
 stop_silo
 step "seed $BENCH_COUNT messages" bench seed-mailbox --db "$MAIL_DB" --address alice@example.test --count "$BENCH_COUNT"
 step "silo" start_silo

@@ -29,6 +29,9 @@ public static class AccountEndpoints
     /// <summary>A new secret, shown once.</summary>
     public sealed record SecretView(string Id, string Name, string Secret);
 
+    /// <summary>GET /v1/account/secrets: the app passwords and API keys, without their values.</summary>
+    public sealed record SecretList(IReadOnlyList<SecretInfo> Items);
+
     /// <summary>Body of a password change: the current password and the new one.</summary>
     public sealed record PasswordRequest(string? CurrentPassword, string? Password);
 
@@ -65,6 +68,10 @@ public static class AccountEndpoints
             var secret = await Account(http, grains).CreateApiKeyAsync(request.Name ?? "", request.Scope ?? ApiKeyScopes.Full, request.ExpiresAt);
             return Results.Created($"/v1/account/secrets/{secret.Id}", new SecretView(secret.Id, secret.Name, secret.Secret));
         }).WithName("CreateApiKey").RequireAuthorization(ScopePolicies.Full);
+
+        v1.MapGet("/account/secrets", async (HttpContext http, IGrainFactory grains) =>
+            Results.Ok(new SecretList(await Account(http, grains).ListSecretsAsync())))
+            .WithName("ListSecrets").RequireAuthorization(ScopePolicies.Full);
 
         v1.MapDelete("/account/secrets/{id}", async (string id, HttpContext http, IGrainFactory grains) =>
         {

@@ -184,6 +184,17 @@ public sealed class AccountGrain(
         await directory.DeleteAccountAsync(AccountId);
     }
 
+    /// <inheritdoc />
+    public Task<IReadOnlyList<SecretInfo>> ListSecretsAsync()
+    {
+        RequireExists();
+        IReadOnlyList<SecretInfo> secrets = state.State.Secrets
+            .OrderBy(s => s.CreatedAt)
+            .Select(s => new SecretInfo(s.Id, s.Name, s.Kind, s.CreatedAt, s.Scope, s.ExpiresAt))
+            .ToList();
+        return Task.FromResult(secrets);
+    }
+
     private async Task<NewSecret> AddSecretAsync(string name, string kind, string secret, string? scope, DateTimeOffset? expiresAt)
     {
         RequireExists();

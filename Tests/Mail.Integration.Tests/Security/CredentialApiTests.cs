@@ -64,6 +64,28 @@ public sealed class CredentialApiTests(MailHostFixture host) : IClassFixture<Mai
     }
 
     [Fact]
+    public async Task SecretsAreListedWithoutTheirValuesAndARevokedOneLeavesTheList()
+    {
+        var (_, user) = await ApiUsers.CreateAsync(host);
+        using var _ = user;
+        var appPassword = await SecretAsync(user, "/v1/account/app-passwords", new { name = "phone" });
+        var apiKey = await SecretAsync(user, "/v1/account/api-keys", new { name = "ci", scope = "read" });
+
+        var listed = await user.GetStringAsync("/v1/account/secrets");
+        Assert.DoesNotContain(appPassword, listed);
+        Assert.DoesNotContain(apiKey, listed);
+        var items = JsonDocument.Parse(listed).RootElement.GetProperty("items").EnumerateArray().ToList();
+        Assert.Equal(["phone", "ci"], items.Select(i => i.GetProperty("name").GetString()));
+        Assert.Equal(["app-password", "api-key"], items.Select(i => i.GetProperty("kind").GetString()));
+        Assert.Equal("read", items[1].GetProperty("scope").GetString());
+
+        var revoked = await user.DeleteAsync($"/v1/account/secrets/{items[0].GetProperty("id").GetString()}");
+        Assert.Equal(HttpStatusCode.NoContent, revoked.StatusCode);
+        var left = JsonDocument.Parse(await user.GetStringAsync("/v1/account/secrets")).RootElement.GetProperty("items");
+        Assert.Equal("ci", Assert.Single(left.EnumerateArray()).GetProperty("name").GetString());
+    }
+
+    [Fact]
     public async Task ReadKeyCannotSendAndSendKeyCannotRead()
     {
         var (address, user) = await ApiUsers.CreateAsync(host);

@@ -1,9 +1,11 @@
+using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using MailKit;
 using MailKit.Net.Imap;
 using MailKit.Search;
 using MailKit.Security;
+using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 
 namespace Mail.Integration.Tests.Webmail;
@@ -236,6 +238,34 @@ public sealed class WebmailOrganizeTests(MailHostFixture host, ChromiumBrowser c
         await page.ClickAsync("#open-settings");
         await Expect(page.Locator("#sieve-script")).ToHaveValueAsync(own);
         await Expect(page.Locator("#vacation-on")).Not.ToBeCheckedAsync();
+        Assert.Empty(web.Errors);
+    }
+
+    [Fact]
+    public async Task SettingsListTheAccountsAppPasswordsAndApiKeysAndRevokeThem()
+    {
+        var (address, api) = await ApiUsers.CreateAsync(host);
+        Assert.Equal(HttpStatusCode.Created, (await api.PostAsJsonAsync("/v1/account/app-passwords", new { name = "old phone" })).StatusCode);
+        Assert.Equal(HttpStatusCode.Created, (await api.PostAsJsonAsync("/v1/account/api-keys", new { name = "backup script", scope = "read" })).StatusCode);
+
+        await using var web = await OpenAsync();
+        var page = web.Page;
+        await web.SignInAsync(address);
+        await page.ClickAsync("#open-settings");
+        var apps = page.GetByRole(AriaRole.List, new() { Name = "Existing app passwords" });
+        var keys = page.GetByRole(AriaRole.List, new() { Name = "Existing API keys" });
+        await Expect(apps).ToContainTextAsync("old phone");
+        await Expect(keys).ToContainTextAsync("“backup script” (read)");
+
+        // Made here, it joins the list; revoked here, it leaves the list and the account.
+        await page.FillAsync("#app-name", "laptop");
+        await page.ClickAsync("text=Create app password");
+        await Expect(apps).ToContainTextAsync("laptop");
+        await apps.GetByRole(AriaRole.Button, new() { Name = "Revoke old phone" }).ClickAsync();
+        await Expect(apps).Not.ToContainTextAsync("old phone");
+        var left = (await api.GetFromJsonAsync<JsonElement>("/v1/account/secrets")).GetProperty("items").EnumerateArray()
+            .Select(i => i.GetProperty("name").GetString()).ToList();
+        Assert.Equal(["backup script", "laptop"], left);
         Assert.Empty(web.Errors);
     }
 

@@ -97,6 +97,11 @@ export const api = {
   createAppPassword: (name: string) => call<{ id: string; name: string; secret: string }>('POST', '/v1/account/app-passwords', { name }),
   createApiKey: (name: string, scope: string) => call<{ id: string; name: string; secret: string }>('POST', '/v1/account/api-keys', { name, scope }),
   revokeSecret: (id: string) => call<void>('DELETE', `/v1/account/secrets/${enc(id)}`),
+  secrets: () =>
+    call<{ items: { id: string; name: string; kind: string; created_at: string; scope: string | null; expires_at: string | null }[] }>(
+      'GET',
+      '/v1/account/secrets',
+    ),
 };
 
 /**
