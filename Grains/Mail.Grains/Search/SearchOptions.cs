@@ -28,6 +28,18 @@ public sealed class SearchOptions
     public int TotalCap { get; set; } = 10_000;
 
     /// <summary>
+    /// Most matches of a query's required terms (words, phrases, from:/to:/filename: substrings) read through their
+    /// index to sort a newest-first page from; a query with more walks the date index instead (README: Search).
+    /// </summary>
+    public int CandidateCap { get; set; } = 1000;
+
+    /// <summary>
+    /// Share of the documents (0-1, from the table statistics) every lexeme of a query's free words must reach for the
+    /// engine to walk the date index without first probing the word index.
+    /// </summary>
+    public double WalkMinFrequency { get; set; } = 0.02;
+
+    /// <summary>
     /// How often the indexer sweep looks for mailboxes whose change log is ahead of the index. Mailbox events wake the
     /// indexers at once; the sweep is the safety net for lost events and for tenant-wide rebuilds.
     /// </summary>

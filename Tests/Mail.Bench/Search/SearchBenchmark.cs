@@ -185,7 +185,8 @@ public static class SearchBenchmark
         return (page.GetProperty("items").GetArrayLength(), page.GetProperty("has_more").GetBoolean());
     }
 
-    // The plan of one query per class, as the engine sends it (first page of 50 and one more, newest first).
+    // The plan of one query per class, as the engine runs it (first page of 50 and one more, newest first): the plan it
+    // chose and EXPLAIN of each statement that plan sent (the probe, then the page).
     private static async Task ExplainAsync(NpgsqlDataSource db, ISearchEngine engine, string accountId, (string Name, Func<string> Query)[] classes, string path)
     {
         if (engine is not PostgresSearchEngine postgres) return;
@@ -193,10 +194,16 @@ public static class SearchBenchmark
         foreach (var (name, query) in classes)
         {
             var q = query();
-            await using var command = db.CreateCommand("EXPLAIN (ANALYZE, BUFFERS) " + await postgres.PageSqlAsync(accountId, SearchQueryParser.Parse(q), 0, 51, relevance: false, CancellationToken.None));
-            await using var reader = await command.ExecuteReaderAsync();
-            await output.WriteLineAsync($"-- {name}: {q}");
-            while (await reader.ReadAsync()) await output.WriteLineAsync(reader.GetString(0));
+            var statements = new List<string>();
+            var (_, plan) = await postgres.PageAsync(accountId, SearchQueryParser.Parse(q), 0, 51, SearchPlan.Auto, statements, CancellationToken.None);
+            await output.WriteLineAsync($"-- {name}: {q} (plan: {plan})");
+            foreach (var sql in statements)
+            {
+                await output.WriteLineAsync("-- " + sql.ReplaceLineEndings(" ")[..Math.Min(sql.Length, 400)]);
+                await using var command = db.CreateCommand("EXPLAIN (ANALYZE, BUFFERS) " + sql);
+                await using var reader = await command.ExecuteReaderAsync();
+                while (await reader.ReadAsync()) await output.WriteLineAsync(reader.GetString(0));
+            }
             await output.WriteLineAsync();
         }
         await Console.Error.WriteLineAsync($"search bench: query plans written to {path}");

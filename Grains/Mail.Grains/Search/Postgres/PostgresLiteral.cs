@@ -18,6 +18,7 @@ public static partial class PostgresLiteral
         string text => Quote(text),
         int number => number.ToString(CultureInfo.InvariantCulture),
         long number => number.ToString(CultureInfo.InvariantCulture),
+        double number => number.ToString("R", CultureInfo.InvariantCulture),
         bool flag => flag ? "TRUE" : "FALSE",
         DateTime time => Quote(time.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'", CultureInfo.InvariantCulture)) + "::timestamptz",
         DateTimeOffset time => Of(time.UtcDateTime),

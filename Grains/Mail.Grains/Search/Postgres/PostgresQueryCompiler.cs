@@ -32,19 +32,36 @@ public sealed class PostgresQueryCompiler
     }
 
     /// <summary>
-    /// The words and phrases every match must contain (the query's positive top-level word terms), compiled alone over
-    /// <c>search_documents d</c> for a candidate lookup through the GIN index, with their texts; null when there are none.
+    /// The terms every match must satisfy that an index of <c>search_documents d</c> answers: the query's positive
+    /// top-level words and phrases (GIN over the tsvectors) and from:, to: and filename: substrings (trigram GIN),
+    /// compiled alone for a candidate lookup; null when there are none.
     /// </summary>
-    public static (CompiledQuery Condition, string[] Texts)? CompileRequiredWords(SearchNode query, DateTimeOffset now)
+    public static RequiredTerms? CompileRequired(SearchNode query, DateTimeOffset now)
     {
-        var terms = (query is AndNode and ? and.Children : [query]).OfType<TextNode>()
-            .Where(t => t.Field is TextField.Any or TextField.Subject)
+        var terms = TopLevel(query).OfType<TextNode>()
+            .Where(t => t.Field is TextField.Any or TextField.Subject or TextField.From or TextField.To or TextField.Filename)
             .ToArray();
         if (terms.Length == 0) return null;
         var compiler = new PostgresQueryCompiler(now);
         var where = string.Join(" AND ", terms.Select(t => compiler.Text(t, negated: false)));
-        return (new CompiledQuery(where, compiler._values, null), terms.Select(t => t.Value).ToArray());
+        return new RequiredTerms(new CompiledQuery(where, compiler._values, null),
+            terms.Where(t => t.Field == TextField.Any).Select(t => t.Value).ToArray(),
+            terms.All(t => t.Field == TextField.Any));
     }
+
+    /// <summary>
+    /// The query's top-level received-date bounds over <c>search_documents d</c> (they narrow a newest-first walk of the
+    /// date index to its range), or null when it has none.
+    /// </summary>
+    public static CompiledQuery? CompileDateRange(SearchNode query, DateTimeOffset now)
+    {
+        var dates = TopLevel(query).OfType<DateNode>().ToArray();
+        if (dates.Length == 0) return null;
+        var compiler = new PostgresQueryCompiler(now);
+        return new CompiledQuery(string.Join(" AND ", dates.Select(d => compiler.Node(d, negated: false))), compiler._values, null);
+    }
+
+    private static IReadOnlyList<SearchNode> TopLevel(SearchNode query) => query is AndNode and ? and.Children : [query];
 
     private static bool HasFolder(SearchNode node) => node switch
     {
@@ -139,3 +156,9 @@ public sealed class PostgresQueryCompiler
     /// <summary>The IMAP keyword of is:important (RFC 8457).</summary>
     public const string ImportantKeyword = "$Important";
 }
+
+/// <summary>
+/// Terms every match satisfies that an index answers (<see cref="PostgresQueryCompiler.CompileRequired"/>): the
+/// condition, the texts of its free words and phrases, and whether it has nothing else (no subject: or substring term).
+/// </summary>
+public sealed record RequiredTerms(CompiledQuery Condition, string[] WordTexts, bool WordsOnly);

@@ -12,15 +12,6 @@ namespace Mail.Grains.Search.Postgres;
 /// </summary>
 public sealed class PostgresSearchEngine(NpgsqlDataSource dataSource, IOptions<SearchOptions> options, MailClock clock) : ISearchEngine
 {
-    private const string From = """
-        FROM search_documents d JOIN mailbox_messages m ON m.account_id = d.account_id AND m.message_id = d.message_id
-        WHERE d.account_id = @a AND m.account_id = @a
-        """;
-
-    // Snippet markers: control characters no mail text keeps, turned into <mark> after the text is HTML-escaped.
-    private const char MarkStart = '\u0001';
-    private const char MarkEnd = '\u0002';
-
     /// <inheritdoc />
     public bool MirrorsRows => false;
 
@@ -116,97 +107,115 @@ public sealed class PostgresSearchEngine(NpgsqlDataSource dataSource, IOptions<S
     {
         var now = clock.GetUtcNow();
         var compiled = PostgresQueryCompiler.Compile(query, now);
-        var candidates = relevance ? null : await RareWordCandidatesAsync(accountId, query, now, ct);
-        if (candidates is { Length: 0 }) return new EngineResult([], new Dictionary<long, string>(), countCap is null ? null : 0, countCap is not null);
-        await using var batch = dataSource.CreateBatch();
-        batch.BatchCommands.Add(new NpgsqlBatchCommand(PageSql(compiled, accountId, offset, limit, relevance, candidates)));
-        if (countCap is { } cap)
-        {
-            batch.BatchCommands.Add(new NpgsqlBatchCommand(compiled.Inline($"SELECT count(*) FROM (SELECT 1 {From} AND {compiled.Where} LIMIT @cap) c",
-                new Dictionary<string, object> { ["a"] = accountId, ["lang"] = Language, ["cap"] = cap + 1 })));
-        }
-        await using var reader = await batch.ExecuteReaderAsync(ct);
         var ids = new List<long>(limit);
         var snippets = new Dictionary<long, string>();
+        if (relevance)
+        {
+            await ReadPageAsync(PostgresPageSql.Planner(compiled, accountId, Language, offset, limit, relevance: true), ids, snippets, ct);
+        }
+        else
+        {
+            ids = (await PageAsync(accountId, query, offset, limit, SearchPlan.Auto, null, ct)).Ids;
+        }
+        if (countCap is not { } cap) return new EngineResult(ids, snippets, null, false);
+        await using var count = dataSource.CreateCommand(PostgresPageSql.Count(compiled, accountId, Language, cap + 1));
+        var total = (long)(await count.ExecuteScalarAsync(ct))!;
+        return new EngineResult(ids, snippets, Math.Min(total, cap), total <= cap);
+    }
+
+    /// <summary>
+    /// One newest-first page of <paramref name="query"/> read with <paramref name="plan"/> (<see cref="SearchPlan.Auto"/>:
+    /// the engine's choice, see <see cref="ChoosePlanAsync"/>), and the plan that ran. Every plan returns the same ids;
+    /// the tests compare them, the bench EXPLAINs the <paramref name="statements"/> it ran when given a list.
+    /// </summary>
+    public async Task<(List<long> Ids, SearchPlan Plan)> PageAsync(string accountId, SearchNode query, int offset, int limit, SearchPlan plan,
+        List<string>? statements, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        var compiled = PostgresQueryCompiler.Compile(query, now);
+        var required = PostgresQueryCompiler.CompileRequired(query, now);
+        long[]? candidates = null;
+        if (plan == SearchPlan.Auto) (plan, candidates) = await ChoosePlanAsync(accountId, required, statements, ct);
+        else if (plan == SearchPlan.Candidates)
+        {
+            if (required is null) throw new ArgumentException("A query without required indexed terms has no candidates.", nameof(plan));
+            candidates = await ProbeAsync(accountId, required, int.MaxValue, gate: false, statements, ct) ?? [];
+        }
+        var ids = new List<long>(limit);
+        switch (plan)
+        {
+            case SearchPlan.Planner:
+                await ReadPageAsync(PostgresPageSql.Planner(compiled, accountId, Language, offset, limit, relevance: false), ids, null, ct, statements);
+                break;
+            case SearchPlan.Walk:
+                await ReadPageAsync(PostgresPageSql.Walk(compiled, PostgresQueryCompiler.CompileDateRange(query, now), accountId, Language, offset, limit), ids, null, ct, statements);
+                break;
+            default:
+                // Only a prefix of the candidates is joined with its rows: twice what the page needs, then four times more
+                // while the row filters (labels, flags, folder) leave the page short, then all of them.
+                for (var window = 2 * (offset + limit); ; window *= 4)
+                {
+                    ids.Clear();
+                    var prefix = candidates!.Length <= window ? candidates : candidates[..window];
+                    if (prefix.Length > 0) await ReadPageAsync(PostgresPageSql.Candidates(compiled, prefix, accountId, Language, offset, limit), ids, null, ct, statements);
+                    if (ids.Count == limit || prefix.Length == candidates.Length) break;
+                }
+                break;
+        }
+        return (ids, plan);
+    }
+
+    /// <summary>
+    /// Newest first, PostgreSQL either walks the date index testing each document until the page is full (quick when
+    /// matches are many) or collects every match through a GIN index and sorts them (quick when they are few), and it
+    /// chooses by an estimate that fails both ways: a word it has no statistics for looks common (so it walks a whole
+    /// mailbox for a name or a code), and the words of a phrase look independent (6,737 matches of "marketing launch
+    /// plan" estimated at 60, all collected, joined with their rows and sorted). So the engine probes: the required
+    /// terms' matches are read through their indexes, at most <see cref="SearchOptions.CandidateCap"/>; none is an
+    /// empty answer, fewer than the cap are the candidates, more means matches are dense enough to walk. Free words
+    /// whose every lexeme is frequent in the partition's statistics (<see cref="SearchOptions.WalkMinFrequency"/>) walk
+    /// without a probe; the same statement decides that and probes otherwise. No required term: PostgreSQL plans.
+    /// </summary>
+    private async Task<(SearchPlan Plan, long[]? Candidates)> ChoosePlanAsync(string accountId, RequiredTerms? required, List<string>? statements, CancellationToken ct)
+    {
+        if (required is null) return (SearchPlan.Planner, null);
+        var settings = options.Value;
+        var candidates = await ProbeAsync(accountId, required, settings.CandidateCap, gate: required.WordsOnly, statements, ct);
+        return candidates is null ? (SearchPlan.Walk, null) : (SearchPlan.Candidates, candidates);
+    }
+
+    // The required terms' matches newest first; null when there are cap or more, or the gate found the words common.
+    private async Task<long[]?> ProbeAsync(string accountId, RequiredTerms required, int cap, bool gate, List<string>? statements, CancellationToken ct)
+    {
+        var sql = PostgresPageSql.Probe(required, accountId, Language, cap == int.MaxValue ? cap : cap + 1, gate, options.Value.WalkMinFrequency);
+        statements?.Add(sql);
+        await using var command = dataSource.CreateCommand(sql);
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        var found = new List<(long Id, DateTime Date)>();
+        while (await reader.ReadAsync(ct))
+        {
+            if (reader.IsDBNull(0)) return null;
+            found.Add((reader.GetInt64(0), reader.GetDateTime(1)));
+        }
+        if (cap != int.MaxValue && found.Count > cap) return null;
+        found.Sort((x, y) => x.Date != y.Date ? y.Date.CompareTo(x.Date) : y.Id.CompareTo(x.Id));
+        return found.Select(f => f.Id).ToArray();
+    }
+
+    private async Task ReadPageAsync(string sql, List<long> ids, Dictionary<long, string>? snippets, CancellationToken ct, List<string>? statements = null)
+    {
+        statements?.Add(sql);
+        await using var command = dataSource.CreateCommand(sql);
+        await using var reader = await command.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))
         {
             var id = reader.GetInt64(0);
             ids.Add(id);
-            if (!reader.IsDBNull(1)) snippets[id] = Highlight(reader.GetString(1));
+            if (snippets is not null && !reader.IsDBNull(1)) snippets[id] = Highlight(reader.GetString(1));
         }
-        if (countCap is not { } counted) return new EngineResult(ids, snippets, null, false);
-        await reader.NextResultAsync(ct);
-        await reader.ReadAsync(ct);
-        var total = reader.GetInt64(0);
-        return new EngineResult(ids, snippets, Math.Min(total, counted), total <= counted);
-    }
-
-    /// <summary>The statement of one page of <paramref name="query"/> as <see cref="SearchAsync"/> sends it (the bench EXPLAINs it).</summary>
-    public async Task<string> PageSqlAsync(string accountId, SearchNode query, int offset, int limit, bool relevance, CancellationToken ct)
-    {
-        var now = clock.GetUtcNow();
-        var candidates = relevance ? null : await RareWordCandidatesAsync(accountId, query, now, ct);
-        return PageSql(PostgresQueryCompiler.Compile(query, now), accountId, offset, limit, relevance, candidates);
-    }
-
-    /// <summary>Most candidate ids read for a rare word (<see cref="RareWordCandidatesAsync"/>).</summary>
-    public const int CandidateCap = 1000;
-
-    /// <summary>
-    /// Newest first, PostgreSQL walks the date index and tests each row until the page is full: quick for a common word,
-    /// but for a rare one (a name, a code, a word just delivered) it walks the whole mailbox to find a few or none, and
-    /// its estimate for a word it has no statistics for does not tell it so. So when a required word has a lexeme that is
-    /// not among the column's most common elements (pg_stats), its matches are first read through the GIN index, at most
-    /// <see cref="CandidateCap"/> ids, and the page is sorted from them. Null: no such word, or too many matches for that.
-    /// </summary>
-    private async Task<long[]?> RareWordCandidatesAsync(string accountId, SearchNode query, DateTimeOffset now, CancellationToken ct)
-    {
-        if (PostgresQueryCompiler.CompileRequiredWords(query, now) is not { } required) return null;
-        var (words, texts) = required;
-        await using (var rarity = dataSource.CreateCommand(PostgresLiteral.Inline(
-            """
-            SELECT EXISTS (SELECT 1 FROM pg_stats s
-                WHERE s.schemaname = current_schema() AND s.attname = 'tsv'
-                  AND s.tablename = (SELECT d.tableoid::regclass::text FROM search_documents d WHERE d.account_id = @a LIMIT 1)
-                  AND EXISTS (SELECT 1 FROM unnest(@texts) w
-                      WHERE NOT (s.most_common_elems::text::text[] @> tsvector_to_array(to_tsvector(@lang::regconfig, w) || to_tsvector('simple', w)))))
-            """, new Dictionary<string, object> { ["a"] = accountId, ["lang"] = Language, ["texts"] = texts })))
-        {
-            if (await rarity.ExecuteScalarAsync(ct) is not true) return null;
-        }
-        await using var command = dataSource.CreateCommand(words.Inline(
-            "SELECT d.message_id FROM search_documents d WHERE d.account_id = @a AND " + words.Where + " LIMIT @cap",
-            new Dictionary<string, object> { ["a"] = accountId, ["lang"] = Language, ["cap"] = CandidateCap }));
-        await using var reader = await command.ExecuteReaderAsync(ct);
-        var ids = new List<long>();
-        while (await reader.ReadAsync(ct)) ids.Add(reader.GetInt64(0));
-        return ids.Count < CandidateCap ? ids.ToArray() : null;
-    }
-
-    private string PageSql(CompiledQuery compiled, string accountId, int offset, int limit, bool relevance, long[]? candidates)
-    {
-        var named = new Dictionary<string, object> { ["a"] = accountId, ["lang"] = Language, ["limit"] = limit, ["offset"] = offset };
-        var where = compiled.Where;
-        if (candidates is not null)
-        {
-            named["candidates"] = candidates;
-            where = $"d.message_id = ANY(@candidates) AND {where}";
-        }
-        var select = relevance && compiled.RankQuery is not null
-            ? $"""
-              SELECT d.message_id, ts_headline(@lang::regconfig, m.subject || ' — ' || m.preview, {compiled.RankQuery},
-                  'StartSel={MarkStart}, StopSel={MarkEnd}, MaxWords=30, MinWords=12, MaxFragments=2')
-              {From} AND {where}
-              ORDER BY ts_rank_cd(d.tsv, {compiled.RankQuery}) DESC, d.internal_date DESC, d.message_id DESC LIMIT @limit OFFSET @offset
-              """
-            : $"""
-              SELECT d.message_id, NULL {From} AND {where}
-              ORDER BY d.internal_date DESC, d.message_id DESC LIMIT @limit OFFSET @offset
-              """;
-        return compiled.Inline(select, named);
     }
 
     /// <summary>HTML-escapes a ts_headline result and turns its markers into &lt;mark&gt;.</summary>
     public static string Highlight(string headline) =>
-        WebUtility.HtmlEncode(headline).Replace(MarkStart.ToString(), "<mark>").Replace(MarkEnd.ToString(), "</mark>");
+        WebUtility.HtmlEncode(headline).Replace(PostgresPageSql.MarkStart.ToString(), "<mark>").Replace(PostgresPageSql.MarkEnd.ToString(), "</mark>");
 }

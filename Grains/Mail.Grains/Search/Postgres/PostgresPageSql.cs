@@ -1,0 +1,111 @@
+using System.Globalization;
+
+namespace Mail.Grains.Search.Postgres;
+
+/// <summary>
+/// The statements of one page of results for each <see cref="SearchPlan"/>, every value inlined as a literal (the mail
+/// data source prepares repeated statements with generic plans, which cannot see how selective a term is). Documents
+/// are <c>search_documents d</c>, live rows <c>mailbox_messages m</c>; the first column is the message id, the second a
+/// snippet (relevance only) or NULL.
+/// </summary>
+public static class PostgresPageSql
+{
+    // Snippet markers: control characters no mail text keeps, turned into <mark> after the text is HTML-escaped.
+    /// <summary>Start of a highlighted match in a snippet.</summary>
+    public const char MarkStart = '\u0001';
+
+    /// <summary>End of a highlighted match in a snippet.</summary>
+    public const char MarkEnd = '\u0002';
+
+    private const string Newest = "ORDER BY d.internal_date DESC, d.message_id DESC";
+
+    /// <summary>The whole query as one statement, planned by PostgreSQL (<see cref="SearchPlan.Planner"/>).</summary>
+    public static string Planner(CompiledQuery query, string accountId, string language, int offset, int limit, bool relevance)
+    {
+        var (a, where) = (PostgresLiteral.Of(accountId), Where(query, accountId, language));
+        var from = $"FROM search_documents d JOIN mailbox_messages m ON m.account_id = d.account_id AND m.message_id = d.message_id WHERE d.account_id = {a} AND m.account_id = {a} AND {where}";
+        if (!relevance || query.RankQuery is null) return $"SELECT d.message_id, NULL {from} {Newest} {Page(offset, limit)}";
+        var rank = query.Inline(query.RankQuery, Named(accountId, language));
+        return $"""
+            SELECT d.message_id, ts_headline({PostgresLiteral.Of(language)}::regconfig, m.subject || ' — ' || m.preview, {rank},
+                'StartSel={MarkStart}, StopSel={MarkEnd}, MaxWords=30, MinWords=12, MaxFragments=2')
+            {from}
+            ORDER BY ts_rank_cd(d.tsv, {rank}) DESC, d.internal_date DESC, d.message_id DESC {Page(offset, limit)}
+            """;
+    }
+
+    /// <summary>
+    /// <see cref="SearchPlan.Walk"/>: the account's documents newest first through the date index (within
+    /// <paramref name="range"/>), behind a fence (OFFSET 0) that keeps PostgreSQL from collecting the matches of a term
+    /// it misjudges as rare and sorting them all; each document is tested, and joined with its row, until the page is full.
+    /// </summary>
+    public static string Walk(CompiledQuery query, CompiledQuery? range, string accountId, string language, int offset, int limit)
+    {
+        var a = PostgresLiteral.Of(accountId);
+        var within = range is null ? "" : " AND " + range.Inline(range.Where, Named(accountId, language));
+        return $"""
+            SELECT d.message_id, NULL
+            FROM (SELECT * FROM search_documents d WHERE d.account_id = {a}{within} {Newest} OFFSET 0) d
+            JOIN mailbox_messages m ON m.account_id = {a} AND m.message_id = d.message_id
+            WHERE {Where(query, accountId, language)} {Newest} {Page(offset, limit)}
+            """;
+    }
+
+    /// <summary>
+    /// <see cref="SearchPlan.Candidates"/>: the page from <paramref name="ids"/>, the required terms' matches newest
+    /// first; only these are joined with their documents and rows, and tested against the whole query.
+    /// </summary>
+    public static string Candidates(CompiledQuery query, IReadOnlyList<long> ids, string accountId, string language, int offset, int limit)
+    {
+        var a = PostgresLiteral.Of(accountId);
+        return $"""
+            SELECT d.message_id, NULL
+            FROM unnest({PostgresLiteral.Of(ids.ToArray())}) WITH ORDINALITY c(id, n)
+            JOIN search_documents d ON d.account_id = {a} AND d.message_id = c.id
+            JOIN mailbox_messages m ON m.account_id = {a} AND m.message_id = c.id
+            WHERE {Where(query, accountId, language)} ORDER BY c.n {Page(offset, limit)}
+            """;
+    }
+
+    /// <summary>
+    /// The required terms' matches through their indexes: message id and date, at most <paramref name="cap"/>. With
+    /// <paramref name="gateOnFrequency"/> (free words only) the lookup runs only when a word has a lexeme whose share of
+    /// the account's partition (pg_stats of tsv) is under <paramref name="minFrequency"/>, or there are no statistics;
+    /// otherwise the answer is one row of NULLs, which says: the words are common, walk.
+    /// </summary>
+    public static string Probe(RequiredTerms required, string accountId, string language, int cap, bool gateOnFrequency, double minFrequency)
+    {
+        var named = Named(accountId, language);
+        var lookup = $"SELECT d.message_id, d.internal_date FROM search_documents d WHERE d.account_id = {PostgresLiteral.Of(accountId)} AND {required.Condition.Inline(required.Condition.Where, named)}";
+        if (!gateOnFrequency) return $"{lookup} LIMIT {cap}";
+        named["texts"] = required.WordTexts;
+        var rare = PostgresLiteral.Inline(
+            """
+            NOT EXISTS (SELECT 1 FROM (SELECT s.most_common_elems::text::text[] AS e, s.most_common_elem_freqs AS f FROM pg_stats s
+                WHERE s.schemaname = current_schema() AND s.attname = 'tsv'
+                  AND s.tablename = (SELECT d.tableoid::regclass::text FROM search_documents d WHERE d.account_id = @a LIMIT 1)) s
+                WHERE NOT EXISTS (SELECT 1 FROM unnest(@texts) w, unnest(tsvector_to_array(to_tsvector(@lang::regconfig, w) || to_tsvector('simple', w))) l
+                    WHERE coalesce(s.f[array_position(s.e, l)], 0) < @min))
+            """, new Dictionary<string, object>(named) { ["min"] = minFrequency });
+        return $"""
+            WITH r AS MATERIALIZED (SELECT {rare} AS rare)
+            SELECT NULL::bigint, NULL::timestamptz FROM r WHERE NOT r.rare
+            UNION ALL
+            ({lookup} AND (SELECT r.rare FROM r) LIMIT {cap})
+            """;
+    }
+
+    /// <summary>The number of the account's documents matching the query, up to <paramref name="cap"/>.</summary>
+    public static string Count(CompiledQuery query, string accountId, string language, int cap)
+    {
+        var a = PostgresLiteral.Of(accountId);
+        return $"SELECT count(*) FROM (SELECT 1 FROM search_documents d JOIN mailbox_messages m ON m.account_id = d.account_id AND m.message_id = d.message_id " +
+               $"WHERE d.account_id = {a} AND m.account_id = {a} AND {Where(query, accountId, language)} LIMIT {cap}) c";
+    }
+
+    private static Dictionary<string, object> Named(string accountId, string language) => new() { ["a"] = accountId, ["lang"] = language };
+
+    private static string Where(CompiledQuery query, string accountId, string language) => "(" + query.Inline(query.Where, Named(accountId, language)) + ")";
+
+    private static string Page(int offset, int limit) => string.Create(CultureInfo.InvariantCulture, $"LIMIT {limit} OFFSET {offset}");
+}
