@@ -129,9 +129,17 @@ public static class SearchBenchmark
             ("negation", () => $"{corpus.Word()} -from:{corpus.Sender().Split('@')[0]} -has:attachment"),
             ("rare word", () => "nomatch" + corpus.Next(1_000_000)),
         };
+        var engine = app.Services.GetRequiredService<ISearchEngine>() as PostgresSearchEngine;
         foreach (var (name, query) in classes)
         {
             for (var i = 0; i < 20; i++) await SearchAsync(client, query());
+            // Which plan the engine chose for these queries (counted over the class's first 20 queries).
+            var plans = new Dictionary<SearchPlan, int>();
+            for (var i = 0; engine is not null && i < 20; i++)
+            {
+                var (_, plan) = await engine.PageAsync(route.AccountId, SearchQueryParser.Parse(query()), 0, 51, SearchPlan.Auto, null, CancellationToken.None);
+                plans[plan] = plans.GetValueOrDefault(plan) + 1;
+            }
             var times = new List<double>(queries);
             long hits = 0;
             var more = 0;
@@ -144,7 +152,7 @@ public static class SearchBenchmark
                 if (hasMore) more++;
             }
             times.Sort();
-            Print($"search: {name,-16} p50 {Percentile(times, 0.5),6:F2} ms  p99 {Percentile(times, 0.99),6:F2} ms  ({queries} queries, first page of 50: {hits / (double)queries:F0} items on average, {100.0 * more / queries:F0}% with more pages)");
+            Print($"search: {name,-16} p50 {Percentile(times, 0.5),6:F2} ms  p99 {Percentile(times, 0.99),6:F2} ms  ({queries} queries, first page of 50: {hits / (double)queries:F0} items on average, {100.0 * more / queries:F0}% with more pages; plan {string.Join(", ", plans.Select(p => $"{p.Key} {p.Value}/20"))}; load average {File.ReadAllText("/proc/loadavg").Split(' ')[0]})");
         }
 
         // After the timed runs, so the plans are of warm caches, as the timed queries mostly were.
@@ -197,16 +205,30 @@ public static class SearchBenchmark
             var statements = new List<string>();
             var (_, plan) = await postgres.PageAsync(accountId, SearchQueryParser.Parse(q), 0, 51, SearchPlan.Auto, statements, CancellationToken.None);
             await output.WriteLineAsync($"-- {name}: {q} (plan: {plan})");
-            foreach (var sql in statements)
+            await ExplainEachAsync(db, output, statements);
+            if (plan != SearchPlan.Planner)
             {
-                await output.WriteLineAsync("-- " + sql.ReplaceLineEndings(" ")[..Math.Min(sql.Length, 400)]);
-                await using var command = db.CreateCommand("EXPLAIN (ANALYZE, BUFFERS) " + sql);
-                await using var reader = await command.ExecuteReaderAsync();
-                while (await reader.ReadAsync()) await output.WriteLineAsync(reader.GetString(0));
+                // The same page as one statement planned by PostgreSQL alone, as before the engine chose plans.
+                statements.Clear();
+                await postgres.PageAsync(accountId, SearchQueryParser.Parse(q), 0, 51, SearchPlan.Planner, statements, CancellationToken.None);
+                await output.WriteLineAsync($"-- {name}: {q} (for comparison: plan {SearchPlan.Planner})");
+                await ExplainEachAsync(db, output, statements);
             }
             await output.WriteLineAsync();
         }
         await Console.Error.WriteLineAsync($"search bench: query plans written to {path}");
+    }
+
+    private static async Task ExplainEachAsync(NpgsqlDataSource db, StreamWriter output, List<string> statements)
+    {
+        foreach (var sql in statements)
+        {
+            var line = sql.ReplaceLineEndings(" ");
+            await output.WriteLineAsync("-- " + line[..Math.Min(line.Length, 300)]);
+            await using var command = db.CreateCommand("EXPLAIN (ANALYZE, BUFFERS) " + sql);
+            await using var reader = await command.ExecuteReaderAsync();
+            while (await reader.ReadAsync()) await output.WriteLineAsync(reader.GetString(0));
+        }
     }
 
     private static async Task WaitIndexedAsync(NpgsqlDataSource db, string accountId, long modseq, TimeSpan timeout)
