@@ -53,45 +53,63 @@ public static class PostgresPageSql
 
     /// <summary>
     /// <see cref="SearchPlan.Candidates"/>: the page from <paramref name="ids"/>, the required terms' matches newest
-    /// first; only these are joined with their documents and rows, and tested against the whole query.
+    /// first; only these are joined with their rows (and documents, when needed) and tested against
+    /// <paramref name="rest"/>, the query without its required terms.
     /// </summary>
-    public static string Candidates(CompiledQuery query, IReadOnlyList<long> ids, string accountId, string language, int offset, int limit)
+    public static string Candidates(CompiledQuery rest, IReadOnlyList<long> ids, string accountId, string language, int offset, int limit)
     {
         var a = PostgresLiteral.Of(accountId);
+        var where = Where(rest, accountId, language);
+        // The candidates match the required terms already: their documents are read only if the rest of the query needs them.
+        var documents = where.Contains("d.", StringComparison.Ordinal)
+            ? $"JOIN search_documents d ON d.account_id = {a} AND d.message_id = c.id"
+            : "";
         return $"""
-            SELECT d.message_id, NULL
+            SELECT c.id, NULL
             FROM unnest({PostgresLiteral.Of(ids.ToArray())}) WITH ORDINALITY c(id, n)
-            JOIN search_documents d ON d.account_id = {a} AND d.message_id = c.id
+            {documents}
             JOIN mailbox_messages m ON m.account_id = {a} AND m.message_id = c.id
-            WHERE {Where(query, accountId, language)} ORDER BY c.n {Page(offset, limit)}
+            WHERE {where} ORDER BY c.n {Page(offset, limit)}
             """;
     }
 
     /// <summary>
-    /// The required terms' matches through their indexes: message id and date, at most <paramref name="cap"/>. With
-    /// <paramref name="gateOnFrequency"/> (free words only) the lookup runs only when a word has a lexeme whose share of
-    /// the account's partition (pg_stats of tsv) is under <paramref name="minFrequency"/>, or there are no statistics;
-    /// otherwise the answer is one row of NULLs, which says: the words are common, walk.
+    /// The required terms' matches through their indexes: message id and date, at most <paramref name="cap"/>. A
+    /// <paramref name="gate"/> first decides in the same statement whether matches are dense enough to walk instead,
+    /// and then answers one row of NULLs: free words whose every lexeme is in at least <paramref name="minFrequency"/> of
+    /// the partition's documents (pg_stats of tsv; no statistics: probe), or any other terms PostgreSQL expects to
+    /// match more than <paramref name="cap"/> documents (search_estimate, migration 0022).
     /// </summary>
-    public static string Probe(RequiredTerms required, string accountId, string language, int cap, bool gateOnFrequency, double minFrequency)
+    public static string Probe(RequiredTerms required, string accountId, string language, int cap, ProbeGate gate, double minFrequency)
     {
         var named = Named(accountId, language);
         var lookup = $"SELECT d.message_id, d.internal_date FROM search_documents d WHERE d.account_id = {PostgresLiteral.Of(accountId)} AND {required.Condition.Inline(required.Condition.Where, named)}";
-        if (!gateOnFrequency) return $"{lookup} LIMIT {cap}";
-        named["texts"] = required.WordTexts;
-        var rare = PostgresLiteral.Inline(
-            """
-            NOT EXISTS (SELECT 1 FROM (SELECT s.most_common_elems::text::text[] AS e, s.most_common_elem_freqs AS f FROM pg_stats s
-                WHERE s.schemaname = current_schema() AND s.attname = 'tsv'
-                  AND s.tablename = (SELECT d.tableoid::regclass::text FROM search_documents d WHERE d.account_id = @a LIMIT 1)) s
-                WHERE NOT EXISTS (SELECT 1 FROM unnest(@texts) w, unnest(tsvector_to_array(to_tsvector(@lang::regconfig, w) || to_tsvector('simple', w))) l
-                    WHERE coalesce(s.f[array_position(s.e, l)], 0) < @min))
-            """, new Dictionary<string, object>(named) { ["min"] = minFrequency });
+        string probe;
+        switch (gate)
+        {
+            case ProbeGate.None:
+                return $"{lookup} LIMIT {cap}";
+            case ProbeGate.Estimate:
+                probe = $"search_estimate({PostgresLiteral.Of(lookup)}) < {cap}";
+                break;
+            default:
+                named["texts"] = required.WordTexts;
+                named["min"] = minFrequency;
+                probe = PostgresLiteral.Inline(
+                    """
+                    NOT EXISTS (SELECT 1 FROM (SELECT s.most_common_elems::text::text[] AS e, s.most_common_elem_freqs AS f FROM pg_stats s
+                        WHERE s.schemaname = current_schema() AND s.attname = 'tsv'
+                          AND s.tablename = (SELECT d.tableoid::regclass::text FROM search_documents d WHERE d.account_id = @a LIMIT 1)) s
+                        WHERE NOT EXISTS (SELECT 1 FROM unnest(@texts) w, unnest(tsvector_to_array(to_tsvector(@lang::regconfig, w) || to_tsvector('simple', w))) l
+                            WHERE coalesce(s.f[array_position(s.e, l)], 0) < @min))
+                    """, named);
+                break;
+        }
         return $"""
-            WITH r AS MATERIALIZED (SELECT {rare} AS rare)
-            SELECT NULL::bigint, NULL::timestamptz FROM r WHERE NOT r.rare
+            WITH r AS MATERIALIZED (SELECT {probe} AS probe)
+            SELECT NULL::bigint, NULL::timestamptz FROM r WHERE NOT r.probe
             UNION ALL
-            ({lookup} AND (SELECT r.rare FROM r) LIMIT {cap})
+            ({lookup} AND (SELECT r.probe FROM r) LIMIT {cap})
             """;
     }
 
@@ -108,4 +126,17 @@ public static class PostgresPageSql
     private static string Where(CompiledQuery query, string accountId, string language) => "(" + query.Inline(query.Where, Named(accountId, language)) + ")";
 
     private static string Page(int offset, int limit) => string.Create(CultureInfo.InvariantCulture, $"LIMIT {limit} OFFSET {offset}");
+}
+
+/// <summary>What decides, before a probe reads matches, that they are dense enough to walk (<see cref="PostgresPageSql.Probe"/>).</summary>
+public enum ProbeGate
+{
+    /// <summary>Nothing: always read the matches.</summary>
+    None,
+
+    /// <summary>The frequency of the free words' lexemes in the table statistics.</summary>
+    Frequency,
+
+    /// <summary>PostgreSQL's row estimate of the lookup.</summary>
+    Estimate,
 }

@@ -17,11 +17,16 @@ public sealed class PostgresQueryCompiler
 
     private PostgresQueryCompiler(DateTimeOffset now) => _now = now;
 
-    /// <summary>Compiles <paramref name="query"/>; relative dates are resolved at <paramref name="now"/>.</summary>
-    public static CompiledQuery Compile(SearchNode query, DateTimeOffset now)
+    /// <summary>
+    /// Compiles <paramref name="query"/>; relative dates are resolved at <paramref name="now"/>. With
+    /// <paramref name="withoutRequired"/> the required terms (<see cref="CompileRequired"/>) are left out: the rest of
+    /// the condition, for candidates already known to match them.
+    /// </summary>
+    public static CompiledQuery Compile(SearchNode query, DateTimeOffset now, bool withoutRequired = false)
     {
         var compiler = new PostgresQueryCompiler(now);
-        var where = compiler.Node(query, negated: false);
+        var rest = withoutRequired ? TopLevel(query).Where(n => !IsRequired(n)).ToArray() : [query];
+        var where = rest.Length == 0 ? "TRUE" : string.Join(" AND ", rest.Select(n => compiler.Node(n, negated: false)));
         // As in Gmail, Trash and Spam are searched only when the query names a folder (in:trash, in:anywhere).
         if (!HasFolder(query))
         {
@@ -38,9 +43,7 @@ public sealed class PostgresQueryCompiler
     /// </summary>
     public static RequiredTerms? CompileRequired(SearchNode query, DateTimeOffset now)
     {
-        var terms = TopLevel(query).OfType<TextNode>()
-            .Where(t => t.Field is TextField.Any or TextField.Subject or TextField.From or TextField.To or TextField.Filename)
-            .ToArray();
+        var terms = TopLevel(query).Where(IsRequired).Cast<TextNode>().ToArray();
         if (terms.Length == 0) return null;
         var compiler = new PostgresQueryCompiler(now);
         var where = string.Join(" AND ", terms.Select(t => compiler.Text(t, negated: false)));
@@ -60,6 +63,9 @@ public sealed class PostgresQueryCompiler
         var compiler = new PostgresQueryCompiler(now);
         return new CompiledQuery(string.Join(" AND ", dates.Select(d => compiler.Node(d, negated: false))), compiler._values, null);
     }
+
+    private static bool IsRequired(SearchNode node) =>
+        node is TextNode { Field: TextField.Any or TextField.Subject or TextField.From or TextField.To or TextField.Filename };
 
     private static IReadOnlyList<SearchNode> TopLevel(SearchNode query) => query is AndNode and ? and.Children : [query];
 

@@ -139,7 +139,7 @@ public sealed class PostgresSearchEngine(NpgsqlDataSource dataSource, IOptions<S
         else if (plan == SearchPlan.Candidates)
         {
             if (required is null) throw new ArgumentException("A query without required indexed terms has no candidates.", nameof(plan));
-            candidates = await ProbeAsync(accountId, required, int.MaxValue, gate: false, statements, ct) ?? [];
+            candidates = await ProbeAsync(accountId, required, int.MaxValue, ProbeGate.None, statements, ct) ?? [];
         }
         var ids = new List<long>(limit);
         switch (plan)
@@ -151,13 +151,14 @@ public sealed class PostgresSearchEngine(NpgsqlDataSource dataSource, IOptions<S
                 await ReadPageAsync(PostgresPageSql.Walk(compiled, PostgresQueryCompiler.CompileDateRange(query, now), accountId, Language, offset, limit), ids, null, ct, statements);
                 break;
             default:
+                var rest = PostgresQueryCompiler.Compile(query, now, withoutRequired: true);
                 // Only a prefix of the candidates is joined with its rows: twice what the page needs, then four times more
                 // while the row filters (labels, flags, folder) leave the page short, then all of them.
                 for (var window = 2 * (offset + limit); ; window *= 4)
                 {
                     ids.Clear();
                     var prefix = candidates!.Length <= window ? candidates : candidates[..window];
-                    if (prefix.Length > 0) await ReadPageAsync(PostgresPageSql.Candidates(compiled, prefix, accountId, Language, offset, limit), ids, null, ct, statements);
+                    if (prefix.Length > 0) await ReadPageAsync(PostgresPageSql.Candidates(rest, prefix, accountId, Language, offset, limit), ids, null, ct, statements);
                     if (ids.Count == limit || prefix.Length == candidates.Length) break;
                 }
                 break;
@@ -172,20 +173,22 @@ public sealed class PostgresSearchEngine(NpgsqlDataSource dataSource, IOptions<S
     /// mailbox for a name or a code), and the words of a phrase look independent (6,737 matches of "marketing launch
     /// plan" estimated at 60, all collected, joined with their rows and sorted). So the engine probes: the required
     /// terms' matches are read through their indexes, at most <see cref="SearchOptions.CandidateCap"/>; none is an
-    /// empty answer, fewer than the cap are the candidates, more means matches are dense enough to walk. Free words
-    /// whose every lexeme is frequent in the partition's statistics (<see cref="SearchOptions.WalkMinFrequency"/>) walk
-    /// without a probe; the same statement decides that and probes otherwise. No required term: PostgreSQL plans.
+    /// empty answer, up to the cap are the candidates, more means matches are dense enough to walk. The same statement
+    /// first skips the reading when it can tell matches are dense: free words whose every lexeme is frequent in the
+    /// partition's statistics (<see cref="SearchOptions.WalkMinFrequency"/>), other terms (substrings) that PostgreSQL
+    /// expects to match more than the cap. No required term: PostgreSQL plans.
     /// </summary>
     private async Task<(SearchPlan Plan, long[]? Candidates)> ChoosePlanAsync(string accountId, RequiredTerms? required, List<string>? statements, CancellationToken ct)
     {
         if (required is null) return (SearchPlan.Planner, null);
         var settings = options.Value;
-        var candidates = await ProbeAsync(accountId, required, settings.CandidateCap, gate: required.WordsOnly, statements, ct);
+        var gate = required.WordsOnly ? ProbeGate.Frequency : ProbeGate.Estimate;
+        var candidates = await ProbeAsync(accountId, required, settings.CandidateCap, gate, statements, ct);
         return candidates is null ? (SearchPlan.Walk, null) : (SearchPlan.Candidates, candidates);
     }
 
-    // The required terms' matches newest first; null when there are cap or more, or the gate found the words common.
-    private async Task<long[]?> ProbeAsync(string accountId, RequiredTerms required, int cap, bool gate, List<string>? statements, CancellationToken ct)
+    // The required terms' matches newest first; null when there are more than cap, or the gate found them dense.
+    private async Task<long[]?> ProbeAsync(string accountId, RequiredTerms required, int cap, ProbeGate gate, List<string>? statements, CancellationToken ct)
     {
         var sql = PostgresPageSql.Probe(required, accountId, Language, cap == int.MaxValue ? cap : cap + 1, gate, options.Value.WalkMinFrequency);
         statements?.Add(sql);
