@@ -22,6 +22,31 @@ public sealed class PostgresLiteralTests
         Assert.Equal("E'2024-01-31T00:00:00.000000Z'::timestamptz", PostgresLiteral.Of(new DateTime(2024, 1, 31, 0, 0, 0, DateTimeKind.Utc)));
         Assert.Equal(@"ARRAY[E'\\Seen', E'it''s']::text[]", PostgresLiteral.Of(new[] { @"\Seen", "it's" }));
         Assert.Equal("'{3,-1,9000000000}'::bigint[]", PostgresLiteral.Of(new[] { 3L, -1L, 9_000_000_000L }));
+        Assert.Equal("0.02", PostgresLiteral.Of(0.02));
+    }
+
+    [Fact]
+    public void RequiredTermsAreTheIndexedPositiveTopLevelOnesAndTheRestLeavesThemOut()
+    {
+        var query = SearchQueryParser.Parse("from:alice \"budget review\" -scan filename:pdf label:Work (cc:bob OR tax)");
+        var required = PostgresQueryCompiler.CompileRequired(query, DateTimeOffset.UnixEpoch)!;
+        Assert.Equal(["budget review"], required.WordTexts);
+        Assert.False(required.WordsOnly);
+        Assert.Contains("d.from_text LIKE", required.Condition.Where);
+        Assert.Contains("d.filenames LIKE", required.Condition.Where);
+        Assert.DoesNotContain("cc_text", required.Condition.Where);
+        Assert.DoesNotContain("labels", required.Condition.Where);
+
+        var rest = PostgresQueryCompiler.Compile(query, DateTimeOffset.UnixEpoch, withoutRequired: true);
+        Assert.DoesNotContain("from_text", rest.Where);
+        Assert.DoesNotContain("filenames", rest.Where);
+        Assert.Contains("NOT d.tsv", rest.Where);
+        Assert.Contains("d.cc_text LIKE", rest.Where);
+        Assert.Contains("unnest(m.labels)", rest.Where);
+        Assert.Contains("special_use IN", rest.Where);
+
+        Assert.Null(PostgresQueryCompiler.CompileRequired(SearchQueryParser.Parse("label:work is:unread -budget"), DateTimeOffset.UnixEpoch));
+        Assert.True(PostgresQueryCompiler.CompileRequired(SearchQueryParser.Parse("budget review"), DateTimeOffset.UnixEpoch)!.WordsOnly);
     }
 
     [Fact]
