@@ -63,8 +63,8 @@ public static class MailGrainsServiceCollectionExtensions
             .Validate(o => o.Engine is "postgres" or "azure", "Mail:Search:Engine must be postgres or azure.")
             .Validate(o => o.MaxBodyChars is >= 0 and <= 500_000, "Mail:Search:MaxBodyChars must be between 0 and 500000 (a tsvector holds at most 1 MB).")
             .Validate(o => o.SweepInterval > TimeSpan.Zero && o.MaxQueryLength > 0 && o.MaxTerms > 0 && o.TotalCap > 0, "Mail:Search limits must be positive.")
-            .Validate(o => o.CandidateCap is >= 1 and <= 100_000 && o.WalkMinFrequency is >= 0 and <= 1,
-                "Mail:Search:CandidateCap must be 1 to 100000 and Mail:Search:WalkMinFrequency 0 to 1.")
+            .Validate(o => o.CandidateCap is >= 1 and <= 100_000 && o.WalkBudget is >= 1 and <= 1_000_000,
+                "Mail:Search:CandidateCap must be 1 to 100000 and Mail:Search:WalkBudget 1 to 1000000.")
             .ValidateOnStart();
         services.AddSingleton<SearchRowStore>();
         services.AddSingleton<SearchProgressStore>();

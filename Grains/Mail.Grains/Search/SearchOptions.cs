@@ -34,10 +34,10 @@ public sealed class SearchOptions
     public int CandidateCap { get; set; } = 1000;
 
     /// <summary>
-    /// Share of the documents (0-1, from the table statistics) every lexeme of a query's free words must reach for the
-    /// engine to walk the date index without first probing the word index.
+    /// Newest documents a query of free words walks first: a full page among them is the answer; otherwise the words'
+    /// matches are read through their index (README: Search).
     /// </summary>
-    public double WalkMinFrequency { get; set; } = 0.02;
+    public int WalkBudget { get; set; } = 1000;
 
     /// <summary>
     /// How often the indexer sweep looks for mailboxes whose change log is ahead of the index. Mailbox events wake the

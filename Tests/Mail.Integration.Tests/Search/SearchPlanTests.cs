@@ -30,9 +30,12 @@ public sealed class SearchPlanFixture : IAsyncLifetime
     /// <summary>The seeded messages by id: sender number, folder id, seen, labels.</summary>
     public Dictionary<long, (int Sender, int Folder, bool Seen, string[] Labels)> Messages { get; } = [];
 
-    /// <summary>An engine whose candidate cap is <paramref name="cap"/>.</summary>
+    /// <summary>
+    /// An engine whose candidate cap is <paramref name="cap"/>; free words walk the newest 200 documents first (a first
+    /// page of a 30% phrase fills there, later pages and rarer words go on to the probe).
+    /// </summary>
     public PostgresSearchEngine Engine(int cap) =>
-        new(DataSource, Options.Create(new SearchOptions { CandidateCap = cap }), MailClock.System);
+        new(DataSource, Options.Create(new SearchOptions { CandidateCap = cap, WalkBudget = 200 }), MailClock.System);
 
     /// <inheritdoc />
     public async Task InitializeAsync()
@@ -120,7 +123,7 @@ public sealed class SearchPlanTests(SearchPlanFixture mailbox) : IClassFixture<S
 {
     private static readonly string[] Queries =
     [
-        "\"marketing launch plan\"",            // 30%: walks
+        "\"marketing launch plan\"",            // 30%: walks (the first page within the walk budget)
         "\"quarterly budget review\"",          // 1%: candidates
         "zebracrossing",                         // 2 messages
         "nosuchwordanywhere",                    // none

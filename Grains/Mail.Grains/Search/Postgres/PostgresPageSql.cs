@@ -38,14 +38,16 @@ public static class PostgresPageSql
     /// <see cref="SearchPlan.Walk"/>: the account's documents newest first through the date index (within
     /// <paramref name="range"/>), behind a fence (OFFSET 0) that keeps PostgreSQL from collecting the matches of a term
     /// it misjudges as rare and sorting them all; each document is tested, and joined with its row, until the page is full.
+    /// With a <paramref name="budget"/> only that many of the newest documents are walked: a full page among them is
+    /// the answer, a short one says nothing.
     /// </summary>
-    public static string Walk(CompiledQuery query, CompiledQuery? range, string accountId, string language, int offset, int limit)
+    public static string Walk(CompiledQuery query, CompiledQuery? range, string accountId, string language, int offset, int limit, int? budget = null)
     {
         var a = PostgresLiteral.Of(accountId);
         var within = range is null ? "" : " AND " + range.Inline(range.Where, Named(accountId, language));
         return $"""
             SELECT d.message_id, NULL
-            FROM (SELECT * FROM search_documents d WHERE d.account_id = {a}{within} {Newest} OFFSET 0) d
+            FROM (SELECT * FROM search_documents d WHERE d.account_id = {a}{within} {Newest} {(budget is { } n ? $"LIMIT {n}" : "OFFSET 0")}) d
             JOIN mailbox_messages m ON m.account_id = {a} AND m.message_id = d.message_id
             WHERE {Where(query, accountId, language)} {Newest} {Page(offset, limit)}
             """;
@@ -74,39 +76,16 @@ public static class PostgresPageSql
     }
 
     /// <summary>
-    /// The required terms' matches through their indexes: message id and date, at most <paramref name="cap"/>. A
-    /// <paramref name="gate"/> first decides in the same statement whether matches are dense enough to walk instead,
-    /// and then answers one row of NULLs: free words whose every lexeme is in at least <paramref name="minFrequency"/> of
-    /// the partition's documents (pg_stats of tsv; no statistics: probe), or any other terms PostgreSQL expects to
-    /// match more than <paramref name="cap"/> documents (search_estimate, migration 0022).
+    /// The required terms' matches through their indexes: message id and date, at most <paramref name="cap"/>. With
+    /// <see cref="ProbeGate.Estimate"/> the same statement first asks PostgreSQL's row estimate of the lookup
+    /// (search_estimate, migration 0022) and, when it exceeds the cap, answers one row of NULLs instead: walk.
     /// </summary>
-    public static string Probe(RequiredTerms required, string accountId, string language, int cap, ProbeGate gate, double minFrequency)
+    public static string Probe(RequiredTerms required, string accountId, string language, int cap, ProbeGate gate)
     {
-        var named = Named(accountId, language);
-        var lookup = $"SELECT d.message_id, d.internal_date FROM search_documents d WHERE d.account_id = {PostgresLiteral.Of(accountId)} AND {required.Condition.Inline(required.Condition.Where, named)}";
-        string probe;
-        switch (gate)
-        {
-            case ProbeGate.None:
-                return $"{lookup} LIMIT {cap}";
-            case ProbeGate.Estimate:
-                probe = $"search_estimate({PostgresLiteral.Of(lookup)}) < {cap}";
-                break;
-            default:
-                named["texts"] = required.WordTexts;
-                named["min"] = minFrequency;
-                probe = PostgresLiteral.Inline(
-                    """
-                    NOT EXISTS (SELECT 1 FROM (SELECT s.most_common_elems::text::text[] AS e, s.most_common_elem_freqs AS f FROM pg_stats s
-                        WHERE s.schemaname = current_schema() AND s.attname = 'tsv'
-                          AND s.tablename = (SELECT d.tableoid::regclass::text FROM search_documents d WHERE d.account_id = @a LIMIT 1)) s
-                        WHERE NOT EXISTS (SELECT 1 FROM unnest(@texts) w, unnest(tsvector_to_array(to_tsvector(@lang::regconfig, w) || to_tsvector('simple', w))) l
-                            WHERE coalesce(s.f[array_position(s.e, l)], 0) < @min))
-                    """, named);
-                break;
-        }
+        var lookup = $"SELECT d.message_id, d.internal_date FROM search_documents d WHERE d.account_id = {PostgresLiteral.Of(accountId)} AND {required.Condition.Inline(required.Condition.Where, Named(accountId, language))}";
+        if (gate == ProbeGate.None) return $"{lookup} LIMIT {cap}";
         return $"""
-            WITH r AS MATERIALIZED (SELECT {probe} AS probe)
+            WITH r AS MATERIALIZED (SELECT search_estimate({PostgresLiteral.Of(lookup)}) < {cap} AS probe)
             SELECT NULL::bigint, NULL::timestamptz FROM r WHERE NOT r.probe
             UNION ALL
             ({lookup} AND (SELECT r.probe FROM r) LIMIT {cap})
@@ -133,9 +112,6 @@ public enum ProbeGate
 {
     /// <summary>Nothing: always read the matches.</summary>
     None,
-
-    /// <summary>The frequency of the free words' lexemes in the table statistics.</summary>
-    Frequency,
 
     /// <summary>PostgreSQL's row estimate of the lookup.</summary>
     Estimate,

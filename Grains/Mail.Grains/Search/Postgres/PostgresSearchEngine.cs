@@ -135,13 +135,24 @@ public sealed class PostgresSearchEngine(NpgsqlDataSource dataSource, IOptions<S
         var compiled = PostgresQueryCompiler.Compile(query, now);
         var required = PostgresQueryCompiler.CompileRequired(query, now);
         long[]? candidates = null;
-        if (plan == SearchPlan.Auto) (plan, candidates) = await ChoosePlanAsync(accountId, required, statements, ct);
+        var ids = new List<long>(limit);
+        if (plan == SearchPlan.Auto)
+        {
+            // Free words first walk a bounded stretch of the newest documents: a full page there is the answer.
+            if (required is { WordsOnly: true })
+            {
+                await ReadPageAsync(PostgresPageSql.Walk(compiled, PostgresQueryCompiler.CompileDateRange(query, now), accountId, Language, offset, limit,
+                    options.Value.WalkBudget), ids, null, ct, statements);
+                if (ids.Count == limit) return (ids, SearchPlan.Walk);
+                ids.Clear();
+            }
+            (plan, candidates) = await ChoosePlanAsync(accountId, required, statements, ct);
+        }
         else if (plan == SearchPlan.Candidates)
         {
             if (required is null) throw new ArgumentException("A query without required indexed terms has no candidates.", nameof(plan));
             candidates = await ProbeAsync(accountId, required, int.MaxValue, ProbeGate.None, statements, ct) ?? [];
         }
-        var ids = new List<long>(limit);
         switch (plan)
         {
             case SearchPlan.Planner:
@@ -170,27 +181,27 @@ public sealed class PostgresSearchEngine(NpgsqlDataSource dataSource, IOptions<S
     /// Newest first, PostgreSQL either walks the date index testing each document until the page is full (quick when
     /// matches are many) or collects every match through a GIN index and sorts them (quick when they are few), and it
     /// chooses by an estimate that fails both ways: a word it has no statistics for looks common (so it walks a whole
-    /// mailbox for a name or a code), and the words of a phrase look independent (6,737 matches of "marketing launch
-    /// plan" estimated at 60, all collected, joined with their rows and sorted). So the engine probes: the required
-    /// terms' matches are read through their indexes, at most <see cref="SearchOptions.CandidateCap"/>; none is an
-    /// empty answer, up to the cap are the candidates, more means matches are dense enough to walk. The same statement
-    /// first skips the reading when it can tell matches are dense: free words whose every lexeme is frequent in the
-    /// partition's statistics (<see cref="SearchOptions.WalkMinFrequency"/>), other terms (substrings) that PostgreSQL
-    /// expects to match more than the cap. No required term: PostgreSQL plans.
+    /// mailbox for a name or a code), the words of a phrase look independent (6,737 matches of "marketing launch plan"
+    /// estimated at 60, all collected, joined with their rows and sorted), a sender's substring looks rarer than it is.
+    /// So the engine decides. Free words first walk the newest <see cref="SearchOptions.WalkBudget"/> documents (in
+    /// <see cref="PageAsync"/>); when that does not fill the page, and for other required terms, it probes: their
+    /// matches are read through their indexes, at most <see cref="SearchOptions.CandidateCap"/>; none is an empty
+    /// answer, up to the cap are the candidates, more means matches are dense enough to walk. Substring terms that
+    /// PostgreSQL expects to match more than the cap walk without reading them (decided in the same statement). No
+    /// required term: PostgreSQL plans.
     /// </summary>
     private async Task<(SearchPlan Plan, long[]? Candidates)> ChoosePlanAsync(string accountId, RequiredTerms? required, List<string>? statements, CancellationToken ct)
     {
         if (required is null) return (SearchPlan.Planner, null);
-        var settings = options.Value;
-        var gate = required.WordsOnly ? ProbeGate.Frequency : ProbeGate.Estimate;
-        var candidates = await ProbeAsync(accountId, required, settings.CandidateCap, gate, statements, ct);
+        var gate = required.WordsOnly ? ProbeGate.None : ProbeGate.Estimate;
+        var candidates = await ProbeAsync(accountId, required, options.Value.CandidateCap, gate, statements, ct);
         return candidates is null ? (SearchPlan.Walk, null) : (SearchPlan.Candidates, candidates);
     }
 
     // The required terms' matches newest first; null when there are more than cap, or the gate found them dense.
     private async Task<long[]?> ProbeAsync(string accountId, RequiredTerms required, int cap, ProbeGate gate, List<string>? statements, CancellationToken ct)
     {
-        var sql = PostgresPageSql.Probe(required, accountId, Language, cap == int.MaxValue ? cap : cap + 1, gate, options.Value.WalkMinFrequency);
+        var sql = PostgresPageSql.Probe(required, accountId, Language, cap == int.MaxValue ? cap : cap + 1, gate);
         statements?.Add(sql);
         await using var command = dataSource.CreateCommand(sql);
         await using var reader = await command.ExecuteReaderAsync(ct);
