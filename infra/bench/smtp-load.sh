@@ -15,6 +15,7 @@
 #   BENCH_MESSAGES       10 KB messages (default 5000)
 #   BENCH_LARGE_MESSAGES 1 MB messages (default 500)
 #   BENCH_SESSIONS       concurrent sessions (default 20)
+#   BENCH_PG_STATEMENTS  N: after each run, print the N statements that took the most PostgreSQL time (pg_stat_statements)
 #   BENCH_WARMUP         uncounted messages before each run, in the same client process (default 3000), so
 #                        the figure is the steady state and not the JIT compiling the server's and client's hot paths
 # Exit code: 0 when every message was accepted.
@@ -64,10 +65,18 @@ step "create 100 mailboxes" create_mailboxes
 
 load() {
     log "load average before the run: $(cut -d' ' -f1-3 /proc/loadavg)"
+    statements_reset
+    local before after
+    read -r -d '' -a before < <(cpu_ticks) || true
     # Warm-up and timed run in one client process; the tool reads the silo's CPU time over the timed run.
     bench smtp-load --port "$MAIL_SMTP_PORT" --sessions "$BENCH_SESSIONS" --messages "$1" --size "$2" --label "$3" \
         --warmup "$4" --server-pid "$(cat "$MAIL_DATA_DIR/silo.pid")" \
         --recipient-pattern 'load{0}@bench.test' --recipients 100 | tee -a "$MAIL_DATA_DIR/figures"
+    read -r -d '' -a after < <(cpu_ticks) || true
+    awk -v s=$((after[0] - before[0])) -v p=$((after[1] - before[1])) -v hz="$(getconf CLK_TCK)" -v n=$(($1 + $4)) -v l="$3" \
+        'BEGIN { printf "smtp-load: %s CPU per message with the warm-up: silo %.2f ms, PostgreSQL %.2f ms (%d messages)\n", l, 1000 * s / hz / n, 1000 * p / hz / n, n }' |
+        tee -a "$MAIL_DATA_DIR/figures"
+    statements_report
 }
 : >"$MAIL_DATA_DIR/figures"
 step "smtp-load 10 KB" load "$BENCH_MESSAGES" 10240 "10 KB" "$BENCH_WARMUP"
