@@ -7,7 +7,8 @@
 # connection per message, EHLO + pipelined MAIL/RCPT/DATA, one recipient per message, round robin
 # over the 100 mailboxes. A message counts only when the server answered 250 after the data, which it
 # does only once the blob is fsynced and the recipient's mailbox row is committed.
-# Prints `smtp-load: N messages of 10 KB in S s = R msg/s` and the silo CPU per message over that run, then the same for 1 MB.
+# Prints `smtp-load: N messages of 10 KB in S s = R msg/s`, the silo's and PostgreSQL's CPU per message, and how long after
+# the last 250 the search index had caught up (indexing runs beside delivery, bounded), then the same for 1 MB.
 #
 # Environment (all optional):
 #   MAIL_DATA_DIR        default $REPO_ROOT/.data/bench-smtp; wiped at start
@@ -15,6 +16,7 @@
 #   BENCH_MESSAGES       10 KB messages (default 5000)
 #   BENCH_LARGE_MESSAGES 1 MB messages (default 500)
 #   BENCH_SESSIONS       concurrent sessions (default 20)
+#   Mail__Search__LiveIndexing=false  index only by the sweep: measures delivery alone (with Mail__Search__SweepInterval=01:00:00)
 #   BENCH_PG_STATEMENTS  N: after each run, print the N statements that took the most PostgreSQL time (pg_stat_statements)
 #   BENCH_WARMUP         uncounted messages before each run, in the same client process (default 3000), so
 #                        the figure is the steady state and not the JIT compiling the server's and client's hot paths
@@ -80,6 +82,23 @@ load() {
 }
 : >"$MAIL_DATA_DIR/figures"
 step "smtp-load 10 KB" load "$BENCH_MESSAGES" 10240 "10 KB" "$BENCH_WARMUP"
+
+# Search indexing runs beside delivery with a bounded share of the silo (Mail:Search:IndexParallelism), so it may end
+# the run behind: how long after the last 250 every mailbox was searchable again.
+index_lag() {
+    local start behind
+    start="$(date +%s.%N)"
+    while true; do
+        behind="$(psql_bench -Atc "SELECT count(*) FROM mailboxes m LEFT JOIN search_progress p USING (account_id)
+            WHERE p.modseq IS DISTINCT FROM m.highest_modseq")"
+        [[ $behind == 0 ]] && break
+        awk -v a="$start" -v b="$(date +%s.%N)" 'BEGIN { exit !(b - a > 600) }' && die "the index was still behind after 10 minutes"
+        sleep 0.2
+    done
+    awk -v a="$start" -v b="$(date +%s.%N)" -v d="$(psql_bench -Atc 'SELECT count(*) FROM search_documents')" \
+        'BEGIN { printf "smtp-load: search index caught up %.1f s after the last 250 (%d documents)\n", b - a, d }' | tee -a "$MAIL_DATA_DIR/figures"
+}
+[[ ${Mail__Search__LiveIndexing:-true} == false ]] || step "search index catch-up" index_lag
 step "smtp-load 1 MB" load "$BENCH_LARGE_MESSAGES" 1048576 "1 MB" 100
 
 count_rows() {

@@ -42,9 +42,9 @@ public sealed class SearchOptions
     /// <summary>
     /// Catch-ups one silo runs at once (events and sweep together). Indexing is background work: in a burst of deliveries,
     /// mailboxes wait their turn and each turn indexes everything that arrived meanwhile in one batch, so the index falls
-    /// behind by seconds rather than taking the cores that acknowledged deliveries wait for.
+    /// behind by seconds rather than taking the cores that acknowledged deliveries wait for. Default: half the cores.
     /// </summary>
-    public int IndexParallelism { get; set; } = 2;
+    public int IndexParallelism { get; set; } = Math.Max(1, Environment.ProcessorCount / 2);
 
     /// <summary>Mailboxes caught up per sweep, and how many at once.</summary>
     public int SweepBatch { get; set; } = 256;
