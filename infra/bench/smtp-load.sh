@@ -8,7 +8,8 @@
 # over the 100 mailboxes. A message counts only when the server answered 250 after the data, which it
 # does only once the blob is fsynced and the recipient's mailbox row is committed.
 # Prints `smtp-load: N messages of 10 KB in S s = R msg/s`, the silo's and PostgreSQL's CPU per message, and how long after
-# the last 250 the search index had caught up (indexing runs beside delivery, bounded), then the same for 1 MB.
+# the last 250 the search index had caught up (indexing runs beside delivery, bounded), then the same for 1 MB, then
+# the 10 KB load into one mailbox (a hot mailbox) and its rate as a share of the spread-out one.
 #
 # Environment (all optional):
 #   MAIL_DATA_DIR        default $REPO_ROOT/.data/bench-smtp; wiped at start
@@ -73,7 +74,7 @@ load() {
     # Warm-up and timed run in one client process; the tool reads the silo's CPU time over the timed run.
     bench smtp-load --port "$MAIL_SMTP_PORT" --sessions "$BENCH_SESSIONS" --messages "$1" --size "$2" --label "$3" \
         --warmup "$4" --server-pid "$(cat "$MAIL_DATA_DIR/silo.pid")" \
-        --recipient-pattern 'load{0}@bench.test' --recipients 100 | tee -a "$MAIL_DATA_DIR/figures"
+        --recipient-pattern 'load{0}@bench.test' --recipients "${5:-100}" | tee -a "$MAIL_DATA_DIR/figures"
     read -r -d '' -a after < <(cpu_ticks) || true
     awk -v s=$((after[0] - before[0])) -v p=$((after[1] - before[1])) -v hz="$(getconf CLK_TCK)" -v n=$(($1 + $4)) -v l="$3" \
         'BEGIN { printf "smtp-load: %s CPU per message with the warm-up: silo %.2f ms, PostgreSQL %.2f ms (%d messages)\n", l, 1000 * s / hz / n, 1000 * p / hz / n, n }' |
@@ -100,9 +101,19 @@ index_lag() {
 }
 [[ ${Mail__Search__LiveIndexing:-true} == false ]] || step "search index catch-up" index_lag
 step "smtp-load 1 MB" load "$BENCH_LARGE_MESSAGES" 1048576 "1 MB" 100
+# A hot mailbox: the same 10 KB load, every session into load0@ (deliveries to one account share its grain's commits).
+step "smtp-load 10 KB into one mailbox" load "$BENCH_MESSAGES" 10240 "10 KB, one mailbox" 1000 1
+hot_ratio() {
+    awk 'function rate(i) { for (i = 1; i <= NF; i++) if ($i == "msg/s") return $(i - 1) }
+         /messages of 10 KB in .* 100 mailboxes/ { spread = rate() }
+         /messages of 10 KB, one mailbox in/ { hot = rate() }
+         END { if (spread > 0) printf "smtp-load: one mailbox / 100 mailboxes = %.0f%%\n", 100 * hot / spread }' "$MAIL_DATA_DIR/figures" |
+        tee -a "$MAIL_DATA_DIR/figures"
+}
+hot_ratio
 
 count_rows() {
-    local stored expected=$((BENCH_MESSAGES + BENCH_LARGE_MESSAGES + BENCH_WARMUP + 100))
+    local stored expected=$((2 * BENCH_MESSAGES + BENCH_LARGE_MESSAGES + BENCH_WARMUP + 100 + 1000))
     stored="$(psql_bench -Atc "SELECT count(*) FROM mailbox_messages")"
     log "messages stored: $stored (expected $expected: the runs and their warm-ups)"
     [[ $stored == "$expected" ]] || die "stored $stored messages, expected $expected"
