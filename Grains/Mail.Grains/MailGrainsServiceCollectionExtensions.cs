@@ -65,9 +65,11 @@ public static class MailGrainsServiceCollectionExtensions
             .Validate(o => o.SweepInterval > TimeSpan.Zero && o.MaxQueryLength > 0 && o.MaxTerms > 0 && o.TotalCap > 0, "Mail:Search limits must be positive.")
             .Validate(o => o.CandidateCap is >= 1 and <= 100_000 && o.WalkBudget is >= 1 and <= 1_000_000,
                 "Mail:Search:CandidateCap must be 1 to 100000 and Mail:Search:WalkBudget 1 to 1000000.")
+            .Validate(o => o.IndexParallelism > 0, "Mail:Search:IndexParallelism must be positive.")
             .ValidateOnStart();
         services.AddSingleton<SearchRowStore>();
         services.AddSingleton<SearchProgressStore>();
+        services.AddSingleton<SearchIndexGate>();
         services.AddSingleton<SearchDocumentBuilder>();
         services.AddSingleton<ISearchEngine>(sp => sp.GetRequiredService<IOptions<SearchOptions>>().Value.Engine == "azure"
             ? ActivatorUtilities.CreateInstance<AzureSearchEngine>(sp)
