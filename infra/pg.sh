@@ -99,6 +99,10 @@ checkpoint_timeout = 15min
 wal_compression = lz4
 wal_buffers = 16MB
 
+# Per-statement time, calls and WAL bytes (pg_stat_statements; the benchmarks' BENCH_PG_STATEMENTS report reads it).
+shared_preload_libraries = 'pg_stat_statements'
+pg_stat_statements.track = top
+
 # Durability is a product requirement: keep these on, also in development.
 fsync = on
 synchronous_commit = on

@@ -65,9 +65,11 @@ public static class MailGrainsServiceCollectionExtensions
             .Validate(o => o.Engine is "postgres" or "azure", "Mail:Search:Engine must be postgres or azure.")
             .Validate(o => o.MaxBodyChars is >= 0 and <= 500_000, "Mail:Search:MaxBodyChars must be between 0 and 500000 (a tsvector holds at most 1 MB).")
             .Validate(o => o.SweepInterval > TimeSpan.Zero && o.MaxQueryLength > 0 && o.MaxTerms > 0 && o.TotalCap > 0, "Mail:Search limits must be positive.")
+            .Validate(o => o.IndexParallelism > 0, "Mail:Search:IndexParallelism must be positive.")
             .ValidateOnStart();
         services.AddSingleton<SearchRowStore>();
         services.AddSingleton<SearchProgressStore>();
+        services.AddSingleton<SearchIndexGate>();
         services.AddSingleton<SearchDocumentBuilder>();
         services.AddSingleton<ISearchEngine>(sp => sp.GetRequiredService<IOptions<SearchOptions>>().Value.Engine == "azure"
             ? ActivatorUtilities.CreateInstance<AzureSearchEngine>(sp)

@@ -81,23 +81,6 @@ seed() { bench seed-mailbox --db "$MAIL_DB" --address "$FULL" --count "$BENCH_SE
 step "seed $BENCH_SEED messages into $FULL" seed
 step "silo start" start_silo
 
-# CPU time in clock ticks of the silo, then of this benchmark's PostgreSQL server processes.
-cpu_ticks() {
-    local postmaster
-    postmaster="$(head -n1 "$MAIL_DATA_DIR/pg/data/postmaster.pid")"
-    ticks_of "$(cat "$MAIL_DATA_DIR/silo.pid")"
-    # shellcheck disable=SC2046  # one word per PID
-    ticks_of "$postmaster" $(ps -o pid= --ppid "$postmaster")
-}
-ticks_of() {
-    local p t total=0
-    for p in "$@"; do
-        t="$(awk '{ print $14 + $15 }' "/proc/$p/stat" 2>/dev/null)" || continue
-        total=$((total + ${t:-0}))
-    done
-    echo "$total"
-}
-
 # Runs api-delivery: deliver RECIPIENT LABEL MESSAGES; the figure line goes to stdout.
 deliver() {
     # Each run starts right after a checkpoint, so both pay the same full-page-write cost in the WAL and

@@ -94,6 +94,36 @@ psql_bench() {
     PGCONNECT_TIMEOUT=5 "$PG_BIN/psql" -X -q -h 127.0.0.1 -p "$MAIL_PG_PORT" -U mail -d mail -v ON_ERROR_STOP=1 "$@"
 }
 
+# CPU time in clock ticks of the silo, then of this benchmark's PostgreSQL server processes (postmaster and backends).
+cpu_ticks() {
+    local postmaster
+    postmaster="$(head -n1 "$MAIL_DATA_DIR/pg/data/postmaster.pid")"
+    ticks_of "$(cat "$MAIL_DATA_DIR/silo.pid")"
+    # shellcheck disable=SC2046  # one word per PID
+    ticks_of "$postmaster" $(ps -o pid= --ppid "$postmaster")
+}
+ticks_of() {
+    local p t total=0
+    for p in "$@"; do
+        t="$(awk '{ print $14 + $15 }' "/proc/$p/stat" 2>/dev/null)" || continue
+        total=$((total + ${t:-0}))
+    done
+    echo "$total"
+}
+
+# pg_stat_statements (preloaded by infra/pg.sh): statements_reset before a run, statements_report N after it prints
+# the N statements that took the most PostgreSQL time, with calls and mean time, when BENCH_PG_STATEMENTS=N is set.
+statements_reset() {
+    [[ -n "${BENCH_PG_STATEMENTS:-}" ]] || return 0
+    psql_bench -c 'CREATE EXTENSION IF NOT EXISTS pg_stat_statements' -c 'SELECT pg_stat_statements_reset()' >/dev/null
+}
+statements_report() {
+    [[ -n "${BENCH_PG_STATEMENTS:-}" ]] || return 0
+    psql_bench -P pager=off -c "SELECT round(total_exec_time::numeric, 0) AS total_ms, calls, round(mean_exec_time::numeric, 3) AS mean_ms,
+        rows, wal_bytes, left(regexp_replace(query, '\s+', ' ', 'g'), 110) AS query
+        FROM pg_stat_statements ORDER BY total_exec_time DESC LIMIT $BENCH_PG_STATEMENTS" >&2
+}
+
 # A resolver on loopback for the silo's DNS (sender checks: SPF, DKIM, DMARC; MX lookups) unless the benchmark set
 # MAIL_DNS_SERVERS itself: dnsmasq answering every name from its (empty) local data, so a lookup ends at once with
 # NXDOMAIN. Without it a benchmark measures the machine's resolver: a smtp-load run once fell to 8 msg/s while every

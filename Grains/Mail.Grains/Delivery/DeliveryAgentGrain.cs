@@ -26,8 +26,11 @@ namespace Mail.Grains.Delivery;
 /// to a List-Unsubscribe mailto. A local recipient's active Sieve script decides where its copy is filed before it is
 /// filed, and what leaves because of it (redirects, a vacation reply, a DSN for a reject the SMTP reply could not carry).
 /// Delivery ids derive from the submission id, so a retried submission files nothing twice.
+/// Reentrant: the agent holds no state of its own and spends its time waiting on mailbox commits, so one activation takes
+/// every submission that arrives meanwhile; without it the silo delivers only as many messages at once as it has cores,
+/// and the group commit behind the mailbox grains has nothing to group.
 /// </summary>
-[StatelessWorker]
+[StatelessWorker, Reentrant]
 public sealed class DeliveryAgentGrain(IBlobStore blobs, OutboundIntake outbound, AsyncBounceHandler bounces, ComplaintHandler complaints,
     IOptions<FeedbackOptions> feedback, SieveFilter sieve, IOptions<OutboundOptions> outboundOptions, MailboxDeliveryBatcher batcher,
     ILogger<DeliveryAgentGrain> logger) : Grain, IDeliveryAgentGrain

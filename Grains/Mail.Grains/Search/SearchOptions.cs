@@ -33,6 +33,19 @@ public sealed class SearchOptions
     /// </summary>
     public TimeSpan SweepInterval { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// Whether a mailbox event starts its indexer at once (the default: searchable within a second). Off leaves indexing
+    /// to the sweep, every <see cref="SweepInterval"/>, in large batches: for bulk imports, or to measure delivery alone.
+    /// </summary>
+    public bool LiveIndexing { get; set; } = true;
+
+    /// <summary>
+    /// Catch-ups one silo runs at once (events and sweep together). Indexing is background work: in a burst of deliveries,
+    /// mailboxes wait their turn and each turn indexes everything that arrived meanwhile in one batch, so the index falls
+    /// behind by seconds rather than taking the cores that acknowledged deliveries wait for. Default: half the cores.
+    /// </summary>
+    public int IndexParallelism { get; set; } = Math.Max(1, Environment.ProcessorCount / 2);
+
     /// <summary>Mailboxes caught up per sweep, and how many at once.</summary>
     public int SweepBatch { get; set; } = 256;
 

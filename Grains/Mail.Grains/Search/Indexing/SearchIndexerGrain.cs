@@ -16,7 +16,8 @@ namespace Mail.Grains.Search.Indexing;
 /// was pruned, the mailbox was recreated or a rebuild was asked for, it walks the rows instead.
 /// It subscribes implicitly to the account's mailbox event stream: an event is only a hint that starts a catch-up from
 /// the log, so a lost event costs nothing but the wait for the next event or the sweep (<see cref="SearchIndexSweep"/>).
-/// Catch-ups are coalesced (<see cref="CoalescedRunner{T}"/>): one in flight plus at most one queued, never two at once.
+/// Catch-ups are coalesced (<see cref="CoalescedRunner{T}"/>): one in flight plus at most one queued, never two at once;
+/// a silo runs a bounded number of them at a time (<see cref="SearchIndexGate"/>).
 /// The grain is reentrant so a stream delivery never waits behind a long catch-up (it only queues one and returns).
 /// </summary>
 [ImplicitStreamSubscription(Names.MailboxEventsNamespace)]
@@ -26,6 +27,7 @@ public sealed class SearchIndexerGrain(
     SearchRowStore rows,
     SearchProgressStore progress,
     SearchDocumentBuilder builder,
+    SearchIndexGate gate,
     IOptions<SearchOptions> options,
     ILogger<SearchIndexerGrain> logger) : Grain, ISearchIndexerGrain, IStreamSubscriptionObserver, IAsyncObserver<MailboxEvent>
 {
@@ -54,8 +56,8 @@ public sealed class SearchIndexerGrain(
     /// <inheritdoc />
     public Task OnNextAsync(MailboxEvent item, StreamSequenceToken? token = null)
     {
-        // Already indexed through this MODSEQ (a purge carries 0 and always looks).
-        if (item.Modseq > 0 && item.Modseq <= _indexed && Runner.Idle) return Task.CompletedTask;
+        // Indexing left to the sweep, or already indexed through this MODSEQ (a purge carries 0 and always looks).
+        if (!options.Value.LiveIndexing || item.Modseq > 0 && item.Modseq <= _indexed && Runner.Idle) return Task.CompletedTask;
         Observe(Runner.RequestAsync());
         return Task.CompletedTask;
     }
@@ -77,7 +79,7 @@ public sealed class SearchIndexerGrain(
 
     private async Task<long> PassAsync()
     {
-        var through = await CatchUpFromLogAsync();
+        var through = await gate.RunAsync(CatchUpFromLogAsync);
         _indexed = through;
         return through;
     }

@@ -16,17 +16,17 @@ public sealed class SearchProgressStore(NpgsqlDataSource dataSource)
         return await command.ExecuteScalarAsync(ct) is long modseq ? modseq : null;
     }
 
-    /// <summary>Records the MODSEQ indexed through.</summary>
+    /// <summary>Records the MODSEQ indexed through (committed asynchronously, like the documents: <see cref="AsyncCommit"/>).</summary>
     public async Task SetAsync(string accountId, long modseq, CancellationToken ct)
     {
-        await using var command = dataSource.CreateCommand(
+        await using var command = new NpgsqlCommand(
             """
             INSERT INTO search_progress (account_id, modseq) VALUES (@a, @m)
             ON CONFLICT (account_id) DO UPDATE SET modseq = excluded.modseq, updated_at = now()
             """);
         command.Parameters.AddWithValue("a", accountId);
         command.Parameters.AddWithValue("m", modseq);
-        await command.ExecuteNonQueryAsync(ct);
+        await AsyncCommit.ExecuteAsync(dataSource, command, ct);
     }
 
     /// <summary>Asks for a rebuild of every mailbox of a tenant, or of one account; returns how many mailboxes.</summary>

@@ -33,7 +33,7 @@ public sealed class PostgresSearchEngine(NpgsqlDataSource dataSource, IOptions<S
         // One statement for the whole batch (rows as parallel arrays): one parse and plan instead of one per document.
         // A document given twice is written once (ON CONFLICT cannot touch one row twice in a statement).
         var unique = documents.GroupBy(d => (d.AccountId, d.MessageId)).Select(g => g.Last()).ToArray();
-        await using var command = dataSource.CreateCommand(
+        await using var command = new NpgsqlCommand(
             """
             INSERT INTO search_documents (account_id, message_id, internal_date, from_text, to_text, cc_text, bcc_text, list_text,
                 delivered_text, filenames, subject_tsv, tsv)
@@ -65,7 +65,7 @@ public sealed class PostgresSearchEngine(NpgsqlDataSource dataSource, IOptions<S
         p.AddWithValue("subjects", Column(unique, d => d.Subject));
         p.AddWithValue("words", Column(unique, d => SearchWords.Addresses(d) + " " + SearchWords.FileNames(d.AttachmentNames)));
         p.AddWithValue("bodies", Column(unique, d => d.Body));
-        await command.ExecuteNonQueryAsync(ct);
+        await AsyncCommit.ExecuteAsync(dataSource, command, ct);
     }
 
     private static string[] Column(SearchDocument[] documents, Func<SearchDocument, string> value) =>
@@ -93,10 +93,10 @@ public sealed class PostgresSearchEngine(NpgsqlDataSource dataSource, IOptions<S
     public async Task RemoveAsync(string accountId, IReadOnlyList<long> messageIds, CancellationToken ct)
     {
         if (messageIds.Count == 0) return;
-        await using var command = dataSource.CreateCommand("DELETE FROM search_documents WHERE account_id = @a AND message_id = ANY(@ids)");
+        await using var command = new NpgsqlCommand("DELETE FROM search_documents WHERE account_id = @a AND message_id = ANY(@ids)");
         command.Parameters.AddWithValue("a", accountId);
         command.Parameters.AddWithValue("ids", messageIds.ToArray());
-        await command.ExecuteNonQueryAsync(ct);
+        await AsyncCommit.ExecuteAsync(dataSource, command, ct);
     }
 
     /// <inheritdoc />
