@@ -17,6 +17,15 @@ public interface ITenantGrain : IGrainWithStringKey
     [Orleans.Concurrency.AlwaysInterleave]
     Task<AccountInfo> CreateAccountAsync(NewAccount account);
 
+    /// <summary>
+    /// Creates up to <see cref="BulkAccount.MaxPerCall"/> accounts in one PostgreSQL transaction: each entry is checked as
+    /// <see cref="CreateAccountAsync"/> checks one (hosted domain not under removal, quota, password or password hash), the
+    /// free addresses are claimed set-wise (an address already in use, or twice in the batch, fails that entry only) and
+    /// the accounts, their mailboxes and their directory rows are written with them. One outcome per entry, in order.
+    /// </summary>
+    [Orleans.Concurrency.AlwaysInterleave]
+    Task<IReadOnlyList<BulkAccountOutcome>> CreateAccountsAsync(IReadOnlyList<BulkAccount> accounts);
+
     /// <summary>Suspends or resumes the tenant: a suspended tenant's users cannot log in or send.</summary>
     Task SetSuspendedAsync(bool suspended);
 

@@ -31,6 +31,13 @@ public static class MailTelemetry
     /// <summary>Error replies (4xx/5xx, NO/BAD, -ERR), tagged protocol and command.</summary>
     public static readonly Counter<long> CommandErrors = Meter.CreateCounter<long>("mail.protocol.command_errors", "{reply}", "Error replies by protocol and command");
 
+    /// <summary>
+    /// Counts one error reply in <see cref="CommandErrors"/>. <paramref name="command"/> must come from a bounded set (a
+    /// command the protocol's handler set knows, upper case, or "unknown") so a client cannot grow the label cardinality.
+    /// </summary>
+    public static void CommandError(string protocol, string command) =>
+        CommandErrors.Add(1, new KeyValuePair<string, object?>("protocol", protocol), new KeyValuePair<string, object?>("command", command));
+
     /// <summary>Failed credential checks, tagged use (password, app password or API key).</summary>
     public static readonly Counter<long> AuthFailures = Meter.CreateCounter<long>("mail.auth.failures", "{attempt}", "Failed credential checks");
 

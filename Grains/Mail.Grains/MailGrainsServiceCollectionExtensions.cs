@@ -44,6 +44,8 @@ public static class MailGrainsServiceCollectionExtensions
         services.AddSingleton<MailboxStore>();
         services.AddSingleton<AclStore>();
         services.AddSingleton<DirectoryTable>();
+        services.AddSingleton<Storage.GrainStateRows>();
+        services.AddSingleton<AccountBatchStore>();
         services.AddOutboundMta();
         services.AddSenderReputation();
         services.AddFeedback();

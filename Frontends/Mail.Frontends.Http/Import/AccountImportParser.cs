@@ -5,9 +5,9 @@ using System.Text.Json.Serialization;
 namespace Mail.Frontends.Http.Import;
 
 /// <summary>
-/// Reads the lines of an account import: JSON lines (one object per line: address, password, quota_bytes) or CSV
-/// (RFC 4180: a header line naming the columns address, password, quota_bytes in any order; quoted fields may hold
-/// commas and doubled quotes). A line it cannot read is an error for that line only.
+/// Reads the lines of an account import: JSON lines (one object per line: address, password or password_hash, quota_bytes)
+/// or CSV (RFC 4180: a header line naming the columns address, password, password_hash, quota_bytes in any order; quoted
+/// fields may hold commas and doubled quotes). A line it cannot read is an error for that line only.
 /// </summary>
 public sealed class AccountImportParser
 {
@@ -48,16 +48,16 @@ public sealed class AccountImportParser
             }
             catch (JsonException e)
             {
-                throw new FormatException($"not a JSON object of address, password, quota_bytes: {e.Message}");
+                throw new FormatException($"not a JSON object of address, password, password_hash, quota_bytes: {e.Message}");
             }
         }
         var fields = CsvFields(line);
         if (_columns is null)
         {
             var names = fields.Select(f => f.Trim().ToLowerInvariant()).ToArray();
-            _columns = [Array.IndexOf(names, "address"), Array.IndexOf(names, "password"), Array.IndexOf(names, "quota_bytes")];
-            var unknown = names.Where(n => n is not ("address" or "password" or "quota_bytes")).ToArray();
-            if (unknown.Length > 0) throw new FormatException($"unknown column(s) {string.Join(", ", unknown)}; the columns are address, password, quota_bytes");
+            _columns = [Array.IndexOf(names, "address"), Array.IndexOf(names, "password"), Array.IndexOf(names, "quota_bytes"), Array.IndexOf(names, "password_hash")];
+            var unknown = names.Where(n => n is not ("address" or "password" or "quota_bytes" or "password_hash")).ToArray();
+            if (unknown.Length > 0) throw new FormatException($"unknown column(s) {string.Join(", ", unknown)}; the columns are address, password, password_hash, quota_bytes");
             return null;
         }
         if (_columns[0] < 0) throw new FormatException("the header line has no address column");
@@ -69,7 +69,7 @@ public sealed class AccountImportParser
                 ? value
                 : throw new FormatException($"quota_bytes '{text}' is not a whole number of bytes");
         }
-        return new AccountImportRow(Field(_columns[0]), Field(_columns[1]), quota);
+        return new AccountImportRow(Field(_columns[0]), Field(_columns[1]), quota, Field(_columns[3]));
     }
 
     /// <summary>The fields of a CSV record (RFC 4180 §2) held on one line.</summary>

@@ -22,7 +22,7 @@ public sealed class CompressHandler : IImapCommandHandler
         var compress = (CompressCommand)command;
         if (!compress.Mechanism.Equals("DEFLATE", StringComparison.OrdinalIgnoreCase)) return ImapResult.Bad($"Unknown compression mechanism {compress.Mechanism}");
         if (session.Transport.IsCompressed) return ImapResult.No("Compression is already active", "COMPRESSIONACTIVE");
-        session.Tagged(command.Tag, ImapResult.Ok("DEFLATE active"));
+        session.Tagged(command.Tag, ImapResult.Ok("DEFLATE active"), command.Name);
         await session.Transport.StartCompressionAsync(ct);
         return ImapSession.AlreadyAnswered;
     }

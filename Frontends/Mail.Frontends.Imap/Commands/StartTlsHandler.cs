@@ -20,7 +20,7 @@ public sealed class StartTlsHandler : IImapCommandHandler
     {
         if (session.Transport.IsTls) return ImapResult.Bad("TLS is already active");
         if (session.Certificate is null) return ImapResult.No("TLS is not available");
-        session.Tagged(command.Tag, ImapResult.Ok("Begin TLS negotiation now"));
+        session.Tagged(command.Tag, ImapResult.Ok("Begin TLS negotiation now"), command.Name);
         await session.FlushAsync(ct);
         if (!await session.Transport.TryStartTlsAsync(session.Certificate, session.Deadlines.Idle, ct))
         {

@@ -88,7 +88,7 @@ public sealed class ImapConnectionHandler(
                 var result = framer.TooBig && session.State != ImapState.NotAuthenticated
                     ? ImapResult.No(framer.Error ?? "Too big", "TOOBIG")
                     : ImapResult.Bad(framer.Error ?? "Command refused");
-                if (framer.Tag is { } tag) session.Tagged(tag, result);
+                if (framer.Tag is { } tag) session.Tagged(tag, result, "unknown");
                 else session.Untagged("BAD " + result.Text);
                 break;
             }
@@ -104,15 +104,16 @@ public sealed class ImapConnectionHandler(
     {
         if (!ImapCommandParser.TryParse(session.Framer.Command, session.Options.MaxNesting, out var command, out var tag, out var error))
         {
-            if (tag is not null) session.Tagged(tag, ImapResult.Bad(error ?? "Syntax error"));
+            if (tag is not null) session.Tagged(tag, ImapResult.Bad(error ?? "Syntax error"), "unknown");
             else session.Untagged("BAD " + (error ?? "Syntax error"));
             return;
         }
         if (!handlers.TryGet(command.Name, out var handler))
         {
-            session.Tagged(command.Tag, ImapResult.Bad($"Unknown command {command.Name}"));
+            session.Tagged(command.Tag, ImapResult.Bad($"Unknown command {command.Name}"), "unknown");
             return;
         }
+        var label = command.Uid ? "UID " + command.Name : command.Name;
         if ((handler.States & session.State) == 0)
         {
             session.Tagged(command.Tag, ImapResult.Bad(session.State switch
@@ -120,7 +121,7 @@ public sealed class ImapConnectionHandler(
                 ImapState.NotAuthenticated => "Log in first",
                 ImapState.Authenticated when handler.States == ImapState.Selected => "Select a mailbox first",
                 _ => $"{command.Name} is not valid in this state",
-            }));
+            }), label);
             return;
         }
         if (session.Account is { } account && !await session.Credentials.IsCurrentAsync(account))
@@ -132,7 +133,7 @@ public sealed class ImapConnectionHandler(
         }
         if (session.UidOnly && UidOnlyRule.Refuses(command))
         {
-            session.Tagged(command.Tag, ImapResult.Bad("Message sequence numbers are not allowed once UIDONLY is enabled", "UIDREQUIRED"));
+            session.Tagged(command.Tag, ImapResult.Bad("Message sequence numbers are not allowed once UIDONLY is enabled", "UIDREQUIRED"), label);
             return;
         }
         ImapResult result;
@@ -155,6 +156,6 @@ public sealed class ImapConnectionHandler(
             logger.LogError(e, "IMAP command {Command} failed in session {Session}", command.Name, session.Id);
             result = ImapResult.No("Internal error, try again later", "SERVERBUG");
         }
-        session.Tagged(command.Tag, result);
+        session.Tagged(command.Tag, result, label);
     }
 }

@@ -224,9 +224,15 @@ public sealed class ImapSession : IProtocolSession
     /// <summary>Writes "* text" CRLF.</summary>
     public void Untagged(string text) => Writer().Raw("* ").Raw(Encoding.UTF8.GetBytes(text)).Crlf();
 
-    /// <summary>Writes the tagged completion.</summary>
-    public void Tagged(string tag, ImapResult result) =>
+    /// <summary>
+    /// Writes the tagged completion. Every tagged reply passes here, so a NO or BAD is counted here as an error of
+    /// <paramref name="command"/>: a name the handler set knows (with "UID " for the UID form), or "unknown".
+    /// </summary>
+    public void Tagged(string tag, ImapResult result, string command)
+    {
+        if (result.Status is "NO" or "BAD") Mail.Grains.Interfaces.Diagnostics.MailTelemetry.CommandError("imap", command);
         Writer().Raw(tag).Raw(" " + result.Status + " ").Raw(result.Code is null ? "" : "[" + result.Code + "] ").Raw(Encoding.UTF8.GetBytes(result.Text)).Crlf();
+    }
 
     /// <summary>Writes a continuation request "+ text" (RFC 9051 §7.5).</summary>
     public void Continuation(string text) => Writer().Raw("+ " + text).Crlf();

@@ -51,6 +51,8 @@ public sealed class ManageSieveConnectionHandler(
     /// <inheritdoc />
     protected override async Task ExecuteAsync(ManageSieveSession session, ManageSieveCommand command, CancellationToken ct)
     {
+        // Every reply to a command goes out within this call, so a NO is counted here, once, by command.
+        var errors = session.Errors;
         if (command.Error is { } error)
         {
             session.Write(session.Closing ? ManageSieveResponse.Bye(error) : ManageSieveResponse.No(error));
@@ -66,6 +68,11 @@ public sealed class ManageSieveConnectionHandler(
         else
         {
             await RunAsync(session, handler, command, ct);
+        }
+        if (session.Errors > errors)
+        {
+            Mail.Grains.Interfaces.Diagnostics.MailTelemetry.CommandError("managesieve",
+                command.Error is null && handlers.TryGet(command.Keyword, out _) ? command.Keyword : "unknown");
         }
         if (session.Errors >= session.Options.MaxErrorsPerSession && !session.Closing)
         {

@@ -54,9 +54,17 @@ public sealed class Pop3ConnectionHandler(
     /// <inheritdoc />
     protected override async Task ExecuteAsync(Pop3Session session, ProtocolLine read, CancellationToken ct)
     {
+        // Every reply to a command goes out within this call, so an -ERR is counted here, once, by command.
+        var errors = session.Errors;
+        var label = "unknown";
         if (read.Status == LineStatus.TooLong) session.Reply(Pop3Responses.LineTooLong);
         else if (!Pop3Command.TryParse(read.Line, out var command, out var error)) session.Reply(Pop3Response.Error(error));
-        else await DispatchAsync(session, command, ct);
+        else
+        {
+            if (handlers.TryGet(command.Keyword, out _)) label = command.Keyword;
+            await DispatchAsync(session, command, ct);
+        }
+        if (session.Errors > errors) Mail.Grains.Interfaces.Diagnostics.MailTelemetry.CommandError("pop3", label);
         if (session.Errors >= session.Options.MaxErrorsPerSession && !session.Closing)
         {
             session.Reply(Pop3Responses.TooManyErrors);

@@ -94,8 +94,7 @@ public sealed class SmtpConnectionHandler(
             else session.Reply(SmtpReplies.Unrecognized);
             if (session.Errors > errors)
             {
-                Mail.Grains.Interfaces.Diagnostics.MailTelemetry.CommandErrors.Add(1, new KeyValuePair<string, object?>("protocol", "smtp"),
-                    new KeyValuePair<string, object?>("command", known ? command.Verb.ToUpperInvariant() : "unknown"));
+                Mail.Grains.Interfaces.Diagnostics.MailTelemetry.CommandError("smtp", known ? command.Verb.ToUpperInvariant() : "unknown");
             }
         }
         if (session.Errors >= settings.MaxErrorsPerSession && !session.Closing)

@@ -8,10 +8,13 @@ namespace Mail.Grains.Accounts;
 
 /// <summary>Owns an account's credentials, secrets, aliases, quota and suspension.</summary>
 public sealed class AccountGrain(
-    [PersistentState("account", Interfaces.Names.GrainStorage)] IPersistentState<AccountState> state,
+    [PersistentState(AccountGrain.StateName, Interfaces.Names.GrainStorage)] IPersistentState<AccountState> state,
     PasswordHasher hasher,
     DirectoryTable directory) : Grain, IAccountGrain
 {
+    /// <summary>The name of the account's state (the grain_type_string of its storage rows).</summary>
+    public const string StateName = "account";
+
     // A successful Argon2id check is remembered as a keyed digest for this activation only, so that
     // clients that log in on every poll (IMAP, POP3) do not pay the slow hash each time.
     private readonly byte[] _cacheKey = RandomNumberGenerator.GetBytes(32);

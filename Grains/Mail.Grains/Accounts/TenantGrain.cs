@@ -1,5 +1,6 @@
 using Mail.Grains.Interfaces.Accounts;
 using Mail.Grains.Interfaces.Errors;
+using Mail.Grains.Storage;
 using Microsoft.Extensions.Options;
 
 namespace Mail.Grains.Accounts;
@@ -8,7 +9,9 @@ namespace Mail.Grains.Accounts;
 public sealed class TenantGrain(
     [PersistentState("tenant", Interfaces.Names.GrainStorage)] IPersistentState<TenantState> state,
     IOptions<AccountDefaults> defaults,
-    DirectoryTable directory) : Grain, ITenantGrain
+    DirectoryTable directory,
+    AccountBatchStore batches,
+    PasswordHasher hasher) : Grain, ITenantGrain
 {
     // Account creations interleave with each other and with every other call (ITenantGrain.CreateAccountAsync): these
     // keep a domain's removal and its new accounts apart. Turns run one at a time, so plain collections suffice.
@@ -67,15 +70,7 @@ public sealed class TenantGrain(
     public async Task<AccountInfo> CreateAccountAsync(NewAccount account)
     {
         if (state.State.Suspended) throw new MailException(MailErrorCode.Suspended, $"Tenant {TenantId} is suspended.");
-        var address = AddressKey.Normalize(account.Address)
-            ?? throw new MailException(MailErrorCode.Invalid, $"'{account.Address}' is not an e-mail address.");
-        var domain = AddressKey.DomainOf(address);
-        if (!state.State.Domains.Contains(domain) || _removing.Contains(domain))
-        {
-            throw new MailException(MailErrorCode.Invalid, $"The domain of {address} is not hosted by tenant {TenantId}.");
-        }
-        var quota = account.QuotaBytes ?? defaults.Value.QuotaBytes;
-        if (quota <= 0) throw new MailException(MailErrorCode.Invalid, "quota_bytes must be positive.");
+        var (address, domain, quota) = CheckNew(account.Address, account.QuotaBytes);
         PasswordPolicy.Check(account.Password);
         _creating[domain] = _creating.GetValueOrDefault(domain) + 1;
         try
@@ -86,6 +81,95 @@ public sealed class TenantGrain(
         {
             if (--_creating[domain] == 0) _creating.Remove(domain);
         }
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<BulkAccountOutcome>> CreateAccountsAsync(IReadOnlyList<BulkAccount> accounts)
+    {
+        if (accounts.Count > BulkAccount.MaxPerCall)
+        {
+            throw new MailException(MailErrorCode.Invalid, $"At most {BulkAccount.MaxPerCall} accounts at once.");
+        }
+        var outcomes = new BulkAccountOutcome[accounts.Count];
+        if (state.State.Suspended)
+        {
+            Array.Fill(outcomes, new BulkAccountOutcome(null, $"Tenant {TenantId} is suspended."));
+            return outcomes;
+        }
+        // Every check CreateAccountAsync makes, per entry; an entry that fails one is answered and left out.
+        var staged = new List<(int Index, string Address, string Domain, long Quota, GrainStateKey Key)>();
+        var keys = new HashSet<GrainStateKey>();
+        for (var i = 0; i < accounts.Count; i++)
+        {
+            try
+            {
+                var (address, domain, quota) = CheckNew(accounts[i].Address, accounts[i].QuotaBytes);
+                var entry = accounts[i];
+                if (entry.PasswordHash is not null && entry.Password is not null)
+                {
+                    throw new MailException(MailErrorCode.Invalid, "Give a password or a password_hash, not both.");
+                }
+                if (entry.PasswordHash is not null) PasswordHashFormat.Normalize(entry.PasswordHash);
+                else PasswordPolicy.Check(entry.Password ?? "");
+                var key = GrainStateRows.KeyOf(AddressGrain.StateName, address);
+                if (!keys.Add(key)) throw new MailException(MailErrorCode.AlreadyExists, $"{address} is already in use (earlier in this batch).");
+                staged.Add((i, address, domain, quota, key));
+            }
+            catch (MailException e)
+            {
+                outcomes[i] = new BulkAccountOutcome(null, e.Message);
+            }
+        }
+        if (staged.Count == 0) return outcomes;
+        // Before the first await, as CreateAccountAsync: no removal of these domains starts until the batch is written.
+        foreach (var entry in staged) _creating[entry.Domain] = _creating.GetValueOrDefault(entry.Domain) + 1;
+        try
+        {
+            var createdAt = DateTimeOffset.UtcNow;
+            var rows = await Task.WhenAll(staged.Select(async entry =>
+            {
+                var account = accounts[entry.Index];
+                var hash = account.PasswordHash is { } given ? PasswordHashFormat.Normalize(given) : await hasher.HashAsync(account.Password!);
+                var accountId = Guid.NewGuid().ToString("N");
+                return new AccountBatchRow(entry.Address, entry.Domain, accountId, entry.Quota,
+                    entry.Key, GrainStateRows.Payload(new AddressState { AccountId = accountId, TenantId = TenantId }),
+                    GrainStateRows.KeyOf(AccountGrain.StateName, accountId),
+                    GrainStateRows.Payload(new AccountState
+                    {
+                        TenantId = TenantId, Address = entry.Address, PasswordHash = hash, QuotaBytes = entry.Quota, CreatedAt = createdAt,
+                    }));
+            }));
+            var claimed = await batches.CreateAsync(TenantId, rows, createdAt);
+            for (var i = 0; i < staged.Count; i++)
+            {
+                outcomes[staged[i].Index] = claimed.Contains(rows[i].Address)
+                    ? new BulkAccountOutcome(rows[i].AccountId, null)
+                    : new BulkAccountOutcome(null, $"{rows[i].Address} is already in use.");
+            }
+            return outcomes;
+        }
+        finally
+        {
+            foreach (var entry in staged)
+            {
+                if (--_creating[entry.Domain] == 0) _creating.Remove(entry.Domain);
+            }
+        }
+    }
+
+    // The normalized address, its domain (hosted by this tenant, not under removal) and the quota (given or the default).
+    private (string Address, string Domain, long Quota) CheckNew(string? requested, long? quotaBytes)
+    {
+        var address = AddressKey.Normalize(requested)
+            ?? throw new MailException(MailErrorCode.Invalid, $"'{requested}' is not an e-mail address.");
+        var domain = AddressKey.DomainOf(address);
+        if (!state.State.Domains.Contains(domain) || _removing.Contains(domain))
+        {
+            throw new MailException(MailErrorCode.Invalid, $"The domain of {address} is not hosted by tenant {TenantId}.");
+        }
+        var quota = quotaBytes ?? defaults.Value.QuotaBytes;
+        if (quota <= 0) throw new MailException(MailErrorCode.Invalid, "quota_bytes must be positive.");
+        return (address, domain, quota);
     }
 
     private async Task<AccountInfo> CreateClaimedAsync(string address, NewAccount account, long quota)

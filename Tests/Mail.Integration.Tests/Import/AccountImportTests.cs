@@ -78,6 +78,37 @@ public sealed class AccountImportTests(MailHostFixture host) : IClassFixture<Mai
     }
 
     [Fact]
+    public async Task PasswordHashLinesLogInWithTheirPasswordAndDuplicatesAreReportedByLine()
+    {
+        await ApiUsers.EnsureDomainAsync(host, "hashed.test");
+        // An Argon2id PHC string made elsewhere, at other costs than the server's (as a Dovecot export carries them).
+        var hash = await new Mail.Grains.Accounts.PasswordHasher(new Mail.Grains.Accounts.PasswordHashingOptions { MemoryKib = 2048, Iterations = 2 })
+            .HashAsync("migrated-password");
+        var body = string.Join("\n",
+            $$"""{"address":"h1@hashed.test","password_hash":"{{hash}}"}""",
+            $$"""{"address":"h2@hashed.test","password_hash":"{ARGON2ID}{{hash}}","quota_bytes":3000000}""",
+            """{"address":"h3@hashed.test","password_hash":"{SHA512-CRYPT}$6$salt$abc"}""",
+            $$"""{"address":"H1@hashed.test","password_hash":"{{hash}}"}""",
+            """{"address":"h4@hashed.test","password":"long-enough-pw"}""");
+
+        var result = await ImportAsync(body, "application/x-ndjson");
+
+        Assert.Equal(3, result.GetProperty("created").GetInt64());
+        var errors = result.GetProperty("errors").EnumerateArray().ToDictionary(e => e.GetProperty("line").GetInt64(), e => e.GetProperty("error").GetString()!);
+        Assert.Equal([3L, 4], errors.Keys.Order().ToArray());
+        Assert.Contains("Argon2id", errors[3]);
+        Assert.Contains("already in use", errors[4]);
+        using var h1 = await host.LoginAsync("h1@hashed.test", "migrated-password");
+        using var h2 = await host.LoginAsync("h2@hashed.test", "migrated-password");
+        using var h4 = await host.LoginAsync("h4@hashed.test", "long-enough-pw");
+        using var anonymous = host.CreateClient();
+        Assert.Equal(HttpStatusCode.Unauthorized,
+            (await anonymous.PostAsJsonAsync("/v1/auth/token", new { username = "h1@hashed.test", password = "not-the-password" })).StatusCode);
+        using var admin = host.CreateAdminClient();
+        Assert.Equal(3_000_000, (await admin.GetFromJsonAsync<JsonElement>("/v1/admin/accounts/h2@hashed.test")).GetProperty("quota_bytes").GetInt64());
+    }
+
+    [Fact]
     public async Task ImportNeedsTheAdminTokenAndAKnownMediaType()
     {
         using var anonymous = host.CreateClient();

@@ -51,7 +51,10 @@ public sealed class OutboundKillTests(ITestOutputHelper output) : IAsyncLifetime
             ["MAIL_DNS_SERVERS"] = dns.Endpoint,
             ["MAIL_DEMO"] = "1",
             ["Mail__Outbound__RemotePort"] = remotePort.ToString(CultureInfo.InvariantCulture),
-            ["Mail__Outbound__LeaseSeconds"] = "10",
+            // Long enough that a lease is extended in time on a loaded 2-core CI box (extensions run every third of it): a
+            // lease that lapses mid-send lets a second sender take the row (the likely cause of an eleventh duplicate seen once).
+            // The restarted silo waits out the killed one's leases, so this also bounds how long the test waits.
+            ["Mail__Outbound__LeaseSeconds"] = "30",
             ["Mail__Outbound__ConnectionsPerDestination"] = Connections.ToString(CultureInfo.InvariantCulture),
             ["Mail__Outbound__ConnectionIdleSeconds"] = "1",
         };

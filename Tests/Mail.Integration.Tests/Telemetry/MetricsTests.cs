@@ -5,7 +5,7 @@ using System.Text.RegularExpressions;
 
 namespace Mail.Integration.Tests.Telemetry;
 
-/// <summary>/metrics: Prometheus text for holders of the admin token; a delivery moves the delivery, session and blob counters.</summary>
+/// <summary>/metrics: Prometheus text for holders of the admin token; a delivery moves the delivery, session and blob counters; failing commands count by protocol and command.</summary>
 public sealed partial class MetricsTests(MailHostFixture host) : IClassFixture<MailHostFixture>
 {
     [Fact]
@@ -44,6 +44,58 @@ public sealed partial class MetricsTests(MailHostFixture host) : IClassFixture<M
         Assert.Matches("(?m)^db_client_", after);
     }
 
+    [Fact]
+    public async Task FailingImapAndPop3CommandsAreCountedByCommand()
+    {
+        using var admin = host.CreateAdminClient();
+        var before = await ScrapeAsync(admin);
+
+        // IMAP: SELECT before logging in is a BAD of SELECT (RFC 9051 §6.3.2); a made-up command counts as "unknown".
+        var imap = await TranscriptAsync(host.ImapPort, "a1 SELECT INBOX", "a2 FROBNICATE", "a3 LOGOUT");
+        Assert.Contains("a1 BAD", imap);
+        Assert.Contains("a2 BAD", imap);
+        // POP3: STAT in the AUTHORIZATION state is an -ERR of STAT (RFC 1939 §5).
+        var pop3 = await TranscriptAsync(host.Pop3Port, "STAT", "QUIT");
+        Assert.Contains("-ERR", pop3);
+
+        string[] imapSelect = ["protocol=\"imap\"", "command=\"SELECT\""];
+        string[] imapUnknown = ["protocol=\"imap\"", "command=\"unknown\""];
+        string[] pop3Stat = ["protocol=\"pop3\"", "command=\"STAT\""];
+        // The exporter caches a scrape for a moment, so the next one may still be the first: ask until it moves.
+        var deadline = DateTime.UtcNow.AddSeconds(15);
+        string after;
+        do
+        {
+            await Task.Delay(500);
+            after = await ScrapeAsync(admin);
+        }
+        while (Sum(after, "mail_protocol_command_errors_total", pop3Stat) <= Sum(before, "mail_protocol_command_errors_total", pop3Stat) && DateTime.UtcNow < deadline);
+        Assert.True(Sum(after, "mail_protocol_command_errors_total", imapSelect) >= Sum(before, "mail_protocol_command_errors_total", imapSelect) + 1, after);
+        Assert.True(Sum(after, "mail_protocol_command_errors_total", imapUnknown) >= Sum(before, "mail_protocol_command_errors_total", imapUnknown) + 1, after);
+        Assert.True(Sum(after, "mail_protocol_command_errors_total", pop3Stat) >= Sum(before, "mail_protocol_command_errors_total", pop3Stat) + 1, after);
+        // The made-up name never becomes a label.
+        Assert.DoesNotContain("FROBNICATE", after);
+    }
+
+    /// <summary>Sends each line after the greeting and the previous answer; returns everything the server wrote.</summary>
+    private static async Task<string> TranscriptAsync(int port, params string[] lines)
+    {
+        using var tcp = new System.Net.Sockets.TcpClient();
+        await tcp.ConnectAsync(IPAddress.Loopback, port);
+        await using var stream = tcp.GetStream();
+        using var reader = new StreamReader(stream, Encoding.ASCII);
+        var transcript = new StringBuilder((await reader.ReadLineAsync()) + "\n");
+        foreach (var line in lines)
+        {
+            await stream.WriteAsync(Encoding.ASCII.GetBytes(line + "\r\n"));
+            // One answer line each for these commands (IMAP LOGOUT adds an untagged BYE first).
+            var answer = await reader.ReadLineAsync();
+            transcript.Append(answer).Append('\n');
+            if (answer?.StartsWith("* BYE", StringComparison.Ordinal) == true) transcript.Append(await reader.ReadLineAsync()).Append('\n');
+        }
+        return transcript.ToString();
+    }
+
     private static async Task<string> ScrapeAsync(HttpClient admin)
     {
         using var response = await admin.GetAsync("/metrics");
@@ -51,10 +103,10 @@ public sealed partial class MetricsTests(MailHostFixture host) : IClassFixture<M
         return await response.Content.ReadAsStringAsync();
     }
 
-    /// <summary>The sum of a metric's samples whose labels contain <paramref name="label"/>.</summary>
-    private static double Sum(string exposition, string metric, string label) =>
+    /// <summary>The sum of a metric's samples whose labels contain every one of <paramref name="labels"/>.</summary>
+    private static double Sum(string exposition, string metric, params string[] labels) =>
         Sample().Matches(exposition)
-            .Where(m => m.Groups["name"].Value == metric && m.Groups["labels"].Value.Contains(label, StringComparison.Ordinal))
+            .Where(m => m.Groups["name"].Value == metric && labels.All(l => m.Groups["labels"].Value.Contains(l, StringComparison.Ordinal)))
             .Sum(m => double.Parse(m.Groups["value"].Value, CultureInfo.InvariantCulture));
 
     [GeneratedRegex(@"(?m)^(?<name>[a-zA-Z_:][a-zA-Z0-9_:]*)\{(?<labels>[^}]*)\} (?<value>[0-9.eE+-]+)")]
