@@ -627,6 +627,17 @@ public sealed class ImapSession : IProtocolSession
         }
     }
 
+    /// <summary>
+    /// Where each UID of a page stands in it. The grain answers in UID order, and a page follows the command's set, which
+    /// need not be ascending (imaptest's stress found a FETCH whose answer walked past the page's end).
+    /// </summary>
+    private static Dictionary<long, int> Positions(long[] uids)
+    {
+        var at = new Dictionary<long, int>(uids.Length);
+        for (var k = 0; k < uids.Length; k++) at.TryAdd(uids[k], k);
+        return at;
+    }
+
     private static async Task<MessageBatch> LoadPageAsync(IMailboxGrain mailbox, int folderId, FolderMap map, IReadOnlyList<int> indexes, int start, int pageSize, MessageDetail detail)
     {
         var count = Math.Min(pageSize, indexes.Count - start);
@@ -648,21 +659,20 @@ public sealed class ImapSession : IProtocolSession
             case MessageDetail.Flags:
             {
                 var page = await mailbox.GetFlagsAsync(folderId, uids);
-                var k = 0;
+                var at = Positions(uids);
                 for (var n = 0; n < page.Uids.Length; n++)
                 {
-                    while (uids[k] != page.Uids[n]) k++;
-                    states[k] = new MessageState(ids[k], uids[k], 0, page.Flags[n], 0, default);
+                    if (at.TryGetValue(page.Uids[n], out var k)) states[k] = new MessageState(ids[k], uids[k], 0, page.Flags[n], 0, default);
                 }
                 break;
             }
             default:
             {
-                var k = 0;
-                foreach (var slot in await mailbox.GetSlotsAsync(folderId, uids))
+                var slots = await mailbox.GetSlotsAsync(folderId, uids);
+                var at = Positions(uids);
+                foreach (var slot in slots)
                 {
-                    while (uids[k] != slot.Uid) k++;
-                    states[k] = MessageState.FromSlot(slot);
+                    if (at.TryGetValue(slot.Uid, out var k)) states[k] = MessageState.FromSlot(slot);
                 }
                 break;
             }
