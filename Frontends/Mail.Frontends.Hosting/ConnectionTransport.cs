@@ -33,10 +33,16 @@ public sealed class ConnectionTransport(ConnectionContext connection) : IAsyncDi
 
     /// <summary>
     /// Drops whatever the client sent after STARTTLS (RFC 3207 §4.2, RFC 9051 §6.2.1: no plaintext command may
-    /// cross into the TLS session) and performs the server handshake.
+    /// cross into the TLS session), sends the go-ahead reply the caller wrote, and performs the server handshake.
+    /// The reply must still be unflushed: once the client has it, its ClientHello may arrive at any moment and
+    /// would be dropped as pipelined plaintext, leaving both sides waiting until the handshake timeout.
     /// </summary>
     public async Task StartTlsAsync(X509Certificate2 certificate, CancellationToken ct)
     {
+        if (Output.CanGetUnflushedBytes && Output.UnflushedBytes == 0)
+        {
+            throw new InvalidOperationException("The STARTTLS reply must be written, not flushed, before the handshake starts.");
+        }
         if (Input.TryRead(out var pending)) Input.AdvanceTo(pending.Buffer.End);
         await Output.FlushAsync(ct);
         _tls = new SslStream(new DuplexPipeStream(connection.Transport), leaveInnerStreamOpen: false);

@@ -20,8 +20,9 @@ public sealed class StartTlsHandler : IImapCommandHandler
     {
         if (session.Transport.IsTls) return ImapResult.Bad("TLS is already active");
         if (session.Certificate is null) return ImapResult.No("TLS is not available");
+        // Left unflushed: the transport drops pipelined plaintext first and only then sends this reply, so a client's
+        // ClientHello sent on reading it is never mistaken for pipelined plaintext and dropped.
         session.Tagged(command.Tag, ImapResult.Ok("Begin TLS negotiation now"), command.Name);
-        await session.FlushAsync(ct);
         if (!await session.Transport.TryStartTlsAsync(session.Certificate, session.Deadlines.Idle, ct))
         {
             session.Closing = true;
