@@ -41,6 +41,7 @@ public static class ChaosBenchmark
 
         await Task.Delay(TimeSpan.FromSeconds(settings.Seconds));
         var loadEnded = ledger.Now;
+        var activations = await ChaosActivations.ReadAsync(frontends, settings.AdminToken);
         stop.Cancel();
         giveUp.CancelAfter(TimeSpan.FromSeconds(120));
         await killer;
@@ -58,7 +59,7 @@ public static class ChaosBenchmark
         while (drain.Elapsed < TimeSpan.FromSeconds(180) && !ledger.Outbound.Keys.All(Arrived(sink))) await Task.Delay(500);
 
         var audit = await ChaosAudit.RunAsync(settings.Database, ledger, sink);
-        Print(settings, ledger, audit, loadEnded);
+        Print(settings, ledger, audit, loadEnded, activations);
         foreach (var api in apis) api.Dispose();
         return audit.Lost == 0 && audit.Duplicated == 0 && audit.FlagsLost == 0 && audit.ChangeLogGaps == 0 && audit.OutboundLost == 0 ? 0 : 1;
     }
@@ -126,7 +127,8 @@ public static class ChaosBenchmark
         return true;
     }
 
-    private static void Print(ChaosSettings settings, ChaosLedger ledger, ChaosAuditResult audit, double loadEnded)
+    private static void Print(ChaosSettings settings, ChaosLedger ledger, ChaosAuditResult audit, double loadEnded,
+        IReadOnlyList<(string Silo, long Activations)> activations)
     {
         var requests = ledger.Requests.ToArray();
         var kills = ledger.Kills.ToArray();
@@ -138,8 +140,8 @@ public static class ChaosBenchmark
             var until = i + 1 < kills.Length ? kills[i + 1].At : double.MaxValue;
             // Failures of requests to the killed process itself are its connections dying, not the cluster failing over.
             var failures = requests.Where(r => r.Failed && r.Target != silo && r.At >= at && r.At < until).Select(r => r.At - at).Order().ToArray();
-            // The kill's burst: errors from the kill on, until BurstGapSeconds pass without one. Later errors come from the
-            // killed silo rejoining once restarted (a restart takes 20-30 s on this box), counted apart below.
+            // The kill's burst: errors from the kill on, until BurstGapSeconds pass without one. Later errors (calls that
+            // waited out a timeout, or the restarted silo rejoining) are counted apart below.
             var window = 0.0;
             foreach (var next in failures.TakeWhile(a => a - window < BurstGapSeconds)) window = next;
             windows.Add(window);
@@ -168,8 +170,11 @@ public static class ChaosBenchmark
             var (inWindow, later, all) = bursts[i];
             Console.WriteLine(string.Create(inv,
                 $"chaos: kill {i + 1} ({kills[i].Silo}): {inWindow} temporary errors on surviving processes within its window; {later} later " +
-                $"(the restarted silo rejoining){(later == 0 ? "" : $" at {string.Join(", ", all.Where(a => a > windows[i]).Take(5).Select(a => a.ToString("F1", inv)))} s")}"));
+                $"(after the burst){(later == 0 ? "" : $" at {string.Join(", ", all.Where(a => a > windows[i]).Take(5).Select(a => a.ToString("F1", inv)))} s")}"));
         }
+        Console.WriteLine(string.Create(inv,
+            $"chaos: grain activations per silo at the end of the load: {string.Join(", ", activations.Select(a =>
+                $"{a.Silo} {a.Activations}{(kills.Any(k => k.Silo == a.Silo) ? $" (killed and restarted at {string.Join(", ", kills.Where(k => k.Silo == a.Silo).Select(k => k.At.ToString("F0", inv)))} s)" : "")}"))}"));
         Console.WriteLine(string.Create(inv,
             $"chaos: latency p50/p99 within {DuringSeconds:F0} s after a kill {Percentile(during, 50):F0}/{Percentile(during, 99):F0} ms ({during.Length} requests), " +
             $"otherwise {Percentile(after, 50):F0}/{Percentile(after, 99):F0} ms ({after.Length}); load average {load}"));
