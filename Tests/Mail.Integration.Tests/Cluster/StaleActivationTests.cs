@@ -72,6 +72,7 @@ public sealed class StaleActivationTests(ITestOutputHelper output) : IAsyncLifet
 
             // The delivery through A: its activation (the first epoch) issues the write, which waits on the test's key.
             using var held = await SendAsync(a.SmtpPort, stale);
+            var inFlight = Stopwatch.StartNew();
             var backend = await WaitForAsync("A's write waiting on the test's lock", TimeSpan.FromSeconds(30), async () => await ScalarAsync(
                 "SELECT pid FROM pg_stat_activity WHERE application_name = @n AND wait_event_type = 'Lock' AND query LIKE '%mailbox_deliver%' " +
                 "AND @holder = ANY(pg_blocking_pids(pid))", ("n", a.ApplicationName), ("holder", keyHolder.ProcessID)) as int?);
@@ -105,6 +106,10 @@ public sealed class StaleActivationTests(ITestOutputHelper output) : IAsyncLifet
                 await ExecuteAsync(membershipHolder, "SET LOCAL lock_timeout = '20s'");
                 await ExecuteAsync(membershipHolder, "LOCK TABLE orleans_membership_version, orleans_membership IN ACCESS EXCLUSIVE MODE");
                 output.WriteLine($"stale activation: A resumed {paused.Elapsed.TotalSeconds:F1} s after it was paused");
+                // A's calls give up after 30 s (Orleans' response timeout, Npgsql's command timeout): past that A would answer
+                // a timeout, not the fence's refusal, so a take-over that slow cannot show what this test is about.
+                Assert.True(inFlight.Elapsed < TimeSpan.FromSeconds(25),
+                    $"A's delivery was in flight for {inFlight.Elapsed.TotalSeconds:F1} s before A resumed; its calls time out after 30 s");
                 a.Process.Resume();
                 var reply = await ReadReplyAsync(held.Stream, TimeSpan.FromSeconds(30));
                 output.WriteLine($"stale activation: A answered: {reply ?? "(connection closed)"}");
