@@ -11,19 +11,20 @@ namespace Mail.Integration.Tests.Cluster;
 
 /// <summary>
 /// The fencing epoch between two real silo processes on one PostgreSQL (README, Fencing): silo A's activation of bob's
-/// mailbox has a delivery's write in flight when A is frozen (SIGSTOP); the cluster declares A dead, silo B activates the
-/// mailbox anew (a new epoch) and delivers; the stale write then meets the new epoch and is refused, A is let go
-/// (SIGCONT) and answers 451, and nothing of the write is stored.
+/// mailbox has a delivery's write in flight when A is frozen (SIGSTOP); the cluster declares A dead and silo B activates
+/// the mailbox anew (a new epoch); the stale write then meets the new epoch and is refused, B delivers, A is let go
+/// (SIGCONT) and answers 451, and nothing of the stale write is stored.
 /// </summary>
 /// <remarks>
 /// Nothing here waits on a guess. The stale write is held in PostgreSQL, where the test sees it: the test's own open
 /// transaction has inserted the write's delivery id (computed as the SMTP frontend computes it), so A's
-/// <c>mailbox_deliver</c> waits on that key before it reaches its fencing check, which is the first thing it does after
-/// the delivery-id insert. The test releases it (rolls back) only after B has taken the new epoch and delivered, so the
-/// check runs against B's epoch and PostgreSQL refuses the write while A is still frozen. After SIGCONT, A learns it was
-/// declared dead when it next reads the membership table (Orleans then stops the silo); the test holds that table locked
-/// until A has answered, as a silo that resumes between two table refreshes is unaware for up to TableRefreshTimeout,
-/// so the answer A gives is its stale activation's own and never a race with its exit.
+/// <c>mailbox_deliver</c> waits on that key before its fencing check, which comes right after the delivery-id insert.
+/// The test releases it (rolls back) only after B's activation has taken the new epoch, so the check runs against B's
+/// epoch and PostgreSQL refuses the write while A is still frozen; B has written nothing yet, so without the check the
+/// write would have committed. After SIGCONT, A learns it was declared dead only when it next reads the membership
+/// table (Orleans then stops the silo); the test holds that table locked until A has answered, as a silo that resumes
+/// between two table refreshes is unaware for up to TableRefreshTimeout, so the answer A gives is its stale
+/// activation's own and never a race with its exit.
 /// </remarks>
 public sealed class StaleActivationTests(ITestOutputHelper output) : IAsyncLifetime
 {
@@ -79,24 +80,35 @@ public sealed class StaleActivationTests(ITestOutputHelper output) : IAsyncLifet
 
             a.Process.Pause();
             var paused = Stopwatch.StartNew();
-            // B declares A dead, then activates the mailbox (a new epoch) and delivers; nothing of this goes through A.
+            // B declares A dead and takes the mailbox over: a sender's transaction through B gets as far as RCPT, whose quota
+            // check activates bob's mailbox on B (a new epoch). Nothing of this goes through A.
             await WaitForAsync("A declared dead", TimeSpan.FromSeconds(60), async () => await ScalarAsync(
                 "SELECT status FROM orleans_membership WHERE deployment_id = @c AND port = @p ORDER BY generation DESC LIMIT 1",
                 ("c", a.ClusterId), ("p", a.SiloPort)) is DeadStatus ? true : (bool?)null);
             output.WriteLine($"stale activation: A declared dead {paused.Elapsed.TotalSeconds:F1} s after it was paused");
-            await DeliverWithRetriesAsync(b.SmtpPort, Message("on-b"));
+            using var throughB = await OpenThroughRcptAsync(b.SmtpPort);
             var epochOnB = await EpochAsync(account);
             Assert.True(epochOnB > epochOnA, $"B's activation should have taken a new epoch (A had {epochOnA}, now {epochOnB})");
-            output.WriteLine($"stale activation: B delivered under epoch {epochOnB} {paused.Elapsed.TotalSeconds:F1} s after A was paused");
+            output.WriteLine($"stale activation: B took the mailbox over (epoch {epochOnB}) {paused.Elapsed.TotalSeconds:F1} s after A was paused");
 
-            // The key goes (rollback): A's write inserts it and reaches its fencing check, which finds B's epoch. PostgreSQL
-            // answers it while A is still frozen, and nothing of it is stored.
+            // The key goes (rollback): A's write inserts it and reaches its fencing check, which finds B's epoch. Without the
+            // check the write would commit here (B has written nothing yet, so no key or UID collides) behind the back of
+            // B's activation. PostgreSQL refuses it while A is still frozen, and nothing of it is stored.
             await keyHold.RollbackAsync();
             await WaitForAsync("A's write answered", TimeSpan.FromSeconds(30), async () => await ScalarAsync(
                 "SELECT state FROM pg_stat_activity WHERE pid = @p", ("p", backend)) is "active" ? (bool?)null : true);
             Assert.Equal(0L, await ScalarAsync("SELECT count(*) FROM mailbox_deliveries WHERE account_id = @a AND delivery_id = @d", ("a", account), ("d", deliveryId)));
+            Assert.Equal(["on-a"], await SubjectsAsync(account));
+            await AssertWholeAsync(account, 1);
+
+            // B's transaction ends: its activation files the message after on-a (a sender would retry a 451 as below).
+            var onB = Message("on-b");
+            var bReply = await FinishAsync(throughB.Stream, onB);
+            output.WriteLine($"stale activation: B answered: {bReply}");
+            if (bReply?.StartsWith("250", StringComparison.Ordinal) != true) await DeliverWithRetriesAsync(b.SmtpPort, onB);
             Assert.Equal(["on-a", "on-b"], await SubjectsAsync(account));
             await AssertWholeAsync(account, 2);
+            Assert.Equal(epochOnB, await EpochAsync(account));
 
             // A runs again while the membership table is locked, so it cannot yet learn that it was declared dead: its
             // stale activation gets the refusal and the client a 451, never a 250 for a message that is not stored.
@@ -219,19 +231,70 @@ public sealed class StaleActivationTests(ITestOutputHelper output) : IAsyncLifet
     /// <summary>A whole SMTP transaction up to and including the end of data, without reading the final reply.</summary>
     private static async Task<OpenDelivery> SendAsync(int port, byte[] message)
     {
-        var tcp = new TcpClient { NoDelay = true };
-        await tcp.ConnectAsync("127.0.0.1", port);
-        var stream = tcp.GetStream();
-        var delivery = new OpenDelivery(tcp, stream);
-        Assert.StartsWith("220", await ReadReplyAsync(stream, TimeSpan.FromSeconds(10)));
-        foreach (var (command, expected) in new[] { ("EHLO held.test", "250"), ($"MAIL FROM:<{Sender}>", "250"), ($"RCPT TO:<{Recipient}>", "250"), ("DATA", "354") })
+        var delivery = await OpenTransactionAsync(port) ?? throw new InvalidOperationException("The transaction was refused before DATA.");
+        await delivery.Stream.WriteAsync("DATA\r\n"u8.ToArray());
+        Assert.StartsWith("354", await ReadReplyAsync(delivery.Stream, TimeSpan.FromSeconds(10)));
+        await delivery.Stream.WriteAsync(message);
+        await delivery.Stream.WriteAsync(".\r\n"u8.ToArray());
+        return delivery;
+    }
+
+    /// <summary>A transaction through RCPT (the recipient's mailbox answered its quota), retried for up to a minute.</summary>
+    private async Task<OpenDelivery> OpenThroughRcptAsync(int port)
+    {
+        var deadline = Stopwatch.StartNew();
+        while (true)
         {
-            await stream.WriteAsync(Encoding.ASCII.GetBytes(command + "\r\n"));
-            Assert.StartsWith(expected, await ReadReplyAsync(stream, TimeSpan.FromSeconds(10)));
+            try
+            {
+                if (await OpenTransactionAsync(port) is { } delivery) return delivery;
+            }
+            catch (Exception e) when (e is IOException or SocketException)
+            {
+                output.WriteLine($"stale activation: retrying RCPT after {e.Message}");
+            }
+            if (deadline.Elapsed > TimeSpan.FromSeconds(60)) throw new TimeoutException("RCPT was not accepted within 60 s.");
+            await Task.Delay(250);
         }
+    }
+
+    /// <summary>DATA, the message and the end of data on an open transaction; the final reply.</summary>
+    private static async Task<string?> FinishAsync(NetworkStream stream, byte[] message)
+    {
+        await stream.WriteAsync("DATA\r\n"u8.ToArray());
+        var reply = await ReadReplyAsync(stream, TimeSpan.FromSeconds(30));
+        if (reply?.StartsWith("354", StringComparison.Ordinal) != true) return reply;
         await stream.WriteAsync(message);
         await stream.WriteAsync(".\r\n"u8.ToArray());
-        return delivery;
+        return await ReadReplyAsync(stream, TimeSpan.FromSeconds(60));
+    }
+
+    /// <summary>EHLO, MAIL and RCPT; the open transaction, or null (connection closed) when RCPT was not accepted.</summary>
+    private static async Task<OpenDelivery?> OpenTransactionAsync(int port)
+    {
+        var tcp = new TcpClient { NoDelay = true };
+        var delivery = new OpenDelivery(tcp, null!);
+        try
+        {
+            await tcp.ConnectAsync("127.0.0.1", port);
+            delivery = delivery with { Stream = tcp.GetStream() };
+            Assert.StartsWith("220", await ReadReplyAsync(delivery.Stream, TimeSpan.FromSeconds(10)));
+            foreach (var command in new[] { "EHLO held.test", $"MAIL FROM:<{Sender}>", $"RCPT TO:<{Recipient}>" })
+            {
+                await delivery.Stream.WriteAsync(Encoding.ASCII.GetBytes(command + "\r\n"));
+                if (await ReadReplyAsync(delivery.Stream, TimeSpan.FromSeconds(30)) is not { } reply || !reply.StartsWith("250", StringComparison.Ordinal))
+                {
+                    delivery.Dispose();
+                    return null;
+                }
+            }
+            return delivery;
+        }
+        catch
+        {
+            delivery.Dispose();
+            throw;
+        }
     }
 
     /// <summary>The last line of the next reply, or null when the connection closes.</summary>
