@@ -9,6 +9,12 @@ public sealed class InboundAuthOptions
     /// <summary>Budget of each DNS lookup; an expired one is a temperror.</summary>
     public int DnsTimeoutSeconds { get; set; } = 5;
 
+    /// <summary>
+    /// How long a failed answer (NXDOMAIN, SERVFAIL) is kept before it is asked again (RFC 2308 §5, §7.1); 0 asks every time.
+    /// Positive answers are kept for their TTL.
+    /// </summary>
+    public int NegativeCacheSeconds { get; set; } = 30;
+
     /// <summary>Resolvers as ip[:port]; empty means those of the outbound MTA ("Mail:Outbound:DnsServers"), else the system's.</summary>
     public List<string> DnsServers { get; set; } = [];
 

@@ -60,7 +60,12 @@ public static class SmtpFrontendExtensions
     private static InboundAuthenticator InboundAuthenticatorFor(IConfiguration configuration, InboundAuthOptions options)
     {
         var servers = options.DnsServers.Count > 0 ? options.DnsServers.ToArray() : configuration.GetSection("Mail:Outbound:DnsServers").Get<string[]>() ?? [];
-        var dns = new AuthDns(new AuthDnsOptions { Servers = servers, Timeout = TimeSpan.FromSeconds(Math.Max(1, options.DnsTimeoutSeconds)) });
+        var dns = new AuthDns(new AuthDnsOptions
+        {
+            Servers = servers,
+            Timeout = TimeSpan.FromSeconds(Math.Max(1, options.DnsTimeoutSeconds)),
+            NegativeCache = TimeSpan.FromSeconds(Math.Max(0, options.NegativeCacheSeconds)),
+        });
         var suffixes = options.Enabled ? PublicSuffixList.Default : PublicSuffixList.Load([]);
         return new InboundAuthenticator(dns, suffixes, () => Random.Shared.Next(100));
     }

@@ -24,6 +24,11 @@ public sealed class AuthDns : IAuthDns
         settings.Retries = 1;
         settings.UseTcpFallback = true;
         settings.UseCache = true;
+        if (options.NegativeCache > TimeSpan.Zero)
+        {
+            settings.CacheFailedResults = true;
+            settings.FailedResultsCacheDuration = options.NegativeCache;
+        }
         settings.ThrowDnsErrors = false;
         settings.ContinueOnDnsError = true;
         settings.ContinueOnEmptyResponse = false;

@@ -8,4 +8,7 @@ public sealed class AuthDnsOptions
 
     /// <summary>Budget of one lookup; an expired budget is a temporary error.</summary>
     public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>How long a failed answer (NXDOMAIN, SERVFAIL) is reused (RFC 2308 negative caching); zero asks again every time.</summary>
+    public TimeSpan NegativeCache { get; init; } = TimeSpan.Zero;
 }

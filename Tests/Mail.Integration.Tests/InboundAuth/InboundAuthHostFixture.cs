@@ -35,6 +35,8 @@ public class InboundAuthHostFixture : MailHostFixture
         ["Mail:Smtp:InboundAuth:DnsServers:0"] = Dns.Endpoint,
         ["Mail:Smtp:HostName"] = HostName,
         ["Mail:Smtp:InboundAuth:DnsTimeoutSeconds"] = "2",
+        // The tests publish and withdraw records between messages: a cached NXDOMAIN would hide what a test just added.
+        ["Mail:Smtp:InboundAuth:NegativeCacheSeconds"] = "0",
     };
 
     /// <summary>Publishes the DKIM key record at selector._domainkey.domain (RFC 6376 §3.6.1).</summary>

@@ -142,6 +142,11 @@ public sealed class SearchPlanTests(SearchPlanFixture mailbox) : IClassFixture<S
         "subject:message",
         "from:sender2@ OR label:work",
         "label:work is:unread",
+        "from:sender1 marketing",                // ten senders (sender1, sender10-19), with a word: read per sender
+        "from:sender1 from:sender1@",            // two from: terms, one sender matches both
+        "from:\"sender 12 <\"",                   // a display name's substring
+        "from:sender7@ filename:invoice",
+        "from:nosuchsender",
     ];
 
     [Fact]
@@ -208,6 +213,54 @@ public sealed class SearchPlanTests(SearchPlanFixture mailbox) : IClassFixture<S
                 if (q.Contains("is:unread")) Assert.DoesNotContain(unread[0], ids);
                 else Assert.Contains(unread[0], ids);
             }
+        }
+    }
+
+    [Fact]
+    public async Task SendersFollowReindexingAndOrphansAreDropped()
+    {
+        const string account = "senders-account";
+        var engine = mailbox.Engine(100);
+        await using (var setup = mailbox.DataSource.CreateCommand(
+            """
+            INSERT INTO mailboxes (account_id, tenant_id, quota_limit) VALUES ('senders-account', 'plans', 1000000);
+            INSERT INTO mailbox_folders (account_id, folder_id, name, special_use, uid_validity) VALUES ('senders-account', 1, 'INBOX', NULL, 1);
+            INSERT INTO mailbox_messages (account_id, message_id, folder_id, uid, modseq, flags, labels, thread_id, blob_tenant, blob_name, size,
+                internal_date, from_addr, to_addrs, cc_addrs, subject, message_id_header, refs, preview, has_attachments)
+            SELECT 'senders-account', i, 1, i, i, '{}', '{}', i, 'plans', 'blob-s' || i, 100, now(), '', '{}', '{}', 's', 's' || i, '{}', '', false
+            FROM generate_series(1, 3) i;
+            """))
+        {
+            await setup.ExecuteNonQueryAsync();
+        }
+        SearchDocument Document(long id, string from) =>
+            new(account, id, DateTimeOffset.UtcNow.AddMinutes(id), from, [], [], [], "", "", [], "s", "body", new SearchRowAttributes("INBOX", [], [], 100, false, null));
+        await engine.IndexAsync([Document(1, "Ann <ann@x.test>"), Document(2, "Ann <ann@x.test>"), Document(3, "Bob <bob@x.test>")], CancellationToken.None);
+        Assert.Equal(new[] { 2L, 1L }, await FromAsync("ann"));
+        Assert.Equal(new[] { 3L }, await FromAsync("bob"));
+
+        // A document indexed again under another sender leaves its old sender's results and joins the new one's.
+        await engine.IndexAsync([Document(2, "Carol <carol@x.test>")], CancellationToken.None);
+        Assert.Equal(new[] { 1L }, await FromAsync("ann"));
+        Assert.Equal(new[] { 2L }, await FromAsync("carol"));
+
+        // Bob's only message is gone: the orphan sweep drops its document and Bob from the senders.
+        await using (var delete = mailbox.DataSource.CreateCommand("DELETE FROM mailbox_messages WHERE account_id = 'senders-account' AND message_id = 3"))
+        {
+            await delete.ExecuteNonQueryAsync();
+        }
+        await engine.RemoveOrphansAsync(account, new HashSet<long> { 1, 2 }, CancellationToken.None);
+        await using var senders = mailbox.DataSource.CreateCommand("SELECT string_agg(from_text, ' / ' ORDER BY from_text) FROM search_senders WHERE account_id = 'senders-account'");
+        Assert.Equal("ann <ann@x.test> / carol <carol@x.test>", await senders.ExecuteScalarAsync());
+        Assert.Equal(new[] { 2L, 1L }, await FromAsync("x.test"));
+
+        async Task<long[]> FromAsync(string who)
+        {
+            var query = SearchQueryParser.Parse("from:" + who);
+            var (candidates, plan) = await engine.PageAsync(account, query, 0, 10, SearchPlan.Auto, null, CancellationToken.None);
+            Assert.Equal(SearchPlan.Candidates, plan);
+            Assert.Equal(candidates, (await engine.PageAsync(account, query, 0, 10, SearchPlan.Planner, null, CancellationToken.None)).Ids);
+            return candidates.ToArray();
         }
     }
 

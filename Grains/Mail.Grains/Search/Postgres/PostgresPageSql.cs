@@ -77,11 +77,15 @@ public static class PostgresPageSql
 
     /// <summary>
     /// The required terms' matches through their indexes: message id and date, at most <paramref name="cap"/>. With
-    /// <see cref="ProbeGate.Estimate"/> the same statement first asks PostgreSQL's row estimate of the lookup
-    /// (search_estimate, migration 0022) and, when it exceeds the cap, answers one row of NULLs instead: walk.
+    /// from: terms, the account's senders (search_senders, migration 0029) whose From text matches them all, and each
+    /// such sender's documents newest first from the <c>(account_id, from_key, ...)</c> btree, tested against the other
+    /// required terms: the cap bounds what is read, so no gate is asked. Otherwise, with <see cref="ProbeGate.Estimate"/>
+    /// the same statement first asks PostgreSQL's row estimate of the lookup (search_estimate, migration 0022) and,
+    /// when it exceeds the cap, answers one row of NULLs instead: walk.
     /// </summary>
     public static string Probe(RequiredTerms required, string accountId, string language, int cap, ProbeGate gate)
     {
+        if (required.SenderPatterns.Length > 0) return SenderProbe(required, accountId, language, cap);
         var lookup = $"SELECT d.message_id, d.internal_date FROM search_documents d WHERE d.account_id = {PostgresLiteral.Of(accountId)} AND {required.Condition.Inline(required.Condition.Where, Named(accountId, language))}";
         if (gate == ProbeGate.None) return $"{lookup} LIMIT {cap}";
         return $"""
@@ -89,6 +93,21 @@ public static class PostgresPageSql
             SELECT NULL::bigint, NULL::timestamptz FROM r WHERE NOT r.probe
             UNION ALL
             ({lookup} AND (SELECT r.probe FROM r) LIMIT {cap})
+            """;
+    }
+
+    // A document's from_key is the MD5 of its From text, so a sender's documents are exactly those whose key is the sender's.
+    private static string SenderProbe(RequiredTerms required, string accountId, string language, int cap)
+    {
+        var a = PostgresLiteral.Of(accountId);
+        var senders = string.Join(" AND ", required.SenderPatterns.Select(p => $"s.from_text LIKE {PostgresLiteral.Of(p)}"));
+        var others = required.WithoutSenders.Inline(required.WithoutSenders.Where, Named(accountId, language));
+        return $"""
+            SELECT x.message_id, x.internal_date FROM search_senders s
+            CROSS JOIN LATERAL (SELECT d.message_id, d.internal_date FROM search_documents d
+                WHERE d.account_id = {a} AND d.from_key = s.from_key AND {others} {Newest} LIMIT {cap}) x
+            WHERE s.account_id = {a} AND {senders}
+            LIMIT {cap}
             """;
     }
 

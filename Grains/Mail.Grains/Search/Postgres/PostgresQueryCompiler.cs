@@ -47,9 +47,14 @@ public sealed class PostgresQueryCompiler
         if (terms.Length == 0) return null;
         var compiler = new PostgresQueryCompiler(now);
         var where = string.Join(" AND ", terms.Select(t => compiler.Text(t, negated: false)));
+        var others = terms.Where(t => t.Field != TextField.From).ToArray();
+        var otherCompiler = new PostgresQueryCompiler(now);
+        var otherWhere = others.Length == 0 ? "TRUE" : string.Join(" AND ", others.Select(t => otherCompiler.Text(t, negated: false)));
         return new RequiredTerms(new CompiledQuery(where, compiler._values, null),
             terms.Where(t => t.Field == TextField.Any).Select(t => t.Value).ToArray(),
-            terms.All(t => t.Field == TextField.Any));
+            terms.All(t => t.Field == TextField.Any),
+            terms.Where(t => t.Field == TextField.From).Select(t => Contains(t.Value)).ToArray(),
+            new CompiledQuery(otherWhere, otherCompiler._values, null));
     }
 
     /// <summary>
@@ -165,6 +170,8 @@ public sealed class PostgresQueryCompiler
 
 /// <summary>
 /// Terms every match satisfies that an index answers (<see cref="PostgresQueryCompiler.CompileRequired"/>): the
-/// condition, the texts of its free words and phrases, and whether it has nothing else (no subject: or substring term).
+/// condition, the texts of its free words and phrases, whether it has nothing else (no subject: or substring term),
+/// the LIKE patterns of its from: terms (matched against the account's senders, <c>search_senders</c>), and the
+/// condition without them.
 /// </summary>
-public sealed record RequiredTerms(CompiledQuery Condition, string[] WordTexts, bool WordsOnly);
+public sealed record RequiredTerms(CompiledQuery Condition, string[] WordTexts, bool WordsOnly, string[] SenderPatterns, CompiledQuery WithoutSenders);

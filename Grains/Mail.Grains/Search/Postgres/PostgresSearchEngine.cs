@@ -22,10 +22,15 @@ public sealed class PostgresSearchEngine(NpgsqlDataSource dataSource, IOptions<S
     {
         if (documents.Count == 0) return;
         // One statement for the whole batch (rows as parallel arrays): one parse and plan instead of one per document.
-        // A document given twice is written once (ON CONFLICT cannot touch one row twice in a statement).
+        // A document given twice is written once (ON CONFLICT cannot touch one row twice in a statement). Each
+        // document's sender joins the account's dictionary of senders in the same statement (migration 0029).
         var unique = documents.GroupBy(d => (d.AccountId, d.MessageId)).Select(g => g.Last()).ToArray();
         await using var command = new NpgsqlCommand(
             """
+            WITH senders AS (
+                INSERT INTO search_senders (account_id, from_key, from_text)
+                SELECT DISTINCT u.account_id, md5(u.from_text)::uuid, u.from_text FROM unnest(@accounts, @froms) AS u(account_id, from_text)
+                ON CONFLICT DO NOTHING)
             INSERT INTO search_documents (account_id, message_id, internal_date, from_text, to_text, cc_text, bcc_text, list_text,
                 delivered_text, filenames, subject_tsv, tsv)
             SELECT u.account_id, u.message_id, u.internal_date, u.from_text, u.to_text, u.cc_text, u.bcc_text, u.list_text,
@@ -96,7 +101,9 @@ public sealed class PostgresSearchEngine(NpgsqlDataSource dataSource, IOptions<S
         await using var command = dataSource.CreateCommand(
             """
             DELETE FROM search_documents d WHERE d.account_id = @a
-               AND NOT EXISTS (SELECT 1 FROM mailbox_messages m WHERE m.account_id = @a AND m.message_id = d.message_id)
+               AND NOT EXISTS (SELECT 1 FROM mailbox_messages m WHERE m.account_id = @a AND m.message_id = d.message_id);
+            DELETE FROM search_senders s WHERE s.account_id = @a
+               AND NOT EXISTS (SELECT 1 FROM search_documents d WHERE d.account_id = @a AND d.from_key = s.from_key)
             """);
         command.Parameters.AddWithValue("a", accountId);
         await command.ExecuteNonQueryAsync(ct);
