@@ -30,6 +30,12 @@ public static class ClusterClientComposition
         }
         client.AddActivityPropagation();
         if (options.Cluster.RetryIdempotentCalls) client.AddOutgoingGrainCallFilter<IdempotentCallRetry>();
+        if (options.Cluster.ReadAttemptTimeoutSeconds > 0)
+        {
+            client.Services.AddSingleton(new ReadCallRetry.Settings(TimeSpan.FromSeconds(options.Cluster.ReadAttemptTimeoutSeconds),
+                ReadCallRetry.FindReadMethods(typeof(Mail.Grains.Mailboxes.MailboxGrain).Assembly)));
+            client.AddOutgoingGrainCallFilter<ReadCallRetry>();
+        }
         client.ConfigureFailureDetection(configuration);
         if (ClusterTls.From(options.Cluster.Tls, configuration[ClusterTls.ProtocolCertificateKey]) is { } tls) client.UseTls(tls.Apply);
         client.AddMailStreams(configuration);

@@ -37,6 +37,12 @@ public sealed class ClusterSettings
     /// <summary>Retry deliveries and submissions (idempotent by their ids) when the cluster fails the call (<see cref="Cluster.IdempotentCallRetry"/>).</summary>
     public bool RetryIdempotentCalls { get; set; } = true;
 
+    /// <summary>
+    /// In a frontend-only process, how long a read-only grain call waits for its answer before it is sent again
+    /// (<see cref="Cluster.ReadCallRetry"/>); 0 leaves reads to Orleans' response timeout.
+    /// </summary>
+    public int ReadAttemptTimeoutSeconds { get; set; } = 5;
+
     /// <summary>Cluster id shared by every silo and client of one deployment.</summary>
     public string ClusterId { get; set; } = "mail";
 

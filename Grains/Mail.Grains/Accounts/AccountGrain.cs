@@ -1,3 +1,4 @@
+using Orleans.Concurrency;
 using System.Security.Cryptography;
 using System.Text;
 using Mail.Grains.Interfaces.Accounts;
@@ -49,6 +50,7 @@ public sealed class AccountGrain(
     }
 
     /// <inheritdoc />
+    [ReadOnly]
     public Task<AccountInfo?> GetAsync() => Task.FromResult(Exists ? ToInfo() : null);
 
     /// <inheritdoc />

@@ -1,3 +1,4 @@
+using Orleans.Concurrency;
 using Mail.Grains.Interfaces.Accounts;
 
 namespace Mail.Grains.Accounts;
@@ -29,6 +30,7 @@ public sealed class DomainGrain(
     }
 
     /// <inheritdoc />
+    [ReadOnly]
     public Task<DomainInfo?> GetAsync() =>
         Task.FromResult(state.State.TenantId is null ? null : new DomainInfo(Domain, state.State.TenantId, state.State.CreatedAt));
 }

@@ -1,3 +1,4 @@
+using Orleans.Concurrency;
 using Mail.Grains.Interfaces.Accounts;
 using Mail.Grains.Interfaces.Errors;
 using Mail.Grains.Storage;
@@ -208,6 +209,7 @@ public sealed class TenantGrain(
     }
 
     /// <inheritdoc />
+    [ReadOnly]
     public Task<TenantInfo> GetAsync() =>
         Task.FromResult(new TenantInfo(TenantId, state.State.Domains.ToArray(), state.State.Suspended, state.State.DmarcRejectAction));
 
