@@ -80,6 +80,22 @@ public sealed class SiloProcess(IReadOnlyDictionary<string, string> environment,
     [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
     private static extern int SendSignal(int pid, int signal);
 
+    /// <summary>Whether the process ends on its own (a silo that learns it was declared dead stops itself) within <paramref name="timeout"/>.</summary>
+    public async Task<bool> WaitForExitAsync(TimeSpan timeout)
+    {
+        var process = _process ?? throw new InvalidOperationException("The silo is not running.");
+        using var wait = new CancellationTokenSource(timeout);
+        try
+        {
+            await process.WaitForExitAsync(wait.Token);
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
+
     /// <summary>Stops the process as an operator would (SIGTERM: the silo leaves the cluster cleanly), killing it after <paramref name="timeout"/>.</summary>
     public async Task StopAsync(TimeSpan timeout)
     {

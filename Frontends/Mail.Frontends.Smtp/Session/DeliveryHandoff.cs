@@ -66,7 +66,7 @@ public static class DeliveryHandoff
             activity?.SetTag("mail.session", session.Id);
             var (blob, hash) = await sink.CompleteAsync(decision?.ResultsField);
             var recipients = envelope.Recipients.Select(r => r.Address).ToArray();
-            var submissionId = SubmissionId(envelope, recipients, hash);
+            var submissionId = SubmissionId(envelope.From, recipients, hash);
             var routes = envelope.Recipients.Where(r => r.Route is not null).DistinctBy(r => r.Address).ToDictionary(r => r.Address, r => r.Route!);
             var result = await session.Grains.GetGrain<IDeliveryAgentGrain>(0).SubmitAsync(new Submission(
                 submissionId, new StoredBlob(envelope.BlobTenant!, blob.Name, blob.Length), envelope.From, recipients,
@@ -98,9 +98,14 @@ public static class DeliveryHandoff
         }
     }
 
-    private static string SubmissionId(SmtpEnvelope envelope, string[] recipients, byte[] contentHash)
+    /// <summary>
+    /// The submission id of a message: a hash of the reverse-path, the recipients and the SHA-256 of the client's bytes
+    /// (after DATA's dot-unstuffing, or the BDAT chunks), so the same message sent again gets the same id. Each local
+    /// recipient's delivery id is this id, "/", and the account id (the delivery agent's rule).
+    /// </summary>
+    public static string SubmissionId(string from, IReadOnlyList<string> recipients, byte[] contentHash)
     {
-        var text = $"{envelope.From}\n{string.Join(',', recipients)}\n{Convert.ToHexString(contentHash)}";
+        var text = $"{from}\n{string.Join(',', recipients)}\n{Convert.ToHexString(contentHash)}";
         return "smtp:" + Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(text))).ToLowerInvariant();
     }
 }
