@@ -34,4 +34,36 @@ public static class FreePort
         }
         throw new InvalidOperationException("No free port left in this test process's block.");
     }
+
+    /// <summary>The first of <paramref name="count"/> consecutive ports from this process's block that nothing listens on now.</summary>
+    public static int NextRange(int count)
+    {
+        for (var attempt = 0; attempt < BlockSize; attempt++)
+        {
+            var first = Next();
+            if (first % BlockSize + count > BlockSize) continue;
+            var rest = Enumerable.Range(first + 1, count - 1).ToArray();
+            if (rest.All(IsFree))
+            {
+                // Later calls start past the range.
+                Interlocked.Add(ref _next, count - 1);
+                return first;
+            }
+        }
+        throw new InvalidOperationException($"No {count} consecutive free ports left in this test process's block.");
+    }
+
+    private static bool IsFree(int port)
+    {
+        try
+        {
+            using var listener = new TcpListener(IPAddress.Loopback, port);
+            listener.Start();
+            return true;
+        }
+        catch (SocketException)
+        {
+            return false;
+        }
+    }
 }

@@ -22,6 +22,7 @@ public static class AdoNetTestCluster
     public static TestCluster Create(string connectionString, short silos, string serviceId, string clusterId)
     {
         var builder = new TestClusterBuilder(silos);
+        builder.PortAllocator = new Mail.Grains.Tests.Infrastructure.FreePortAllocator();
         builder.Options.UseTestClusterMembership = false;
         builder.Options.ServiceId = serviceId;
         builder.Options.ClusterId = clusterId;

@@ -45,6 +45,7 @@ public sealed class MailClusterFixture : IAsyncLifetime
         Database = await TestDatabase.CreateAsync("grains");
         TestKeys.EnsureMasterKey(_dataDir.Path);
         var builder = new TestClusterBuilder(1);
+        builder.PortAllocator = new Mail.Grains.Tests.Infrastructure.FreePortAllocator();
         builder.Options.ClusterId = "mail";
         builder.Options.ServiceId = "mail";
         builder.Properties["MailTest:Database"] = Database.ConnectionString;

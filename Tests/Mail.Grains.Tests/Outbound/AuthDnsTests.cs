@@ -14,9 +14,13 @@ public sealed class AuthDnsTests : IDisposable
     {
         var dns = new AuthDns(new AuthDnsOptions { Servers = [_server.Endpoint], Timeout = TimeSpan.FromSeconds(2), NegativeCache = TimeSpan.FromSeconds(30) });
 
-        for (var i = 0; i < 3; i++) Assert.Equal(AuthDnsStatus.NxDomain, (await dns.TxtAsync("_dmarc.missing.test", default)).Status);
+        Assert.Equal(AuthDnsStatus.NxDomain, (await dns.TxtAsync("_dmarc.missing.test", default)).Status);
+        // One lookup is one query, or two when the resolver retried a slow answer; later lookups ask nothing.
+        var asked = _server.Queries("_dmarc.missing.test", "TXT");
+        for (var i = 0; i < 2; i++) Assert.Equal(AuthDnsStatus.NxDomain, (await dns.TxtAsync("_dmarc.missing.test", default)).Status);
 
-        Assert.Equal(1, _server.Queries("_dmarc.missing.test", "TXT"));
+        Assert.InRange(asked, 1, 2);
+        Assert.Equal(asked, _server.Queries("_dmarc.missing.test", "TXT"));
     }
 
     [Fact]
@@ -25,11 +29,12 @@ public sealed class AuthDnsTests : IDisposable
         var dns = new AuthDns(new AuthDnsOptions { Servers = [_server.Endpoint], Timeout = TimeSpan.FromSeconds(2) });
 
         Assert.Equal(AuthDnsStatus.NxDomain, (await dns.TxtAsync("late.test", default)).Status);
+        var asked = _server.Queries("late.test", "TXT");
         _server.AddTxt("late.test", "v=spf1 -all");
         var answer = await dns.TxtAsync("late.test", default);
 
         Assert.Equal(AuthDnsStatus.Ok, answer.Status);
         Assert.Equal(["v=spf1 -all"], answer.Records);
-        Assert.Equal(2, _server.Queries("late.test", "TXT"));
+        Assert.True(_server.Queries("late.test", "TXT") > asked, "the second lookup should have asked the server");
     }
 }

@@ -17,6 +17,7 @@ public sealed class ReadCallRetryTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         var builder = new TestClusterBuilder(2);
+        builder.PortAllocator = new Mail.Grains.Tests.Infrastructure.FreePortAllocator();
         builder.Options.GatewayPerSilo = false;
         builder.Options.ConfigureFileLogging = false;
         builder.AddSiloBuilderConfigurator<QuickDeathSiloConfigurator>();
