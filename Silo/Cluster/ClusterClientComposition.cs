@@ -30,11 +30,11 @@ public static class ClusterClientComposition
         }
         client.AddActivityPropagation();
         if (options.Cluster.RetryIdempotentCalls) client.AddOutgoingGrainCallFilter<IdempotentCallRetry>();
-        if (options.Cluster.ReadAttemptTimeoutSeconds > 0)
+        if (options.Cluster.CallAttemptTimeoutSeconds > 0)
         {
-            client.Services.AddSingleton(new ReadCallRetry.Settings(TimeSpan.FromSeconds(options.Cluster.ReadAttemptTimeoutSeconds),
-                ReadCallRetry.FindReadMethods(typeof(Mail.Grains.Mailboxes.MailboxGrain).Assembly)));
-            client.AddOutgoingGrainCallFilter<ReadCallRetry>();
+            client.Services.AddSingleton(new DeadlineRetry.Settings(TimeSpan.FromSeconds(options.Cluster.CallAttemptTimeoutSeconds),
+                DeadlineRetry.FindReadMethods(typeof(Mail.Grains.Mailboxes.MailboxGrain).Assembly).Union(IdempotentCallRetry.Methods).ToHashSet()));
+            client.AddOutgoingGrainCallFilter<DeadlineRetry>();
         }
         client.ConfigureFailureDetection(configuration);
         if (ClusterTls.From(options.Cluster.Tls, configuration[ClusterTls.ProtocolCertificateKey]) is { } tls) client.UseTls(tls.Apply);

@@ -56,6 +56,13 @@ public sealed class IdempotentCallRetry(ILogger<IdempotentCallRetry> logger) : I
         }
     }
 
+    /// <summary>The interface methods this filter retries: idempotent by the id their first argument carries.</summary>
+    public static readonly IReadOnlySet<System.Reflection.MethodInfo> Methods = new HashSet<System.Reflection.MethodInfo>
+    {
+        typeof(IMailboxGrain).GetMethod(nameof(IMailboxGrain.DeliverAsync))!,
+        typeof(IDeliveryAgentGrain).GetMethod(nameof(IDeliveryAgentGrain.SubmitAsync))!,
+    };
+
     /// <summary>Whether a failure is the cluster's (the request may or may not have been applied), not the request's.</summary>
     public static bool IsClusterFailure(Exception e) =>
         e is SiloUnavailableException or OrleansMessageRejectionException or TimeoutException or MailException { Code: MailErrorCode.Fenced };

@@ -39,9 +39,9 @@ public sealed class ClusterSettings
 
     /// <summary>
     /// In a frontend-only process, how long a read-only grain call waits for its answer before it is sent again
-    /// (<see cref="Cluster.ReadCallRetry"/>); 0 leaves reads to Orleans' response timeout.
+    /// (<see cref="Cluster.DeadlineRetry"/>); 0 leaves reads to Orleans' response timeout.
     /// </summary>
-    public int ReadAttemptTimeoutSeconds { get; set; } = 5;
+    public int CallAttemptTimeoutSeconds { get; set; } = 5;
 
     /// <summary>Cluster id shared by every silo and client of one deployment.</summary>
     public string ClusterId { get; set; } = "mail";

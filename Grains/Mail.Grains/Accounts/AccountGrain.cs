@@ -70,6 +70,7 @@ public sealed class AccountGrain(
     }
 
     /// <inheritdoc />
+    [ReadOnly]
     public async Task<bool> IsCurrentAsync(int tokenVersion)
     {
         if (!Exists || state.State.Suspended || tokenVersion != state.State.TokenVersion) return false;

@@ -1,4 +1,4 @@
-namespace Mail.Grains.Tests.Cluster.ReadRetry;
+namespace Mail.Grains.Tests.Cluster.CallDeadlines;
 
 /// <summary>A grain whose first call of each method never answers, as when its silo dies with the call in flight.</summary>
 [Alias("mail.tests.IHeldCallGrain")]

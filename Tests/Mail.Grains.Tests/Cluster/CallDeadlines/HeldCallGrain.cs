@@ -1,7 +1,7 @@
 using Orleans.Concurrency;
 using Orleans.Placement;
 
-namespace Mail.Grains.Tests.Cluster.ReadRetry;
+namespace Mail.Grains.Tests.Cluster.CallDeadlines;
 
 /// <summary>
 /// <see cref="IHeldCallGrain"/>: the first call of each method, in the whole process, waits on <see cref="Held"/>, so the

@@ -4,18 +4,19 @@ using Orleans.Concurrency;
 namespace Mail.Silo.Cluster;
 
 /// <summary>
-/// Gives the read-only grain calls of a frontend-only process (the methods a grain marks <see cref="ReadOnlyAttribute"/>)
-/// a deadline per attempt and sends them again when it passes or the cluster fails them. Such a process reaches grains
-/// through a gateway silo, and a request the gateway forwarded to a silo that is then killed is answered by nobody:
-/// silos fail their own calls to a dead silo as soon as membership declares it dead, but a client's call waits out
-/// Orleans' response timeout (30 s). A read can be sent again at no risk, so the attempt is abandoned after
-/// <see cref="Configuration.ClusterSettings.ReadAttemptTimeoutSeconds"/> and the call sent again, up to 4 more times
+/// Gives the grain calls of a frontend-only process that may be sent twice a deadline per attempt, and sends them again
+/// when it passes or the cluster fails them: reads (the methods a grain marks <see cref="ReadOnlyAttribute"/>) and the
+/// calls idempotent by an id they carry (<see cref="IdempotentCallRetry.Methods"/>). Such a process reaches grains through a
+/// gateway silo, and a request to a silo that is then killed, directly or forwarded by the gateway, is answered by
+/// nobody: silos fail their own calls to a dead silo as soon as membership declares it dead, but a client's call waits
+/// out Orleans' response timeout (30 s). So the attempt is abandoned after
+/// <see cref="Configuration.ClusterSettings.CallAttemptTimeoutSeconds"/> and the call sent again, up to 4 more times
 /// over 3.75 s of pauses; by then membership has declared the silo dead and the grain lives on a surviving one.
 /// </summary>
-public sealed class ReadCallRetry(ILogger<ReadCallRetry> logger, ReadCallRetry.Settings settings) : IOutgoingGrainCallFilter
+public sealed class DeadlineRetry(ILogger<DeadlineRetry> logger, DeadlineRetry.Settings settings) : IOutgoingGrainCallFilter
 {
-    /// <summary>How long one attempt of a read waits for its answer, and which interface methods are reads.</summary>
-    public sealed record Settings(TimeSpan AttemptTimeout, IReadOnlySet<MethodInfo> Reads);
+    /// <summary>How long one attempt waits for its answer, and which interface methods may be sent again.</summary>
+    public sealed record Settings(TimeSpan AttemptTimeout, IReadOnlySet<MethodInfo> Resendable);
 
     private readonly TimeSpan _attemptTimeout = settings.AttemptTimeout;
 
@@ -28,7 +29,7 @@ public sealed class ReadCallRetry(ILogger<ReadCallRetry> logger, ReadCallRetry.S
     /// <inheritdoc />
     public async Task Invoke(IOutgoingGrainCallContext context)
     {
-        if (Retrying.Value || context.InterfaceMethod is not { } method || !settings.Reads.Contains(method))
+        if (Retrying.Value || context.InterfaceMethod is not { } method || !settings.Resendable.Contains(method))
         {
             await context.Invoke();
             return;

@@ -1,15 +1,15 @@
 using System.Diagnostics;
 using Orleans.TestingHost;
 
-namespace Mail.Grains.Tests.Cluster.ReadRetry;
+namespace Mail.Grains.Tests.Cluster.CallDeadlines;
 
 /// <summary>
 /// A frontend-only process's call that its gateway forwarded to a silo which then died is answered by nobody; a read
-/// (<see cref="Mail.Silo.Cluster.ReadCallRetry"/>) is sent again after its attempt deadline and answered by a new
+/// (<see cref="Mail.Silo.Cluster.DeadlineRetry"/>) is sent again after its attempt deadline and answered by a new
 /// activation on a surviving silo, while a write is not repeated. Two real silos and an external client, the client
 /// connected only to the primary's gateway so that every call to the secondary is forwarded.
 /// </summary>
-public sealed class ReadCallRetryTests : IAsyncLifetime
+public sealed class DeadlineRetryTests : IAsyncLifetime
 {
     private TestCluster _cluster = null!;
 
@@ -21,7 +21,7 @@ public sealed class ReadCallRetryTests : IAsyncLifetime
         builder.Options.GatewayPerSilo = false;
         builder.Options.ConfigureFileLogging = false;
         builder.AddSiloBuilderConfigurator<QuickDeathSiloConfigurator>();
-        builder.AddClientBuilderConfigurator<ReadRetryClientConfigurator>();
+        builder.AddClientBuilderConfigurator<DeadlineRetryClientConfigurator>();
         _cluster = builder.Build();
         await _cluster.DeployAsync();
         await _cluster.WaitForLivenessToStabilizeAsync();

@@ -4,7 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Orleans.Configuration;
 using Orleans.TestingHost;
 
-namespace Mail.Grains.Tests.Cluster.ReadRetry;
+namespace Mail.Grains.Tests.Cluster.CallDeadlines;
 
 /// <summary>Silos that declare a dead peer within a few seconds, as the mail cluster's failure detection does.</summary>
 public sealed class QuickDeathSiloConfigurator : ISiloConfigurator
@@ -18,14 +18,14 @@ public sealed class QuickDeathSiloConfigurator : ISiloConfigurator
     });
 }
 
-/// <summary>The client as a frontend-only process has it: <see cref="ReadCallRetry"/> over the test grain's reads, 2 s per attempt.</summary>
-public sealed class ReadRetryClientConfigurator : IClientBuilderConfigurator
+/// <summary>The client as a frontend-only process has it: <see cref="DeadlineRetry"/> over the test grain's reads, 2 s per attempt.</summary>
+public sealed class DeadlineRetryClientConfigurator : IClientBuilderConfigurator
 {
     /// <inheritdoc />
     public void Configure(IConfiguration configuration, IClientBuilder clientBuilder)
     {
-        clientBuilder.Services.AddSingleton(new ReadCallRetry.Settings(TimeSpan.FromSeconds(2), ReadCallRetry.FindReadMethods(typeof(HeldCallGrain).Assembly)));
-        clientBuilder.AddOutgoingGrainCallFilter<ReadCallRetry>();
+        clientBuilder.Services.AddSingleton(new DeadlineRetry.Settings(TimeSpan.FromSeconds(2), DeadlineRetry.FindReadMethods(typeof(HeldCallGrain).Assembly)));
+        clientBuilder.AddOutgoingGrainCallFilter<DeadlineRetry>();
         // Short enough that the write's failure is seen within the test, long enough that nothing else times out.
         clientBuilder.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = TimeSpan.FromSeconds(20));
     }
