@@ -43,13 +43,17 @@ public sealed class SearchProgressStore(NpgsqlDataSource dataSource)
         return await command.ExecuteNonQueryAsync(ct);
     }
 
-    /// <summary>Mailboxes whose change log is ahead of (or apart from) their index, at most <paramref name="limit"/>.</summary>
+    /// <summary>
+    /// Mailboxes whose change log is ahead of (or apart from) their index, at most <paramref name="limit"/>. A mailbox
+    /// never indexed that holds no message has nothing to index: a million imported, never used accounts must not wake
+    /// a million indexers (and their mailbox grains) through the sweep.
+    /// </summary>
     public async Task<IReadOnlyList<string>> LaggingAsync(int limit, CancellationToken ct)
     {
         await using var command = dataSource.CreateCommand(
             """
             SELECT m.account_id FROM mailboxes m LEFT JOIN search_progress p ON p.account_id = m.account_id
-            WHERE p.modseq IS DISTINCT FROM m.highest_modseq LIMIT @n
+            WHERE p.modseq IS DISTINCT FROM m.highest_modseq AND (p.account_id IS NOT NULL OR m.message_count > 0) LIMIT @n
             """);
         command.Parameters.AddWithValue("n", limit);
         await using var reader = await command.ExecuteReaderAsync(ct);
